@@ -1,0 +1,372 @@
+//! Global dispatch: the one place the macros send records to.
+//!
+//! The application installs one [`Dispatch`] for the whole program, once. The
+//! core's [`Dispatcher`] keeps its handlers and logger levels behind a
+//! `critical-section` mutex, so records from interrupt handlers are safe; the
+//! std crate installs its own dispatcher with a lock per handler.
+//!
+//! Cheap when off: the installed dispatcher publishes the lowest level anything
+//! wants as one atomic byte ([`threshold`]). A call below it costs a load and a
+//! compare, before any record exists.
+
+use core::cell::{Cell, RefCell};
+use core::fmt;
+use core::sync::atomic::{AtomicU8, AtomicU32, Ordering};
+
+use critical_section::Mutex;
+
+use crate::table::{DynHandler, HandlerTable, UnknownHandler};
+use crate::{HandlerId, HandlerStats, Level, Loggers, Record};
+
+/// A program-wide destination for records, installed once with [`install`].
+///
+/// # Contract
+///
+/// - `dispatch` is called from any context that logs, including interrupt
+///   handlers and several threads at once; it must not panic.
+/// - A record logged while `dispatch` is running on the same context (a
+///   handler that logs) must be dropped and counted, never re-entered without
+///   end or deadlocked.
+/// - [`lowest_level`](Dispatch::lowest_level) is a level below which no record
+///   is wanted; it is published as [`threshold`] by [`refresh_threshold`].
+pub trait Dispatch: Sync {
+    /// Takes one record; decides by logger and handler levels.
+    fn dispatch(&self, record: &Record<'_>);
+    /// Flushes every handler.
+    fn flush(&self);
+    /// The lowest level any record may have and still be wanted.
+    fn lowest_level(&self) -> Level;
+    /// What the dispatcher dropped.
+    fn stats(&self) -> DispatchStats;
+}
+
+/// Records a dispatcher dropped, by reason.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DispatchStats {
+    /// Logged from inside a handler while the dispatcher was busy on the same context.
+    pub reentrant: u64,
+    /// Wanted by the logger levels but there was no handler at all.
+    pub no_handler: u64,
+}
+
+const UNINSTALLED: u8 = 0;
+const INSTALLED: u8 = 2;
+
+static STATE: AtomicU8 = AtomicU8::new(UNINSTALLED);
+static mut DISPATCH: &dyn Dispatch = &NoDispatch;
+// Level 0 until install, so early records reach `log` and are counted.
+static THRESHOLD: AtomicU8 = AtomicU8::new(0);
+static BEFORE_INSTALL: AtomicU32 = AtomicU32::new(0);
+
+struct NoDispatch;
+
+impl Dispatch for NoDispatch {
+    fn dispatch(&self, _: &Record<'_>) {}
+    fn flush(&self) {}
+    fn lowest_level(&self) -> Level {
+        Level::NOTSET
+    }
+    fn stats(&self) -> DispatchStats {
+        DispatchStats::default()
+    }
+}
+
+/// Installs the program's dispatcher. Only the first call succeeds; later
+/// ones return [`AlreadyInstalled`]. Marks the start of logging for
+/// `relativeCreated`.
+///
+/// ```
+/// static LOGGING: emlog::Dispatcher<2> = emlog::Dispatcher::new();
+/// emlog::install(&LOGGING).unwrap();
+/// assert!(emlog::install(&LOGGING).is_err());
+/// ```
+pub fn install(dispatch: &'static dyn Dispatch) -> Result<(), AlreadyInstalled> {
+    critical_section::with(|_| {
+        if STATE.load(Ordering::Relaxed) != UNINSTALLED {
+            return Err(AlreadyInstalled);
+        }
+        // SAFETY: written once, inside a critical section, before STATE says
+        // INSTALLED; readers read it only after seeing INSTALLED (Acquire).
+        unsafe { DISPATCH = dispatch };
+        crate::record::mark_start();
+        STATE.store(INSTALLED, Ordering::Release);
+        Ok(())
+    })?;
+    refresh_threshold();
+    Ok(())
+}
+
+/// The installed dispatcher, if any.
+pub fn installed() -> Option<&'static dyn Dispatch> {
+    if STATE.load(Ordering::Acquire) == INSTALLED {
+        // SAFETY: see `install`.
+        Some(unsafe { *core::ptr::addr_of!(DISPATCH) })
+    } else {
+        None
+    }
+}
+
+/// The lowest level a record needs to be worth making (one atomic load).
+#[inline(always)]
+pub fn threshold() -> Level {
+    Level::new(THRESHOLD.load(Ordering::Relaxed))
+}
+
+/// Re-reads the installed dispatcher's lowest level into [`threshold`] (and
+/// into the `log` crate's max level when the bridge is compiled in). Dispatchers
+/// call it after every level change.
+pub fn refresh_threshold() {
+    if let Some(dispatch) = installed() {
+        let lowest = dispatch.lowest_level();
+        THRESHOLD.store(lowest.number(), Ordering::Relaxed);
+        #[cfg(feature = "log")]
+        crate::log_bridge::set_log_max_level(lowest);
+    }
+}
+
+/// Sends a record to the installed dispatcher; before install it is counted
+/// in [`Stats::before_install`].
+pub fn dispatch(record: &Record<'_>) {
+    match installed() {
+        Some(d) => d.dispatch(record),
+        None => count(&BEFORE_INSTALL),
+    }
+}
+
+/// Flushes the installed dispatcher's handlers.
+pub fn flush() {
+    if let Some(d) = installed() {
+        d.flush();
+    }
+}
+
+/// Program-wide counts of records that reached no handler.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Logged before a dispatcher was installed.
+    pub before_install: u32,
+    /// The installed dispatcher's own drops.
+    pub dispatch: DispatchStats,
+}
+
+/// Counts of records that reached no handler, program-wide.
+pub fn stats() -> Stats {
+    Stats {
+        before_install: BEFORE_INSTALL.load(Ordering::Relaxed),
+        dispatch: installed().map(|d| d.stats()).unwrap_or_default(),
+    }
+}
+
+fn count(counter: &AtomicU32) {
+    #[cfg(target_has_atomic = "32")]
+    counter.fetch_add(1, Ordering::Relaxed);
+    #[cfg(not(target_has_atomic = "32"))]
+    critical_section::with(|_| {
+        counter.store(
+            counter.load(Ordering::Relaxed).wrapping_add(1),
+            Ordering::Relaxed,
+        )
+    });
+}
+
+/// A dispatcher was already installed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AlreadyInstalled;
+
+impl fmt::Display for AlreadyInstalled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a dispatcher is already installed: install one per program, at start-up")
+    }
+}
+
+impl core::error::Error for AlreadyInstalled {}
+
+/// A fixed-capacity collection was full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CapacityError {
+    /// How many it holds.
+    pub capacity: usize,
+}
+
+impl fmt::Display for CapacityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "full: it holds {} entries; raise its capacity parameter",
+            self.capacity
+        )
+    }
+}
+
+impl core::error::Error for CapacityError {}
+
+struct Tables<const N: usize, const L: usize> {
+    handlers: HandlerTable<'static, N>,
+    loggers: Loggers<L>,
+}
+
+/// The core's dispatcher: up to `N` handlers and `L` logger levels behind a
+/// critical section, safe to log into from interrupt handlers.
+///
+/// While a record is handled the critical section is held, so records from
+/// interrupts wait and every line comes out whole. That also means interrupts
+/// are held off for as long as the slowest handler writes; the queue handler
+/// is the way to keep slow output out of interrupt context.
+///
+/// ```
+/// use emlog::{Dispatch, Dispatcher, Level, NullHandler};
+/// static LOGGING: Dispatcher<2> = Dispatcher::new();
+/// static mut NULL: NullHandler = NullHandler::new();
+/// // SAFETY: taken once, here.
+/// let handler = unsafe { &mut *core::ptr::addr_of_mut!(NULL) };
+/// let id = LOGGING.add(handler).unwrap();
+/// LOGGING.set_handler_level(id, Level::INFO).unwrap();
+/// LOGGING.set_logger_level("", Level::DEBUG).unwrap();
+/// assert_eq!(LOGGING.lowest_level(), Level::INFO);
+/// ```
+pub struct Dispatcher<const N: usize, const L: usize = 8> {
+    tables: Mutex<RefCell<Tables<N, L>>>,
+    stats: Mutex<Cell<DispatchStats>>,
+}
+
+impl<const N: usize, const L: usize> Dispatcher<N, L> {
+    /// No handlers; the root logger at WARNING, as in Python.
+    pub const fn new() -> Self {
+        Self::with_root_level(crate::loggers::DEFAULT_ROOT_LEVEL)
+    }
+
+    /// No handlers; the root logger at `root`.
+    pub const fn with_root_level(root: Level) -> Self {
+        Dispatcher {
+            tables: Mutex::new(RefCell::new(Tables {
+                handlers: HandlerTable::new(),
+                loggers: Loggers::new(root),
+            })),
+            stats: Mutex::new(Cell::new(DispatchStats {
+                reentrant: 0,
+                no_handler: 0,
+            })),
+        }
+    }
+
+    /// Runs `f` on the tables, unless a handler is running (then `None`).
+    fn with_tables<R>(&self, f: impl FnOnce(&mut Tables<N, L>) -> R) -> Option<R> {
+        let result = critical_section::with(|cs| {
+            let mut tables = self.tables.borrow(cs).try_borrow_mut().ok()?;
+            Some(f(&mut tables))
+        });
+        if result.is_some() {
+            refresh_threshold();
+        }
+        result
+    }
+
+    /// Adds a handler. When `N` are already there it is handed back in `Err`
+    /// (also when called from inside a handler, which cannot change the table).
+    pub fn add(
+        &self,
+        handler: &'static mut DynHandler<'static>,
+    ) -> Result<HandlerId, &'static mut DynHandler<'static>> {
+        let result = critical_section::with(|cs| match self.tables.borrow(cs).try_borrow_mut() {
+            Ok(mut tables) => tables.handlers.add(handler),
+            Err(_) => Err(handler),
+        });
+        if result.is_ok() {
+            refresh_threshold();
+        }
+        result
+    }
+
+    /// Removes a handler and hands it back.
+    pub fn remove(&self, id: HandlerId) -> Option<&'static mut DynHandler<'static>> {
+        self.with_tables(|t| t.handlers.remove(id)).flatten()
+    }
+
+    /// Changes a handler's level.
+    pub fn set_handler_level(&self, id: HandlerId, level: Level) -> Result<(), UnknownHandler> {
+        self.with_tables(|t| t.handlers.set_level(id, level))
+            .unwrap_or(Err(UnknownHandler(id)))
+    }
+
+    /// Sets a logger's level (`""` is the root); see [`Loggers::set_level`].
+    pub fn set_logger_level(&self, name: &'static str, level: Level) -> Result<(), CapacityError> {
+        self.with_tables(|t| t.loggers.set_level(name, level))
+            .unwrap_or(Err(CapacityError { capacity: L }))
+    }
+
+    /// A handler's counters.
+    pub fn handler_stats(&self, id: HandlerId) -> Result<HandlerStats, UnknownHandler> {
+        self.with_tables(|t| t.handlers.get_mut(id).map(|h| h.stats()))
+            .unwrap_or(Err(UnknownHandler(id)))
+    }
+
+    /// Runs `f` on one handler, inside the critical section.
+    pub fn with_handler<R>(
+        &self,
+        id: HandlerId,
+        f: impl FnOnce(&mut DynHandler<'static>) -> R,
+    ) -> Result<R, UnknownHandler> {
+        self.with_tables(|t| t.handlers.get_mut(id).map(f))
+            .unwrap_or(Err(UnknownHandler(id)))
+    }
+
+    /// Closes every handler, last added first.
+    pub fn close(&self) {
+        self.with_tables(|t| t.handlers.close());
+    }
+
+    fn count(&self, f: impl FnOnce(&mut DispatchStats)) {
+        critical_section::with(|cs| {
+            let cell = self.stats.borrow(cs);
+            let mut stats = cell.get();
+            f(&mut stats);
+            cell.set(stats);
+        });
+    }
+}
+
+impl<const N: usize, const L: usize> Default for Dispatcher<N, L> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
+    fn dispatch(&self, record: &Record<'_>) {
+        critical_section::with(|cs| {
+            let Ok(mut tables) = self.tables.borrow(cs).try_borrow_mut() else {
+                // A handler is logging from inside its own output path.
+                self.count(|s| s.reentrant += 1);
+                return;
+            };
+            if record.level < tables.loggers.effective_level(record.logger) {
+                return;
+            }
+            if tables.handlers.is_empty() {
+                self.count(|s| s.no_handler += 1);
+                return;
+            }
+            tables.handlers.handle(record);
+        });
+    }
+
+    fn flush(&self) {
+        self.with_tables(|t| t.handlers.flush());
+    }
+
+    fn lowest_level(&self) -> Level {
+        critical_section::with(|cs| match self.tables.borrow(cs).try_borrow() {
+            Ok(t) => {
+                let loggers = t.loggers.lowest();
+                // With no handler, records are still made so they can be counted.
+                let handlers = t.handlers.lowest_level().unwrap_or(Level::NOTSET);
+                loggers.max(handlers)
+            }
+            Err(_) => Level::NOTSET,
+        })
+    }
+
+    fn stats(&self) -> DispatchStats {
+        critical_section::with(|cs| self.stats.borrow(cs).get())
+    }
+}

@@ -1,0 +1,134 @@
+//! Filters: Python's logger-name prefix rule, plus user filters.
+//!
+//! Names are hierarchical. Python separates levels with `.`; Rust module paths
+//! (the default logger name of emlog's macros and the `log` crate's target)
+//! use `::`. Both count as separators, so `app` is the parent of `app.net` and
+//! of `app::net`.
+
+use core::fmt;
+
+use crate::Record;
+
+/// A test a record must pass to be emitted.
+///
+/// Implemented for plain functions, so `fn(&Record) -> bool` is a filter:
+///
+/// ```
+/// use emlog::{Filter, Level, Record};
+/// fn no_heartbeats(record: &Record) -> bool { record.logger != "heartbeat" }
+/// let r = Record::new(Level::INFO, "heartbeat", format_args!("tick"));
+/// assert!(!no_heartbeats.allow(&r));
+/// ```
+pub trait Filter {
+    /// Whether the record may be emitted.
+    fn allow(&self, record: &Record<'_>) -> bool;
+}
+
+impl<F: Fn(&Record<'_>) -> bool> Filter for F {
+    fn allow(&self, record: &Record<'_>) -> bool {
+        self(record)
+    }
+}
+
+impl fmt::Debug for dyn Filter + Sync + '_ {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Filter")
+    }
+}
+
+/// Whether `name` is `ancestor` or below it in the hierarchy: Python's
+/// `logging.Filter(name)` rule, with `.` and `::` both separating levels. The
+/// empty name is the root and contains every name.
+///
+/// ```
+/// use emlog::filter::is_within;
+/// assert!(is_within("a.b", "a.b"));
+/// assert!(is_within("a.b.c", "a.b"));
+/// assert!(is_within("app::net", "app"));
+/// assert!(!is_within("a.bb", "a.b"));
+/// assert!(is_within("anything", ""));
+/// ```
+pub fn is_within(name: &str, ancestor: &str) -> bool {
+    if ancestor.is_empty() || name == ancestor {
+        return true;
+    }
+    match name.strip_prefix(ancestor) {
+        Some(rest) => rest.starts_with('.') || rest.starts_with("::"),
+        None => false,
+    }
+}
+
+/// How many user filters one handler can hold.
+pub const MAX_FILTERS: usize = 4;
+
+/// A handler's filters: an optional logger-name prefix and up to
+/// [`MAX_FILTERS`] user filters. A record passes when every one allows it.
+///
+/// ```
+/// use emlog::{Filters, Level, Record};
+/// static LOUD_ONLY: fn(&Record) -> bool = |r| r.level >= Level::WARNING;
+/// let mut filters = Filters::new();
+/// filters.set_name("app");
+/// filters.add(&LOUD_ONLY).unwrap();
+/// assert!(filters.allow(&Record::new(Level::ERROR, "app.db", format_args!("x"))));
+/// assert!(!filters.allow(&Record::new(Level::INFO, "app.db", format_args!("x"))));
+/// assert!(!filters.allow(&Record::new(Level::ERROR, "other", format_args!("x"))));
+/// ```
+pub struct Filters {
+    name: &'static str,
+    user: heapless::Vec<&'static (dyn Filter + Sync), MAX_FILTERS>,
+}
+
+impl Filters {
+    /// No filters: everything passes.
+    pub const fn new() -> Filters {
+        Filters {
+            name: "",
+            user: heapless::Vec::new(),
+        }
+    }
+
+    /// Passes only records of logger `name` and its descendants; `""` passes all.
+    pub fn set_name(&mut self, name: &'static str) {
+        self.name = name;
+    }
+
+    /// The name prefix (empty when there is none).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Adds a user filter. When [`MAX_FILTERS`] are already there the filter
+    /// is handed back in `Err`.
+    pub fn add(
+        &mut self,
+        filter: &'static (dyn Filter + Sync),
+    ) -> Result<(), &'static (dyn Filter + Sync)> {
+        self.user.push(filter)
+    }
+
+    /// Removes every user filter.
+    pub fn clear(&mut self) {
+        self.user.clear();
+    }
+
+    /// Whether every filter allows the record.
+    pub fn allow(&self, record: &Record<'_>) -> bool {
+        is_within(record.logger, self.name) && self.user.iter().all(|f| f.allow(record))
+    }
+}
+
+impl Default for Filters {
+    fn default() -> Self {
+        Filters::new()
+    }
+}
+
+impl fmt::Debug for Filters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Filters")
+            .field("name", &self.name)
+            .field("user", &self.user.len())
+            .finish()
+    }
+}

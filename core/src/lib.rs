@@ -1,0 +1,68 @@
+//! emlog: Python's `logging` and `logging.handlers`, for Rust from a
+//! microcontroller with no heap up to a desktop service.
+//!
+//! This crate is the `no_std`, allocation-free core: levels with Python's
+//! numbers, records that borrow their message until a handler writes it,
+//! Python's format strings parsed once, filters, a fixed-capacity handler
+//! table, logger levels with Python's inheritance, and a global dispatcher
+//! behind `critical-section` that interrupt handlers may log into.
+//!
+//! ```
+//! use emlog::{Dispatcher, Formatter, Level, StreamHandler};
+//!
+//! static LOGGING: Dispatcher<4> = Dispatcher::with_root_level(Level::DEBUG);
+//!
+//! # struct Uart; impl embedded_io::ErrorType for Uart { type Error = core::convert::Infallible; }
+//! # impl embedded_io::Write for Uart { fn write(&mut self, b: &[u8]) -> Result<usize, Self::Error> { Ok(b.len()) } fn flush(&mut self) -> Result<(), Self::Error> { Ok(()) } }
+//! # let uart = Uart;
+//! let handler = StreamHandler::<_, 128>::new(uart)
+//!     .with_formatter(Formatter::new("%(levelname)s:%(name)s:%(message)s").unwrap());
+//! # let handler = Box::leak(Box::new(handler));
+//! LOGGING.add(handler).ok().unwrap();
+//! emlog::install(&LOGGING).unwrap();
+//! emlog::info!("booted in {} ms", 12);
+//! ```
+#![no_std]
+#![warn(missing_docs)]
+
+mod dispatch;
+pub mod filter;
+pub mod format;
+mod handler;
+mod level;
+mod line;
+#[cfg(feature = "log")]
+mod log_bridge;
+mod loggers;
+mod macros;
+mod null;
+mod record;
+mod stream;
+mod table;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use dispatch::{
+    AlreadyInstalled, CapacityError, Dispatch, DispatchStats, Dispatcher, Stats, dispatch, flush,
+    install, installed, refresh_threshold, stats, threshold,
+};
+pub use filter::{Filter, Filters};
+pub use format::{FormatError, Formatter};
+pub use handler::{
+    ErrorReport, ErrorReporter, Handler, HandlerBase, HandlerStats, report_error,
+    set_error_reporter,
+};
+pub use level::{Level, ParseLevelError};
+pub use line::LineBuffer;
+#[cfg(feature = "log")]
+pub use log_bridge::{LogBridge, install_log_bridge};
+pub use loggers::{DEFAULT_ROOT_LEVEL, Loggers};
+pub use macros::STATIC_MIN_LEVEL;
+pub use null::NullHandler;
+pub use record::{
+    DEFAULT_ENVIRONMENT, Environment, Location, Record, ThreadInfo, Timestamp, environment,
+    set_environment,
+};
+pub use stream::{StreamHandler, TRUNCATION_MARKER};
+pub use table::{DynHandler, HandlerId, HandlerTable, UnknownHandler};

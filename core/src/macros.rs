@@ -1,0 +1,125 @@
+//! The logging macros and the compile-time ceiling.
+//!
+//! Every macro checks the level twice before anything is built: against
+//! [`STATIC_MIN_LEVEL`] (a constant, so calls below it vanish from the
+//! binary) and against the runtime [`threshold`](crate::threshold) (one atomic
+//! byte load). Only then are the arguments captured and the record made.
+
+/// The lowest level compiled in, from the `max_level_*` features (and the
+/// `release_max_level_*` ones in builds without debug assertions). Calls
+/// below it are removed entirely. 256 means every call is removed.
+pub const STATIC_MIN_LEVEL: u16 = static_min_level();
+
+const fn static_min_level() -> u16 {
+    if cfg!(not(debug_assertions)) {
+        if cfg!(feature = "release_max_level_off") {
+            return 256;
+        } else if cfg!(feature = "release_max_level_critical") {
+            return 50;
+        } else if cfg!(feature = "release_max_level_error") {
+            return 40;
+        } else if cfg!(feature = "release_max_level_warning") {
+            return 30;
+        } else if cfg!(feature = "release_max_level_info") {
+            return 20;
+        } else if cfg!(feature = "release_max_level_debug") {
+            return 10;
+        } else if cfg!(feature = "release_max_level_trace") {
+            return 0;
+        }
+    }
+    if cfg!(feature = "max_level_off") {
+        256
+    } else if cfg!(feature = "max_level_critical") {
+        50
+    } else if cfg!(feature = "max_level_error") {
+        40
+    } else if cfg!(feature = "max_level_warning") {
+        30
+    } else if cfg!(feature = "max_level_info") {
+        20
+    } else if cfg!(feature = "max_level_debug") {
+        10
+    } else {
+        0
+    }
+}
+
+/// Logs at any level: `log!(Level::new(25), "…", args)`, optionally with a
+/// logger name first: `log!(logger: "app.net", Level::INFO, "…")`. Without a
+/// name the logger is the calling module's path.
+///
+/// ```
+/// emlog::log!(emlog::Level::new(25), "custom level {}", 25);
+/// emlog::log!(logger: "app.net", emlog::Level::INFO, "link up");
+/// ```
+#[macro_export]
+macro_rules! log {
+    (logger: $logger:expr, $level:expr, $($arg:tt)+) => {{
+        let level: $crate::Level = $level;
+        if $crate::__private::enabled(level) {
+            $crate::__private::log(
+                level,
+                $logger,
+                ::core::format_args!($($arg)+),
+                &$crate::Location { file: ::core::file!(), line: ::core::line!(), module_path: ::core::module_path!() },
+            );
+        }
+    }};
+    ($level:expr, $($arg:tt)+) => {
+        $crate::log!(logger: ::core::module_path!(), $level, $($arg)+)
+    };
+}
+
+/// Logs at TRACE (5). See [`log!`](crate::log!) for the optional `logger:`.
+#[macro_export]
+macro_rules! trace {
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::TRACE, $($arg)+) };
+    ($($arg:tt)+) => { $crate::log!($crate::Level::TRACE, $($arg)+) };
+}
+
+/// Logs at DEBUG (10). See [`log!`](crate::log!) for the optional `logger:`.
+#[macro_export]
+macro_rules! debug {
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::DEBUG, $($arg)+) };
+    ($($arg:tt)+) => { $crate::log!($crate::Level::DEBUG, $($arg)+) };
+}
+
+/// Logs at INFO (20). See [`log!`](crate::log!) for the optional `logger:`.
+///
+/// ```
+/// emlog::info!("served {} requests", 3);
+/// emlog::info!(logger: "app.http", "served {} requests", 3);
+/// ```
+#[macro_export]
+macro_rules! info {
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::INFO, $($arg)+) };
+    ($($arg:tt)+) => { $crate::log!($crate::Level::INFO, $($arg)+) };
+}
+
+/// Logs at WARNING (30). See [`log!`](crate::log!) for the optional `logger:`.
+#[macro_export]
+macro_rules! warning {
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::WARNING, $($arg)+) };
+    ($($arg:tt)+) => { $crate::log!($crate::Level::WARNING, $($arg)+) };
+}
+
+/// Logs at WARNING (30): the `log` crate's spelling of [`warning!`](crate::warning!).
+#[macro_export]
+macro_rules! warn {
+    ($($arg:tt)+) => { $crate::warning!($($arg)+) };
+}
+
+/// Logs at ERROR (40). See [`log!`](crate::log!) for the optional `logger:`.
+#[macro_export]
+macro_rules! error {
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::ERROR, $($arg)+) };
+    ($($arg:tt)+) => { $crate::log!($crate::Level::ERROR, $($arg)+) };
+}
+
+/// Logs at CRITICAL (50). See [`log!`](crate::log!) for the optional `logger:`.
+#[macro_export]
+macro_rules! critical {
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::CRITICAL, $($arg)+) };
+    ($($arg:tt)+) => { $crate::log!($crate::Level::CRITICAL, $($arg)+) };
+}

@@ -1,0 +1,190 @@
+//! StreamHandler: records as lines on any `embedded_io::Write` (a UART, a RAM buffer, a socket).
+//!
+//! Each record is rendered into the handler's own line buffer and written
+//! with one `write_all` of the line and its terminator, so records from other
+//! contexts never land inside it. A record longer than the buffer is cut at a
+//! UTF-8 character boundary and ends with a visible marker (`[...]` by
+//! default), and the cut is counted in [`HandlerStats::truncated`].
+//!
+//! Unlike Python's StreamHandler, the writer is not flushed after every
+//! record: a blocking UART writer has nothing to flush, and a buffering writer
+//! is flushed by [`Handler::flush`]. [`StreamHandler::flush_each_record`] turns
+//! Python's behaviour on.
+
+use core::fmt;
+
+use crate::{Formatter, Handler, HandlerBase, HandlerStats, Level, LineBuffer, Record};
+
+/// The marker appended to a record that was cut to fit the line buffer.
+pub const TRUNCATION_MARKER: &str = "[...]";
+
+/// Writes each record as one line to an `embedded_io::Write`.
+///
+/// `LINE` is the line buffer's capacity in bytes, terminator and marker included.
+///
+/// ```
+/// use emlog::{Formatter, Handler, Level, Record, StreamHandler};
+/// let mut out = [0u8; 64];
+/// let mut handler: StreamHandler<&mut [u8], 64> = StreamHandler::new(&mut out[..])
+///     .with_formatter(Formatter::new("%(levelname)s:%(name)s:%(message)s").unwrap());
+/// handler.handle(&Record::new(Level::INFO, "net", format_args!("up {}", 1)));
+/// drop(handler);
+/// assert!(out.starts_with(b"INFO:net:up 1\n"));
+/// ```
+pub struct StreamHandler<W, const LINE: usize = 256> {
+    base: HandlerBase,
+    formatter: Formatter,
+    writer: W,
+    terminator: &'static str,
+    marker: &'static str,
+    flush_each_record: bool,
+    line: LineBuffer<LINE>,
+}
+
+impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
+    /// A handler at NOTSET writing the message alone (Python's default formatter).
+    pub fn new(writer: W) -> Self {
+        StreamHandler {
+            base: HandlerBase::new(Level::NOTSET),
+            formatter: Formatter::message_only(),
+            writer,
+            terminator: "\n",
+            marker: TRUNCATION_MARKER,
+            flush_each_record: false,
+            line: LineBuffer::new(),
+        }
+    }
+
+    /// Sets the formatter.
+    pub fn with_formatter(mut self, formatter: Formatter) -> Self {
+        self.formatter = formatter;
+        self
+    }
+
+    /// Sets the level.
+    pub fn with_level(mut self, level: Level) -> Self {
+        self.base.set_level(level);
+        self
+    }
+
+    /// Names the handler (used in error reports).
+    pub fn with_name(mut self, name: &'static str) -> Self {
+        self.base.set_name(name);
+        self
+    }
+
+    /// Sets what ends each record (default `"\n"`; `"\r\n"` for terminals that want it).
+    pub fn with_terminator(mut self, terminator: &'static str) -> Self {
+        self.terminator = terminator;
+        self
+    }
+
+    /// Sets the marker that ends a cut record (default [`TRUNCATION_MARKER`]).
+    pub fn with_truncation_marker(mut self, marker: &'static str) -> Self {
+        self.marker = marker;
+        self
+    }
+
+    /// Flushes the writer after every record, as Python does.
+    pub fn flush_each_record(mut self, on: bool) -> Self {
+        self.flush_each_record = on;
+        self
+    }
+
+    /// The shared handler state: filters, name, counters.
+    pub fn base_mut(&mut self) -> &mut HandlerBase {
+        &mut self.base
+    }
+
+    /// The writer.
+    pub fn writer(&self) -> &W {
+        &self.writer
+    }
+
+    /// The writer, mutably.
+    pub fn writer_mut(&mut self) -> &mut W {
+        &mut self.writer
+    }
+
+    /// Takes the writer back.
+    pub fn into_writer(self) -> W {
+        self.writer
+    }
+}
+
+/// Shows an `embedded_io` error kind in an error report.
+struct WriteFailed(embedded_io::ErrorKind);
+
+impl fmt::Display for WriteFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "write failed: {:?}", self.0)
+    }
+}
+
+impl<W: embedded_io::Write, const LINE: usize> Handler for StreamHandler<W, LINE> {
+    fn level(&self) -> Level {
+        self.base.level()
+    }
+
+    fn set_level(&mut self, level: Level) {
+        self.base.set_level(level);
+    }
+
+    fn handle(&mut self, record: &Record<'_>) -> bool {
+        if !self.base.accepts(record) {
+            return false;
+        }
+        self.line.clear(self.marker.len() + self.terminator.len());
+        let rendered = self.formatter.render(record, &mut self.line);
+        let truncated = self.line.is_truncated();
+        if rendered.is_err() && !truncated {
+            self.base.fail(
+                &"a Display implementation in the message returned an error",
+                Some(record),
+                true,
+            );
+            return false;
+        }
+        if truncated {
+            self.line.push_reserved(self.marker);
+        }
+        self.line.push_reserved(self.terminator);
+        let mut result = self.writer.write_all(self.line.as_bytes());
+        if result.is_ok() && self.flush_each_record {
+            result = self.writer.flush();
+        }
+        match result {
+            Ok(()) => {
+                self.base.count_emitted(truncated);
+                true
+            }
+            Err(e) => {
+                let kind = embedded_io::Error::kind(&e);
+                self.base.fail(&WriteFailed(kind), Some(record), true);
+                false
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Err(e) = self.writer.flush() {
+            let kind = embedded_io::Error::kind(&e);
+            self.base.fail(&WriteFailed(kind), None, false);
+        }
+    }
+
+    fn close(&mut self) {
+        if !self.base.is_closed() {
+            self.flush();
+            self.base.close();
+        }
+    }
+
+    fn stats(&self) -> HandlerStats {
+        self.base.stats()
+    }
+
+    fn name(&self) -> &str {
+        self.base.name()
+    }
+}
