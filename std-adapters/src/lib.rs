@@ -34,3 +34,19 @@ mod stream;
 pub use file::{FileHandler, FileHandlerBuilder};
 pub use log_file::{Buffering, FileOptions};
 pub use stream::StreamHandler;
+mod rotating_file;
+mod rotation;
+pub use rotating_file::{RotatingFileHandler, RotatingFileHandlerBuilder};
+pub use rotation::{Namer, Rotator};
+mod rollover_schedule;
+mod timed_rotating_file;
+pub use rollover_schedule::{RolloverSchedule, ScheduleError, When};
+pub use timed_rotating_file::{TimedRotatingFileHandler, TimedRotatingFileHandlerBuilder};
+mod sighup;
+mod watched_file;
+pub use sighup::reopen_on_sighup;
+pub use watched_file::{WatchedFileHandler, WatchedFileHandlerBuilder};
+mod setup;
+pub use setup::{
+    BasicConfig, SetupError, Target, basic_config, install_panic_flush_hook, logger, shutdown,
+};

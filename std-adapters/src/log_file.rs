@@ -113,10 +113,6 @@ impl LogFile {
         &self.options
     }
 
-    pub(crate) fn is_open(&self) -> bool {
-        self.file.is_some()
-    }
-
     /// Device and inode of the open file.
     pub(crate) fn identity(&self) -> Option<(u64, u64)> {
         self.identity
