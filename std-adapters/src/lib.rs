@@ -50,3 +50,7 @@ mod setup;
 pub use setup::{
     BasicConfig, SetupError, Target, basic_config, install_panic_flush_hook, logger, shutdown,
 };
+mod gzip_rotator;
+mod queue;
+pub use gzip_rotator::{GzipRotator, gzip_namer};
+pub use queue::{ListenerError, Overflow, QueueHandler, QueueListener, RecordQueue};
