@@ -93,6 +93,10 @@ impl Rotator for GzipRotator {
         self.running = Some(thread);
         previous
     }
+
+    fn settle(&mut self) -> io::Result<()> {
+        self.wait()
+    }
 }
 
 impl Drop for GzipRotator {

@@ -143,6 +143,7 @@ impl RotatingFileHandler {
     /// Python's `doRollover`, stopping at the first failed step.
     pub fn do_rollover(&mut self) -> io::Result<()> {
         self.inner.file.close()?;
+        self.hooks.settle()?;
         let base = self.inner.file.path().to_path_buf();
         if self.backup_count > 0 {
             for i in (1..self.backup_count).rev() {

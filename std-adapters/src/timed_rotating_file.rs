@@ -168,6 +168,7 @@ impl TimedRotatingFileHandler {
             return Ok(());
         }
         self.inner.file.close()?;
+        self.hooks.settle()?;
         let rotated = self.hooks.rotate(&base, &dest);
         let deleted = if rotated.is_ok() && self.backup_count > 0 {
             self.files_to_delete()
