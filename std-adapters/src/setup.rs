@@ -133,9 +133,12 @@ impl BasicConfig {
         }
         if self.force {
             let _ = logger.shutdown();
+        } else if logger.handler_count() > 0 {
+            // Python: basicConfig does nothing when the root has handlers.
+            return Ok(logger);
         }
         let _ = logger.set_logger_level("", self.level);
-        if logger.handler_count() == 0 {
+        {
             let added = match self.target {
                 Target::Stderr => logger.add(StreamHandler::stderr().with_formatter(formatter)),
                 Target::Stdout => logger.add(StreamHandler::stdout().with_formatter(formatter)),
