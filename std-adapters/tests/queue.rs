@@ -13,13 +13,9 @@ struct Sink {
     flushed: Arc<Mutex<u32>>,
 }
 
-fn sink(
-    level: Level,
-) -> (
-    Box<dyn Handler + Send>,
-    Arc<Mutex<Vec<String>>>,
-    Arc<Mutex<u32>>,
-) {
+type Lines = Arc<Mutex<Vec<String>>>;
+
+fn sink(level: Level) -> (Box<dyn Handler + Send>, Lines, Arc<Mutex<u32>>) {
     let lines = Arc::new(Mutex::new(Vec::new()));
     let flushed = Arc::new(Mutex::new(0));
     let s = Sink {
