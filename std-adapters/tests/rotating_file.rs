@@ -286,3 +286,21 @@ fn failed_rename_during_rollover_keeps_backups_and_recovers() {
     assert_eq!(read(&base), "3\n");
     assert_eq!(h.stats().errors, 1);
 }
+
+#[test]
+fn deleted_directory_is_reported_and_logging_resumes_when_it_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    let base = logs.join("a.log");
+    let mut h = RotatingFileHandler::builder(&base).max_bytes(3).backup_count(2).open().unwrap();
+    assert!(log(&mut h, "0"));
+    std::fs::remove_dir_all(&logs).unwrap();
+    assert!(!log(&mut h, "1"), "no directory: the record is lost");
+    let stats = h.stats();
+    assert!(stats.errors >= 1);
+    assert_eq!(stats.dropped, 1);
+    std::fs::create_dir(&logs).unwrap();
+    assert!(log(&mut h, "2"));
+    assert_eq!(read(&base), "2\n");
+}
