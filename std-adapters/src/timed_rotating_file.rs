@@ -54,13 +54,7 @@ impl TimedRotatingFileHandlerBuilder {
         // Python opens timed rotating files in append mode always.
         self.file.options.append = true;
         let path = std::path::absolute(&self.file.path)?;
-        let start = match std::fs::metadata(&path).and_then(|m| m.modified()) {
-            Ok(mtime) => match mtime.duration_since(std::time::UNIX_EPOCH) {
-                Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-                Err(_) => 0,
-            },
-            Err(_) => self.clock.now_secs(),
-        };
+        let start = start_time(&path, &self.clock);
         let rollover_at = self.schedule.next_rollover(start);
         Ok(TimedRotatingFileHandler {
             inner: self.file.build().map_err(|e| with_path(e, &path))?,
@@ -221,6 +215,18 @@ impl TimedRotatingFileHandler {
         result.sort();
         result.truncate(result.len() - keep);
         Ok(result)
+    }
+}
+
+/// Python's starting point for the first rollover: the file's modification
+/// time if it exists, else now.
+pub(crate) fn start_time(path: &Path, clock: &Clock) -> i64 {
+    match std::fs::metadata(path).and_then(|m| m.modified()) {
+        Ok(mtime) => match mtime.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            Err(_) => 0,
+        },
+        Err(_) => clock.now_secs(),
     }
 }
 

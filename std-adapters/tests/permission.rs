@@ -30,7 +30,10 @@ const DAC_BITS: u32 = (1 << 1) | (1 << 2) | (1 << 3); // DAC_OVERRIDE, DAC_READ_
 /// Runs `f` on a new thread whose effective capabilities lack the DAC ones.
 fn without_dac_override<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
     std::thread::spawn(move || {
-        let mut header = CapHeader { version: CAPABILITY_VERSION_3, pid: 0 };
+        let mut header = CapHeader {
+            version: CAPABILITY_VERSION_3,
+            pid: 0,
+        };
         let mut data = [CapData::default(); 2];
         // SAFETY: header and a two-element data array, as capget(2) requires for version 3.
         let got = unsafe { libc::syscall(libc::SYS_capget, &mut header, data.as_mut_ptr()) };
@@ -83,7 +86,11 @@ fn rename_denied_during_rotation_keeps_writing_and_rolls_once_allowed() {
     let base = logs.join("app.log");
     let (b, l) = (base.clone(), logs.clone());
     let stats = without_dac_override(move || {
-        let mut h = RotatingFileHandler::builder(&b).max_bytes(3).backup_count(2).open().unwrap();
+        let mut h = RotatingFileHandler::builder(&b)
+            .max_bytes(3)
+            .backup_count(2)
+            .open()
+            .unwrap();
         log(&mut h, "0");
         chmod(&l, 0o555); // no renames or creations in the directory
         assert!(log(&mut h, "1"), "the record goes to the live file");
@@ -93,6 +100,9 @@ fn rename_denied_during_rotation_keeps_writing_and_rolls_once_allowed() {
     });
     assert_eq!(stats.errors, 1);
     assert_eq!(stats.emitted, 3);
-    assert_eq!(std::fs::read_to_string(logs.join("app.log.1")).unwrap(), "0\n1\n");
+    assert_eq!(
+        std::fs::read_to_string(logs.join("app.log.1")).unwrap(),
+        "0\n1\n"
+    );
     assert_eq!(std::fs::read_to_string(&base).unwrap(), "2\n");
 }

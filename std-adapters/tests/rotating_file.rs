@@ -293,7 +293,11 @@ fn deleted_directory_is_reported_and_logging_resumes_when_it_returns() {
     let logs = dir.path().join("logs");
     std::fs::create_dir(&logs).unwrap();
     let base = logs.join("a.log");
-    let mut h = RotatingFileHandler::builder(&base).max_bytes(3).backup_count(2).open().unwrap();
+    let mut h = RotatingFileHandler::builder(&base)
+        .max_bytes(3)
+        .backup_count(2)
+        .open()
+        .unwrap();
     assert!(log(&mut h, "0"));
     std::fs::remove_dir_all(&logs).unwrap();
     assert!(!log(&mut h, "1"), "no directory: the record is lost");
@@ -303,4 +307,48 @@ fn deleted_directory_is_reported_and_logging_resumes_when_it_returns() {
     std::fs::create_dir(&logs).unwrap();
     assert!(log(&mut h, "2"));
     assert_eq!(read(&base), "2\n");
+}
+
+#[test]
+fn size_or_time_policy_rolls_on_either_and_never_rolls_an_empty_file() {
+    use emlog_std::{ManualClock, RolloverSchedule, When};
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("a.log");
+    let clock = ManualClock::at_secs(1_000_000);
+    let mut h = RotatingFileHandler::builder(&base)
+        .max_bytes(8)
+        .backup_count(5)
+        .also_every(
+            RolloverSchedule::new(When::Minutes, 1).unwrap().utc(),
+            clock.clock(),
+        )
+        .open()
+        .unwrap();
+    log(&mut h, "a");
+    clock.advance_secs(60);
+    log(&mut h, "b"); // time: a -> .1
+    log(&mut h, "ccc"); // "b\n" + "ccc\n" = 6 < 8: stays
+    log(&mut h, "dd"); // 6 + 3 = 9 >= 8: size rolls
+    assert_eq!(read(backup(&base, 2)), "a\n");
+    assert_eq!(read(backup(&base, 1)), "b\nccc\n");
+    assert_eq!(read(&base), "dd\n");
+    assert_eq!(h.rollovers(), 2);
+    // An empty file at a boundary is not rolled, and the boundary moves on.
+    let empty = dir.path().join("e.log");
+    let mut e = RotatingFileHandler::builder(&empty)
+        .backup_count(1)
+        .also_every(
+            RolloverSchedule::new(When::Minutes, 1).unwrap().utc(),
+            clock.clock(),
+        )
+        .open()
+        .unwrap();
+    clock.advance_secs(120);
+    log(&mut e, "first");
+    assert_eq!(e.rollovers(), 0);
+    log(&mut e, "second");
+    assert_eq!(e.rollovers(), 0, "the passed boundary was consumed");
+    clock.advance_secs(60);
+    log(&mut e, "third");
+    assert_eq!(read(backup(&empty, 1)), "first\nsecond\n");
 }
