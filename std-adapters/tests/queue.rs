@@ -209,3 +209,40 @@ fn dropping_the_listener_drains_the_queue() {
     assert!(!send(&mut h, Level::INFO, "late"));
     assert_eq!(queue.dropped(), 1);
 }
+
+/// A handler stuck in I/O (here: waiting on a channel) does not hold up the
+/// logging thread: with a drop policy it queues or counts and returns.
+#[test]
+fn a_caller_never_waits_for_a_stuck_handler() {
+    struct Stuck(HandlerBase, std::sync::mpsc::Receiver<()>);
+    impl Handler for Stuck {
+        fn level(&self) -> Level {
+            self.0.level()
+        }
+        fn set_level(&mut self, l: Level) {
+            self.0.set_level(l)
+        }
+        fn handle(&mut self, _: &Record<'_>) -> bool {
+            let _ = self.1.recv();
+            true
+        }
+        fn stats(&self) -> HandlerStats {
+            self.0.stats()
+        }
+    }
+    let (release, stuck) = std::sync::mpsc::channel();
+    let queue = RecordQueue::new(10, Overflow::DropNewest);
+    let mut listener = QueueListener::new(Arc::clone(&queue), vec![Box::new(Stuck(HandlerBase::new(Level::NOTSET), stuck))]);
+    listener.start().unwrap();
+    let mut h = QueueHandler::new(Arc::clone(&queue));
+    let start = std::time::Instant::now();
+    for i in 0..1000 {
+        send(&mut h, Level::INFO, &i.to_string());
+    }
+    let elapsed = start.elapsed();
+    assert!(queue.dropped() >= 980, "dropped {}", queue.dropped());
+    assert_eq!(h.stats().dropped, queue.dropped());
+    drop(release); // unblock the handler so stop() can drain
+    listener.stop();
+    assert!(elapsed < std::time::Duration::from_secs(1), "the caller waited {elapsed:?}");
+}
