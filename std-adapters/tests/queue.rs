@@ -232,7 +232,10 @@ fn a_caller_never_waits_for_a_stuck_handler() {
     }
     let (release, stuck) = std::sync::mpsc::channel();
     let queue = RecordQueue::new(10, Overflow::DropNewest);
-    let mut listener = QueueListener::new(Arc::clone(&queue), vec![Box::new(Stuck(HandlerBase::new(Level::NOTSET), stuck))]);
+    let mut listener = QueueListener::new(
+        Arc::clone(&queue),
+        vec![Box::new(Stuck(HandlerBase::new(Level::NOTSET), stuck))],
+    );
     listener.start().unwrap();
     let mut h = QueueHandler::new(Arc::clone(&queue));
     let start = std::time::Instant::now();
@@ -244,5 +247,8 @@ fn a_caller_never_waits_for_a_stuck_handler() {
     assert_eq!(h.stats().dropped, queue.dropped());
     drop(release); // unblock the handler so stop() can drain
     listener.stop();
-    assert!(elapsed < std::time::Duration::from_secs(1), "the caller waited {elapsed:?}");
+    assert!(
+        elapsed < std::time::Duration::from_secs(1),
+        "the caller waited {elapsed:?}"
+    );
 }
