@@ -41,6 +41,24 @@ struct QueuedRecord {
     process: (u32, String),
 }
 
+impl Default for QueuedRecord {
+    fn default() -> QueuedRecord {
+        QueuedRecord {
+            level: Level::NOTSET,
+            logger: String::new(),
+            message: String::new(),
+            file: String::new(),
+            line: 0,
+            module_path: String::new(),
+            timestamp: Timestamp::ZERO,
+            sequence: 0,
+            thread_id: 0,
+            thread_name: String::new(),
+            process: (0, String::new()),
+        }
+    }
+}
+
 impl QueuedRecord {
     /// Runs `f` with a record borrowing from this one; the message is the
     /// pre-formatted text.
@@ -69,6 +87,9 @@ impl QueuedRecord {
 struct QueueState {
     records: VecDeque<QueuedRecord>,
     stopping: bool,
+    /// Delivered records, kept so handlers refill their strings instead of
+    /// allocating new ones: no allocation per record in steady state.
+    free: Vec<QueuedRecord>,
 }
 
 /// The bounded queue between [`QueueHandler`]s and a [`QueueListener`].
@@ -126,20 +147,27 @@ impl RecordQueue {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Queues a record; `false` if it was dropped (full or stopped).
-    fn push(&self, record: QueuedRecord) -> bool {
+    /// Queues a record; `false` if it was dropped (full or stopped). Also
+    /// hands back a spent record for the caller to refill next time.
+    fn push(&self, record: QueuedRecord) -> (bool, Option<QueuedRecord>) {
         let mut state = self.lock();
         loop {
             if state.stopping {
                 drop(state);
                 self.dropped.fetch_add(1, Ordering::Relaxed);
-                return false;
+                return (false, Some(record));
             }
             if state.records.len() < self.capacity {
+                // The listener only waits on an empty queue: wake it only then
+                // (a futex call per record would double the caller's cost).
+                let was_empty = state.records.is_empty();
                 state.records.push_back(record);
+                let spare = state.free.pop();
                 drop(state);
-                self.not_empty.notify_one();
-                return true;
+                if was_empty {
+                    self.not_empty.notify_one();
+                }
+                return (true, spare);
             }
             match self.overflow {
                 Overflow::Block => {
@@ -151,18 +179,26 @@ impl RecordQueue {
                 Overflow::DropNewest => {
                     drop(state);
                     self.dropped.fetch_add(1, Ordering::Relaxed);
-                    return false;
+                    return (false, Some(record));
                 }
                 Overflow::DropOldest => {
-                    state.records.pop_front();
+                    let oldest = state.records.pop_front();
                     state.records.push_back(record);
                     drop(state);
                     self.dropped.fetch_add(1, Ordering::Relaxed);
-                    self.not_empty.notify_one();
-                    return true;
+                    return (true, oldest);
                 }
             }
         }
+    }
+
+    /// Keeps delivered records for reuse, up to the queue's capacity.
+    fn recycle(&self, spent: &mut VecDeque<QueuedRecord>) {
+        let mut state = self.lock();
+        let room = self.capacity.saturating_sub(state.free.len());
+        state.free.extend(spent.drain(..).take(room));
+        drop(state);
+        spent.clear();
     }
 
     /// Takes everything waiting, blocking until something is there or the
@@ -206,6 +242,7 @@ pub struct QueueHandler {
     base: HandlerBase,
     formatter: Formatter,
     queue: Arc<RecordQueue>,
+    spare: Option<QueuedRecord>,
 }
 
 impl QueueHandler {
@@ -215,6 +252,7 @@ impl QueueHandler {
             base: HandlerBase::new(Level::NOTSET),
             formatter: Formatter::message_only(),
             queue,
+            spare: None,
         }
     }
 
@@ -231,23 +269,28 @@ impl QueueHandler {
     }
 
     /// Python's `prepare`: the record with its message formatted.
-    fn prepare(&self, record: &Record<'_>) -> Result<QueuedRecord, std::fmt::Error> {
-        let mut message = String::new();
-        self.formatter.render(record, &mut message)?;
-        Ok(QueuedRecord {
-            level: record.level,
-            logger: record.logger.to_owned(),
-            message,
-            file: record.location.file.to_owned(),
-            line: record.location.line,
-            module_path: record.location.module_path.to_owned(),
-            timestamp: record.timestamp,
-            sequence: record.sequence,
-            thread_id: record.thread.id,
-            thread_name: record.thread.name.to_owned(),
-            process: (record.process.0, record.process.1.to_owned()),
-        })
+    fn prepare(&mut self, record: &Record<'_>) -> Result<QueuedRecord, std::fmt::Error> {
+        let mut q = self.spare.take().unwrap_or_default();
+        q.message.clear();
+        self.formatter.render(record, &mut q.message)?;
+        q.level = record.level;
+        refill(&mut q.logger, record.logger);
+        refill(&mut q.file, record.location.file);
+        q.line = record.location.line;
+        refill(&mut q.module_path, record.location.module_path);
+        q.timestamp = record.timestamp;
+        q.sequence = record.sequence;
+        q.thread_id = record.thread.id;
+        refill(&mut q.thread_name, record.thread.name);
+        q.process.0 = record.process.0;
+        refill(&mut q.process.1, record.process.1);
+        Ok(q)
     }
+}
+
+fn refill(s: &mut String, with: &str) {
+    s.clear();
+    s.push_str(with);
 }
 
 impl Handler for QueueHandler {
@@ -270,7 +313,9 @@ impl Handler for QueueHandler {
                 return false;
             }
         };
-        if self.queue.push(prepared) {
+        let (queued, spare) = self.queue.push(prepared);
+        self.spare = spare;
+        if queued {
             self.base.count_emitted(false);
             true
         } else {
@@ -444,9 +489,11 @@ fn monitor(queue: &RecordQueue, handlers: &Mutex<Vec<Box<dyn Handler + Send>>>, 
                 respect,
             );
         }
-        for queued in batch.drain(..) {
+        for queued in &batch {
             queued.with_record(|record| deliver(&mut handlers, record, respect));
         }
+        drop(handlers);
+        queue.recycle(&mut batch);
     }
 }
 
