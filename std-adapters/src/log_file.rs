@@ -118,6 +118,11 @@ impl LogFile {
         self.identity
     }
 
+    /// How many names the open file has (0 once deleted); `None` if not open.
+    pub(crate) fn link_count(&self) -> Option<u64> {
+        self.file.as_ref()?.metadata().ok().map(|m| m.nlink())
+    }
+
     /// Whether the open file is a regular file (not /dev/null, a FIFO, a tty).
     pub(crate) fn is_regular(&self) -> bool {
         self.regular

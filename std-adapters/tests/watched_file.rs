@@ -88,6 +88,39 @@ fn sighup_sets_the_reopen_flag() {
     assert_eq!(h.reopens(), 1);
 }
 
+#[test]
+fn rename_grace_keeps_writing_to_the_renamed_file_until_the_new_one_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.log");
+    let rotated = dir.path().join("w.log.1");
+    let clock = emlog_std::ManualClock::at_secs(0);
+    let mut h = WatchedFileHandler::builder(&path)
+        .rename_grace(std::time::Duration::from_secs(1))
+        .clock(clock.clock())
+        .open()
+        .unwrap();
+    log(&mut h, "a");
+    std::fs::rename(&path, &rotated).unwrap();
+    log(&mut h, "b"); // the path is gone: still the renamed file
+    std::fs::write(&path, "").unwrap(); // the rotator creates the new file
+    log(&mut h, "c");
+    assert_eq!(read(&rotated), "a\nb\n");
+    assert_eq!(read(&path), "c\n");
+    // No one creates it this time: after the grace, the handler does.
+    std::fs::rename(&path, &rotated).unwrap();
+    log(&mut h, "d");
+    clock.advance_millis(999);
+    log(&mut h, "e");
+    clock.advance_millis(1);
+    log(&mut h, "f");
+    assert_eq!(read(&rotated), "c\nd\ne\n");
+    assert_eq!(read(&path), "f\n");
+    // A deleted file is replaced at once, grace or not.
+    std::fs::remove_file(&path).unwrap();
+    log(&mut h, "g");
+    assert_eq!(read(&path), "g\n");
+}
+
 /// Runs writer threads through `logger` until `rotate` returns, then returns
 /// how many records each wrote.
 fn write_while(logger: &'static Logger, threads: usize, rotate: impl FnOnce()) -> Vec<usize> {
@@ -110,7 +143,9 @@ fn write_while(logger: &'static Logger, threads: usize, rotate: impl FnOnce()) -
     writers.into_iter().map(|w| w.join().unwrap()).collect()
 }
 
-fn run_logrotate(dir: &Path, log: &Path, mode: &str, times: usize) {
+/// Runs logrotate `times` times; returns how many runs lost the race for
+/// `create` (see the create-mode test) and so exited with an error.
+fn run_logrotate(dir: &Path, log: &Path, mode: &str, times: usize) -> usize {
     let conf = dir.join("logrotate.conf");
     std::fs::write(
         &conf,
@@ -121,18 +156,27 @@ fn run_logrotate(dir: &Path, log: &Path, mode: &str, times: usize) {
     )
     .unwrap();
     let state = dir.join("logrotate.state");
+    let mut create_races = 0;
     for _ in 0..times {
         // Let the writers fill the file a little between rotations.
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let out = Command::new("logrotate").arg("-f").arg("-s").arg(&state).arg(&conf).output().unwrap_or_else(|e| {
-            panic!("logrotate could not be run ({e}): install the Debian package `logrotate` (listed in .ci/apt-packages)")
-        });
-        assert!(
-            out.status.success(),
-            "logrotate failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = Command::new("logrotate")
+            .arg("-f")
+            .arg("-s")
+            .arg(&state)
+            .arg(&conf)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("logrotate could not be run ({e}): install the Debian package `logrotate` (listed in .ci/apt-packages)")
+            });
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if !out.status.success() && stderr.contains("already exists") {
+            create_races += 1;
+        } else {
+            assert!(out.status.success(), "logrotate failed: {stderr}");
+        }
     }
+    create_races
 }
 
 /// Every line of the log and its rotations: (found, duplicates).
@@ -163,12 +207,18 @@ fn logrotate_create_mode_loses_and_duplicates_nothing() {
     static LOGGER: Logger = Logger::with_root_level(Level::DEBUG);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.log");
-    let key = LOGGER
-        .add(WatchedFileHandler::builder(&path).open().unwrap())
+    let handler = WatchedFileHandler::builder(&path)
+        .rename_grace(std::time::Duration::from_secs(2))
+        .open()
         .unwrap();
+    let key = LOGGER.add(handler).unwrap();
+    // With a rename grace the handler never creates the file before
+    // logrotate's own `create` step (see WatchedFileHandler's docs).
+    let mut races = 0;
     let written = write_while(&LOGGER, 4, || {
-        run_logrotate(dir.path(), &path, "create 0640", 15)
+        races = run_logrotate(dir.path(), &path, "create 0640", 15);
     });
+    assert_eq!(races, 0, "logrotate found the new file already created");
     LOGGER.flush_all();
     let (seen, duplicates) = collect(dir.path(), "app.log");
     let total: usize = written.iter().sum();
@@ -198,7 +248,7 @@ fn logrotate_copytruncate_mode_loss_window_is_measured() {
         .unwrap();
     let rotations = 15;
     let written = write_while(&LOGGER, 4, || {
-        run_logrotate(dir.path(), &path, "copytruncate", rotations)
+        run_logrotate(dir.path(), &path, "copytruncate", rotations);
     });
     LOGGER.flush_all();
     let (seen, duplicates) = collect(dir.path(), "app.log");
