@@ -25,6 +25,7 @@
 #![no_std]
 #![warn(missing_docs)]
 
+pub mod civil;
 mod dispatch;
 pub mod filter;
 pub mod format;
@@ -48,7 +49,7 @@ pub use dispatch::{
     install, installed, refresh_threshold, stats, threshold,
 };
 pub use filter::{Filter, Filters};
-pub use format::{FormatError, Formatter};
+pub use format::{FormatError, FormatErrorKind, Formatter};
 pub use handler::{
     ErrorReport, ErrorReporter, Handler, HandlerBase, HandlerStats, report_error,
     set_error_reporter,
