@@ -191,7 +191,23 @@ pub fn validate(format: &str) -> Result<(), FormatError> {
 const fn is_directive(c: char) -> bool {
     matches!(
         c,
-        'Y' | 'm' | 'd' | 'H' | 'M' | 'S' | 'y' | 'b' | 'B' | 'a' | 'A' | 'j' | 'p' | 'I' | 'z' | 'Z' | 'f' | '%'
+        'Y' | 'm'
+            | 'd'
+            | 'H'
+            | 'M'
+            | 'S'
+            | 'y'
+            | 'b'
+            | 'B'
+            | 'a'
+            | 'A'
+            | 'j'
+            | 'p'
+            | 'I'
+            | 'z'
+            | 'Z'
+            | 'f'
+            | '%'
     )
 }
 

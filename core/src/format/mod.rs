@@ -6,8 +6,8 @@
 //! - `%`-style ([`Formatter::new`]): `%(field)[flags][width][.precision]conv`
 //!   with flags `-` (left align), `0` (zero padding), `+`, space and `#`;
 //!   conversions `s`, `r`, `a`, `d`/`i`/`u`, `x`, `X`, `o`, `f`/`F`, `e`, `E`;
-//!   `%%` is a percent sign. Length modifiers (`%(lineno)ld`) are ignored, as
-//!   Python ignores them.
+//!   `%%` is a percent sign. Length modifiers (`%(lineno)ld`) are rejected, as
+//!   Python's `Formatter` rejects them.
 //! - `{}`-style ([`Formatter::brace`], Python's `style='{'`):
 //!   `{field[!r|!s|!a][:[[fill]align][sign][#][0][width][.precision][type]]}`
 //!   with align `<`, `>`, `^`, `=`, types `s`, `d`, `x`, `X`, `o`, `f`, `F`,

@@ -71,7 +71,12 @@ pub(crate) fn write_u64(out: &mut dyn fmt::Write, value: u64) -> fmt::Result {
 
 /// Writes `number` as `spec.conv` says, with `pad` fill characters between
 /// the sign or prefix and the digits (`=` alignment, the `0` flag).
-pub(crate) fn write(out: &mut dyn fmt::Write, number: Number, spec: Spec, pad: usize) -> fmt::Result {
+pub(crate) fn write(
+    out: &mut dyn fmt::Write,
+    number: Number,
+    spec: Spec,
+    pad: usize,
+) -> fmt::Result {
     if spec.has(PLUS) {
         out.write_char('+')?;
     } else if spec.has(SPACE) {
@@ -98,13 +103,22 @@ pub(crate) fn write(out: &mut dyn fmt::Write, number: Number, spec: Spec, pad: u
             let mut buf = [0; 22];
             let at = digits(number.whole, radix, upper, &mut buf);
             // %-style precision on an integer is a minimum digit count.
-            write_fill(out, b'0', precision.unwrap_or(0).saturating_sub(buf.len() - at))?;
+            write_fill(
+                out,
+                b'0',
+                precision.unwrap_or(0).saturating_sub(buf.len() - at),
+            )?;
             out.write_str(ascii(&buf[at..]))
         }
         Conv::Shortest => {
             write_u64(out, number.whole)?;
             let mut frac = [0; 22];
-            let at = digits(u64::from(number.nanos) + 1_000_000_000, 10, false, &mut frac);
+            let at = digits(
+                u64::from(number.nanos) + 1_000_000_000,
+                10,
+                false,
+                &mut frac,
+            );
             // Skip the leading '1' that kept the zeros; drop trailing zeros but one.
             let mut end = frac.len();
             while end > at + 2 && frac[end - 1] == b'0' {

@@ -4,8 +4,8 @@
 
 use super::field::{Field, Kind, unavailable_reason};
 use super::spec::{
-    ALIGN_AFTER_SIGN, ALIGN_CENTER, ALIGN_LEFT, ALIGN_RIGHT, ALT, AS_TEXT, Conv, HAS_PRECISION, PLUS,
-    SPACE, Spec,
+    ALIGN_AFTER_SIGN, ALIGN_CENTER, ALIGN_LEFT, ALIGN_RIGHT, ALT, AS_TEXT, Conv, HAS_PRECISION,
+    PLUS, SPACE, Spec,
 };
 use super::{FormatError, FormatErrorKind, MAX_PIECES, Piece};
 
@@ -181,10 +181,6 @@ fn percent_field(source: &'static str, start: usize) -> Result<(Piece, usize), F
         flags |= HAS_PRECISION;
         j = end;
     }
-    // Length modifiers are accepted and ignored, as Python does.
-    while matches!(bytes.get(j), Some(b'h' | b'l' | b'L')) {
-        j += 1;
-    }
     if j >= bytes.len() {
         return Err(error(j, FormatErrorKind::MissingConversion));
     }
@@ -281,7 +277,10 @@ pub(crate) fn brace(source: &'static str) -> Result<Pieces, FormatError> {
 fn brace_field(source: &'static str, start: usize, end: usize) -> Result<Piece, FormatError> {
     let inner = &source[start..end];
     if let Some(nested) = inner.find('{') {
-        return Err(error(start + nested, FormatErrorKind::BadSpec { found: '{' }));
+        return Err(error(
+            start + nested,
+            FormatErrorKind::BadSpec { found: '{' },
+        ));
     }
     let name_end = inner.find(['!', ':']).map_or(end, |k| start + k);
     let name = &source[start..name_end];
@@ -338,15 +337,8 @@ fn brace_spec(
     } else {
         field.kind()
     };
-    let mismatch = |at: usize, found: char| {
-        error(
-            at,
-            FormatErrorKind::SpecMismatch {
-                field: name,
-                found,
-            },
-        )
-    };
+    let mismatch =
+        |at: usize, found: char| error(at, FormatErrorKind::SpecMismatch { field: name, found });
     let mut flags = 0;
     match bytes.get(j) {
         Some(b'+') => flags |= PLUS,
@@ -399,18 +391,24 @@ fn brace_spec(
         return Err(error(j, FormatErrorKind::BadSpec { found }));
     }
     let bad_type = |c: char| match c {
-        's' | 'd' | 'x' | 'X' | 'o' | 'e' | 'E' | 'f' | 'F' => FormatErrorKind::ConversionMismatch {
-            field: name,
-            conversion: c,
-        },
+        's' | 'd' | 'x' | 'X' | 'o' | 'e' | 'E' | 'f' | 'F' => {
+            FormatErrorKind::ConversionMismatch {
+                field: name,
+                conversion: c,
+            }
+        }
         found => FormatErrorKind::BadConversion { found },
     };
     let conv = match (kind, ty) {
-        (Kind::Text, None | Some('s')) => match conversion {
-            Some('r') => Conv::Repr,
-            Some('a') => Conv::Ascii,
+        // repr() of a number is its str().
+        (Kind::Text, None | Some('s')) => match (conversion, field.kind()) {
+            (Some('r'), Kind::Text) => Conv::Repr,
+            (Some('a'), Kind::Text) => Conv::Ascii,
             _ => Conv::Str,
         },
+        (_, Some(found @ (',' | '_'))) => {
+            return Err(error(type_at, FormatErrorKind::BadSpec { found }));
+        }
         (Kind::Integer, None | Some('d')) => Conv::Int,
         (Kind::Integer, Some('x')) => Conv::Hex,
         (Kind::Integer, Some('X')) => Conv::HexUpper,

@@ -6,9 +6,7 @@ use core::fmt;
 
 use super::field::Value;
 use super::number::{self, Number};
-use super::spec::{
-    ALIGN_AFTER_SIGN, ALIGN_CENTER, ALIGN_LEFT, AS_TEXT, Conv, Spec,
-};
+use super::spec::{ALIGN_AFTER_SIGN, ALIGN_CENTER, ALIGN_LEFT, AS_TEXT, Conv, Spec};
 use crate::civil::{self, DateTime};
 
 /// How the formatter writes `asctime`.
@@ -106,7 +104,8 @@ impl fmt::Write for Repr<'_> {
                     self.inner.write_str(prefix)?;
                     for shift in (0..digits).rev() {
                         let nibble = (code >> (shift * 4)) & 0xf;
-                        self.inner.write_char(char::from(b"0123456789abcdef"[nibble as usize]))?;
+                        self.inner
+                            .write_char(char::from(b"0123456789abcdef"[nibble as usize]))?;
                     }
                 }
             }
@@ -126,7 +125,7 @@ impl Clock {
     }
 
     /// The value as plain text: what `%s` writes.
-    fn write_raw(&self, value: Value<'_>, conv: Conv, out: &mut dyn fmt::Write) -> fmt::Result {
+    fn write_raw(&self, value: Value<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
         match value {
             Value::Text(text) => out.write_str(text),
             Value::Level(level) => match level.name() {
@@ -138,8 +137,12 @@ impl Clock {
             },
             Value::Args(args) => out.write_fmt(args),
             Value::AscTime(timestamp) => self.write_asctime(timestamp, out),
-            Value::Integer(whole) => number::write_plain(out, Number { whole, nanos: 0 }, conv),
-            Value::Decimal(whole, nanos) => number::write_plain(out, Number { whole, nanos }, conv),
+            Value::Integer(whole) => {
+                number::write_plain(out, Number { whole, nanos: 0 }, Conv::Int)
+            }
+            Value::Decimal(whole, nanos) => {
+                number::write_plain(out, Number { whole, nanos }, Conv::Shortest)
+            }
         }
     }
 
@@ -171,10 +174,10 @@ impl Clock {
         let ascii = match spec.conv {
             Conv::Repr => false,
             Conv::Ascii => true,
-            _ => return self.write_raw(value, spec.conv, out),
+            _ => return self.write_raw(value, out),
         };
         let mut quotes = Quotes::default();
-        let _ = self.write_raw(value, Conv::Str, &mut quotes);
+        let _ = self.write_raw(value, &mut quotes);
         // Python quotes with ' unless the text has ' and no ".
         let quote = if quotes.single && !quotes.double {
             '"'
@@ -187,7 +190,7 @@ impl Clock {
             quote,
             ascii,
         };
-        self.write_raw(value, Conv::Str, &mut repr)?;
+        self.write_raw(value, &mut repr)?;
         out.write_char(quote)
     }
 

@@ -80,6 +80,7 @@ impl Spec {
 
     /// The precision, if one was given.
     pub(crate) fn precision(self) -> Option<usize> {
-        self.has(HAS_PRECISION).then_some(usize::from(self.precision))
+        self.has(HAS_PRECISION)
+            .then_some(usize::from(self.precision))
     }
 }
