@@ -19,13 +19,14 @@
 use core::fmt;
 
 use crate::Timestamp;
+use crate::format::number::{ascii, div_small};
 use crate::format::{FormatError, FormatErrorKind};
 
 /// A broken-down date and time in some fixed offset from UTC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DateTime {
     /// Year, e.g. 2024 (proleptic Gregorian; 1969 and earlier for negative times).
-    pub year: i64,
+    pub year: i32,
     /// Month, 1 to 12.
     pub month: u8,
     /// Day of the month, 1 to 31.
@@ -58,9 +59,18 @@ impl DateTime {
     /// ```
     pub fn from_unix(secs: i64, nanos: u32, utc_offset: i32) -> DateTime {
         let local = secs.saturating_add(i64::from(utc_offset));
-        let days = local.div_euclid(86_400);
-        let second_of_day = local.rem_euclid(86_400) as u32;
-        let (year, month, day) = civil_from_days(days);
+        // 86,400 = 128 × 675: two steps that need only 32-bit division.
+        let magnitude = local.unsigned_abs();
+        let (q, r) = div_small(magnitude >> 7, 675);
+        let (whole_days, rem) = (q, r * 128 + (magnitude & 127) as u32);
+        let days = i64::try_from(whole_days).unwrap_or(i64::MAX);
+        let (days, second_of_day) = match (local < 0, rem) {
+            (false, _) => (days, rem),
+            (true, 0) => (-days, 0),
+            (true, _) => (-days - 1, 86_400 - rem),
+        };
+        let days = days.clamp(-MAX_DAYS, MAX_DAYS) as i32;
+        let (year, month, day) = civil_from_days_i32(days);
         DateTime {
             year,
             month,
@@ -70,7 +80,7 @@ impl DateTime {
             second: (second_of_day % 60) as u8,
             nanos,
             // 1970-01-01 was a Thursday (3 when Monday is 0).
-            weekday: (days + 3).rem_euclid(7) as u8,
+            weekday: (days.rem_euclid(7) + 3).rem_euclid(7) as u8,
             yday: day_of_year(year, month, day),
             utc_offset,
         }
@@ -95,21 +105,37 @@ impl DateTime {
 /// assert!(emlog::civil::is_leap_year(2000));
 /// assert!(!emlog::civil::is_leap_year(2100));
 /// ```
-pub const fn is_leap_year(year: i64) -> bool {
+pub const fn is_leap_year(year: i32) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
-/// Year, month (1–12) and day (1–31) of the day `days` after 1970-01-01.
+/// Days either side of 1970 that dates are computed for: about ±5.8 million
+/// years, so that all arithmetic fits 32 bits; times beyond show the limit.
+const MAX_DAYS: i64 = 2_000_000_000;
+
+/// Year, month (1–12) and day (1–31) of the day `days` after 1970-01-01
+/// (within about 5.8 million years of it; further days are clamped).
 ///
 /// ```
 /// assert_eq!(emlog::civil::civil_from_days(0), (1970, 1, 1));
 /// assert_eq!(emlog::civil::civil_from_days(11_016), (2000, 2, 29));
 /// assert_eq!(emlog::civil::civil_from_days(-1), (1969, 12, 31));
 /// ```
-pub const fn civil_from_days(days: i64) -> (i64, u8, u8) {
+pub const fn civil_from_days(days: i64) -> (i32, u8, u8) {
+    let clamped = if days > MAX_DAYS {
+        MAX_DAYS
+    } else if days < -MAX_DAYS {
+        -MAX_DAYS
+    } else {
+        days
+    };
+    civil_from_days_i32(clamped as i32)
+}
+
+const fn civil_from_days_i32(days: i32) -> (i32, u8, u8) {
     // Count from 0000-03-01 so each 400-year era starts just after a leap
     // day; 719,468 days separate it from 1970-01-01.
-    let shifted = days + 719_468;
+    let shifted = days - 146_097 * 14 + 719_468; // at most 2^31 - 1 for MAX_DAYS
     let era = shifted.div_euclid(146_097);
     let day_of_era = shifted.rem_euclid(146_097); // 0 ..= 146,096
     // Every 4th year has 366 days, except every 100th, except every 400th:
@@ -125,11 +151,11 @@ pub const fn civil_from_days(days: i64) -> (i64, u8, u8) {
     } else {
         month_from_march - 9
     } as u8;
-    let year = year_of_era + era * 400 + if month <= 2 { 1 } else { 0 };
+    let year = year_of_era + (era + 14) * 400 + if month <= 2 { 1 } else { 0 };
     (year, month, day)
 }
 
-fn day_of_year(year: i64, month: u8, day: u8) -> u16 {
+fn day_of_year(year: i32, month: u8, day: u8) -> u16 {
     // Days before the first of each month in a common year.
     const BEFORE: [u16; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
     let leap = u16::from(month > 2 && is_leap_year(year));
@@ -232,15 +258,14 @@ const fn is_directive(c: char) -> bool {
 /// ```
 pub fn strftime(format: &str, time: &DateTime, out: &mut dyn fmt::Write) -> fmt::Result {
     let mut rest = format;
-    while let Some(at) = rest.find('%') {
-        out.write_str(&rest[..at])?;
-        let mut after = rest[at + 1..].chars();
-        let directive = after.next();
-        rest = after.as_str();
-        match directive {
+    while let Some((text, after)) = rest.split_once('%') {
+        out.write_str(text)?;
+        let mut chars = after.chars();
+        match chars.next() {
             Some(d) => write_directive(d, time, out)?,
-            None => out.write_char('%')?,
+            None => out.write_str("%")?,
         }
+        rest = chars.as_str();
     }
     out.write_str(rest)
 }
@@ -249,16 +274,16 @@ pub fn strftime(format: &str, time: &DateTime, out: &mut dyn fmt::Write) -> fmt:
 pub(crate) fn write_default(time: &DateTime, out: &mut dyn fmt::Write) -> fmt::Result {
     write_year(time.year, out)?;
     for (sep, value) in [
-        ('-', time.month),
-        ('-', time.day),
-        (' ', time.hour),
-        (':', time.minute),
-        (':', time.second),
+        ("-", time.month),
+        ("-", time.day),
+        (" ", time.hour),
+        (":", time.minute),
+        (":", time.second),
     ] {
-        out.write_char(sep)?;
+        out.write_str(sep)?;
         write_padded(u32::from(value), 2, out)?;
     }
-    out.write_char(',')?;
+    out.write_str(",")?;
     write_padded(time.nanos / 1_000_000, 3, out)
 }
 
@@ -283,10 +308,11 @@ fn write_directive(d: char, t: &DateTime, out: &mut dyn fmt::Write) -> fmt::Resu
         'Z' if t.utc_offset == 0 => out.write_str("UTC"),
         'Z' => write_offset(t.utc_offset, out),
         'f' => write_padded(t.nanos / 1000, 6, out),
-        '%' => out.write_char('%'),
+        '%' => out.write_str("%"),
         other => {
-            out.write_char('%')?;
-            out.write_char(other)
+            let mut utf8 = [0; 4];
+            out.write_str("%")?;
+            out.write_str(other.encode_utf8(&mut utf8))
         }
     }
 }
@@ -295,16 +321,16 @@ fn short(name: &str) -> &str {
     name.get(..3).unwrap_or(name)
 }
 
-fn write_year(year: i64, out: &mut dyn fmt::Write) -> fmt::Result {
+fn write_year(year: i32, out: &mut dyn fmt::Write) -> fmt::Result {
     if year < 0 {
-        out.write_char('-')?;
+        out.write_str("-")?;
     }
-    write_padded(year.unsigned_abs().min(u64::from(u32::MAX)) as u32, 4, out)
+    write_padded(year.unsigned_abs(), 4, out)
 }
 
 /// `+hhmm` or `-hhmm`; seconds of an offset are dropped, as C's `%z` does.
 fn write_offset(offset: i32, out: &mut dyn fmt::Write) -> fmt::Result {
-    out.write_char(if offset < 0 { '-' } else { '+' })?;
+    out.write_str(if offset < 0 { "-" } else { "+" })?;
     let minutes = offset.unsigned_abs() / 60;
     write_padded(minutes / 60, 2, out)?;
     write_padded(minutes % 60, 2, out)
@@ -321,6 +347,5 @@ pub(crate) fn write_padded(value: u32, digits: usize, out: &mut dyn fmt::Write) 
         rest /= 10;
     }
     let start = at.min(buf.len().saturating_sub(digits));
-    // Only ASCII digits were written.
-    out.write_str(core::str::from_utf8(&buf[start..]).unwrap_or(""))
+    out.write_str(ascii(&buf[start..]))
 }

@@ -94,8 +94,10 @@ impl<'a> Location<'a> {
 
     /// The last segment of the module path (Python's `module`).
     pub fn module(&self) -> &'a str {
-        match self.module_path.rfind("::") {
-            Some(i) => &self.module_path[i + 2..],
+        // Segments never contain ':', so the last one starts after the last
+        // ':'. (A char search is far smaller in flash than a substring search.)
+        match self.module_path.rfind(':') {
+            Some(i) => &self.module_path[i + 1..],
             None => self.module_path,
         }
     }

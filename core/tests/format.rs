@@ -453,7 +453,7 @@ fn microseconds_extension_f_matches_python_datetime() {
 }
 
 /// Unix seconds, year, month, day, hour, minute, second, weekday, day of the year.
-type KnownInstant = (i64, i64, u8, u8, u8, u8, u8, u8, u16);
+type KnownInstant = (i64, i32, u8, u8, u8, u8, u8, u8, u16);
 
 #[test]
 fn civil_dates_of_known_instants() {
@@ -800,4 +800,57 @@ fn record_location_fields_come_from_the_location() {
         module_path: "firmware",
     });
     assert_eq!(render(&f, &r), r"C:\src\main.rs|main.rs|firmware|7");
+}
+
+#[test]
+fn integers_beyond_32_bits_render_in_every_radix() {
+    // Python: '%d|%x|%X|%o' % ((2**64 - 1,) * 4) and '%d' % 4294967296
+    let f = Formatter::new("%(thread)d|%(thread)x|%(thread)X|%(thread)o").unwrap();
+    let r = record(format_args!("")).with_thread(ThreadInfo {
+        id: u64::MAX,
+        name: "t",
+    });
+    assert_eq!(
+        render(&f, &r),
+        "18446744073709551615|ffffffffffffffff|FFFFFFFFFFFFFFFF|1777777777777777777777"
+    );
+    let r = record(format_args!("")).with_thread(ThreadInfo {
+        id: 1 << 32,
+        name: "t",
+    });
+    assert_eq!(
+        render(&Formatter::new("%(thread)d").unwrap(), &r),
+        "4294967296"
+    );
+}
+
+#[test]
+fn extreme_timestamps_render_without_panicking() {
+    let f = Formatter::new("%(asctime)s %(created).1f %(created)e").unwrap();
+    let r = record(format_args!("")).with_timestamp(Timestamp::new(u64::MAX, 999_999_999));
+    let text = render(&f, &r);
+    // Python: x = 18446744073709551615.999999999; '%.1f %e' % (x, x) gives the same text.
+    assert!(
+        text.ends_with(" 18446744073709551616.0 1.844674e+19"),
+        "{text}"
+    );
+    let before_epoch = DateTime::from_unix(-86_401, 0, 0);
+    assert_eq!(
+        (
+            before_epoch.year,
+            before_epoch.month,
+            before_epoch.day,
+            before_epoch.hour
+        ),
+        (1969, 12, 30, 23)
+    );
+    let shifted = DateTime::from_unix(0, 0, -1);
+    assert_eq!(
+        (shifted.year, shifted.second, shifted.weekday),
+        (1969, 59, 2)
+    );
+    assert_eq!(
+        DateTime::from_unix(i64::MIN, 0, -86_400).month,
+        DateTime::from_unix(i64::MIN, 0, 0).month
+    );
 }

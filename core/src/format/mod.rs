@@ -48,6 +48,21 @@
 //!   and `,`/`_` grouping; a fill character must be ASCII.
 //! - `repr()` (`r`) escapes the quote, backslash and control characters as
 //!   Python does, but leaves non-printable characters beyond Latin-1 as they are.
+//! - `%(created)s` (Python's `repr(float)`) writes the exact decimal with at
+//!   least one digit after the point; Python switches to exponent form below
+//!   1e-4 and from 1e16, which for a Unix time means only the first 100 µs
+//!   after the epoch. `relativeCreated` has millisecond resolution.
+//! - A format string longer than 65,535 bytes is an error (pieces store 16-bit
+//!   offsets), and so is one with more than [`MAX_PIECES`] pieces.
+//!
+//! # Cost
+//!
+//! A `Formatter` is at most 200 bytes (172 on 32-bit targets) and renders
+//! without allocating, without floating point, without 64-bit division and
+//! without `core::fmt`'s integer or padding code. A padded field is rendered
+//! twice (once to count its characters), so `%(message)-40s` runs the
+//! message's `Display` twice. [`Formatter::message_only`] links none of the
+//! template code.
 //!
 //! ```
 //! use emlog::{Formatter, Level, Location, Record, Timestamp};
@@ -65,7 +80,7 @@ use crate::{Record, Timestamp};
 
 mod error;
 mod field;
-mod number;
+pub(crate) mod number;
 mod parse;
 mod render;
 mod spec;
@@ -104,14 +119,24 @@ impl Piece {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Formatter {
+    /// How `render` works: a template walk, or the message alone. Only the
+    /// constructors name the template walk, so firmware that never parses a
+    /// format string links none of the parsing or field-rendering code.
+    renderer: Renderer,
     source: &'static str,
     clock: Clock,
     pieces: [Piece; MAX_PIECES],
     len: u8,
 }
 
+type Renderer = fn(&Formatter, &Record<'_>, &mut dyn fmt::Write) -> fmt::Result;
+
 fn utc(_: Timestamp) -> i32 {
     0
+}
+
+fn render_message(_: &Formatter, record: &Record<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
+    out.write_fmt(record.args)
 }
 
 impl Formatter {
@@ -140,6 +165,7 @@ impl Formatter {
             spec: Spec::PLAIN_TEXT,
         };
         Formatter {
+            renderer: render_message,
             source: "%(message)s",
             clock: Clock {
                 datefmt: "",
@@ -185,6 +211,7 @@ impl Formatter {
 
     fn from_pieces(source: &'static str, pieces: parse::Pieces) -> Formatter {
         Formatter {
+            renderer: Formatter::render_template,
             source,
             clock: Clock {
                 datefmt: "",
@@ -260,6 +287,10 @@ impl Formatter {
     /// assert_eq!(line.as_str(), "INFO héllo ");
     /// ```
     pub fn render(&self, record: &Record<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
+        (self.renderer)(self, record, out)
+    }
+
+    fn render_template(&self, record: &Record<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
         let pieces = self.pieces.get(..usize::from(self.len)).unwrap_or(&[]);
         for piece in pieces {
             match *piece {

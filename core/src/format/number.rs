@@ -22,19 +22,40 @@ pub(crate) struct Number {
 /// Writes `count` copies of the ASCII byte `fill`.
 pub(crate) fn write_fill(out: &mut dyn fmt::Write, fill: u8, mut count: usize) -> fmt::Result {
     const CHUNK: usize = 16;
-    let chunk = [fill; CHUNK];
-    let text = core::str::from_utf8(&chunk).unwrap_or("                ");
+    let chunk = [if fill.is_ascii() { fill } else { b' ' }; CHUNK];
     while count > 0 {
         let n = count.min(CHUNK);
-        out.write_str(&text[..n])?;
+        out.write_str(ascii(&chunk[..n]))?;
         count -= n;
     }
     Ok(())
 }
 
-fn ascii(bytes: &[u8]) -> &str {
-    // Only ASCII digits and letters are ever put in the buffers.
-    core::str::from_utf8(bytes).unwrap_or("")
+/// Bytes this module produced (digits, letters, ASCII fill) as text.
+///
+/// `from_utf8` would link a validator of several hundred bytes on every
+/// target for text that is ASCII by construction.
+pub(crate) fn ascii(bytes: &[u8]) -> &str {
+    debug_assert!(bytes.is_ascii());
+    // SAFETY: every caller passes ASCII bytes only (digits from the digit
+    // tables, fill checked with `is_ascii`), and ASCII is valid UTF-8.
+    unsafe { core::str::from_utf8_unchecked(bytes) }
+}
+
+/// `value / divisor` and the remainder, for a divisor below 2^16, with 32-bit
+/// divisions only: 64-bit division is a library routine of nearly 1 kB on
+/// 32-bit cores.
+pub(crate) fn div_small(value: u64, divisor: u32) -> (u64, u32) {
+    debug_assert!(divisor > 0 && divisor < 1 << 16);
+    let high = (value >> 32) as u32;
+    let (q_high, r) = (high / divisor, high % divisor);
+    // r < divisor < 2^16, so each step's dividend fits in 32 bits.
+    let mid = (r << 16) | (value >> 16 & 0xffff) as u32;
+    let (q_mid, r) = (mid / divisor, mid % divisor);
+    let low = (r << 16) | (value & 0xffff) as u32;
+    let (q_low, r) = (low / divisor, low % divisor);
+    let quotient = (u64::from(q_high) << 32) + (u64::from(q_mid) << 16) + u64::from(q_low);
+    (quotient, r)
 }
 
 /// Writes `value` in `radix` (8, 10 or 16) into the end of `buf`; returns where it starts.
@@ -45,11 +66,11 @@ fn digits(mut value: u64, radix: u32, upper: bool, buf: &mut [u8; 22]) -> usize 
         b"0123456789abcdef"
     };
     let mut at = buf.len();
-    // 64-bit division is a library call on 32-bit cores: use it only while needed.
     while value > u64::from(u32::MAX) {
+        let (quotient, digit) = div_small(value, radix);
         at -= 1;
-        buf[at] = table[(value % u64::from(radix)) as usize];
-        value /= u64::from(radix);
+        buf[at] = table[digit as usize];
+        value = quotient;
     }
     let mut small = value as u32;
     loop {
@@ -78,9 +99,9 @@ pub(crate) fn write(
     pad: usize,
 ) -> fmt::Result {
     if spec.has(PLUS) {
-        out.write_char('+')?;
+        out.write_str("+")?;
     } else if spec.has(SPACE) {
-        out.write_char(' ')?;
+        out.write_str(" ")?;
     }
     if spec.has(ALT) {
         match spec.conv {
@@ -124,7 +145,7 @@ pub(crate) fn write(
             while end > at + 2 && frac[end - 1] == b'0' {
                 end -= 1;
             }
-            out.write_char('.')?;
+            out.write_str(".")?;
             out.write_str(ascii(&frac[at + 1..end]))
         }
         Conv::Fixed => {
@@ -135,7 +156,7 @@ pub(crate) fn write(
             let start = usize::from(d.digits[0] == 0);
             d.write(out, start, d.point)?;
             if precision > 0 || spec.has(ALT) {
-                out.write_char('.')?;
+                out.write_str(".")?;
             }
             d.write(out, d.point, d.point + kept)?;
             write_fill(out, b'0', precision - kept)
@@ -159,7 +180,7 @@ pub(crate) fn write(
             };
             d.write(out, lead, lead + 1)?;
             if precision > 0 || spec.has(ALT) {
-                out.write_char('.')?;
+                out.write_str(".")?;
             }
             d.write(out, lead + 1, lead + 1 + kept)?;
             write_fill(out, b'0', precision - kept)?;
@@ -171,7 +192,7 @@ pub(crate) fn write(
             })?;
             let magnitude = u64::from(exponent.unsigned_abs());
             if magnitude < 10 {
-                out.write_char('0')?;
+                out.write_str("0")?;
             }
             write_u64(out, magnitude)
         }
@@ -254,4 +275,33 @@ pub(crate) fn write_plain(out: &mut dyn fmt::Write, number: Number, conv: Conv) 
     };
     debug_assert!(!spec.has(HAS_PRECISION));
     write(out, number, spec, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::div_small;
+
+    #[test]
+    fn div_small_agrees_with_64_bit_division() {
+        let values = [
+            0,
+            1,
+            9,
+            10,
+            65_535,
+            1 << 32,
+            u64::from(u32::MAX) + 7,
+            1 << 63,
+            u64::MAX,
+        ];
+        for value in values {
+            for divisor in [1, 7, 8, 10, 16, 675, 65_535] {
+                let expected = (
+                    value / u64::from(divisor),
+                    (value % u64::from(divisor)) as u32,
+                );
+                assert_eq!(div_small(value, divisor), expected, "{value} / {divisor}");
+            }
+        }
+    }
 }

@@ -21,7 +21,8 @@ struct Counter(usize);
 
 impl fmt::Write for Counter {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0 += s.chars().count();
+        // Each character has exactly one byte that is not a continuation byte.
+        self.0 += s.bytes().filter(|&b| b & 0xc0 != 0x80).count();
         Ok(())
     }
 }
@@ -37,12 +38,20 @@ impl fmt::Write for Truncate<'_> {
         if self.left == 0 {
             return Ok(());
         }
-        let cut = match s.char_indices().nth(self.left) {
-            Some((at, _)) => at,
-            None => s.len(),
-        };
-        self.left = self.left.saturating_sub(s[..cut].chars().count());
-        self.inner.write_str(&s[..cut])
+        let mut cut = s.len();
+        for (index, (at, _)) in s.char_indices().enumerate() {
+            if index == self.left {
+                cut = at;
+                break;
+            }
+        }
+        let kept = s.get(..cut).unwrap_or(s);
+        self.left -= kept
+            .bytes()
+            .filter(|&b| b & 0xc0 != 0x80)
+            .count()
+            .min(self.left);
+        self.inner.write_str(kept)
     }
 }
 
@@ -68,7 +77,7 @@ impl fmt::Write for Quotes {
 /// non-printable characters beyond Latin-1 (such as U+200B); emlog keeps them.
 struct Repr<'w> {
     inner: &'w mut dyn fmt::Write,
-    quote: char,
+    quote: &'static str,
     ascii: bool,
 }
 
@@ -78,20 +87,19 @@ impl fmt::Write for Repr<'_> {
         for (at, c) in s.char_indices() {
             let code = u32::from(c);
             let escape = c == '\\'
-                || c == self.quote
+                || self.quote.starts_with(c)
                 || code < 0x20
                 || (0x7f..0xa0).contains(&code)
                 || (self.ascii && code > 0x7f);
             if !escape {
                 continue;
             }
-            self.inner.write_str(&s[clean..at])?;
+            self.inner.write_str(s.get(clean..at).unwrap_or(""))?;
             clean = at + c.len_utf8();
             match c {
-                '\\' | '\'' | '"' => {
-                    self.inner.write_char('\\')?;
-                    self.inner.write_char(c)?;
-                }
+                '\\' => self.inner.write_str("\\\\")?,
+                '\'' => self.inner.write_str("\\'")?,
+                '"' => self.inner.write_str("\\\"")?,
                 '\t' => self.inner.write_str("\\t")?,
                 '\n' => self.inner.write_str("\\n")?,
                 '\r' => self.inner.write_str("\\r")?,
@@ -102,15 +110,16 @@ impl fmt::Write for Repr<'_> {
                         _ => ("\\U", 8),
                     };
                     self.inner.write_str(prefix)?;
-                    for shift in (0..digits).rev() {
-                        let nibble = (code >> (shift * 4)) & 0xf;
-                        self.inner
-                            .write_char(char::from(b"0123456789abcdef"[nibble as usize]))?;
+                    let mut hex = [0; 8];
+                    for (i, digit) in hex[..digits].iter_mut().enumerate() {
+                        let nibble = (code >> ((digits - 1 - i) * 4)) & 0xf;
+                        *digit = b"0123456789abcdef"[nibble as usize];
                     }
+                    self.inner.write_str(number::ascii(&hex[..digits]))?;
                 }
             }
         }
-        self.inner.write_str(&s[clean..])
+        self.inner.write_str(s.get(clean..).unwrap_or(""))
     }
 }
 
@@ -180,18 +189,18 @@ impl Clock {
         let _ = self.write_raw(value, &mut quotes);
         // Python quotes with ' unless the text has ' and no ".
         let quote = if quotes.single && !quotes.double {
-            '"'
+            "\""
         } else {
-            '\''
+            "'"
         };
-        out.write_char(quote)?;
+        out.write_str(quote)?;
         let mut repr = Repr {
             inner: out,
             quote,
             ascii,
         };
         self.write_raw(value, &mut repr)?;
-        out.write_char(quote)
+        out.write_str(quote)
     }
 
     /// One field with its width, alignment and fill.
