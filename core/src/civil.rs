@@ -159,7 +159,7 @@ fn day_of_year(year: i32, month: u8, day: u8) -> u16 {
     // Days before the first of each month in a common year.
     const BEFORE: [u16; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
     let leap = u16::from(month > 2 && is_leap_year(year));
-    BEFORE[usize::from(month - 1) % 12] + leap + u16::from(day)
+    BEFORE[usize::from(month.wrapping_sub(1)) % 12] + leap + u16::from(day)
 }
 
 const MONTHS: [&str; 12] = [
@@ -297,13 +297,13 @@ fn write_directive(d: char, t: &DateTime, out: &mut dyn fmt::Write) -> fmt::Resu
         'M' => two(t.minute, out),
         'S' => two(t.second, out),
         'y' => two(t.year.rem_euclid(100) as u8, out),
-        'b' => out.write_str(short(MONTHS[usize::from(t.month - 1) % 12])),
-        'B' => out.write_str(MONTHS[usize::from(t.month - 1) % 12]),
+        'b' => out.write_str(short(MONTHS[usize::from(t.month.wrapping_sub(1)) % 12])),
+        'B' => out.write_str(MONTHS[usize::from(t.month.wrapping_sub(1)) % 12]),
         'a' => out.write_str(short(WEEKDAYS[usize::from(t.weekday) % 7])),
         'A' => out.write_str(WEEKDAYS[usize::from(t.weekday) % 7]),
         'j' => write_padded(u32::from(t.yday), 3, out),
         'p' => out.write_str(if t.hour < 12 { "AM" } else { "PM" }),
-        'I' => two((t.hour + 11) % 12 + 1, out),
+        'I' => write_padded((u32::from(t.hour) + 11) % 12 + 1, 2, out),
         'z' => write_offset(t.utc_offset, out),
         'Z' if t.utc_offset == 0 => out.write_str("UTC"),
         'Z' => write_offset(t.utc_offset, out),

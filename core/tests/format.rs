@@ -582,7 +582,7 @@ type ErrorCase = (&'static str, bool, usize, FormatErrorKind, &'static str);
 #[test]
 fn every_error_kind_says_what_where_and_what_was_expected() {
     use FormatErrorKind::*;
-    let cases: [ErrorCase; 27] = [
+    let cases: [ErrorCase; 29] = [
         (
             "%(lvl)s",
             false,
@@ -709,6 +709,14 @@ fn every_error_kind_says_what_where_and_what_was_expected() {
         ),
         ("{levelno:,}", true, 9, BadSpec { found: ',' }, "grouping"),
         ("{levelno:{w}}", true, 9, BadSpec { found: '{' }, "nested"),
+        (
+            "{name:é<8}",
+            true,
+            6,
+            BadSpec { found: 'é' },
+            "a fill must be ASCII",
+        ),
+        ("%(name).*s", false, 8, BadSpec { found: '*' }, "'*'"),
         ("%(levelno)*d", false, 10, BadSpec { found: '*' }, "'*'"),
         ("%(name)300s", false, 7, NumberTooLarge, "at most 255"),
         (
@@ -853,4 +861,25 @@ fn extreme_timestamps_render_without_panicking() {
         DateTime::from_unix(i64::MIN, 0, -86_400).month,
         DateTime::from_unix(i64::MIN, 0, 0).month
     );
+}
+
+#[test]
+fn strftime_tolerates_out_of_range_fields_in_a_hand_made_datetime() {
+    let odd = DateTime {
+        year: -44,
+        month: 0,
+        day: 40,
+        hour: 250,
+        minute: 0,
+        second: 0,
+        nanos: 0,
+        weekday: 9,
+        yday: 0,
+        utc_offset: 0,
+    };
+    let mut out = String::new();
+    // Never a panic; the out-of-range month shows some month name.
+    civil::strftime("%Y %b %a %I %p", &odd, &mut out).unwrap();
+    assert!(out.starts_with("-0044 ") && out.ends_with(" Wed 10 PM"), "{out}");
+    assert_eq!(out.len(), "-0044 Dec Wed 10 PM".len());
 }

@@ -67,7 +67,8 @@ pub enum FormatErrorKind {
         found: char,
     },
     /// A character in a `{}`-style spec or `%`-style flags that is not understood
-    /// (nested `{}` fields, `*` widths and `,`/`_` grouping are not supported).
+    /// (nested `{}` fields, `*` widths and `,`/`_` grouping are not supported,
+    /// and a fill character must be ASCII).
     BadSpec {
         /// The character found.
         found: char,
@@ -154,7 +155,7 @@ impl fmt::Display for FormatError {
                 f,
                 "unexpected '{found}' at byte {at} in a field's spec: expected \
                  [[fill]align][sign][#][0][width][.precision][type] or %(name)[flags][width][.precision]conv \
-                 (nested fields, '*' widths and grouping are not supported)"
+                 (nested fields, '*' widths and grouping are not supported; a fill must be ASCII)"
             ),
             FormatErrorKind::NumberTooLarge => write!(
                 f,

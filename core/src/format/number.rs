@@ -257,6 +257,9 @@ impl DecimalDigits {
     fn write(&self, out: &mut dyn fmt::Write, from: usize, to: usize) -> fmt::Result {
         let mut text = [0; 30];
         let (from, to) = (from.min(self.len), to.min(self.len));
+        if from >= to {
+            return Ok(());
+        }
         for (t, d) in text[from..to].iter_mut().zip(&self.digits[from..to]) {
             *t = b'0' + d;
         }

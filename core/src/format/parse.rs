@@ -323,6 +323,11 @@ fn brace_spec(
     let mut j = start;
     let mut fill = None;
     let mut align = None;
+    let first = char_at(&source[..end], j);
+    if !first.is_ascii() && is_align(bytes.get(j + first.len_utf8())) {
+        // A fill is one byte in the template; say so rather than misread it.
+        return Err(error(j, FormatErrorKind::BadSpec { found: first }));
+    }
     if is_align(bytes.get(j + 1)) && bytes[j].is_ascii() {
         fill = Some(bytes[j]);
         align = Some((bytes[j + 1], j + 1));
