@@ -880,6 +880,9 @@ fn strftime_tolerates_out_of_range_fields_in_a_hand_made_datetime() {
     let mut out = String::new();
     // Never a panic; the out-of-range month shows some month name.
     civil::strftime("%Y %b %a %I %p", &odd, &mut out).unwrap();
-    assert!(out.starts_with("-0044 ") && out.ends_with(" Wed 10 PM"), "{out}");
+    assert!(
+        out.starts_with("-0044 ") && out.ends_with(" Wed 10 PM"),
+        "{out}"
+    );
     assert_eq!(out.len(), "-0044 Dec Wed 10 PM".len());
 }

@@ -123,6 +123,7 @@ impl Field {
     }
 
     /// This field's value in `record`.
+    #[inline(never)]
     pub(crate) fn value<'a>(self, record: &Record<'a>) -> Value<'a> {
         let loc = &record.location;
         match self {
