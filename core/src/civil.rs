@@ -257,33 +257,31 @@ const fn is_directive(c: char) -> bool {
 /// assert_eq!(s, "Tue 14 Nov 2023 05:13 PM -0500");
 /// ```
 pub fn strftime(format: &str, time: &DateTime, out: &mut dyn fmt::Write) -> fmt::Result {
-    let mut rest = format;
-    while let Some((text, after)) = rest.split_once('%') {
-        out.write_str(text)?;
-        let mut chars = after.chars();
-        match chars.next() {
+    let bytes = format.as_bytes();
+    let mut literal = 0;
+    let mut i = 0;
+    // A byte scan ('%' is ASCII, so every cut is on a char boundary).
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            i += 1;
+            continue;
+        }
+        out.write_str(format.get(literal..i).unwrap_or(""))?;
+        let directive = format.get(i + 1..).and_then(|rest| rest.chars().next());
+        match directive {
             Some(d) => write_directive(d, time, out)?,
             None => out.write_str("%")?,
         }
-        rest = chars.as_str();
+        i += 1 + directive.map_or(0, char::len_utf8);
+        literal = i;
     }
-    out.write_str(rest)
+    out.write_str(format.get(literal..).unwrap_or(""))
 }
 
-/// `time` as Python's default `asctime`: `%Y-%m-%d %H:%M:%S,mmm`.
+/// `time` as Python's default `asctime`: `%Y-%m-%d %H:%M:%S,mmm`
+/// (`default_time_format` then `default_msec_format`).
 pub(crate) fn write_default(time: &DateTime, out: &mut dyn fmt::Write) -> fmt::Result {
-    write_year(time.year, out)?;
-    for (sep, value) in [
-        ("-", time.month),
-        ("-", time.day),
-        (" ", time.hour),
-        (":", time.minute),
-        (":", time.second),
-    ] {
-        out.write_str(sep)?;
-        write_padded(u32::from(value), 2, out)?;
-    }
-    out.write_str(",")?;
+    strftime("%Y-%m-%d %H:%M:%S,", time, out)?;
     write_padded(time.nanos / 1_000_000, 3, out)
 }
 

@@ -546,6 +546,14 @@ fn message_only_is_const_and_is_the_default() {
 }
 
 #[test]
+fn empty_format_string_means_the_message_as_in_python() {
+    // Python: Formatter('').format(r) and Formatter('', style='{').format(r) give the message.
+    let r = record(format_args!("only this"));
+    assert_eq!(render(&Formatter::new("").unwrap(), &r), "only this");
+    assert_eq!(render(&Formatter::brace("").unwrap(), &r), "only this");
+}
+
+#[test]
 fn basic_format_is_pythons() {
     let f = Formatter::new(Formatter::BASIC).unwrap();
     assert_eq!(render(&f, &record(format_args!("m"))), "INFO:app.net:m");

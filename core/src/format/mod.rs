@@ -176,7 +176,8 @@ impl Formatter {
         }
     }
 
-    /// Parses a `%`-style format string, as Python's `Formatter(fmt)`.
+    /// Parses a `%`-style format string, as Python's `Formatter(fmt)`; an
+    /// empty one means `%(message)s`, as in Python.
     ///
     /// ```
     /// use emlog::{Formatter, Level, Location, Record};
@@ -191,10 +192,15 @@ impl Formatter {
     /// assert_eq!(err.position, 10);
     /// ```
     pub fn new(source: &'static str) -> Result<Formatter, FormatError> {
+        if source.is_empty() {
+            // Python: an empty fmt means the default, `%(message)s`.
+            return Ok(Formatter::message_only());
+        }
         Ok(Formatter::from_pieces(source, parse::percent(source)?))
     }
 
-    /// Parses a `{}`-style format string, as Python's `Formatter(fmt, style='{')`.
+    /// Parses a `{}`-style format string, as Python's `Formatter(fmt, style='{')`;
+    /// an empty one means `{message}`, as in Python.
     ///
     /// ```
     /// use emlog::{Formatter, Level, Record, Timestamp};
@@ -206,6 +212,10 @@ impl Formatter {
     /// assert_eq!(out, "{007}   INFO    12.007");
     /// ```
     pub fn brace(source: &'static str) -> Result<Formatter, FormatError> {
+        if source.is_empty() {
+            // Python: an empty fmt means the default, `{message}`.
+            return Ok(Formatter::message_only());
+        }
         Ok(Formatter::from_pieces(source, parse::brace(source)?))
     }
 
