@@ -20,6 +20,7 @@ use core::fmt;
 
 use crate::Timestamp;
 use crate::format::number::{ascii, div_small};
+use crate::format::parse::char_at;
 use crate::format::{FormatError, FormatErrorKind};
 
 /// A broken-down date and time in some fixed offset from UTC.
@@ -198,18 +199,28 @@ pub const DIRECTIVES: &str = "%Y %m %d %H %M %S %y %b %B %a %A %j %p %I %z %Z %f
 /// let err = emlog::civil::validate("%Y %q").unwrap_err();
 /// assert_eq!((err.position, err.kind), (3, FormatErrorKind::UnknownDirective { found: 'q' }));
 /// ```
-pub fn validate(format: &str) -> Result<(), FormatError> {
-    let mut chars = format.char_indices();
-    while let Some((at, c)) = chars.next() {
-        if c != '%' {
+pub const fn validate(format: &str) -> Result<(), FormatError> {
+    let bytes = format.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            i += 1;
             continue;
         }
-        let kind = match chars.next() {
-            None => FormatErrorKind::DanglingPercent,
-            Some((_, d)) if is_directive(d) => continue,
-            Some((_, found)) => FormatErrorKind::UnknownDirective { found },
-        };
-        return Err(FormatError { position: at, kind });
+        if i + 1 >= bytes.len() {
+            return Err(FormatError {
+                position: i,
+                kind: FormatErrorKind::DanglingPercent,
+            });
+        }
+        let found = char_at(bytes, i + 1);
+        if !is_directive(found) {
+            return Err(FormatError {
+                position: i,
+                kind: FormatErrorKind::UnknownDirective { found },
+            });
+        }
+        i += 2;
     }
     Ok(())
 }

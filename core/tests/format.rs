@@ -546,6 +546,26 @@ fn message_only_is_const_and_is_the_default() {
 }
 
 #[test]
+fn formatters_built_in_const_items_render_like_runtime_ones() {
+    const PERCENT: Formatter = match Formatter::new("%(asctime)s %(levelname)-8s %(message)s") {
+        Ok(f) => match f.with_datefmt("%H:%M:%S %z") {
+            Ok(f) => f.with_utc_offset(|_| 3600),
+            Err(_) => panic!("bad datefmt"),
+        },
+        Err(_) => panic!("bad format"),
+    };
+    const BRACE: Formatter = match Formatter::brace("{levelno:03d}|{name!r:>10}") {
+        Ok(f) => f,
+        Err(_) => panic!("bad format"),
+    };
+    let r = record(format_args!("up"));
+    assert_eq!(render(&PERCENT, &r), "23:13:20 +0100 INFO     up");
+    assert_eq!(render(&BRACE, &r), "020| 'app.net'");
+    const ERROR: Result<Formatter, emlog::FormatError> = Formatter::new("%(funcName)s");
+    assert!(matches!(ERROR, Err(e) if e.position == 2));
+}
+
+#[test]
 fn empty_format_string_means_the_message_as_in_python() {
     // Python: Formatter('').format(r) and Formatter('', style='{').format(r) give the message.
     let r = record(format_args!("only this"));

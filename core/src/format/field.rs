@@ -2,6 +2,7 @@
 
 use core::fmt;
 
+use super::parse::bytes_eq;
 use crate::{Record, Timestamp};
 
 /// A `LogRecord` attribute that has a meaning for an emlog record.
@@ -96,23 +97,31 @@ const UNAVAILABLE: [(&str, &str); 7] = [
 ];
 
 /// Why a Python attribute name has no emlog field, if it is one of those.
-pub(crate) fn unavailable_reason(name: &str) -> Option<&'static str> {
-    UNAVAILABLE
-        .iter()
-        .find(|(known, _)| *known == name)
-        .map(|(_, why)| *why)
+pub(crate) const fn unavailable_reason(name: &str) -> Option<&'static str> {
+    let mut i = 0;
+    while i < UNAVAILABLE.len() {
+        if bytes_eq(UNAVAILABLE[i].0.as_bytes(), name.as_bytes()) {
+            return Some(UNAVAILABLE[i].1);
+        }
+        i += 1;
+    }
+    None
 }
 
 impl Field {
     /// The field called `name` (case-sensitive, as Python's attributes are).
-    pub(crate) fn parse(name: &str) -> Option<Field> {
-        FIELDS
-            .iter()
-            .find(|(known, _)| *known == name)
-            .map(|(_, field)| *field)
+    pub(crate) const fn parse(name: &str) -> Option<Field> {
+        let mut i = 0;
+        while i < FIELDS.len() {
+            if bytes_eq(FIELDS[i].0.as_bytes(), name.as_bytes()) {
+                return Some(FIELDS[i].1);
+            }
+            i += 1;
+        }
+        None
     }
 
-    pub(crate) fn kind(self) -> Kind {
+    pub(crate) const fn kind(self) -> Kind {
         match self {
             Field::LevelNo | Field::LineNo | Field::Thread | Field::Process | Field::Sequence => {
                 Kind::Integer

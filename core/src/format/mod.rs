@@ -62,7 +62,8 @@
 //! without `core::fmt`'s integer or padding code. A padded field is rendered
 //! twice (once to count its characters), so `%(message)-40s` runs the
 //! message's `Display` twice. [`Formatter::message_only`] links none of the
-//! template code.
+//! template code, and a formatter built in a `const` item (the constructors
+//! are `const fn`) links no parser: its format string is checked at compile time.
 //!
 //! ```
 //! use emlog::{Formatter, Level, Location, Record, Timestamp};
@@ -81,7 +82,7 @@ use crate::{Record, Timestamp};
 mod error;
 mod field;
 pub(crate) mod number;
-mod parse;
+pub(crate) mod parse;
 mod render;
 mod spec;
 
@@ -95,7 +96,7 @@ pub const MAX_PIECES: usize = 24;
 
 /// One part of a template: literal text (a range of the format string) or a field.
 #[derive(Clone, Copy, Debug)]
-enum Piece {
+pub(crate) enum Piece {
     Literal { start: u16, len: u16 },
     Field { field: Field, spec: Spec },
 }
@@ -191,12 +192,38 @@ impl Formatter {
     /// let err = Formatter::new("%(message)d").unwrap_err();
     /// assert_eq!(err.position, 10);
     /// ```
-    pub fn new(source: &'static str) -> Result<Formatter, FormatError> {
+    ///
+    /// It is a `const fn`: in a `const` item the compiler parses the format
+    /// string, so a mistake fails the build and the firmware carries no
+    /// parser:
+    ///
+    /// ```
+    /// use emlog::Formatter;
+    /// const LINE: Formatter = match Formatter::new("%(levelname)-8s %(message)s") {
+    ///     Ok(f) => f,
+    ///     Err(_) => panic!("bad format string"),
+    /// };
+    /// # let mut out = String::new();
+    /// # LINE.render(&emlog::Record::new(emlog::Level::INFO, "x", format_args!("hi")), &mut out).unwrap();
+    /// # assert_eq!(out, "INFO     hi");
+    /// ```
+    ///
+    /// ```compile_fail
+    /// use emlog::Formatter;
+    /// const LINE: Formatter = match Formatter::new("%(levelname)-8q %(message)s") {
+    ///     Ok(f) => f,
+    ///     Err(_) => panic!("bad format string"),
+    /// };
+    /// ```
+    pub const fn new(source: &'static str) -> Result<Formatter, FormatError> {
         if source.is_empty() {
             // Python: an empty fmt means the default, `%(message)s`.
             return Ok(Formatter::message_only());
         }
-        Ok(Formatter::from_pieces(source, parse::percent(source)?))
+        match parse::percent(source) {
+            Ok(pieces) => Ok(Formatter::from_pieces(source, pieces)),
+            Err(err) => Err(err),
+        }
     }
 
     /// Parses a `{}`-style format string, as Python's `Formatter(fmt, style='{')`;
@@ -211,15 +238,18 @@ impl Formatter {
     /// f.render(&record, &mut out).unwrap();
     /// assert_eq!(out, "{007}   INFO    12.007");
     /// ```
-    pub fn brace(source: &'static str) -> Result<Formatter, FormatError> {
+    pub const fn brace(source: &'static str) -> Result<Formatter, FormatError> {
         if source.is_empty() {
             // Python: an empty fmt means the default, `{message}`.
             return Ok(Formatter::message_only());
         }
-        Ok(Formatter::from_pieces(source, parse::brace(source)?))
+        match parse::brace(source) {
+            Ok(pieces) => Ok(Formatter::from_pieces(source, pieces)),
+            Err(err) => Err(err),
+        }
     }
 
-    fn from_pieces(source: &'static str, pieces: parse::Pieces) -> Formatter {
+    const fn from_pieces(source: &'static str, pieces: parse::Pieces) -> Formatter {
         Formatter {
             renderer: Formatter::render_template,
             source,
@@ -250,10 +280,14 @@ impl Formatter {
     ///
     /// assert_eq!(Formatter::message_only().with_datefmt("%H:%q").unwrap_err().position, 3);
     /// ```
-    pub fn with_datefmt(mut self, datefmt: &'static str) -> Result<Formatter, FormatError> {
-        crate::civil::validate(datefmt)?;
-        self.clock.datefmt = datefmt;
-        Ok(self)
+    pub const fn with_datefmt(mut self, datefmt: &'static str) -> Result<Formatter, FormatError> {
+        match crate::civil::validate(datefmt) {
+            Ok(()) => {
+                self.clock.datefmt = datefmt;
+                Ok(self)
+            }
+            Err(err) => Err(err),
+        }
     }
 
     /// Shows `asctime` in local time: `utc_offset` returns the offset east of
@@ -269,7 +303,7 @@ impl Formatter {
     /// f.render(&Record::new(Level::INFO, "x", format_args!("m")), &mut out).unwrap();
     /// assert_eq!(out, "20:30 -0330 m");
     /// ```
-    pub fn with_utc_offset(mut self, utc_offset: fn(Timestamp) -> i32) -> Formatter {
+    pub const fn with_utc_offset(mut self, utc_offset: fn(Timestamp) -> i32) -> Formatter {
         self.clock.utc_offset = utc_offset;
         self
     }
@@ -279,7 +313,7 @@ impl Formatter {
     /// ```
     /// assert_eq!(emlog::Formatter::message_only().source(), "%(message)s");
     /// ```
-    pub fn source(&self) -> &'static str {
+    pub const fn source(&self) -> &'static str {
         self.source
     }
 

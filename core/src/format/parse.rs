@@ -1,6 +1,11 @@
 //! Parsing both styles of format string into the formatter's fixed-capacity
 //! list of pieces. Every check happens here, so rendering cannot fail on the
 //! template itself.
+//!
+//! Everything here is a `const fn`, so a formatter built in a `const` item is
+//! parsed (and its errors reported) by the compiler, and firmware carries no
+//! parsing code at all. That is why the code uses `while` loops, byte
+//! indexing and a local `tri!` instead of iterators, `str` slicing and `?`.
 
 use super::field::{Field, Kind, unavailable_reason};
 use super::spec::{
@@ -9,6 +14,16 @@ use super::spec::{
 };
 use super::{FormatError, FormatErrorKind, MAX_PIECES, Piece};
 
+/// `?` for `const fn`.
+macro_rules! tri {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(err) => return Err(err),
+        }
+    };
+}
+
 /// The template as it is being built.
 pub(crate) struct Pieces {
     pub(crate) items: [Piece; MAX_PIECES],
@@ -16,12 +31,76 @@ pub(crate) struct Pieces {
     fields: usize,
 }
 
-fn error(position: usize, kind: FormatErrorKind) -> FormatError {
+const fn error(position: usize, kind: FormatErrorKind) -> FormatError {
     FormatError { position, kind }
 }
 
+/// Whether two byte strings are equal.
+pub(crate) const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The first `byte` at or after `from`.
+const fn find(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
+    let mut i = from;
+    while i < bytes.len() {
+        if bytes[i] == byte {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `source[start..end]`, both on char boundaries (callers cut next to ASCII bytes).
+const fn sub(source: &'static str, start: usize, end: usize) -> &'static str {
+    let (head, _) = source.as_bytes().split_at(end);
+    let (_, middle) = head.split_at(start);
+    match core::str::from_utf8(middle) {
+        Ok(text) => text,
+        Err(_) => "",
+    }
+}
+
+/// The character starting at byte `at`, or `'\0'` past the end or inside a character.
+pub(crate) const fn char_at(bytes: &[u8], at: usize) -> char {
+    if at >= bytes.len() {
+        return '\0';
+    }
+    let first = bytes[at] as u32;
+    let (len, mut code) = match first {
+        0x00..=0x7f => return first as u8 as char,
+        0xc0..=0xdf => (2, first & 0x1f),
+        0xe0..=0xef => (3, first & 0x0f),
+        0xf0..=0xf7 => (4, first & 0x07),
+        _ => return '\0',
+    };
+    if at + len > bytes.len() {
+        return '\0';
+    }
+    let mut i = 1;
+    while i < len {
+        code = (code << 6) | (bytes[at + i] as u32 & 0x3f);
+        i += 1;
+    }
+    match char::from_u32(code) {
+        Some(c) => c,
+        None => '\0',
+    }
+}
+
 impl Pieces {
-    fn new() -> Pieces {
+    const fn new() -> Pieces {
         Pieces {
             items: [Piece::EMPTY; MAX_PIECES],
             len: 0,
@@ -29,12 +108,11 @@ impl Pieces {
         }
     }
 
-    fn push(&mut self, piece: Piece, at: usize) -> Result<(), FormatError> {
-        let slot = self
-            .items
-            .get_mut(usize::from(self.len))
-            .ok_or(error(at, FormatErrorKind::TooManyPieces))?;
-        *slot = piece;
+    const fn push(&mut self, piece: Piece, at: usize) -> Result<(), FormatError> {
+        if self.len as usize >= MAX_PIECES {
+            return Err(error(at, FormatErrorKind::TooManyPieces));
+        }
+        self.items[self.len as usize] = piece;
         self.len += 1;
         if matches!(piece, Piece::Field { .. }) {
             self.fields += 1;
@@ -43,7 +121,7 @@ impl Pieces {
     }
 
     /// Adds the literal text `start..end` unless it is empty.
-    fn literal(&mut self, start: usize, end: usize) -> Result<(), FormatError> {
+    const fn literal(&mut self, start: usize, end: usize) -> Result<(), FormatError> {
         if end == start {
             return Ok(());
         }
@@ -55,7 +133,7 @@ impl Pieces {
         self.push(piece, start)
     }
 
-    fn finish(self) -> Result<Pieces, FormatError> {
+    const fn finish(self) -> Result<Pieces, FormatError> {
         if self.fields == 0 {
             return Err(error(0, FormatErrorKind::NoFields));
         }
@@ -63,49 +141,43 @@ impl Pieces {
     }
 }
 
-fn check_length(source: &str) -> Result<(), FormatError> {
-    if source.len() > usize::from(u16::MAX) {
-        return Err(error(usize::from(u16::MAX), FormatErrorKind::TooLong));
+const fn check_length(source: &str) -> Result<(), FormatError> {
+    if source.len() > u16::MAX as usize {
+        return Err(error(u16::MAX as usize, FormatErrorKind::TooLong));
     }
     Ok(())
 }
 
 /// The record field `name` (at byte `at`), or the error saying why not.
-fn field(name: &'static str, at: usize) -> Result<Field, FormatError> {
-    Field::parse(name).ok_or_else(|| {
-        let kind = match unavailable_reason(name) {
-            Some(reason) => FormatErrorKind::UnavailableField { name, reason },
-            None => FormatErrorKind::UnknownField { name },
-        };
-        error(at, kind)
-    })
+const fn field(name: &'static str, at: usize) -> Result<Field, FormatError> {
+    if let Some(field) = Field::parse(name) {
+        return Ok(field);
+    }
+    let kind = match unavailable_reason(name) {
+        Some(reason) => FormatErrorKind::UnavailableField { name, reason },
+        None => FormatErrorKind::UnknownField { name },
+    };
+    Err(error(at, kind))
 }
 
-fn char_at(source: &str, at: usize) -> char {
-    source
-        .get(at..)
-        .and_then(|s| s.chars().next())
-        .unwrap_or('\0')
-}
-
-/// Reads decimal digits from `at`; returns the value (at most 255) and where they end.
-fn number(source: &str, at: usize) -> Result<(u8, usize), FormatError> {
-    let bytes = source.as_bytes();
-    let mut end = at;
+/// Reads decimal digits from `at`, up to `end`; returns the value (at most 255)
+/// and where the digits end.
+const fn number(bytes: &[u8], at: usize, end: usize) -> Result<(u8, usize), FormatError> {
+    let mut i = at;
     let mut value: u32 = 0;
-    while let Some(&d) = bytes.get(end).filter(|d| d.is_ascii_digit()) {
-        value = value * 10 + u32::from(d - b'0');
+    while i < end && bytes[i].is_ascii_digit() {
+        value = value * 10 + (bytes[i] - b'0') as u32;
         if value > 255 {
             return Err(error(at, FormatErrorKind::NumberTooLarge));
         }
-        end += 1;
+        i += 1;
     }
-    Ok((value as u8, end))
+    Ok((value as u8, i))
 }
 
 /// Parses Python's %-style: `%(field)[flags][width][.precision]conv` and `%%`.
-pub(crate) fn percent(source: &'static str) -> Result<Pieces, FormatError> {
-    check_length(source)?;
+pub(crate) const fn percent(source: &'static str) -> Result<Pieces, FormatError> {
+    tri!(check_length(source));
     let bytes = source.as_bytes();
     let mut pieces = Pieces::new();
     let mut literal_start = 0;
@@ -115,47 +187,48 @@ pub(crate) fn percent(source: &'static str) -> Result<Pieces, FormatError> {
             i += 1;
             continue;
         }
-        match bytes.get(i + 1) {
-            None => return Err(error(i, FormatErrorKind::DanglingPercent)),
-            Some(b'%') => {
+        if i + 1 >= bytes.len() {
+            return Err(error(i, FormatErrorKind::DanglingPercent));
+        }
+        match bytes[i + 1] {
+            b'%' => {
                 // Keep the first '%' in the literal, skip the second.
-                pieces.literal(literal_start, i + 1)?;
+                tri!(pieces.literal(literal_start, i + 1));
                 i += 2;
                 literal_start = i;
             }
-            Some(b'(') => {
-                pieces.literal(literal_start, i)?;
-                let (piece, end) = percent_field(source, i)?;
-                pieces.push(piece, i)?;
+            b'(' => {
+                tri!(pieces.literal(literal_start, i));
+                let (piece, end) = tri!(percent_field(source, i));
+                tri!(pieces.push(piece, i));
                 i = end;
                 literal_start = i;
             }
-            Some(_) => {
-                let found = char_at(source, i + 1);
+            _ => {
+                let found = char_at(bytes, i + 1);
                 return Err(error(i, FormatErrorKind::LonePercent { found }));
             }
         }
     }
-    pieces.literal(literal_start, bytes.len())?;
+    tri!(pieces.literal(literal_start, bytes.len()));
     pieces.finish()
 }
 
 /// One `%(...)...` field starting at `start`; returns it and the byte after it.
-fn percent_field(source: &'static str, start: usize) -> Result<(Piece, usize), FormatError> {
+const fn percent_field(source: &'static str, start: usize) -> Result<(Piece, usize), FormatError> {
     let bytes = source.as_bytes();
     let name_start = start + 2;
-    let close = source[name_start..]
-        .find(')')
-        .ok_or(error(start, FormatErrorKind::Unterminated))?
-        + name_start;
-    let name = &source[name_start..close];
-    let field = field(name, name_start)?;
+    let Some(close) = find(bytes, name_start, b')') else {
+        return Err(error(start, FormatErrorKind::Unterminated));
+    };
+    let name = sub(source, name_start, close);
+    let field = tri!(field(name, name_start));
 
     let mut flags = 0;
     let (mut left, mut zero) = (false, false);
     let mut j = close + 1;
-    while let Some(&flag) = bytes.get(j) {
-        match flag {
+    while j < bytes.len() {
+        match bytes[j] {
             b'-' => left = true,
             b'0' => zero = true,
             b'+' => flags |= PLUS,
@@ -165,18 +238,18 @@ fn percent_field(source: &'static str, start: usize) -> Result<(Piece, usize), F
         }
         j += 1;
     }
-    if bytes.get(j) == Some(&b'*') {
+    if j < bytes.len() && bytes[j] == b'*' {
         return Err(error(j, FormatErrorKind::BadSpec { found: '*' }));
     }
-    let (width, after_width) = number(source, j)?;
+    let (width, after_width) = tri!(number(bytes, j, bytes.len()));
     j = after_width;
     let mut precision = 0;
-    if bytes.get(j) == Some(&b'.') {
-        if bytes.get(j + 1) == Some(&b'*') {
+    if j < bytes.len() && bytes[j] == b'.' {
+        if j + 1 < bytes.len() && bytes[j + 1] == b'*' {
             return Err(error(j + 1, FormatErrorKind::BadSpec { found: '*' }));
         }
         // Python reads a bare '.' as precision 0.
-        let (value, end) = number(source, j + 1)?;
+        let (value, end) = tri!(number(bytes, j + 1, bytes.len()));
         precision = value;
         flags |= HAS_PRECISION;
         j = end;
@@ -184,7 +257,7 @@ fn percent_field(source: &'static str, start: usize) -> Result<(Piece, usize), F
     if j >= bytes.len() {
         return Err(error(j, FormatErrorKind::MissingConversion));
     }
-    let conversion = char_at(source, j);
+    let conversion = char_at(bytes, j);
     let kind = field.kind();
     let conv = match (conversion, kind) {
         ('s', Kind::Text) => Conv::Str,
@@ -214,7 +287,7 @@ fn percent_field(source: &'static str, start: usize) -> Result<(Piece, usize), F
     if text {
         // str() of the value, then string formatting: no sign, no zeros.
         flags &= !(PLUS | SPACE | ALT);
-        if kind != Kind::Text {
+        if !matches!(kind, Kind::Text) {
             flags |= AS_TEXT;
         }
     }
@@ -236,103 +309,96 @@ fn percent_field(source: &'static str, start: usize) -> Result<(Piece, usize), F
 }
 
 /// Parses Python's `str.format` style: `{field[!conv][:spec]}`, `{{`, `}}`.
-pub(crate) fn brace(source: &'static str) -> Result<Pieces, FormatError> {
-    check_length(source)?;
+pub(crate) const fn brace(source: &'static str) -> Result<Pieces, FormatError> {
+    tri!(check_length(source));
     let bytes = source.as_bytes();
     let mut pieces = Pieces::new();
     let mut literal_start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        let doubled = i + 1 < bytes.len() && bytes[i + 1] == bytes[i];
         match bytes[i] {
-            b'{' if bytes.get(i + 1) == Some(&b'{') => {
-                pieces.literal(literal_start, i + 1)?;
-                i += 2;
-                literal_start = i;
-            }
-            b'}' if bytes.get(i + 1) == Some(&b'}') => {
-                pieces.literal(literal_start, i + 1)?;
+            b'{' | b'}' if doubled => {
+                tri!(pieces.literal(literal_start, i + 1));
                 i += 2;
                 literal_start = i;
             }
             b'}' => return Err(error(i, FormatErrorKind::LoneBrace)),
             b'{' => {
-                pieces.literal(literal_start, i)?;
-                let close = source[i + 1..]
-                    .find('}')
-                    .ok_or(error(i, FormatErrorKind::Unterminated))?
-                    + i
-                    + 1;
-                pieces.push(brace_field(source, i + 1, close)?, i)?;
+                tri!(pieces.literal(literal_start, i));
+                let Some(close) = find(bytes, i + 1, b'}') else {
+                    return Err(error(i, FormatErrorKind::Unterminated));
+                };
+                tri!(pieces.push(tri!(brace_field(source, i + 1, close)), i));
                 i = close + 1;
                 literal_start = i;
             }
             _ => i += 1,
         }
     }
-    pieces.literal(literal_start, bytes.len())?;
+    tri!(pieces.literal(literal_start, bytes.len()));
     pieces.finish()
 }
 
 /// The field between `{` (before `start`) and `}` (at `end`).
-fn brace_field(source: &'static str, start: usize, end: usize) -> Result<Piece, FormatError> {
-    let inner = &source[start..end];
-    if let Some(nested) = inner.find('{') {
-        return Err(error(
-            start + nested,
-            FormatErrorKind::BadSpec { found: '{' },
-        ));
-    }
-    let name_end = inner.find(['!', ':']).map_or(end, |k| start + k);
-    let name = &source[start..name_end];
-    let field = field(name, start)?;
+const fn brace_field(source: &'static str, start: usize, end: usize) -> Result<Piece, FormatError> {
     let bytes = source.as_bytes();
+    if let Some(nested) = find(bytes, start, b'{')
+        && nested < end
+    {
+        return Err(error(nested, FormatErrorKind::BadSpec { found: '{' }));
+    }
+    let mut name_end = start;
+    while name_end < end && bytes[name_end] != b'!' && bytes[name_end] != b':' {
+        name_end += 1;
+    }
+    let name = sub(source, start, name_end);
+    let field = tri!(field(name, start));
     let mut j = name_end;
     let mut conversion = None;
-    if bytes.get(j) == Some(&b'!') {
-        let c = char_at(source, j + 1);
+    if j < end && bytes[j] == b'!' {
+        let c = char_at(bytes, j + 1);
         if !matches!(c, 'r' | 's' | 'a') {
             return Err(error(j + 1, FormatErrorKind::BadConversion { found: c }));
         }
         conversion = Some(c);
         j += 2;
         if j < end && bytes[j] != b':' {
-            return Err(error(
-                j,
-                FormatErrorKind::BadSpec {
-                    found: char_at(source, j),
-                },
-            ));
+            let found = char_at(bytes, j);
+            return Err(error(j, FormatErrorKind::BadSpec { found }));
         }
     }
-    let spec_start = (j + 1).min(end);
-    let spec = brace_spec(source, spec_start, end, field, name, conversion)?;
+    let spec_start = if j + 1 < end { j + 1 } else { end };
+    let spec = tri!(brace_spec(bytes, spec_start, end, field, name, conversion));
     Ok(Piece::Field { field, spec })
 }
 
+const fn is_align(bytes: &[u8], at: usize, end: usize) -> bool {
+    at < end && matches!(bytes[at], b'<' | b'>' | b'=' | b'^')
+}
+
 /// `[[fill]align][sign][#][0][width][.precision][type]` in `start..end`.
-fn brace_spec(
-    source: &'static str,
+const fn brace_spec(
+    bytes: &[u8],
     start: usize,
     end: usize,
     field: Field,
     name: &'static str,
     conversion: Option<char>,
 ) -> Result<Spec, FormatError> {
-    let bytes = &source.as_bytes()[..end];
-    let is_align = |b: Option<&u8>| matches!(b, Some(b'<' | b'>' | b'=' | b'^'));
     let mut j = start;
     let mut fill = None;
     let mut align = None;
-    let first = char_at(&source[..end], j);
-    if !first.is_ascii() && is_align(bytes.get(j + first.len_utf8())) {
+    let first = if j < end { char_at(bytes, j) } else { '\0' };
+    if !first.is_ascii() && is_align(bytes, j + first.len_utf8(), end) {
         // A fill is one byte in the template; say so rather than misread it.
         return Err(error(j, FormatErrorKind::BadSpec { found: first }));
     }
-    if is_align(bytes.get(j + 1)) && bytes[j].is_ascii() {
+    if j < end && is_align(bytes, j + 1, end) {
         fill = Some(bytes[j]);
         align = Some((bytes[j + 1], j + 1));
         j += 2;
-    } else if is_align(bytes.get(j)) {
+    } else if is_align(bytes, j, end) {
         align = Some((bytes[j], j));
         j += 1;
     }
@@ -342,68 +408,61 @@ fn brace_spec(
     } else {
         field.kind()
     };
-    let mismatch =
-        |at: usize, found: char| error(at, FormatErrorKind::SpecMismatch { field: name, found });
+    let is_text = matches!(kind, Kind::Text);
     let mut flags = 0;
-    match bytes.get(j) {
-        Some(b'+') => flags |= PLUS,
-        Some(b' ') => flags |= SPACE,
-        _ => {}
-    }
-    if matches!(bytes.get(j), Some(b'+' | b'-' | b' ')) {
-        if kind == Kind::Text {
-            return Err(mismatch(j, char::from(bytes[j])));
+    if j < end && matches!(bytes[j], b'+' | b'-' | b' ') {
+        if is_text {
+            return Err(mismatch(j, name, bytes[j] as char));
         }
+        flags |= match bytes[j] {
+            b'+' => PLUS,
+            b' ' => SPACE,
+            _ => 0,
+        };
         j += 1;
     }
-    if bytes.get(j) == Some(&b'#') {
-        if kind == Kind::Text {
-            return Err(mismatch(j, '#'));
+    if j < end && bytes[j] == b'#' {
+        if is_text {
+            return Err(mismatch(j, name, '#'));
         }
         flags |= ALT;
         j += 1;
     }
-    let zero = bytes.get(j) == Some(&b'0');
+    let zero = j < end && bytes[j] == b'0';
     if zero {
         j += 1;
     }
-    let (width, after_width) = number(source, j)?;
-    j = after_width.min(end);
+    let (width, after_width) = tri!(number(bytes, j, end));
+    j = after_width;
     let mut precision = 0;
     let mut precision_at = None;
-    if bytes.get(j) == Some(&b'.') {
-        if !bytes.get(j + 1).is_some_and(u8::is_ascii_digit) {
-            return Err(error(
-                j + 1,
-                FormatErrorKind::BadSpec {
-                    found: char_at(&source[..end], j + 1),
-                },
-            ));
+    if j < end && bytes[j] == b'.' {
+        if !(j + 1 < end && bytes[j + 1].is_ascii_digit()) {
+            let found = if j + 1 < end {
+                char_at(bytes, j + 1)
+            } else {
+                '}'
+            };
+            return Err(error(j + 1, FormatErrorKind::BadSpec { found }));
         }
-        let (value, after) = number(source, j + 1)?;
+        let (value, after) = tri!(number(bytes, j + 1, end));
         precision = value;
         precision_at = Some(j);
         flags |= HAS_PRECISION;
         j = after;
     }
     let type_at = j;
-    let ty = (j < end).then(|| char_at(source, j));
-    if let Some(c) = ty {
+    let ty = if j < end {
+        let c = char_at(bytes, j);
         j += c.len_utf8();
-    }
+        Some(c)
+    } else {
+        None
+    };
     if j < end {
-        let found = char_at(source, j);
+        let found = char_at(bytes, j);
         return Err(error(j, FormatErrorKind::BadSpec { found }));
     }
-    let bad_type = |c: char| match c {
-        's' | 'd' | 'x' | 'X' | 'o' | 'e' | 'E' | 'f' | 'F' => {
-            FormatErrorKind::ConversionMismatch {
-                field: name,
-                conversion: c,
-            }
-        }
-        found => FormatErrorKind::BadConversion { found },
-    };
     let conv = match (kind, ty) {
         // repr() of a number is its str().
         (Kind::Text, None | Some('s')) => match (conversion, field.kind()) {
@@ -425,7 +484,16 @@ fn brace_spec(
         (Kind::Integer | Kind::Decimal, Some('f' | 'F')) => Conv::Fixed,
         (Kind::Integer | Kind::Decimal, Some('e')) => Conv::Exp,
         (Kind::Integer | Kind::Decimal, Some('E')) => Conv::ExpUpper,
-        (_, Some(c)) => return Err(error(type_at, bad_type(c))),
+        (_, Some(c @ ('s' | 'd' | 'x' | 'X' | 'o' | 'e' | 'E' | 'f' | 'F'))) => {
+            let kind = FormatErrorKind::ConversionMismatch {
+                field: name,
+                conversion: c,
+            };
+            return Err(error(type_at, kind));
+        }
+        (_, Some(found)) => {
+            return Err(error(type_at, FormatErrorKind::BadConversion { found }));
+        }
     };
     if let Some(at) = precision_at {
         let allowed = matches!(
@@ -433,24 +501,28 @@ fn brace_spec(
             Conv::Str | Conv::Repr | Conv::Ascii | Conv::Fixed | Conv::Exp | Conv::ExpUpper
         );
         if !allowed {
-            return Err(mismatch(at, '.'));
+            return Err(mismatch(at, name, '.'));
         }
     }
-    if kind == Kind::Text && field.kind() != Kind::Text {
+    if is_text && !matches!(field.kind(), Kind::Text) {
         flags |= AS_TEXT;
     }
     let align = match align {
         Some((b'<', _)) => ALIGN_LEFT,
         Some((b'>', _)) => ALIGN_RIGHT,
         Some((b'^', _)) => ALIGN_CENTER,
-        Some((_, at)) if kind == Kind::Text => return Err(mismatch(at, '=')),
+        Some((_, at)) if is_text => return Err(mismatch(at, name, '=')),
         Some(_) => ALIGN_AFTER_SIGN,
         // Python 3.10+: '0' on a string pads with zeros on the right.
-        None if zero && kind != Kind::Text => ALIGN_AFTER_SIGN,
-        None if kind == Kind::Text => ALIGN_LEFT,
+        None if zero && !is_text => ALIGN_AFTER_SIGN,
+        None if is_text => ALIGN_LEFT,
         None => ALIGN_RIGHT,
     };
-    let fill = fill.unwrap_or(if zero { b'0' } else { b' ' });
+    let fill = match fill {
+        Some(fill) => fill,
+        None if zero => b'0',
+        None => b' ',
+    };
     Ok(Spec {
         flags: flags | align,
         fill,
@@ -458,4 +530,8 @@ fn brace_spec(
         precision,
         conv,
     })
+}
+
+const fn mismatch(at: usize, field: &'static str, found: char) -> FormatError {
+    error(at, FormatErrorKind::SpecMismatch { field, found })
 }
