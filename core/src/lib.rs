@@ -27,6 +27,7 @@
 // A logging path must not panic: library code handles every failure.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod civil;
 mod dispatch;
 pub mod filter;
 pub mod format;
@@ -50,7 +51,7 @@ pub use dispatch::{
     install, installed, refresh_threshold, stats, threshold,
 };
 pub use filter::{Filter, Filters};
-pub use format::{FormatError, Formatter};
+pub use format::{FormatError, FormatErrorKind, Formatter};
 pub use handler::{
     ErrorReport, ErrorReporter, Handler, HandlerBase, HandlerStats, report_error,
     set_error_reporter,
