@@ -1,1 +1,10 @@
 //! placeholder
+
+// net: network handlers (branch `net`).
+pub mod address;
+pub mod backoff;
+pub mod datagram;
+pub mod pickle;
+pub mod record_dict;
+pub mod socket;
+pub mod stream_connection;
