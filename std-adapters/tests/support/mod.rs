@@ -242,3 +242,40 @@ pub fn assert_full_record(got: &Value, message: &str) {
         ))
     );
 }
+
+/// A clock the test moves by hand, for back-off rules.
+#[derive(Clone)]
+pub struct FakeClock {
+    base: std::time::Instant,
+    offset_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl FakeClock {
+    pub fn new() -> FakeClock {
+        FakeClock {
+            base: std::time::Instant::now(),
+            offset_ms: std::sync::Arc::default(),
+        }
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.offset_ms
+            .fetch_add(by.as_millis() as u64, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn clock(&self) -> emlog_std::backoff::Clock {
+        let this = self.clone();
+        std::sync::Arc::new(move || {
+            this.base
+                + Duration::from_millis(this.offset_ms.load(std::sync::atomic::Ordering::SeqCst))
+        })
+    }
+}
+
+/// A loopback port that nothing listens on right now (bound, then released).
+pub fn free_port() -> u16 {
+    match std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
+        Ok(addr) => addr.port(),
+        Err(e) => panic!("no free loopback port: {e}"),
+    }
+}
