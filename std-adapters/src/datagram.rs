@@ -93,19 +93,8 @@ impl DatagramHandler {
 fn open_socket(address: &NetAddress) -> io::Result<DatagramSocket> {
     match address {
         NetAddress::Inet { .. } => {
-            let mut last = None;
-            for target in address.resolve()? {
-                let local: SocketAddr = if target.is_ipv4() {
-                    ([0, 0, 0, 0], 0).into()
-                } else {
-                    ([0u16; 8], 0).into()
-                };
-                match UdpSocket::bind(local) {
-                    Ok(socket) => return Ok(DatagramSocket::Udp(socket, target)),
-                    Err(e) => last = Some(e),
-                }
-            }
-            Err(last.unwrap_or_else(|| io::Error::other("no address to send to")))
+            let (socket, target) = open_udp(address)?;
+            Ok(DatagramSocket::Udp(socket, target))
         }
         #[cfg(unix)]
         NetAddress::Unix(path) => {
@@ -119,6 +108,24 @@ fn open_socket(address: &NetAddress) -> io::Result<DatagramSocket> {
             format!("Unix sockets are not available here: {}", path.display()),
         )),
     }
+}
+
+/// A UDP socket bound to any local address of the family `address` resolves
+/// to first, and the address to send to.
+pub(crate) fn open_udp(address: &NetAddress) -> io::Result<(UdpSocket, SocketAddr)> {
+    let mut last = None;
+    for target in address.resolve()? {
+        let local: SocketAddr = if target.is_ipv4() {
+            ([0, 0, 0, 0], 0).into()
+        } else {
+            ([0u16; 8], 0).into()
+        };
+        match UdpSocket::bind(local) {
+            Ok(socket) => return Ok((socket, target)),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no address to send to")))
 }
 
 fn send(socket: &DatagramSocket, packet: &[u8]) -> io::Result<()> {

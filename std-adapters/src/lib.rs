@@ -8,3 +8,4 @@ pub mod pickle;
 pub mod record_dict;
 pub mod socket;
 pub mod stream_connection;
+pub mod syslog;
