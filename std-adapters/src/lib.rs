@@ -4,6 +4,7 @@
 pub mod address;
 pub mod backoff;
 pub mod datagram;
+pub mod http;
 pub mod pickle;
 pub mod record_dict;
 pub mod socket;
