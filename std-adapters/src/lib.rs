@@ -7,6 +7,7 @@ pub mod datagram;
 pub mod http;
 pub mod pickle;
 pub mod record_dict;
+pub mod smtp;
 pub mod socket;
 pub mod stream_connection;
 pub mod syslog;
