@@ -24,6 +24,8 @@
 //! ```
 #![no_std]
 #![warn(missing_docs)]
+// A logging path must not panic: library code handles every failure.
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 mod dispatch;
 pub mod filter;

@@ -1,0 +1,80 @@
+//! StreamHandler over embedded_io::Write: one write per record, cutting, errors, closing.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::Capture;
+use emlog::{Formatter, Handler, Level, Record, StreamHandler};
+
+macro_rules! record {
+    ($message:expr) => {
+        Record::new(Level::INFO, "app", format_args!("{}", $message))
+    };
+}
+
+#[test]
+fn each_record_is_one_write_of_line_and_terminator() {
+    let out = Capture::default();
+    let mut h: StreamHandler<_, 64> = StreamHandler::new(out.clone()).with_terminator("\r\n");
+    assert!(h.handle(&record!("hello")));
+    assert!(h.handle(&record!("world")));
+    assert_eq!(out.text(), "hello\r\nworld\r\n");
+    assert_eq!(*out.writes.lock().unwrap(), 2);
+}
+
+#[test]
+fn an_over_long_record_is_cut_at_a_char_boundary_marked_and_counted() {
+    let out = Capture::default();
+    // 16 bytes: 10 for text, 5 for "[...]", 1 for "\n".
+    let mut h: StreamHandler<_, 16> = StreamHandler::new(out.clone());
+    assert!(h.handle(&record!("ééééééé"))); // 14 bytes: cut after 5 é (10 bytes)
+    assert!(h.handle(&record!("short")));
+    assert_eq!(out.lines(), ["ééééé[...]", "short"]);
+    let stats = h.stats();
+    assert_eq!((stats.emitted, stats.truncated, stats.dropped), (2, 1, 0));
+}
+
+static REPORTED: AtomicUsize = AtomicUsize::new(0);
+
+#[test]
+fn a_write_error_is_counted_and_reported_and_the_next_record_is_tried() {
+    emlog::set_error_reporter(|report| {
+        assert_eq!(report.handler, "uart");
+        assert!(report.error.to_string().contains("BrokenPipe"));
+        assert!(report.record.is_some());
+        REPORTED.fetch_add(1, Ordering::SeqCst);
+    });
+    let out = Capture::default();
+    let mut h: StreamHandler<_, 64> = StreamHandler::new(out.clone()).with_name("uart");
+    out.set_failing(true);
+    assert!(!h.handle(&record!("lost")));
+    out.set_failing(false);
+    assert!(h.handle(&record!("kept")));
+    assert_eq!(out.lines(), ["kept"]);
+    let stats = h.stats();
+    assert_eq!((stats.emitted, stats.errors, stats.dropped), (1, 1, 1));
+    assert_eq!(REPORTED.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn nothing_is_written_after_close_and_each_record_counts_as_dropped() {
+    let out = Capture::default();
+    let mut h: StreamHandler<_, 64> = StreamHandler::new(out.clone());
+    h.handle(&record!("before"));
+    h.close();
+    assert!(!h.handle(&record!("after")));
+    assert_eq!(out.lines(), ["before"]);
+    assert_eq!(h.stats().dropped, 1);
+}
+
+#[test]
+fn the_formatter_decides_the_line() {
+    let out = Capture::default();
+    let mut h: StreamHandler<_, 64> = StreamHandler::new(out.clone())
+        .with_formatter(Formatter::new(Formatter::BASIC).unwrap())
+        .with_level(Level::WARNING);
+    assert_eq!(h.level(), Level::WARNING);
+    h.handle(&Record::new(Level::ERROR, "db", format_args!("down")));
+    assert_eq!(out.lines(), ["ERROR:db:down"]);
+}
