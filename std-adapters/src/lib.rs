@@ -5,6 +5,7 @@ pub mod address;
 pub mod backoff;
 pub mod datagram;
 pub mod http;
+pub mod nt_event_log;
 pub mod pickle;
 pub mod record_dict;
 pub mod smtp;
