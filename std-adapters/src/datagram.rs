@@ -25,7 +25,7 @@ pub const DEFAULT_UDP_LOGGING_PORT: u16 = 9021;
 enum DatagramSocket {
     Udp(UdpSocket, SocketAddr),
     #[cfg(unix)]
-    Unix(UnixDatagram),
+    Unix(UnixDatagram, PathBuf),
 }
 
 /// Sends pickled records as UDP or Unix datagrams.
@@ -98,9 +98,9 @@ fn open_socket(address: &NetAddress) -> io::Result<DatagramSocket> {
         }
         #[cfg(unix)]
         NetAddress::Unix(path) => {
-            let socket = UnixDatagram::unbound()?;
-            socket.connect(path)?;
-            Ok(DatagramSocket::Unix(socket))
+            // Unconnected, as Python's `sendto(address)`: a receiver that
+            // re-creates its socket file gets the next datagram.
+            Ok(DatagramSocket::Unix(UnixDatagram::unbound()?, path.clone()))
         }
         #[cfg(not(unix))]
         NetAddress::Unix(path) => Err(io::Error::new(
@@ -132,7 +132,7 @@ fn send(socket: &DatagramSocket, packet: &[u8]) -> io::Result<()> {
     let sent = match socket {
         DatagramSocket::Udp(s, target) => s.send_to(packet, target)?,
         #[cfg(unix)]
-        DatagramSocket::Unix(s) => s.send(packet)?,
+        DatagramSocket::Unix(s, path) => s.send_to(packet, path)?,
     };
     if sent != packet.len() {
         return Err(io::Error::other(format!(

@@ -19,10 +19,12 @@
 //! reported. Framing is applied on stream transports only: a datagram is
 //! already one message.
 
+#[cfg(unix)]
 use std::io::{self, Write};
 use std::net::{SocketAddr, UdpSocket};
 #[cfg(unix)]
 use std::os::unix::net::{UnixDatagram, UnixStream};
+#[cfg(unix)]
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -286,6 +288,7 @@ impl Handler for SysLogHandler {
             );
             return false;
         }
+        #[cfg(unix)]
         let timeout = self.timeout;
         let result: Result<(), SendError> = match &mut self.transport {
             Transport::Udp { address, socket } => {

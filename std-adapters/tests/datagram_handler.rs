@@ -66,3 +66,37 @@ fn a_unix_datagram_to_a_missing_socket_is_counted_dropped_and_resumes_when_it_ap
     assert!(handler.handle(&full_record(format_args!("found"))));
     assert_full_record(&json(&peer.line()), "found");
 }
+
+#[test]
+fn a_unix_receiver_that_recreates_its_socket_gets_the_next_datagram() {
+    let dir = temp_dir();
+    let sock = path_in(&dir, "log.dgram");
+    let sock_str = sock.to_string_lossy().into_owned();
+    let mut first = Peer::python(
+        dir.path(),
+        "recv.py",
+        PICKLE_RECEIVER,
+        &["unix-dgram", &sock_str],
+    );
+    first.ready_port();
+    let mut handler = match DatagramHandler::unix(&sock) {
+        Ok(h) => h,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(handler.handle(&full_record(format_args!("first"))));
+    assert_full_record(&json(&first.line()), "first");
+    first.kill();
+    if let Err(e) = std::fs::remove_file(&sock) {
+        panic!("could not remove the old socket: {e}");
+    }
+    let mut second = Peer::python(
+        dir.path(),
+        "recv.py",
+        PICKLE_RECEIVER,
+        &["unix-dgram", &sock_str],
+    );
+    second.ready_port();
+    assert!(handler.handle(&full_record(format_args!("second"))));
+    assert_full_record(&json(&second.line()), "second");
+    assert_eq!(handler.stats().dropped, 0);
+}

@@ -52,7 +52,8 @@ class Receiver(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+port = int(sys.argv[2]) if mode == "http-at" else 0
+server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Receiver)
 server.daemon_threads = True
 if mode == "https":
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -230,7 +231,7 @@ fn https_with_a_custom_ca_delivers_and_an_unknown_ca_is_refused() {
 }
 
 #[test]
-fn no_server_drops_and_counts_the_record_quickly() {
+fn no_server_drops_and_counts_the_record_quickly_and_delivery_resumes_when_it_starts() {
     let port = free_port();
     let mut handler = ok(
         HttpHandler::builder(format!("http://127.0.0.1:{port}/"), Method::Post)
@@ -242,6 +243,12 @@ fn no_server_drops_and_counts_the_record_quickly() {
     assert!(started.elapsed() < Duration::from_millis(500) + Duration::from_secs(2));
     let stats = handler.stats();
     assert_eq!((stats.dropped, stats.errors, stats.emitted), (1, 1, 0));
+    // The server comes up on that port: the next record is delivered.
+    let port_arg = port.to_string();
+    let (_dir, mut peer, up) = start("http-at", &[&port_arg]);
+    assert_eq!(up, port);
+    assert!(handler.handle(&full_record(format_args!("found"))));
+    assert_fields(&json(&peer.line()), "found");
 }
 
 #[test]

@@ -320,3 +320,86 @@ fn rsyslog_receives_udp_and_tcp_records_with_facility_severity_and_text() {
         assert!(two.ends_with(&format!("{framing} two]")), "{two}");
     }
 }
+
+#[test]
+fn udp_over_ipv6_loopback_sends_cpythons_exact_bytes() {
+    let receiver = match UdpSocket::bind("[::1]:0") {
+        Ok(r) => r,
+        Err(e) => panic!("IPv6 loopback unavailable for CPython's IPv6SysLogHandlerTest case: {e}"),
+    };
+    ok(receiver.set_read_timeout(Some(PEER_DEADLINE)));
+    let port = ok(receiver.local_addr()).port();
+    let mut handler = ok(SysLogHandler::udp("::1", port));
+    assert!(handler.handle(&spam()));
+    let mut buf = [0u8; 64];
+    let n = ok(receiver.recv(&mut buf));
+    assert_eq!(&buf[..n], b"<11>sp\xc3\xa4m\x00");
+}
+
+#[test]
+fn tcp_server_dying_mid_stream_loses_counted_records_and_a_new_one_gets_the_rest() {
+    let clock = FakeClock::new();
+    let listener = ok(TcpListener::bind("127.0.0.1:0"));
+    let port = ok(listener.local_addr()).port();
+    let format = SyslogFormat::new().with_framing(Framing::LineFeed);
+    let mut handler = ok(SysLogHandler::tcp("127.0.0.1", port))
+        .with_format(format)
+        .with_clock(clock.clock());
+    assert!(handler.handle(&spam()));
+    let (conn, _) = ok(listener.accept());
+    drop(conn);
+    drop(listener);
+    let mut lost = 0;
+    for _ in 0..50 {
+        if !handler.handle(&spam()) {
+            lost += 1;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(lost, 1, "writes to a closed connection never failed");
+    let listener = ok(TcpListener::bind(("127.0.0.1", port)));
+    clock.advance(Duration::from_secs(31));
+    assert!(handler.handle(&spam()));
+    let (mut conn, _) = ok(listener.accept());
+    ok(conn.set_read_timeout(Some(PEER_DEADLINE)));
+    assert_eq!(read_exactly(&mut conn, 11), b"<11>sp\xc3\xa4m\x00\n");
+    let stats = handler.stats();
+    assert!(stats.dropped >= 1);
+    assert_eq!(
+        stats.dropped,
+        stats.errors + handler.connection_stats().dropped_in_backoff
+    );
+}
+
+#[test]
+fn tcp_server_that_never_reads_costs_at_most_the_timeout_per_record() {
+    let clock = FakeClock::new();
+    let listener = ok(TcpListener::bind("127.0.0.1:0"));
+    let port = ok(listener.local_addr()).port();
+    let timeout = Duration::from_millis(300);
+    let long = "x".repeat(64 * 1024);
+    let mut handler = ok(SysLogHandler::tcp("127.0.0.1", port))
+        .with_timeout(timeout)
+        .with_clock(clock.clock());
+    let mut slowest = Duration::ZERO;
+    let mut emitted = 0;
+    for _ in 0..256 {
+        let started = Instant::now();
+        if handler.handle(&Record::new(Level::ERROR, "x", format_args!("{long}"))) {
+            emitted += 1;
+        }
+        slowest = slowest.max(started.elapsed());
+        clock.advance(Duration::from_secs(60));
+    }
+    // The listener's backlog holds the connections; nothing is ever read.
+    assert!(
+        slowest < timeout + Duration::from_secs(2),
+        "a record took {slowest:?}"
+    );
+    let stats = handler.stats();
+    assert!(stats.dropped > 0, "the buffers never filled: {stats:?}");
+    assert_eq!(stats.emitted, emitted);
+    assert_eq!(stats.emitted + stats.dropped, 256);
+    drop(listener);
+}
