@@ -41,6 +41,7 @@ mod macros;
 mod null;
 mod record;
 mod stream;
+pub mod syslog;
 mod table;
 
 #[doc(hidden)]
