@@ -6,6 +6,9 @@
 //! collector written for Python's HTTPHandler reads it unchanged. A JSON body
 //! is an option beyond Python.
 //!
+//! Python's `HTTPHandler(host, url, method, secure)` becomes one URL here
+//! (`https://host:port/path`), so scheme, host and path are checked together.
+//!
 //! Connections are kept and reused (one `ureq::Agent` per handler), HTTPS
 //! uses rustls (ring) with the public web roots or the certificate
 //! authorities given. Differences from Python, on purpose:

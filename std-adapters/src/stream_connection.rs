@@ -167,7 +167,10 @@ impl ReconnectingStream {
             Err(e) => {
                 self.backoff.failed(now);
                 self.stats.connect_failures += 1;
-                Err(SendError::Connect(e))
+                Err(SendError::Connect(io::Error::new(
+                    e.kind(),
+                    format!("{}: {e}", self.address),
+                )))
             }
         }
     }
@@ -181,7 +184,7 @@ impl ReconnectingStream {
         connection.write_all(bytes).map_err(|e| {
             self.connection = None;
             self.stats.write_failures += 1;
-            SendError::Write(e)
+            SendError::Write(io::Error::new(e.kind(), format!("{}: {e}", self.address)))
         })
     }
 
