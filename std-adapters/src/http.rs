@@ -6,6 +6,9 @@
 //! collector written for Python's HTTPHandler reads it unchanged. A JSON body
 //! is an option beyond Python.
 //!
+//! Python's `HTTPHandler(host, url, method, secure)` becomes one URL here
+//! (`https://host:port/path`), so scheme, host and path are checked together.
+//!
 //! Connections are kept and reused (one `ureq::Agent` per handler), HTTPS
 //! uses rustls (ring) with the public web roots or the certificate
 //! authorities given. Differences from Python, on purpose:
@@ -88,12 +91,21 @@ pub struct HttpHandlerBuilder {
     allow_plain_credentials: bool,
     timeout: Duration,
     ca_pem: Vec<Vec<u8>>,
+    env_proxy: bool,
     formatter: Formatter,
     level: Level,
     name: &'static str,
 }
 
 impl HttpHandlerBuilder {
+    /// Goes through the proxy named by `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`
+    /// (honouring `NO_PROXY`). Off by default: Python's HTTPHandler connects
+    /// directly, and a log collector on the local network rarely wants a proxy.
+    pub fn proxy_from_env(mut self) -> Self {
+        self.env_proxy = true;
+        self
+    }
+
     /// Sends the body as JSON instead of urlencoded (POST only).
     pub fn json(mut self) -> Self {
         self.body = BodyFormat::Json;
@@ -197,6 +209,11 @@ impl HttpHandlerBuilder {
         let agent: Agent = Agent::config_builder()
             .timeout_global(Some(self.timeout))
             .http_status_as_error(false)
+            .proxy(if self.env_proxy {
+                ureq::Proxy::try_from_env()
+            } else {
+                None
+            })
             .tls_config(tls.build())
             .build()
             .into();
@@ -287,6 +304,7 @@ impl HttpHandler {
             allow_plain_credentials: false,
             timeout: Duration::from_secs(5),
             ca_pem: Vec::new(),
+            env_proxy: false,
             formatter: Formatter::message_only(),
             level: Level::NOTSET,
             name: "",

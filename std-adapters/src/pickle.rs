@@ -37,7 +37,7 @@ const BINUNICODE: u8 = b'X';
 /// use emlog_std::record_dict::PyValue;
 /// let mut out = Vec::new();
 /// write_length_prefixed_pickle(&[("a", PyValue::Int(1))], &mut out);
-/// assert_eq!(out, b"\0\0\0\x0a}(X\x01\0\0\0aK\x01u.");
+/// assert_eq!(out, b"\0\0\0\x0c}(X\x01\0\0\0aK\x01u.");
 /// ```
 pub fn write_length_prefixed_pickle(dict: &[(&str, PyValue<'_>)], out: &mut Vec<u8>) {
     let start = out.len();

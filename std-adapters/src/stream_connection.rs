@@ -6,7 +6,9 @@
 //! write, as Python's `socket.create_connection(address, timeout=1)` bounds
 //! both. A write that fails or times out closes the connection: a partly
 //! written message would corrupt the stream, so the next message starts on a
-//! new connection.
+//! new connection. Host names are resolved by the system resolver, which the
+//! timeout does not bound: give an IP address where a slow DNS must not
+//! delay the caller.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -167,7 +169,10 @@ impl ReconnectingStream {
             Err(e) => {
                 self.backoff.failed(now);
                 self.stats.connect_failures += 1;
-                Err(SendError::Connect(e))
+                Err(SendError::Connect(io::Error::new(
+                    e.kind(),
+                    format!("{}: {e}", self.address),
+                )))
             }
         }
     }
@@ -181,7 +186,7 @@ impl ReconnectingStream {
         connection.write_all(bytes).map_err(|e| {
             self.connection = None;
             self.stats.write_failures += 1;
-            SendError::Write(e)
+            SendError::Write(io::Error::new(e.kind(), format!("{}: {e}", self.address)))
         })
     }
 

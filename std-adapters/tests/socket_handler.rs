@@ -185,3 +185,39 @@ fn a_server_that_never_reads_costs_the_caller_at_most_the_timeout_per_record() {
     assert!(handler.connection_stats().write_failures > 0);
     assert_eq!(peer.line(), "ACCEPTED");
 }
+
+#[test]
+fn every_network_handler_can_go_in_a_handler_table() {
+    // The core's handler table holds `dyn Handler + Send`.
+    fn table_ready<T: emlog::Handler + Send + 'static>() {}
+    table_ready::<SocketHandler>();
+    table_ready::<emlog_std::datagram::DatagramHandler>();
+    table_ready::<emlog_std::syslog::SysLogHandler>();
+    table_ready::<emlog_std::http::HttpHandler>();
+    table_ready::<emlog_std::smtp::SmtpHandler>();
+}
+
+#[test]
+fn a_failed_connection_is_reported_with_the_address() {
+    static REPORTS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    emlog::set_error_reporter(|report| {
+        if let Ok(mut reports) = REPORTS.lock() {
+            reports.push(format!("{}: {}", report.handler, report.error));
+        }
+    });
+    let port = free_port();
+    let mut handler = match SocketHandler::tcp("127.0.0.1", port) {
+        Ok(h) => h.with_name("net-test"),
+        Err(e) => panic!("{e}"),
+    };
+    assert!(!handler.handle(&full_record(format_args!("lost"))));
+    let reports = match REPORTS.lock() {
+        Ok(r) => r.clone(),
+        Err(e) => panic!("{e}"),
+    };
+    let expected = format!("net-test: connect failed: 127.0.0.1:{port}");
+    assert!(
+        reports.iter().any(|r| r.starts_with(&expected)),
+        "{reports:?}"
+    );
+}

@@ -178,6 +178,7 @@ fn free_udp_port() -> u16 {
 struct Rsyslog {
     _peer: Peer,
     out: std::path::PathBuf,
+    headers: std::path::PathBuf,
     udp: u16,
     tcp: u16,
 }
@@ -187,6 +188,7 @@ impl Rsyslog {
         let work = path_in(dir, "work");
         ok(std::fs::create_dir_all(&work));
         let out = path_in(dir, "out.log");
+        let headers = path_in(dir, "headers.log");
         let (udp, tcp) = (free_udp_port(), free_port());
         let conf = format!(
             r#"global(workDirectory="{work}")
@@ -196,9 +198,12 @@ input(type="imudp" address="127.0.0.1" port="{udp}")
 input(type="imtcp" address="127.0.0.1" port="{tcp}")
 template(name="check" type="string" string="%syslogfacility-text% %syslogseverity-text% [%rawmsg-after-pri%]\n")
 *.* action(type="omfile" file="{out}" template="check")
+template(name="headers" type="string" string="%hostname% %app-name% %procid% %msgid% %timereported:::date-rfc3339% %syslogtag% [%msg%]\n")
+if $syslogfacility-text == 'local5' then action(type="omfile" file="{headers}" template="headers")
 "#,
             work = work.display(),
             out = out.display(),
+            headers = headers.display(),
         );
         let conf_path = path_in(dir, "rsyslog.conf");
         ok(std::fs::write(&conf_path, conf));
@@ -224,6 +229,7 @@ template(name="check" type="string" string="%syslogfacility-text% %syslogseverit
         let rsyslog = Rsyslog {
             _peer: peer,
             out,
+            headers,
             udp,
             tcp,
         };
@@ -246,9 +252,13 @@ template(name="check" type="string" string="%syslogfacility-text% %syslogseverit
 
     /// Waits until the output file has `n` lines and returns them.
     fn lines(&self, n: usize) -> Vec<String> {
+        Rsyslog::wait_lines(&self.out, n)
+    }
+
+    fn wait_lines(path: &std::path::Path, n: usize) -> Vec<String> {
         let deadline = Instant::now() + PEER_DEADLINE;
         loop {
-            let text = std::fs::read_to_string(&self.out).unwrap_or_default();
+            let text = std::fs::read_to_string(path).unwrap_or_default();
             let lines: Vec<String> = text.lines().map(str::to_owned).collect();
             if lines.len() >= n {
                 return lines;
@@ -402,4 +412,50 @@ fn tcp_server_that_never_reads_costs_at_most_the_timeout_per_record() {
     assert_eq!(stats.emitted, emitted);
     assert_eq!(stats.emitted + stats.dropped, 256);
     drop(listener);
+}
+
+#[test]
+fn rsyslog_parses_our_rfc5424_and_rfc3164_headers() {
+    let dir = temp_dir();
+    let rsyslog = Rsyslog::start(&dir);
+    let mut record = Record::new(Level::INFO, "app", format_args!("with headers"))
+        .with_timestamp(emlog::Timestamp::new(1_700_000_000, 123_000_000));
+    record.process = (4242, "emlogd");
+    let mut rfc5424 = ok(SysLogHandler::tcp("127.0.0.1", rsyslog.tcp)).with_format(
+        SyslogFormat::new()
+            .with_facility(Facility::LOCAL5)
+            .with_append_nul(false)
+            .with_framing(Framing::OctetCounting)
+            .with_header(Header::Rfc5424 {
+                hostname: "box1",
+                app_name: "emlog",
+                msgid: "ID7",
+            }),
+    );
+    assert!(rfc5424.handle(&record));
+    let lines = Rsyslog::wait_lines(&rsyslog.headers, 1);
+    assert_eq!(
+        lines[0],
+        "box1 emlog 4242 ID7 2023-11-14T22:13:20.123Z emlog[4242] [with headers]"
+    );
+    let mut rfc3164 = ok(SysLogHandler::udp("127.0.0.1", rsyslog.udp)).with_format(
+        SyslogFormat::new()
+            .with_facility(Facility::LOCAL5)
+            .with_append_nul(false)
+            .with_header(Header::Rfc3164 {
+                hostname: "box2",
+                tag: "emlog",
+            }),
+    );
+    assert!(rfc3164.handle(&record));
+    let lines = Rsyslog::wait_lines(&rsyslog.headers, 2);
+    // RFC 3164 has no year, zone or fraction: rsyslog fills the year in itself.
+    assert!(lines[1].starts_with("box2 emlog 4242 - "), "{}", lines[1]);
+    assert!(lines[1].contains("-11-14T22:13:20"), "{}", lines[1]);
+    // rsyslog keeps the space after an RFC 3164 tag as part of the message.
+    assert!(
+        lines[1].ends_with(" emlog[4242]: [ with headers]"),
+        "{}",
+        lines[1]
+    );
 }

@@ -126,7 +126,7 @@ pub fn json(line: &str) -> serde_json::Value {
 
 /// Python's pickle receiver for SocketHandler/DatagramHandler: prints each
 /// received record's attributes as `{name: [python type, value]}` JSON,
-/// plus the record as a Python Formatter renders it.
+/// plus the record as Python's logging renders it after re-logging it.
 pub const PICKLE_RECEIVER: &str = r#"
 import json, logging, os, pickle, socket, struct, sys
 
@@ -135,10 +135,24 @@ FORMAT = logging.Formatter(
     "%(levelname)s:%(name)s:%(message)s [%(filename)s:%(lineno)d %(module)s "
     "%(funcName)s %(threadName)s %(processName)s %(process)d]")
 
+class Capture(logging.Handler):
+    """Keeps the last record re-logged through Python's logging, formatted."""
+    last = None
+    def emit(self, record):
+        Capture.last = self.format(record)
+
+capture = Capture()
+capture.setFormatter(FORMAT)
+logging.getLogger().addHandler(capture)
+logging.getLogger().setLevel(1)
+
 def emit(data):
+    # What Python's cookbook receiver does: rebuild the record, re-log it.
     record = logging.makeLogRecord(pickle.loads(data))
     out = {k: [type(v).__name__, v] for k, v in record.__dict__.items()}
-    out["__formatted__"] = FORMAT.format(record)
+    Capture.last = None
+    logging.getLogger(record.name).handle(record)
+    out["__relogged__"] = Capture.last
     print(json.dumps(out), flush=True)
 
 def read_exact(conn, n):
@@ -236,7 +250,7 @@ pub fn assert_full_record(got: &Value, message: &str) {
     expect("process", "int", json!(4242));
     expect("taskName", "NoneType", Value::Null);
     assert_eq!(
-        got["__formatted__"],
+        got["__relogged__"],
         json!(format!(
             "ERROR:app.net:{message} [link.rs:321 link (unknown function) worker-1 emlogd 4242]"
         ))
