@@ -342,11 +342,10 @@ impl Formatter {
                     let (start, len) = (usize::from(start), usize::from(len));
                     out.write_str(self.source.get(start..start + len).unwrap_or(""))?;
                 }
-                // The common case, `%(message)s`: no detour.
-                Piece::Field {
-                    field: Field::Message,
-                    spec: Spec::PLAIN_TEXT,
-                } => out.write_fmt(record.args)?,
+                // The common case, plain `%(name)s` or `{name}`: no detour.
+                Piece::Field { field, spec } if spec.is_plain_text() => {
+                    self.context.write_raw(field.value(record), out)?
+                }
                 Piece::Field { field, spec } => {
                     self.context.write_field(field.value(record), spec, out)?
                 }
