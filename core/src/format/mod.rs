@@ -71,7 +71,7 @@
 //! same parsed at run time about 11.9 kB (every part of the renderer plus the parser).
 //!
 //! ```
-//! use emlog::{Formatter, Level, Location, Record, Timestamp};
+//! use emlog::{Formatter, Level, Record, Timestamp};
 //! let f = Formatter::new("%(asctime)s %(levelname)-8s %(name)s: %(message)s").unwrap();
 //! let record = Record::new(Level::INFO, "net", format_args!("link up after {} ms", 12))
 //!     .with_timestamp(Timestamp::new(1_700_000_000, 250_000_000));
