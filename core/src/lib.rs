@@ -27,6 +27,8 @@
 // A logging path must not panic: library code handles every failure.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod captured;
+mod cas;
 mod dispatch;
 pub mod filter;
 pub mod format;
@@ -37,7 +39,9 @@ mod line;
 mod log_bridge;
 mod loggers;
 mod macros;
+mod memory;
 mod null;
+mod queue;
 mod record;
 mod stream;
 mod table;
@@ -45,6 +49,7 @@ mod table;
 #[doc(hidden)]
 pub mod __private;
 
+pub use captured::{CapturedRecord, NAME_MAX};
 pub use dispatch::{
     AlreadyInstalled, CapacityError, Dispatch, DispatchStats, Dispatcher, Stats, dispatch, flush,
     install, installed, refresh_threshold, stats, threshold,
@@ -61,7 +66,9 @@ pub use line::LineBuffer;
 pub use log_bridge::{LogBridge, install_log_bridge};
 pub use loggers::{DEFAULT_ROOT_LEVEL, Loggers};
 pub use macros::STATIC_MIN_LEVEL;
+pub use memory::MemoryHandler;
 pub use null::NullHandler;
+pub use queue::{Overflow, Queue, QueueFull, QueueHandler, QueueListener};
 pub use record::{
     DEFAULT_ENVIRONMENT, Environment, Location, Record, ThreadInfo, Timestamp, environment,
     set_environment,
