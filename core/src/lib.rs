@@ -29,6 +29,10 @@
 
 mod captured;
 mod cas;
+#[cfg(feature = "defmt")]
+mod defmt_handler;
+#[cfg(feature = "defmt-logger")]
+pub mod defmt_logger;
 mod dispatch;
 pub mod filter;
 pub mod format;
@@ -50,6 +54,8 @@ mod table;
 pub mod __private;
 
 pub use captured::{CapturedRecord, NAME_MAX};
+#[cfg(feature = "defmt")]
+pub use defmt_handler::DefmtHandler;
 pub use dispatch::{
     AlreadyInstalled, CapacityError, Dispatch, DispatchStats, Dispatcher, Stats, dispatch, flush,
     install, installed, refresh_threshold, stats, threshold,
