@@ -45,6 +45,7 @@ mod loggers;
 mod macros;
 mod memory;
 mod null;
+pub mod panic_flush;
 mod queue;
 mod record;
 mod stream;

@@ -441,8 +441,8 @@ pub struct QueueListener<'q, 'h, const N: usize, const M: usize = 128, const H: 
 }
 
 impl<'q, 'h, const N: usize, const M: usize, const H: usize> QueueListener<'q, 'h, N, M, H> {
-    /// A listener with no handlers, draining `queue`.
-    pub fn new(queue: &'q Queue<N, M>) -> Self {
+    /// A listener with no handlers, draining `queue` (usable in a `static`).
+    pub const fn new(queue: &'q Queue<N, M>) -> Self {
         QueueListener {
             queue,
             handlers: heapless::Vec::new(),
@@ -453,7 +453,7 @@ impl<'q, 'h, const N: usize, const M: usize, const H: usize> QueueListener<'q, '
     }
 
     /// Gives each handler only records at or above its level.
-    pub fn respect_handler_level(mut self, on: bool) -> Self {
+    pub const fn respect_handler_level(mut self, on: bool) -> Self {
         self.respect_handler_level = on;
         self
     }
