@@ -33,6 +33,7 @@ mod cas;
 mod defmt_handler;
 #[cfg(feature = "defmt-logger")]
 pub mod defmt_logger;
+pub mod civil;
 mod dispatch;
 pub mod filter;
 pub mod format;
@@ -49,6 +50,7 @@ pub mod panic_flush;
 mod queue;
 mod record;
 mod stream;
+pub mod syslog;
 mod table;
 
 #[doc(hidden)]
@@ -62,7 +64,7 @@ pub use dispatch::{
     install, installed, refresh_threshold, stats, threshold,
 };
 pub use filter::{Filter, Filters};
-pub use format::{FormatError, Formatter};
+pub use format::{FormatError, FormatErrorKind, Formatter};
 pub use handler::{
     ErrorReport, ErrorReporter, Handler, HandlerBase, HandlerStats, report_error,
     set_error_reporter,

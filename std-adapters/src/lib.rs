@@ -1,1 +1,65 @@
-//! placeholder
+//! emlog-std: emlog's handlers that need an operating system.
+//!
+//! - [`basic_config`]: Python's `logging.basicConfig` in one call, with the
+//!   `log` crate bridged in; [`shutdown`] flushes and closes.
+//! - [`Logger`]: the global dispatcher, a lock per handler.
+//! - Handlers: [`StreamHandler`], [`FileHandler`], [`WatchedFileHandler`],
+//!   [`RotatingFileHandler`], [`TimedRotatingFileHandler`], and the queue pair
+//!   [`QueueHandler`] / [`QueueListener`].
+//!
+//! ```no_run
+//! emlog_std::basic_config().level(emlog::Level::INFO).install().unwrap();
+//! log::info!("from the log crate");
+//! emlog::warning!("from emlog");
+//! emlog_std::shutdown();
+//! ```
+#![warn(missing_docs)]
+
+mod clock;
+mod environment;
+mod error_report;
+mod line_renderer;
+mod logger;
+
+pub use clock::{Clock, ManualClock};
+pub use environment::{
+    current_thread, install_environment, local_utc_offset, std_environment, system_timestamp,
+};
+pub use error_report::{format_error_report, install_error_reporter, print_error_report};
+pub use line_renderer::{LineRenderer, RenderError};
+pub use logger::{HandlerKey, LOGGER_LEVELS, Logger, LoggerError};
+mod file;
+mod log_file;
+mod stream;
+pub use file::{FileHandler, FileHandlerBuilder};
+pub use log_file::{Buffering, FileOptions};
+pub use stream::StreamHandler;
+mod rotating_file;
+mod rotation;
+pub use rotating_file::{RotatingFileHandler, RotatingFileHandlerBuilder};
+pub use rotation::{Namer, Rotator};
+mod rollover_schedule;
+mod timed_rotating_file;
+pub use rollover_schedule::{RolloverSchedule, ScheduleError, When};
+pub use timed_rotating_file::{TimedRotatingFileHandler, TimedRotatingFileHandlerBuilder};
+mod sighup;
+mod watched_file;
+pub use sighup::reopen_on_sighup;
+pub use watched_file::{WatchedFileHandler, WatchedFileHandlerBuilder};
+mod setup;
+pub use setup::{
+    BasicConfig, SetupError, Target, basic_config, install_panic_flush_hook, logger, shutdown,
+};
+
+// net: network handlers (branch `net`).
+pub mod address;
+pub mod backoff;
+pub mod datagram;
+pub mod http;
+pub mod nt_event_log;
+pub mod pickle;
+pub mod record_dict;
+pub mod smtp;
+pub mod socket;
+pub mod stream_connection;
+pub mod syslog;

@@ -1,0 +1,106 @@
+//! The clock that time rules read: the system clock, or one a test moves by hand.
+//!
+//! Every rule that depends on time (timed rotation, buffered flush intervals)
+//! reads a [`Clock`] given at construction, so tests move time forward without
+//! sleeping.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A source of wall-clock time in milliseconds since the Unix epoch.
+///
+/// ```
+/// use emlog_std::{Clock, ManualClock};
+/// let manual = ManualClock::new(1_000);
+/// let clock = manual.clock();
+/// manual.advance_secs(2);
+/// assert_eq!(clock.now_millis(), 3_000);
+/// assert!(Clock::system().now_secs() > 1_600_000_000);
+/// ```
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> i64 + Send + Sync>);
+
+impl Clock {
+    /// The operating system's wall clock.
+    pub fn system() -> Clock {
+        Clock(Arc::new(system_millis))
+    }
+
+    /// A clock that calls `now` (milliseconds since the Unix epoch).
+    pub fn from_fn(now: impl Fn() -> i64 + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now))
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub fn now_millis(&self) -> i64 {
+        (self.0)()
+    }
+
+    /// Whole seconds since the Unix epoch (Python's `int(time.time())`).
+    pub fn now_secs(&self) -> i64 {
+        self.now_millis().div_euclid(1000)
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Clock").field(&self.now_millis()).finish()
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Clock {
+        Clock::system()
+    }
+}
+
+fn system_millis() -> i64 {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+        // A clock set before 1970: negative time, still ordered.
+        Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
+    }
+}
+
+/// A clock for tests: it stands still until told to move.
+#[derive(Clone, Debug, Default)]
+pub struct ManualClock(Arc<AtomicI64>);
+
+impl ManualClock {
+    /// Stands at `millis` since the Unix epoch.
+    pub fn new(millis: i64) -> ManualClock {
+        ManualClock(Arc::new(AtomicI64::new(millis)))
+    }
+
+    /// Stands at `secs` seconds since the Unix epoch.
+    pub fn at_secs(secs: i64) -> ManualClock {
+        ManualClock::new(secs * 1000)
+    }
+
+    /// A [`Clock`] that reads this one.
+    pub fn clock(&self) -> Clock {
+        let now = Arc::clone(&self.0);
+        Clock::from_fn(move || now.load(Ordering::SeqCst))
+    }
+
+    /// Moves to `millis`.
+    pub fn set_millis(&self, millis: i64) {
+        self.0.store(millis, Ordering::SeqCst);
+    }
+
+    /// Moves to `secs` seconds.
+    pub fn set_secs(&self, secs: i64) {
+        self.set_millis(secs * 1000);
+    }
+
+    /// Moves forward by `secs` seconds.
+    pub fn advance_secs(&self, secs: i64) {
+        self.0.fetch_add(secs * 1000, Ordering::SeqCst);
+    }
+
+    /// Moves forward by `millis`.
+    pub fn advance_millis(&self, millis: i64) {
+        self.0.fetch_add(millis, Ordering::SeqCst);
+    }
+}

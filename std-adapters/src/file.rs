@@ -1,0 +1,236 @@
+//! FileHandler: records appended to a file, written through per record by default.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use emlog::{Formatter, Handler, HandlerBase, HandlerStats, Level, Record};
+
+use crate::LineRenderer;
+use crate::log_file::{FileOptions, LogFile};
+
+/// How to open a file handler; shared by every file-based handler's builder.
+#[derive(Debug)]
+pub struct FileBuilder {
+    pub(crate) path: PathBuf,
+    pub(crate) options: FileOptions,
+    pub(crate) formatter: Formatter,
+    pub(crate) level: Level,
+    pub(crate) name: &'static str,
+}
+
+impl FileBuilder {
+    pub(crate) fn new(path: impl AsRef<Path>) -> FileBuilder {
+        FileBuilder {
+            path: path.as_ref().to_path_buf(),
+            options: FileOptions::default(),
+            formatter: Formatter::message_only(),
+            level: Level::NOTSET,
+            name: "",
+        }
+    }
+
+    pub(crate) fn build(self) -> io::Result<FileHandler> {
+        let mut base = HandlerBase::new(self.level);
+        base.set_name(self.name);
+        Ok(FileHandler {
+            base,
+            line: LineRenderer::new(self.formatter),
+            file: LogFile::new(&self.path, self.options)?,
+        })
+    }
+}
+
+/// The builder methods every file handler shares.
+macro_rules! file_builder_methods {
+    () => {
+        /// Truncates the file when opened (Python's mode `'w'`) instead of appending.
+        pub fn truncate(mut self) -> Self {
+            self.file.options.append = false;
+            self
+        }
+
+        /// Opens the file at the first record, not at construction.
+        pub fn delay(mut self) -> Self {
+            self.file.options.delay = true;
+            self
+        }
+
+        /// Permission bits for a file the handler creates (e.g. `0o640`),
+        /// applied exactly; without it the umask decides, as in Python.
+        pub fn mode(mut self, mode: u32) -> Self {
+            self.file.options.mode = Some(mode);
+            self
+        }
+
+        /// Buffers records instead of writing each through; see [`Buffering`](crate::Buffering).
+        pub fn buffered(mut self, buffering: crate::Buffering) -> Self {
+            self.file.options.buffering = Some(buffering);
+            self
+        }
+
+        /// Formats records with `formatter` (default: the message alone).
+        pub fn formatter(mut self, formatter: emlog::Formatter) -> Self {
+            self.file.formatter = formatter;
+            self
+        }
+
+        /// The handler's level (default NOTSET: everything).
+        pub fn level(mut self, level: emlog::Level) -> Self {
+            self.file.level = level;
+            self
+        }
+
+        /// The handler's name, shown in error reports.
+        pub fn name(mut self, name: &'static str) -> Self {
+            self.file.name = name;
+            self
+        }
+    };
+}
+pub(crate) use file_builder_methods;
+
+/// Builds a [`FileHandler`].
+#[derive(Debug)]
+pub struct FileHandlerBuilder {
+    file: FileBuilder,
+}
+
+impl FileHandlerBuilder {
+    file_builder_methods!();
+
+    /// Opens the file (unless delayed). Errors say which path failed and why.
+    pub fn open(self) -> io::Result<FileHandler> {
+        let path = self.file.path.clone();
+        self.file.build().map_err(|e| with_path(e, &path))
+    }
+}
+
+pub(crate) fn with_path(e: io::Error, path: &Path) -> io::Error {
+    io::Error::new(
+        e.kind(),
+        format!("cannot open log file {}: {e}", path.display()),
+    )
+}
+
+/// Python's `FileHandler`: each record is rendered and appended as one line.
+///
+/// Write-through by default: each record is one `write` to the file, so
+/// nothing is lost if the process dies. [`FileHandlerBuilder::buffered`] opts
+/// into buffering. After [`close`](Handler::close) nothing more is written:
+/// later records are counted as dropped (Python's issue 42378).
+///
+/// ```
+/// use emlog::{Handler, Level, Record};
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("app.log");
+/// let mut handler = emlog_std::FileHandler::builder(&path).mode(0o640).open().unwrap();
+/// handler.handle(&Record::new(Level::INFO, "app", format_args!("started")));
+/// assert_eq!(std::fs::read_to_string(&path).unwrap(), "started\n");
+/// ```
+#[derive(Debug)]
+pub struct FileHandler {
+    pub(crate) base: HandlerBase,
+    pub(crate) line: LineRenderer,
+    pub(crate) file: LogFile,
+}
+
+impl FileHandler {
+    /// A builder for a handler appending to `path`.
+    pub fn builder(path: impl AsRef<Path>) -> FileHandlerBuilder {
+        FileHandlerBuilder {
+            file: FileBuilder::new(path),
+        }
+    }
+
+    /// Appends to `path`, opened now, message-only format.
+    pub fn new(path: impl AsRef<Path>) -> io::Result<FileHandler> {
+        FileHandler::builder(path).open()
+    }
+
+    /// The absolute path of the file.
+    pub fn path(&self) -> &Path {
+        self.file.path()
+    }
+
+    /// The shared handler state (filters, counters).
+    pub fn base_mut(&mut self) -> &mut HandlerBase {
+        &mut self.base
+    }
+
+    /// Sets the formatter.
+    pub fn set_formatter(&mut self, formatter: Formatter) {
+        self.line.set_formatter(formatter);
+    }
+
+    /// Renders `record`; `None` if it failed (counted and reported).
+    pub(crate) fn render<'s>(&'s mut self, record: &Record<'_>) -> Option<&'s [u8]> {
+        match self.line.render(record) {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                self.base.fail(&e, Some(record), true);
+                None
+            }
+        }
+    }
+
+    /// Writes the line rendered last.
+    pub(crate) fn write_rendered(&mut self, record: &Record<'_>) -> bool {
+        match self.file.write_line(self.line.last(), record.level) {
+            Ok(()) => {
+                self.base.count_emitted(false);
+                true
+            }
+            Err(e) => {
+                let e = io::Error::new(e.kind(), format!("{}: {e}", self.file.path().display()));
+                self.base.fail(&e, Some(record), true);
+                false
+            }
+        }
+    }
+
+    pub(crate) fn report(&mut self, e: &io::Error, what: &str) {
+        let e = io::Error::new(
+            e.kind(),
+            format!("{what} {}: {e}", self.file.path().display()),
+        );
+        self.base.fail(&e, None, false);
+    }
+}
+
+impl Handler for FileHandler {
+    fn level(&self) -> Level {
+        self.base.level()
+    }
+
+    fn set_level(&mut self, level: Level) {
+        self.base.set_level(level);
+    }
+
+    fn handle(&mut self, record: &Record<'_>) -> bool {
+        if !self.base.accepts(record) || self.render(record).is_none() {
+            return false;
+        }
+        self.write_rendered(record)
+    }
+
+    fn flush(&mut self) {
+        if let Err(e) = self.file.flush() {
+            self.report(&e, "flushing");
+        }
+    }
+
+    fn close(&mut self) {
+        if let Err(e) = self.file.close() {
+            self.report(&e, "closing");
+        }
+        self.base.close();
+    }
+
+    fn stats(&self) -> HandlerStats {
+        self.base.stats()
+    }
+
+    fn name(&self) -> &str {
+        self.base.name()
+    }
+}

@@ -1,0 +1,81 @@
+//! A formatter with its own reusable buffer: each record is rendered into the
+//! same `String`, so steady-state logging allocates nothing.
+
+use emlog::{Formatter, Record};
+
+/// Renders records to one line of bytes ending in `"\n"`, reusing its buffer.
+///
+/// ```
+/// use emlog::{Formatter, Level, Record};
+/// let mut line = emlog_std::LineRenderer::new(Formatter::new("%(levelname)s:%(message)s").unwrap());
+/// let record = Record::new(Level::INFO, "app", format_args!("up {}", 1));
+/// assert_eq!(line.render(&record).unwrap(), b"INFO:up 1\n");
+/// ```
+#[derive(Debug)]
+pub struct LineRenderer {
+    formatter: Formatter,
+    buffer: String,
+}
+
+/// A record's message could not be rendered: a `Display` implementation in
+/// its arguments returned an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RenderError;
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the record could not be formatted: a value's Display implementation failed")
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+impl LineRenderer {
+    /// Renders with `formatter`.
+    pub fn new(formatter: Formatter) -> LineRenderer {
+        LineRenderer {
+            formatter,
+            buffer: String::with_capacity(256),
+        }
+    }
+
+    /// Replaces the formatter.
+    pub fn set_formatter(&mut self, formatter: Formatter) {
+        self.formatter = formatter;
+    }
+
+    /// The formatter.
+    pub fn formatter(&self) -> &Formatter {
+        &self.formatter
+    }
+
+    /// Renders `record` followed by `"\n"`; the bytes stay valid until the next call.
+    pub fn render(&mut self, record: &Record<'_>) -> Result<&[u8], RenderError> {
+        self.buffer.clear();
+        self.formatter
+            .render(record, &mut self.buffer)
+            .map_err(|_| RenderError)?;
+        self.buffer.push('\n');
+        Ok(self.buffer.as_bytes())
+    }
+
+    /// Renders `record` without the line end, as text.
+    pub fn render_str(&mut self, record: &Record<'_>) -> Result<&str, RenderError> {
+        self.buffer.clear();
+        self.formatter
+            .render(record, &mut self.buffer)
+            .map_err(|_| RenderError)?;
+        Ok(&self.buffer)
+    }
+
+    /// The last rendered line.
+    pub fn last(&self) -> &[u8] {
+        self.buffer.as_bytes()
+    }
+}
+
+impl Default for LineRenderer {
+    fn default() -> LineRenderer {
+        LineRenderer::new(Formatter::message_only())
+    }
+}

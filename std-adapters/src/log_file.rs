@@ -1,0 +1,245 @@
+//! The open file behind every file handler: how it is opened (append or
+//! truncate, delayed, with a mode), written (through, or buffered with flush
+//! rules), sized and closed.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use emlog::Level;
+
+use crate::Clock;
+
+/// When a buffered file handler writes its buffer out.
+///
+/// Buffering trades durability for fewer system calls: records in the buffer
+/// are lost if the process is killed. They are written out when a record at
+/// `flush_level` or above arrives (default ERROR, like Python's
+/// `MemoryHandler`), when the buffer holds `capacity` bytes, when `interval`
+/// has passed since the last write-out (checked when a record arrives: there
+/// is no timer thread), on `flush()`, on `close()`, and when the handler is
+/// dropped. A panic unwinds through `Drop` for handlers owned by the stack; for
+/// handlers inside a global logger, install
+/// [`install_panic_flush_hook`](crate::install_panic_flush_hook).
+#[derive(Clone, Debug)]
+pub struct Buffering {
+    /// Write out when this many bytes are waiting.
+    pub capacity: usize,
+    /// Write out when a record at this level or above arrives.
+    pub flush_level: Level,
+    /// Write out when this long has passed since the last write-out.
+    pub interval: Option<Duration>,
+    /// The clock `interval` is measured with.
+    pub clock: Clock,
+}
+
+impl Default for Buffering {
+    fn default() -> Buffering {
+        Buffering {
+            capacity: 64 * 1024,
+            flush_level: Level::ERROR,
+            interval: Some(Duration::from_secs(5)),
+            clock: Clock::system(),
+        }
+    }
+}
+
+/// How a file handler opens and writes its file.
+#[derive(Clone, Debug)]
+pub struct FileOptions {
+    /// Append (Python's mode `'a'`, the default) or truncate (`'w'`).
+    pub append: bool,
+    /// Open at the first record instead of at construction.
+    pub delay: bool,
+    /// Permission bits of a file this handler creates, applied exactly (not
+    /// masked by the umask); `None` lets the umask decide, as Python does.
+    pub mode: Option<u32>,
+    /// Buffer records instead of writing each one through.
+    pub buffering: Option<Buffering>,
+}
+
+impl Default for FileOptions {
+    fn default() -> FileOptions {
+        FileOptions {
+            append: true,
+            delay: false,
+            mode: None,
+            buffering: None,
+        }
+    }
+}
+
+/// An open (or not yet opened) log file.
+#[derive(Debug)]
+pub(crate) struct LogFile {
+    path: PathBuf,
+    options: FileOptions,
+    file: Option<File>,
+    /// Bytes in the file when opened plus bytes written since (regular files).
+    position: u64,
+    regular: bool,
+    identity: Option<(u64, u64)>,
+    pending: Vec<u8>,
+    last_flush_millis: i64,
+}
+
+impl LogFile {
+    pub(crate) fn new(path: impl AsRef<Path>, options: FileOptions) -> io::Result<LogFile> {
+        // Python stores the absolute path, so a later chdir does not move the log.
+        let path = std::path::absolute(path.as_ref())?;
+        let mut file = LogFile {
+            path,
+            options,
+            file: None,
+            position: 0,
+            regular: true,
+            identity: None,
+            pending: Vec::new(),
+            last_flush_millis: 0,
+        };
+        if !file.options.delay {
+            file.open()?;
+        }
+        Ok(file)
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn options(&self) -> &FileOptions {
+        &self.options
+    }
+
+    /// Device and inode of the open file.
+    pub(crate) fn identity(&self) -> Option<(u64, u64)> {
+        self.identity
+    }
+
+    /// Whether the open file is a regular file (not /dev/null, a FIFO, a tty).
+    pub(crate) fn is_regular(&self) -> bool {
+        self.regular
+    }
+
+    /// Bytes in the file, counting buffered ones.
+    pub(crate) fn position(&self) -> u64 {
+        self.position + self.pending.len() as u64
+    }
+
+    pub(crate) fn open(&mut self) -> io::Result<()> {
+        if self.file.is_some() {
+            return Ok(());
+        }
+        let file = self.open_file()?;
+        let meta = file.metadata()?;
+        self.regular = meta.file_type().is_file();
+        self.position = if self.regular { meta.len() } else { 0 };
+        self.identity = Some((meta.dev(), meta.ino()));
+        self.file = Some(file);
+        if let Some(b) = &self.options.buffering {
+            self.last_flush_millis = b.clock.now_millis();
+        }
+        Ok(())
+    }
+
+    fn open_file(&self) -> io::Result<File> {
+        let mut options = OpenOptions::new();
+        options.write(true).create(true);
+        if self.options.append {
+            options.append(true);
+        } else {
+            options.truncate(true);
+        }
+        let Some(mode) = self.options.mode else {
+            return options.open(&self.path);
+        };
+        // Create it ourselves first, so the exact mode is set only on a file
+        // this handler made, never on an existing one.
+        let mut create = OpenOptions::new();
+        create.write(true).create_new(true).mode(mode);
+        if self.options.append {
+            create.append(true);
+        }
+        match create.open(&self.path) {
+            Ok(file) => {
+                file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+                Ok(file)
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => options.open(&self.path),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes one rendered line (through, or into the buffer).
+    pub(crate) fn write_line(&mut self, line: &[u8], level: Level) -> io::Result<()> {
+        self.open()?;
+        let Some(buffering) = &self.options.buffering else {
+            let file = self.file.as_mut().ok_or_else(not_open)?;
+            file.write_all(line)?;
+            self.position += line.len() as u64;
+            return Ok(());
+        };
+        self.pending.extend_from_slice(line);
+        let now = buffering.clock.now_millis();
+        let due = level >= buffering.flush_level
+            || self.pending.len() >= buffering.capacity
+            || buffering.interval.is_some_and(|i| {
+                now.saturating_sub(self.last_flush_millis)
+                    >= i64::try_from(i.as_millis()).unwrap_or(i64::MAX)
+            });
+        if due { self.write_pending() } else { Ok(()) }
+    }
+
+    fn write_pending(&mut self) -> io::Result<()> {
+        if let Some(b) = &self.options.buffering {
+            self.last_flush_millis = b.clock.now_millis();
+        }
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let Some(file) = self.file.as_mut() else {
+            // Pending bytes with no file: the file was closed; they are lost.
+            let lost = self.pending.len();
+            self.pending.clear();
+            return Err(io::Error::other(format!(
+                "{lost} buffered bytes could not be written: the file is not open"
+            )));
+        };
+        let result = file.write_all(&self.pending);
+        if result.is_ok() {
+            self.position += self.pending.len() as u64;
+        }
+        // On failure the bytes are dropped rather than retried forever.
+        self.pending.clear();
+        result
+    }
+
+    /// Writes buffered bytes out.
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
+        self.write_pending()?;
+        if let Some(file) = self.file.as_mut() {
+            file.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes buffered bytes and closes; the next write reopens.
+    pub(crate) fn close(&mut self) -> io::Result<()> {
+        let result = self.flush();
+        self.file = None;
+        self.identity = None;
+        result
+    }
+}
+
+impl Drop for LogFile {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
+fn not_open() -> io::Error {
+    io::Error::other("the log file is not open")
+}

@@ -1,0 +1,390 @@
+//! The std dispatcher: a lock per handler, so threads writing to different
+//! handlers never wait for each other.
+//!
+//! The core's `Dispatcher` holds one critical section while any handler runs,
+//! which is right for a microcontroller and wrong for a server: a thread
+//! writing a slow file would hold up a thread writing to stderr. Here the
+//! handler list sits behind a `RwLock` that dispatching threads only read (they
+//! never contend with each other), and each handler has its own `Mutex`.
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use emlog::{
+    CapacityError, Dispatch, DispatchStats, Handler, HandlerStats, Level, Loggers, Record,
+};
+
+/// How many loggers may have their own level.
+pub const LOGGER_LEVELS: usize = 64;
+
+/// Identifies a handler added to a [`Logger`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HandlerKey(u64);
+
+/// A handler or level change was attempted from inside a handler on the same
+/// thread, where it would deadlock; or the key is unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoggerError {
+    /// Called from inside a handler that is handling a record on this thread.
+    InsideHandler,
+    /// No handler has this key (it was removed, or belongs to another logger).
+    UnknownHandler(HandlerKey),
+    /// Too many loggers have their own level.
+    Capacity(CapacityError),
+}
+
+impl std::fmt::Display for LoggerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoggerError::InsideHandler => f.write_str(
+                "the logger cannot be changed from inside one of its handlers: change it from outside the logging path",
+            ),
+            LoggerError::UnknownHandler(key) => {
+                write!(f, "no handler with key {key:?}: it was removed or never added here")
+            }
+            LoggerError::Capacity(e) => write!(f, "logger levels {e}"),
+        }
+    }
+}
+
+impl std::error::Error for LoggerError {}
+
+type BoxedHandler = Box<dyn Handler + Send>;
+
+struct Slot {
+    key: HandlerKey,
+    // A copy of the handler's level, so the level check needs no lock.
+    level: AtomicU8,
+    handler: Mutex<BoxedHandler>,
+}
+
+impl Slot {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BoxedHandler> {
+        // A handler that panicked is still usable: its state is counters and a file.
+        self.handler.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+thread_local! {
+    static DISPATCHING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks this thread as inside the logger until dropped.
+struct InsideGuard;
+
+impl InsideGuard {
+    fn enter() -> Option<InsideGuard> {
+        let entered = DISPATCHING
+            .try_with(|d| {
+                if d.get() {
+                    false
+                } else {
+                    d.set(true);
+                    true
+                }
+            })
+            .unwrap_or(false);
+        entered.then_some(InsideGuard)
+    }
+}
+
+impl Drop for InsideGuard {
+    fn drop(&mut self) {
+        let _ = DISPATCHING.try_with(|d| d.set(false));
+    }
+}
+
+fn inside_handler() -> bool {
+    DISPATCHING.try_with(Cell::get).unwrap_or(true)
+}
+
+/// The program's dispatcher on an operating system: handlers each behind their
+/// own lock, logger levels with Python's inheritance.
+///
+/// Like Python's root logger with handlers attached: every record whose level
+/// passes its logger's effective level goes to every handler whose level it
+/// passes. Per-logger handlers and `propagate` are not modelled.
+///
+/// A record logged from inside a handler on the same thread (a handler whose
+/// output path logs) is dropped and counted in [`DispatchStats::reentrant`],
+/// never re-entered or deadlocked.
+///
+/// ```
+/// use emlog::{Dispatch, Level, NullHandler};
+/// use emlog_std::Logger;
+/// static LOGGER: Logger = Logger::new();
+/// let key = LOGGER.add(NullHandler::new()).unwrap();
+/// LOGGER.set_logger_level("", Level::DEBUG).unwrap();
+/// LOGGER.dispatch(&emlog::Record::new(Level::INFO, "app", format_args!("hi")));
+/// assert_eq!(LOGGER.handler_stats(key).unwrap().emitted, 1);
+/// ```
+pub struct Logger {
+    handlers: RwLock<Vec<Arc<Slot>>>,
+    loggers: RwLock<Loggers<LOGGER_LEVELS>>,
+    next_key: AtomicU64,
+    reentrant: AtomicU64,
+    no_handler: AtomicU64,
+}
+
+impl Logger {
+    /// No handlers; the root logger at WARNING, as in Python.
+    pub const fn new() -> Logger {
+        Logger::with_root_level(emlog::DEFAULT_ROOT_LEVEL)
+    }
+
+    /// No handlers; the root logger at `root`.
+    pub const fn with_root_level(root: Level) -> Logger {
+        Logger {
+            handlers: RwLock::new(Vec::new()),
+            loggers: RwLock::new(Loggers::new(root)),
+            next_key: AtomicU64::new(0),
+            reentrant: AtomicU64::new(0),
+            no_handler: AtomicU64::new(0),
+        }
+    }
+
+    /// Adds a handler; records go to handlers in the order they were added.
+    pub fn add(&self, handler: impl Handler + Send + 'static) -> Result<HandlerKey, LoggerError> {
+        self.add_boxed(Box::new(handler))
+    }
+
+    /// Adds a boxed handler.
+    pub fn add_boxed(&self, handler: BoxedHandler) -> Result<HandlerKey, LoggerError> {
+        if inside_handler() {
+            return Err(LoggerError::InsideHandler);
+        }
+        let key = HandlerKey(self.next_key.fetch_add(1, Ordering::Relaxed));
+        let slot = Arc::new(Slot {
+            key,
+            level: AtomicU8::new(handler.level().number()),
+            handler: Mutex::new(handler),
+        });
+        self.handlers
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(slot);
+        self.refresh();
+        Ok(key)
+    }
+
+    /// Removes a handler and hands it back (not closed).
+    pub fn remove(&self, key: HandlerKey) -> Result<BoxedHandler, LoggerError> {
+        if inside_handler() {
+            return Err(LoggerError::InsideHandler);
+        }
+        let slot = {
+            let mut handlers = self
+                .handlers
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            let i = handlers
+                .iter()
+                .position(|s| s.key == key)
+                .ok_or(LoggerError::UnknownHandler(key))?;
+            handlers.remove(i)
+        };
+        self.refresh();
+        match Arc::try_unwrap(slot) {
+            Ok(slot) => Ok(slot
+                .handler
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner)),
+            // Another thread still dispatches through it; the write lock above
+            // waited for readers, so this cannot happen, but never panic.
+            Err(_) => Err(LoggerError::UnknownHandler(key)),
+        }
+    }
+
+    /// Runs `f` on one handler, under its lock.
+    pub fn with_handler<R>(
+        &self,
+        key: HandlerKey,
+        f: impl FnOnce(&mut (dyn Handler + Send)) -> R,
+    ) -> Result<R, LoggerError> {
+        let slot = self.slot(key)?;
+        let mut handler = slot.lock();
+        let result = f(&mut **handler);
+        slot.level
+            .store(handler.level().number(), Ordering::Relaxed);
+        drop(handler);
+        self.refresh();
+        Ok(result)
+    }
+
+    /// A handler's counters.
+    pub fn handler_stats(&self, key: HandlerKey) -> Result<HandlerStats, LoggerError> {
+        self.with_handler(key, |h| h.stats())
+    }
+
+    /// Changes a handler's level.
+    pub fn set_handler_level(&self, key: HandlerKey, level: Level) -> Result<(), LoggerError> {
+        self.with_handler(key, |h| h.set_level(level))
+    }
+
+    /// Sets a logger's level (`""` is the root); a logger without a level takes
+    /// its nearest configured ancestor's (Python's effective level).
+    pub fn set_logger_level(&self, name: &'static str, level: Level) -> Result<(), LoggerError> {
+        if inside_handler() {
+            return Err(LoggerError::InsideHandler);
+        }
+        self.loggers
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .set_level(name, level)
+            .map_err(LoggerError::Capacity)?;
+        self.refresh();
+        Ok(())
+    }
+
+    /// A logger's effective level.
+    pub fn effective_level(&self, name: &str) -> Level {
+        self.loggers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .effective_level(name)
+    }
+
+    /// How many handlers there are.
+    pub fn handler_count(&self) -> usize {
+        self.handlers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    /// Flushes every handler, waiting for each one's lock.
+    pub fn flush_all(&self) {
+        let Some(_inside) = InsideGuard::enter() else {
+            return;
+        };
+        for slot in self.snapshot() {
+            slot.lock().flush();
+        }
+    }
+
+    /// Flushes the handlers whose lock is free now; for panic hooks, where the
+    /// panicking thread may hold a handler's lock.
+    pub fn try_flush_all(&self) {
+        let Ok(handlers) = self.handlers.try_read() else {
+            return;
+        };
+        for slot in handlers.iter() {
+            if let Ok(mut handler) = slot.handler.try_lock() {
+                handler.flush();
+            }
+        }
+    }
+
+    /// Flushes and closes every handler, the last added first (Python's
+    /// `logging.shutdown` order), and removes them.
+    pub fn shutdown(&self) -> Result<(), LoggerError> {
+        if inside_handler() {
+            return Err(LoggerError::InsideHandler);
+        }
+        let slots: Vec<Arc<Slot>> = std::mem::take(
+            &mut *self
+                .handlers
+                .write()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        for slot in slots.iter().rev() {
+            let mut handler = slot.lock();
+            handler.flush();
+            handler.close();
+        }
+        self.refresh();
+        Ok(())
+    }
+
+    fn snapshot(&self) -> Vec<Arc<Slot>> {
+        self.handlers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn slot(&self, key: HandlerKey) -> Result<Arc<Slot>, LoggerError> {
+        self.handlers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|s| s.key == key)
+            .cloned()
+            .ok_or(LoggerError::UnknownHandler(key))
+    }
+
+    fn refresh(&self) {
+        if let Some(installed) = emlog::installed()
+            && std::ptr::addr_eq(installed as *const dyn Dispatch, self as *const Logger)
+        {
+            emlog::refresh_threshold();
+        }
+    }
+}
+
+impl Default for Logger {
+    fn default() -> Logger {
+        Logger::new()
+    }
+}
+
+impl std::fmt::Debug for Logger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Logger")
+            .field("handlers", &self.handler_count())
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+impl Dispatch for Logger {
+    fn dispatch(&self, record: &Record<'_>) {
+        let Some(_inside) = InsideGuard::enter() else {
+            self.reentrant.fetch_add(1, Ordering::Relaxed);
+            return;
+        };
+        if record.level < self.effective_level(record.logger) {
+            return;
+        }
+        let handlers = self.handlers.read().unwrap_or_else(PoisonError::into_inner);
+        if handlers.is_empty() {
+            self.no_handler.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        for slot in handlers.iter() {
+            if record.level >= Level::new(slot.level.load(Ordering::Relaxed)) {
+                slot.lock().handle(record);
+            }
+        }
+    }
+
+    fn flush(&self) {
+        self.flush_all();
+    }
+
+    fn lowest_level(&self) -> Level {
+        let loggers = self
+            .loggers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .lowest();
+        let handlers = self
+            .handlers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(|s| Level::new(s.level.load(Ordering::Relaxed)))
+            .min()
+            // With no handler, records are still made so they can be counted.
+            .unwrap_or(Level::NOTSET);
+        loggers.max(handlers)
+    }
+
+    fn stats(&self) -> DispatchStats {
+        DispatchStats {
+            reentrant: self.reentrant.load(Ordering::Relaxed),
+            no_handler: self.no_handler.load(Ordering::Relaxed),
+        }
+    }
+}
