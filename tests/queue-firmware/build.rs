@@ -17,7 +17,8 @@ fn main() {
          REGION_ALIAS(\"REGION_HEAP\", RAM);\nREGION_ALIAS(\"REGION_STACK\", RAM);\n"
     };
     let out = PathBuf::from(env::var("OUT_DIR").unwrap_or_default());
-    fs::write(out.join("memory.x"), memory).unwrap_or_else(|e| panic!("cannot write memory.x: {e}"));
+    fs::write(out.join("memory.x"), memory)
+        .unwrap_or_else(|e| panic!("cannot write memory.x: {e}"));
     println!("cargo:rustc-link-search={}", out.display());
     if env::var_os("CARGO_FEATURE_DEFMT").is_some() {
         println!("cargo:rustc-link-arg=-Tdefmt.x");

@@ -99,7 +99,11 @@ pub fn exit(success: bool) -> ! {
     #[cfg(target_arch = "arm")]
     {
         use cortex_m_semihosting::debug;
-        debug::exit(if success { debug::EXIT_SUCCESS } else { debug::EXIT_FAILURE });
+        debug::exit(if success {
+            debug::EXIT_SUCCESS
+        } else {
+            debug::EXIT_FAILURE
+        });
     }
     #[cfg(target_arch = "riscv32")]
     {

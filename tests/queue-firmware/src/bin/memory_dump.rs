@@ -31,13 +31,14 @@ fn main() -> ! {
         let dump = &mut *core::ptr::addr_of_mut!(DUMP);
         dump.set_target(Some(dump_out));
         dump.base_mut().filters_mut().set_name("dump");
-        let ring = (*core::ptr::addr_of_mut!(RING))
-            .insert(MemoryHandler::new(Level::ERROR).ring(true));
+        let ring =
+            (*core::ptr::addr_of_mut!(RING)).insert(MemoryHandler::new(Level::ERROR).ring(true));
         ring.set_target(Some(ring_out));
         ring.base_mut().filters_mut().set_name("ring");
         (dump, ring)
     };
-    if LOGGING.add(dump).is_err() || LOGGING.add(ring).is_err() || emlog::install(&LOGGING).is_err() {
+    if LOGGING.add(dump).is_err() || LOGGING.add(ring).is_err() || emlog::install(&LOGGING).is_err()
+    {
         board::exit(false);
     }
 
