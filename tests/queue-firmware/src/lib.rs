@@ -225,3 +225,101 @@ pub fn say(text: &str) {
     }
     put_byte(b'\n');
 }
+
+/// A free-running count for measuring under `qemu -icount`: SysTick's
+/// current value on Cortex-M (24 bits, counting down; [`start_tick`] must run
+/// with a long period), the low word of `mtime` on RISC-V.
+pub fn now() -> u32 {
+    #[cfg(target_arch = "arm")]
+    {
+        // SAFETY: reading SysTick's current value register.
+        0x00FF_FFFF - (unsafe { reg(0xE000_E018).read_volatile() } & 0x00FF_FFFF)
+    }
+    #[cfg(target_arch = "riscv32")]
+    {
+        // SAFETY: reading the CLINT's mtime, low word.
+        unsafe { reg(0x0200_BFF8).read_volatile() }
+    }
+}
+
+/// Counts from `start` to `end` of [`now`], across one wrap.
+pub fn elapsed(start: u32, end: u32) -> u32 {
+    #[cfg(target_arch = "arm")]
+    {
+        end.wrapping_sub(start) & 0x00FF_FFFF
+    }
+    #[cfg(target_arch = "riscv32")]
+    {
+        end.wrapping_sub(start)
+    }
+}
+
+/// Counts of [`now`] for 104,000 instructions: the difference between loops
+/// of four and two calls of a 52-instruction function (call, 50 nops,
+/// return), 1000 passes each, so the loop's own cost cancels.
+pub fn counts_per_104k_instructions() -> u32 {
+    // Exactly 52 instructions a call: the call, 50 nops, the return.
+    #[cfg(target_arch = "arm")]
+    #[unsafe(naked)]
+    extern "C" fn fifty_nops() {
+        core::arch::naked_asm!(".rept 50", "nop", ".endr", "bx lr")
+    }
+    #[cfg(target_arch = "riscv32")]
+    #[unsafe(naked)]
+    extern "C" fn fifty_nops() {
+        core::arch::naked_asm!(".rept 50", "nop", ".endr", "ret")
+    }
+    fn run<const ONE_HUNDRED_MORE: bool>() -> u32 {
+        let start = now();
+        for _ in 0..core::hint::black_box(1000u32) {
+            fifty_nops();
+            fifty_nops();
+            if ONE_HUNDRED_MORE {
+                fifty_nops();
+                fifty_nops();
+            }
+        }
+        elapsed(start, now())
+    }
+    run::<true>().saturating_sub(run::<false>())
+}
+
+/// Prints `label: value` as a line.
+pub fn say_number(label: &str, value: u32) {
+    let mut digits = [0u8; 10];
+    let mut n = value;
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for b in label.bytes() {
+        put_byte(b);
+    }
+    for &b in &digits[i..] {
+        put_byte(b);
+    }
+    put_byte(b'\n');
+}
+
+/// Ten distinct emlog calls with one u32 each, for the size demos.
+#[macro_export]
+macro_rules! ten_calls {
+    ($n:expr) => {{
+        let n: u32 = $n;
+        emlog::info!("call 0 of the size demo: {}", n);
+        emlog::info!("call 1 of the size demo: {}", n + 1);
+        emlog::info!("call 2 of the size demo: {}", n + 2);
+        emlog::info!("call 3 of the size demo: {}", n + 3);
+        emlog::info!("call 4 of the size demo: {}", n + 4);
+        emlog::warning!("call 5 of the size demo: {}", n + 5);
+        emlog::warning!("call 6 of the size demo: {}", n + 6);
+        emlog::error!("call 7 of the size demo: {}", n + 7);
+        emlog::error!("call 8 of the size demo: {}", n + 8);
+        emlog::debug!("call 9 of the size demo: {}", n + 9);
+    }};
+}
