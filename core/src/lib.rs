@@ -29,11 +29,11 @@
 
 mod captured;
 mod cas;
+pub mod civil;
 #[cfg(feature = "defmt")]
 mod defmt_handler;
 #[cfg(feature = "defmt-logger")]
 pub mod defmt_logger;
-pub mod civil;
 mod dispatch;
 pub mod filter;
 pub mod format;

@@ -432,6 +432,11 @@ impl<const N: usize, const M: usize> Handler for QueueHandler<'_, N, M> {
 ///
 /// With `respect_handler_level` off (Python's default) every handler gets
 /// every record; on, a handler gets only records at or above its level.
+///
+/// Python's `start()`/`stop()` and its thread have no equivalent: the listener
+/// runs when it is called, and records still queued when the program stops
+/// are lost unless the panic path ([`crate::panic_flush`]) or a last
+/// `process_all` drains them, as with Python's listener that was never stopped.
 pub struct QueueListener<'q, 'h, const N: usize, const M: usize = 128, const H: usize = 4> {
     queue: &'q Queue<N, M>,
     handlers: heapless::Vec<&'h mut DynHandler<'h>, H>,
