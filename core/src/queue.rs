@@ -120,7 +120,8 @@ struct Slot<const M: usize> {
 
 /// A lock-free bounded queue of `N` records of `M` text bytes, safe to fill
 /// from any interrupt priority or thread. See the [module docs](self) for the
-/// algorithm and why it is correct.
+/// algorithm and why it is correct. RAM: `N × (M + 56)` bytes or so (each
+/// slot is a [`CapturedRecord`] and a turn number), plus 20.
 ///
 /// It can be used three ways: through a [`QueueHandler`] in a handler table
 /// (Python's shape), installed directly as the program's dispatcher with
