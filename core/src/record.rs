@@ -332,14 +332,17 @@ fn next_sequence() -> u32 {
     }
 }
 
+/// `LEVEL logger: message (file:line #sequence)`. The message goes as text
+/// (`Display2Format`), so it is formatted on the device like any emlog record.
 #[cfg(feature = "defmt")]
 impl defmt::Format for Record<'_> {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(
             f,
-            "{} {=str}: {=str}:{=u32} #{=u32}",
+            "{} {=str}: {} ({=str}:{=u32} #{=u32})",
             self.level,
             self.logger,
+            defmt::Display2Format(&self.args),
             self.location.file,
             self.location.line,
             self.sequence
