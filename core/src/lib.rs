@@ -27,6 +27,13 @@
 // A logging path must not panic: library code handles every failure.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod captured;
+mod cas;
+pub mod civil;
+#[cfg(feature = "defmt")]
+mod defmt_handler;
+#[cfg(feature = "defmt-logger")]
+pub mod defmt_logger;
 mod dispatch;
 pub mod filter;
 pub mod format;
@@ -37,20 +44,27 @@ mod line;
 mod log_bridge;
 mod loggers;
 mod macros;
+mod memory;
 mod null;
+pub mod panic_flush;
+mod queue;
 mod record;
 mod stream;
+pub mod syslog;
 mod table;
 
 #[doc(hidden)]
 pub mod __private;
 
+pub use captured::{CapturedRecord, NAME_MAX};
+#[cfg(feature = "defmt")]
+pub use defmt_handler::DefmtHandler;
 pub use dispatch::{
     AlreadyInstalled, CapacityError, Dispatch, DispatchStats, Dispatcher, Stats, dispatch, flush,
     install, installed, refresh_threshold, stats, threshold,
 };
 pub use filter::{Filter, Filters};
-pub use format::{FormatError, Formatter};
+pub use format::{FormatError, FormatErrorKind, Formatter};
 pub use handler::{
     ErrorReport, ErrorReporter, Handler, HandlerBase, HandlerStats, report_error,
     set_error_reporter,
@@ -61,7 +75,9 @@ pub use line::LineBuffer;
 pub use log_bridge::{LogBridge, install_log_bridge};
 pub use loggers::{DEFAULT_ROOT_LEVEL, Loggers};
 pub use macros::STATIC_MIN_LEVEL;
+pub use memory::MemoryHandler;
 pub use null::NullHandler;
+pub use queue::{Overflow, Queue, QueueFull, QueueHandler, QueueListener};
 pub use record::{
     DEFAULT_ENVIRONMENT, Environment, Location, Record, ThreadInfo, Timestamp, environment,
     set_environment,

@@ -54,14 +54,28 @@ impl Timestamp {
     }
 
     /// Milliseconds from `earlier` to `self`, zero if `earlier` is later.
+    ///
+    /// ```
+    /// use emlog::Timestamp;
+    /// assert_eq!(Timestamp::new(2, 100_000_000).millis_since(Timestamp::new(1, 900_000_000)), 200);
+    /// assert_eq!(Timestamp::new(1, 0).millis_since(Timestamp::new(2, 0)), 0);
+    /// ```
     pub const fn millis_since(self, earlier: Timestamp) -> u64 {
-        let a = self.secs as u128 * 1_000_000_000 + self.nanos as u128;
-        let b = earlier.secs as u128 * 1_000_000_000 + earlier.nanos as u128;
-        if a > b {
-            ((a - b) / 1_000_000) as u64
-        } else {
-            0
+        // Seconds and nanoseconds apart, not one 128-bit count: 128-bit
+        // division costs over a kilobyte of flash on 32-bit cores.
+        if self.secs < earlier.secs || (self.secs == earlier.secs && self.nanos <= earlier.nanos) {
+            return 0;
         }
+        let (secs, nanos) = if self.nanos >= earlier.nanos {
+            (self.secs - earlier.secs, self.nanos - earlier.nanos)
+        } else {
+            (
+                self.secs - earlier.secs - 1,
+                self.nanos + 1_000_000_000 - earlier.nanos,
+            )
+        };
+        secs.saturating_mul(1000)
+            .saturating_add((nanos / 1_000_000) as u64)
     }
 }
 
@@ -86,18 +100,23 @@ impl<'a> Location<'a> {
     /// assert_eq!(loc.module(), "tcp");
     /// ```
     pub fn file_name(&self) -> &'a str {
-        match self.file.rfind(['/', '\\']) {
-            Some(i) => &self.file[i + 1..],
-            None => self.file,
-        }
+        after_last(self.file, |b| b == b'/' || b == b'\\')
     }
 
     /// The last segment of the module path (Python's `module`).
     pub fn module(&self) -> &'a str {
-        match self.module_path.rfind("::") {
-            Some(i) => &self.module_path[i + 2..],
-            None => self.module_path,
-        }
+        // Segments never contain ':', so the last one starts after the last ':'.
+        after_last(self.module_path, |b| b == b':')
+    }
+}
+
+/// The text after the last byte that `is_separator` accepts (all of it if none).
+/// A byte scan: `str::rfind` links a UTF-8 searcher several times this size,
+/// and the separators are ASCII, so the cut is always on a char boundary.
+fn after_last(text: &str, is_separator: fn(u8) -> bool) -> &str {
+    match text.bytes().rposition(is_separator) {
+        Some(i) => text.get(i + 1..).unwrap_or(""),
+        None => text,
     }
 }
 
@@ -313,14 +332,17 @@ fn next_sequence() -> u32 {
     }
 }
 
+/// `LEVEL logger: message (file:line #sequence)`. The message goes as text
+/// (`Display2Format`), so it is formatted on the device like any emlog record.
 #[cfg(feature = "defmt")]
 impl defmt::Format for Record<'_> {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(
             f,
-            "{} {=str}: {=str}:{=u32} #{=u32}",
+            "{} {=str}: {} ({=str}:{=u32} #{=u32})",
             self.level,
             self.logger,
+            defmt::Display2Format(&self.args),
             self.location.file,
             self.location.line,
             self.sequence

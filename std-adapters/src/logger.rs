@@ -9,7 +9,7 @@
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Mutex, PoisonError, RwLock};
 
 use emlog::{
     CapacityError, Dispatch, DispatchStats, Handler, HandlerStats, Level, Loggers, Record,
@@ -120,7 +120,7 @@ fn inside_handler() -> bool {
 /// assert_eq!(LOGGER.handler_stats(key).unwrap().emitted, 1);
 /// ```
 pub struct Logger {
-    handlers: RwLock<Vec<Arc<Slot>>>,
+    handlers: RwLock<Vec<Slot>>,
     loggers: RwLock<Loggers<LOGGER_LEVELS>>,
     next_key: AtomicU64,
     reentrant: AtomicU64,
@@ -155,11 +155,11 @@ impl Logger {
             return Err(LoggerError::InsideHandler);
         }
         let key = HandlerKey(self.next_key.fetch_add(1, Ordering::Relaxed));
-        let slot = Arc::new(Slot {
+        let slot = Slot {
             key,
             level: AtomicU8::new(handler.level().number()),
             handler: Mutex::new(handler),
-        });
+        };
         self.handlers
             .write()
             .unwrap_or_else(PoisonError::into_inner)
@@ -185,29 +185,34 @@ impl Logger {
             handlers.remove(i)
         };
         self.refresh();
-        match Arc::try_unwrap(slot) {
-            Ok(slot) => Ok(slot
-                .handler
-                .into_inner()
-                .unwrap_or_else(PoisonError::into_inner)),
-            // Another thread still dispatches through it; the write lock above
-            // waited for readers, so this cannot happen, but never panic.
-            Err(_) => Err(LoggerError::UnknownHandler(key)),
-        }
+        Ok(slot
+            .handler
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// Runs `f` on one handler, under its lock.
+    /// Runs `f` on one handler, under its lock. `f` must not change this
+    /// logger (such calls return [`LoggerError::InsideHandler`]).
     pub fn with_handler<R>(
         &self,
         key: HandlerKey,
         f: impl FnOnce(&mut (dyn Handler + Send)) -> R,
     ) -> Result<R, LoggerError> {
-        let slot = self.slot(key)?;
-        let mut handler = slot.lock();
-        let result = f(&mut **handler);
-        slot.level
-            .store(handler.level().number(), Ordering::Relaxed);
-        drop(handler);
+        let Some(_inside) = InsideGuard::enter() else {
+            return Err(LoggerError::InsideHandler);
+        };
+        let result = {
+            let handlers = self.handlers.read().unwrap_or_else(PoisonError::into_inner);
+            let slot = handlers
+                .iter()
+                .find(|s| s.key == key)
+                .ok_or(LoggerError::UnknownHandler(key))?;
+            let mut handler = slot.lock();
+            let result = f(&mut **handler);
+            slot.level
+                .store(handler.level().number(), Ordering::Relaxed);
+            result
+        };
         self.refresh();
         Ok(result)
     }
@@ -258,7 +263,8 @@ impl Logger {
         let Some(_inside) = InsideGuard::enter() else {
             return;
         };
-        for slot in self.snapshot() {
+        let handlers = self.handlers.read().unwrap_or_else(PoisonError::into_inner);
+        for slot in handlers.iter() {
             slot.lock().flush();
         }
     }
@@ -282,7 +288,7 @@ impl Logger {
         if inside_handler() {
             return Err(LoggerError::InsideHandler);
         }
-        let slots: Vec<Arc<Slot>> = std::mem::take(
+        let slots: Vec<Slot> = std::mem::take(
             &mut *self
                 .handlers
                 .write()
@@ -295,23 +301,6 @@ impl Logger {
         }
         self.refresh();
         Ok(())
-    }
-
-    fn snapshot(&self) -> Vec<Arc<Slot>> {
-        self.handlers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    fn slot(&self, key: HandlerKey) -> Result<Arc<Slot>, LoggerError> {
-        self.handlers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .find(|s| s.key == key)
-            .cloned()
-            .ok_or(LoggerError::UnknownHandler(key))
     }
 
     fn refresh(&self) {

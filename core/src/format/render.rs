@@ -1,0 +1,252 @@
+//! Rendering one field straight into the writer: widths need the rendered
+//! length first, so a padded field is rendered twice, once into a counter.
+//! That costs time only for padded fields and saves any buffer.
+
+use core::fmt;
+
+use super::field::Value;
+use super::number::{self, Number};
+use super::parts::Parts;
+use super::spec::{ALIGN_AFTER_SIGN, ALIGN_CENTER, ALIGN_LEFT, AS_TEXT, Conv, Spec};
+use crate::civil::{self, DateTime};
+
+/// What rendering needs beyond the pieces: how to write `asctime`, and the
+/// rendering code this formatter links.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Context {
+    pub(crate) datefmt: &'static str,
+    pub(crate) utc_offset: fn(crate::Timestamp) -> i32,
+    pub(crate) parts: &'static Parts,
+}
+
+/// `asctime`: the default layout or the `datefmt`, at the offset in force.
+pub(crate) fn write_asctime(
+    context: &Context,
+    timestamp: crate::Timestamp,
+    out: &mut dyn fmt::Write,
+) -> fmt::Result {
+    let time = DateTime::from_timestamp(timestamp, (context.utc_offset)(timestamp));
+    if context.datefmt.is_empty() {
+        civil::write_default(&time, out)
+    } else {
+        civil::strftime(context.datefmt, &time, out)
+    }
+}
+
+/// Python's `repr()` (or with `ascii`, `ascii()`) of a text value.
+pub(crate) fn write_repr(
+    context: &Context,
+    value: Value<'_>,
+    ascii: bool,
+    out: &mut dyn fmt::Write,
+) -> fmt::Result {
+    let mut quotes = Quotes::default();
+    let _ = context.write_raw(value, &mut quotes);
+    // Python quotes with ' unless the text has ' and no ".
+    let quote = if quotes.single && !quotes.double {
+        "\""
+    } else {
+        "'"
+    };
+    out.write_str(quote)?;
+    let mut repr = Repr {
+        inner: out,
+        quote,
+        ascii,
+    };
+    context.write_raw(value, &mut repr)?;
+    out.write_str(quote)
+}
+
+/// Counts characters (Python's widths count code points, not bytes).
+struct Counter(usize);
+
+impl fmt::Write for Counter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        // Each character has exactly one byte that is not a continuation byte.
+        self.0 += s.bytes().filter(|&b| b & 0xc0 != 0x80).count();
+        Ok(())
+    }
+}
+
+/// Passes on the first `left` characters and drops the rest (precision on text).
+struct Truncate<'w> {
+    inner: &'w mut dyn fmt::Write,
+    left: usize,
+}
+
+impl fmt::Write for Truncate<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.left == 0 {
+            return Ok(());
+        }
+        let mut cut = s.len();
+        for (index, (at, _)) in s.char_indices().enumerate() {
+            if index == self.left {
+                cut = at;
+                break;
+            }
+        }
+        let kept = s.get(..cut).unwrap_or(s);
+        self.left -= kept
+            .bytes()
+            .filter(|&b| b & 0xc0 != 0x80)
+            .count()
+            .min(self.left);
+        self.inner.write_str(kept)
+    }
+}
+
+/// Records which quote characters text contains, to pick repr's quote.
+#[derive(Default)]
+struct Quotes {
+    single: bool,
+    double: bool,
+}
+
+impl fmt::Write for Quotes {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.single |= s.contains('\'');
+        self.double |= s.contains('"');
+        Ok(())
+    }
+}
+
+/// Escapes text as Python's `repr()` (and, with `ascii`, `ascii()`) does
+/// inside the quotes: backslash, the quote, `\t \n \r`, other control
+/// characters as `\xNN`; `ascii` also escapes everything beyond ASCII
+/// (`\xNN`, `\uNNNN`, `\UNNNNNNNN`). Python's `repr()` also escapes the
+/// non-printable characters beyond Latin-1 (such as U+200B); emlog keeps them.
+struct Repr<'w> {
+    inner: &'w mut dyn fmt::Write,
+    quote: &'static str,
+    ascii: bool,
+}
+
+impl fmt::Write for Repr<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let mut clean = 0;
+        for (at, c) in s.char_indices() {
+            let code = u32::from(c);
+            let escape = c == '\\'
+                || self.quote.starts_with(c)
+                || code < 0x20
+                || (0x7f..0xa0).contains(&code)
+                || (self.ascii && code > 0x7f);
+            if !escape {
+                continue;
+            }
+            self.inner.write_str(s.get(clean..at).unwrap_or(""))?;
+            clean = at + c.len_utf8();
+            match c {
+                '\\' => self.inner.write_str("\\\\")?,
+                '\'' => self.inner.write_str("\\'")?,
+                '"' => self.inner.write_str("\\\"")?,
+                '\t' => self.inner.write_str("\\t")?,
+                '\n' => self.inner.write_str("\\n")?,
+                '\r' => self.inner.write_str("\\r")?,
+                _ => {
+                    let (prefix, digits) = match code {
+                        0..=0xff => ("\\x", 2),
+                        0x100..=0xffff => ("\\u", 4),
+                        _ => ("\\U", 8),
+                    };
+                    self.inner.write_str(prefix)?;
+                    let mut hex = [0; 8];
+                    for (i, digit) in hex[..digits].iter_mut().enumerate() {
+                        let nibble = (code >> ((digits - 1 - i) * 4)) & 0xf;
+                        *digit = b"0123456789abcdef"[nibble as usize];
+                    }
+                    self.inner.write_str(number::ascii(&hex[..digits]))?;
+                }
+            }
+        }
+        self.inner.write_str(s.get(clean..).unwrap_or(""))
+    }
+}
+
+impl Context {
+    /// The value as plain text: what `%s` writes.
+    pub(crate) fn write_raw(&self, value: Value<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
+        match value {
+            Value::Text(text) => out.write_str(text),
+            Value::Level(level) => match level.name() {
+                Some(name) => out.write_str(name),
+                None => {
+                    out.write_str("Level ")?;
+                    number::write_u64(out, u64::from(level.number()))
+                }
+            },
+            Value::Args(args) => out.write_fmt(args),
+            Value::AscTime(timestamp) => (self.parts.asctime)(self, timestamp, out),
+            Value::Integer(whole) => {
+                number::write_plain(out, Number { whole, nanos: 0 }, Conv::Int, self.parts)
+            }
+            Value::Decimal(whole, nanos) => {
+                number::write_plain(out, Number { whole, nanos }, Conv::Shortest, self.parts)
+            }
+        }
+    }
+
+    /// The value without padding: text with precision and repr applied, or a
+    /// number with `pad` fill characters after its sign.
+    fn write_body(
+        &self,
+        value: Value<'_>,
+        spec: Spec,
+        pad: usize,
+        out: &mut dyn fmt::Write,
+    ) -> fmt::Result {
+        let number = match value {
+            Value::Integer(whole) => Some(Number { whole, nanos: 0 }),
+            Value::Decimal(whole, nanos) => Some(Number { whole, nanos }),
+            _ => None,
+        };
+        if let Some(number) = number.filter(|_| !spec.has(AS_TEXT)) {
+            return number::write(out, number, spec, pad, self.parts);
+        }
+        let mut truncate;
+        let out: &mut dyn fmt::Write = match spec.precision() {
+            Some(left) => {
+                truncate = Truncate { inner: out, left };
+                &mut truncate
+            }
+            _ => out,
+        };
+        let ascii = match spec.conv {
+            Conv::Repr => false,
+            Conv::Ascii => true,
+            _ => return self.write_raw(value, out),
+        };
+        (self.parts.repr)(self, value, ascii, out)
+    }
+
+    /// One field with its width, alignment and fill.
+    pub(crate) fn write_field(
+        &self,
+        value: Value<'_>,
+        spec: Spec,
+        out: &mut dyn fmt::Write,
+    ) -> fmt::Result {
+        let width = usize::from(spec.width);
+        if width == 0 {
+            return self.write_body(value, spec, 0, out);
+        }
+        let mut counter = Counter(0);
+        // A counter never fails; a message whose Display fails is counted as far as it got.
+        let _ = self.write_body(value, spec, 0, &mut counter);
+        let pad = width.saturating_sub(counter.0);
+        if pad == 0 {
+            return self.write_body(value, spec, 0, out);
+        }
+        let (before, after) = match spec.align() {
+            ALIGN_LEFT => (0, pad),
+            ALIGN_CENTER => (pad / 2, pad - pad / 2),
+            ALIGN_AFTER_SIGN => return self.write_body(value, spec, pad, out),
+            _ => (pad, 0),
+        };
+        number::write_fill(out, spec.fill, before)?;
+        self.write_body(value, spec, 0, out)?;
+        number::write_fill(out, spec.fill, after)
+    }
+}
