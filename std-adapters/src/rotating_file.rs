@@ -267,6 +267,10 @@ impl Handler for RotatingFileHandler {
 
     fn close(&mut self) {
         self.inner.close();
+        // A background rotator finishes before close returns.
+        if let Err(e) = self.hooks.settle() {
+            self.inner.report(&e, "finishing the rotation of");
+        }
     }
 
     fn stats(&self) -> HandlerStats {

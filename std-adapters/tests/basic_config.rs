@@ -12,6 +12,7 @@ fn basic_config_routes_log_and_emlog_records_from_threads_to_the_target() {
     let logger = basic_config()
         .level(Level::INFO)
         .format("%(levelname)s:%(name)s:%(message)s")
+        .datefmt("%Y")
         .target(Target::File(path.clone()))
         .install()
         .unwrap();

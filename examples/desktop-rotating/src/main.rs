@@ -28,7 +28,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .backup_count(8)
         .namer(gzip_namer)
         .rotator(GzipRotator::background())
-        .formatter(Formatter::new("%(levelname)s %(name)s: %(message)s")?)
+        .formatter(
+            Formatter::new("%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s")?
+                .with_utc_offset(emlog_std::local_utc_offset),
+        )
         .open()?;
     let console = StreamHandler::stderr()
         .with_level(Level::WARNING)
@@ -72,6 +75,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     emlog_std::shutdown();
     listener.stop();
+    // Close the files (and wait for the last background compression).
+    listener.with_handlers(|handlers| handlers.iter_mut().for_each(|h| h.close()));
 
     let mut files: Vec<_> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
