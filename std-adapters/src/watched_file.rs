@@ -67,8 +67,11 @@ impl WatchedFileHandlerBuilder {
 ///
 /// With `copytruncate` this handler is not needed (the file stays the same)
 /// and records written between logrotate's copy and its truncate are lost:
-/// that window is logrotate's, not the handler's (measured at about 10 % of
-/// the records written during a rotation by writers in a tight loop).
+/// that window is logrotate's, not the handler's. Measured here (4 writer
+/// threads at ~100,000 records/s, files of a few hundred KB, logrotate 3.21):
+/// a median of ~220 records lost per rotation, a window of about 2 ms that
+/// grows with the file's size (the copy's duration); see the
+/// `logrotate_copytruncate_mode_loss_window_is_measured` test.
 ///
 /// [`reopen`](Self::reopen) reopens unconditionally, and
 /// [`reopen_flag`](Self::reopen_flag) gives a flag a signal handler may set

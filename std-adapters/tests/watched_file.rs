@@ -247,6 +247,7 @@ fn logrotate_copytruncate_mode_loss_window_is_measured() {
         .add(WatchedFileHandler::builder(&path).open().unwrap())
         .unwrap();
     let rotations = 15;
+    let start = std::time::Instant::now();
     let written = write_while(&LOGGER, 4, || {
         run_logrotate(dir.path(), &path, "copytruncate", rotations);
     });
@@ -254,9 +255,13 @@ fn logrotate_copytruncate_mode_loss_window_is_measured() {
     let (seen, duplicates) = collect(dir.path(), "app.log");
     let total: usize = written.iter().sum();
     let lost = total - seen.len();
+    let rate = total as f64 / start.elapsed().as_secs_f64();
+    let per_rotation = lost as f64 / rotations as f64;
     println!(
-        "copytruncate: {total} records written, {lost} lost over {rotations} rotations ({:.3}%), {duplicates} duplicated",
-        100.0 * lost as f64 / total as f64
+        "copytruncate: {total} records written at {rate:.0}/s, {lost} lost over {rotations} rotations \
+         ({:.3}%, {per_rotation:.0} per rotation = a window of {:.2} ms), {duplicates} duplicated",
+        100.0 * lost as f64 / total as f64,
+        1000.0 * per_rotation / rate
     );
     assert!(seen.len() <= total);
     // Records after the last rotation are all there; the loss is bounded by
