@@ -165,7 +165,9 @@ impl TimedRotatingFileHandler {
         self.hooks.settle()?;
         let rotated = self.hooks.rotate(&base, &dest);
         let deleted = if rotated.is_ok() && self.backup_count > 0 {
-            self.files_to_delete()
+            // The file just rotated counts even if a background rotator has
+            // not written it yet.
+            self.deletable(Some(&dest))
                 .and_then(|files| files.iter().try_for_each(|f| remove_quietly(f)))
         } else {
             Ok(())
@@ -181,6 +183,10 @@ impl TimedRotatingFileHandler {
     /// Python's `getFilesToDelete`: rotated files of this handler beyond
     /// `backup_count`, oldest first.
     pub fn files_to_delete(&self) -> io::Result<Vec<PathBuf>> {
+        self.deletable(None)
+    }
+
+    fn deletable(&self, rotated: Option<&Path>) -> io::Result<Vec<PathBuf>> {
         let base = self.inner.path();
         let dir = base.parent().unwrap_or(Path::new("/"));
         let base_name = base
@@ -207,6 +213,11 @@ impl TimedRotatingFileHandler {
             if matched {
                 result.push(dir.join(name));
             }
+        }
+        if let Some(rotated) = rotated
+            && !result.iter().any(|p| p == rotated)
+        {
+            result.push(rotated.to_path_buf());
         }
         let keep = self.backup_count as usize;
         if result.len() < keep {

@@ -394,3 +394,37 @@ fn files_to_delete_tells_apart_prefixes_and_namers() {
         ["d.e.f.2022-01-01.log", "d.e.f.2022-01-02.log"]
     );
 }
+
+#[test]
+fn gzip_rotator_with_namer_is_deleted_beyond_backup_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::at_secs(19_000 * DAY); // 2022-01-08
+    let s = RolloverSchedule::new(When::Midnight, 1).unwrap().utc();
+    let path = dir.path().join("t.log");
+    let mut h = TimedRotatingFileHandler::builder(&path, s)
+        .backup_count(2)
+        .namer(emlog_std::gzip_namer)
+        .rotator(emlog_std::GzipRotator::background())
+        .clock(clock.clock())
+        .open()
+        .unwrap();
+    for i in 0..5 {
+        log(&mut h, &format!("day {i}"));
+        clock.advance_secs(DAY);
+    }
+    log(&mut h, "today");
+    h.close();
+    assert_eq!(
+        names(dir.path()),
+        ["t.log", "t.log.2022-01-11.gz", "t.log.2022-01-12.gz"]
+    );
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(
+            std::fs::File::open(dir.path().join("t.log.2022-01-12.gz")).unwrap(),
+        ),
+        &mut text,
+    )
+    .unwrap();
+    assert_eq!(text, "day 4\n");
+}
