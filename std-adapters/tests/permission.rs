@@ -106,3 +106,37 @@ fn rename_denied_during_rotation_keeps_writing_and_rolls_once_allowed() {
     );
     assert_eq!(std::fs::read_to_string(&base).unwrap(), "2\n");
 }
+
+#[test]
+fn timed_rename_denied_keeps_writing_and_rolls_at_the_next_boundary() {
+    use emlog_std::{ManualClock, RolloverSchedule, TimedRotatingFileHandler, When};
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    let base = logs.join("t.log");
+    let (b, l) = (base.clone(), logs.clone());
+    let stats = without_dac_override(move || {
+        let clock = ManualClock::at_secs(1_000_000_000); // 2001-09-09 01:46:40 UTC
+        let schedule = RolloverSchedule::new(When::Minutes, 1).unwrap().utc();
+        let mut h = TimedRotatingFileHandler::builder(&b, schedule)
+            .clock(clock.clock())
+            .open()
+            .unwrap();
+        log(&mut h, "0");
+        chmod(&l, 0o555);
+        clock.advance_secs(60);
+        assert!(log(&mut h, "1"), "the record goes to the live file");
+        chmod(&l, 0o755);
+        assert!(log(&mut h, "2"), "no retry before the next boundary");
+        clock.advance_secs(60);
+        assert!(log(&mut h, "3"));
+        h.stats()
+    });
+    assert_eq!(stats.errors, 1);
+    assert_eq!(stats.emitted, 4);
+    assert_eq!(
+        std::fs::read_to_string(logs.join("t.log.2001-09-09_01-47")).unwrap(),
+        "0\n1\n2\n"
+    );
+    assert_eq!(std::fs::read_to_string(&base).unwrap(), "3\n");
+}
