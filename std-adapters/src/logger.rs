@@ -54,6 +54,8 @@ type BoxedHandler = Box<dyn Handler + Send>;
 
 struct Slot {
     key: HandlerKey,
+    // Records from loggers outside this name never reach the handler (nor its lock).
+    scope: &'static str,
     // A copy of the handler's level, so the level check needs no lock.
     level: AtomicU8,
     handler: Mutex<BoxedHandler>,
@@ -149,14 +151,46 @@ impl Logger {
         self.add_boxed(Box::new(handler))
     }
 
+    /// Adds a handler that gets only records of logger `scope` and its
+    /// descendants (`"app.db"` gets `app.db` and `app.db.pool`, not `app`):
+    /// Python's handler attached to a named logger, with propagation to the
+    /// root's handlers unchanged. Other records are skipped before the
+    /// handler's lock, so threads logging under different names never wait
+    /// for each other's handlers.
+    ///
+    /// ```
+    /// use emlog::{Dispatch, Level, NullHandler, Record};
+    /// static LOGGER: emlog_std::Logger = emlog_std::Logger::with_root_level(Level::DEBUG);
+    /// let db = LOGGER.add_for("app.db", NullHandler::new()).unwrap();
+    /// LOGGER.dispatch(&Record::new(Level::INFO, "app.net", format_args!("not for db")));
+    /// LOGGER.dispatch(&Record::new(Level::INFO, "app.db.pool", format_args!("for db")));
+    /// assert_eq!(LOGGER.handler_stats(db).unwrap().emitted, 1);
+    /// ```
+    pub fn add_for(
+        &self,
+        scope: &'static str,
+        handler: impl Handler + Send + 'static,
+    ) -> Result<HandlerKey, LoggerError> {
+        self.add_scoped(scope, Box::new(handler))
+    }
+
     /// Adds a boxed handler.
     pub fn add_boxed(&self, handler: BoxedHandler) -> Result<HandlerKey, LoggerError> {
+        self.add_scoped("", handler)
+    }
+
+    fn add_scoped(
+        &self,
+        scope: &'static str,
+        handler: BoxedHandler,
+    ) -> Result<HandlerKey, LoggerError> {
         if inside_handler() {
             return Err(LoggerError::InsideHandler);
         }
         let key = HandlerKey(self.next_key.fetch_add(1, Ordering::Relaxed));
         let slot = Slot {
             key,
+            scope,
             level: AtomicU8::new(handler.level().number()),
             handler: Mutex::new(handler),
         };
@@ -342,7 +376,9 @@ impl Dispatch for Logger {
             return;
         }
         for slot in handlers.iter() {
-            if record.level >= Level::new(slot.level.load(Ordering::Relaxed)) {
+            if record.level >= Level::new(slot.level.load(Ordering::Relaxed))
+                && (slot.scope.is_empty() || emlog::filter::is_within(record.logger, slot.scope))
+            {
                 slot.lock().handle(record);
             }
         }

@@ -210,3 +210,64 @@ fn records_with_no_handler_are_counted() {
     LOGGER.dispatch(&Record::new(Level::INFO, "a", format_args!("nowhere")));
     assert_eq!(LOGGER.stats().no_handler, 1);
 }
+
+/// A handler that tells when it has started handling, then waits to be released.
+struct Gate {
+    base: HandlerBase,
+    started: std::sync::mpsc::Sender<()>,
+    release: std::sync::mpsc::Receiver<()>,
+}
+
+impl Handler for Gate {
+    fn level(&self) -> Level {
+        self.base.level()
+    }
+    fn set_level(&mut self, level: Level) {
+        self.base.set_level(level);
+    }
+    fn handle(&mut self, _: &Record<'_>) -> bool {
+        let _ = self.started.send(());
+        let _ = self.release.recv();
+        self.base.count_emitted(false);
+        true
+    }
+    fn stats(&self) -> HandlerStats {
+        self.base.stats()
+    }
+}
+
+#[test]
+fn a_handler_scoped_to_another_logger_is_skipped_without_its_lock() {
+    static LOGGER: Logger = Logger::with_root_level(Level::DEBUG);
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let (release, release_rx) = std::sync::mpsc::channel();
+    let gate = Gate {
+        base: HandlerBase::new(Level::NOTSET),
+        started: started_tx,
+        release: release_rx,
+    };
+    let gate_key = LOGGER.add_for("db", gate).unwrap();
+    let (fast, fast_seen) = Probe::new("fast");
+    LOGGER.add_for("net", fast).unwrap();
+    let blocked = std::thread::spawn(|| {
+        LOGGER.dispatch(&Record::new(Level::INFO, "db.pool", format_args!("db")))
+    });
+    started.recv().unwrap(); // the db handler is now inside its lock, stuck
+    // The net record is delivered while the db handler is held (a bounded
+    // wait, so a regression fails instead of hanging).
+    let (done_tx, done) = std::sync::mpsc::channel();
+    let net = std::thread::spawn(move || {
+        LOGGER.dispatch(&Record::new(Level::INFO, "net.tcp", format_args!("net")));
+        let _ = done_tx.send(());
+    });
+    let delivered = done.recv_timeout(Duration::from_secs(5));
+    release.send(()).unwrap();
+    net.join().unwrap();
+    assert!(
+        delivered.is_ok(),
+        "the net record waited for the db handler"
+    );
+    assert_eq!(*fast_seen.lock().unwrap(), ["net"]);
+    blocked.join().unwrap();
+    assert_eq!(LOGGER.handler_stats(gate_key).unwrap().emitted, 1);
+}
