@@ -23,6 +23,9 @@ use crate::Clock;
 /// dropped. A panic unwinds through `Drop` for handlers owned by the stack; for
 /// handlers inside a global logger, install
 /// [`install_panic_flush_hook`](crate::install_panic_flush_hook).
+///
+/// A buffered record counts as emitted when it enters the buffer; if the
+/// write-out fails, every record in it is also counted as dropped.
 #[derive(Clone, Debug)]
 pub struct Buffering {
     /// Write out when this many bytes are waiting.
@@ -82,6 +85,9 @@ pub(crate) struct LogFile {
     regular: bool,
     identity: Option<(u64, u64)>,
     pending: Vec<u8>,
+    pending_records: u64,
+    /// Records lost since the owner last asked ([`take_lost`](Self::take_lost)).
+    lost_records: u64,
     last_flush_millis: i64,
 }
 
@@ -97,6 +103,8 @@ impl LogFile {
             regular: true,
             identity: None,
             pending: Vec::new(),
+            pending_records: 0,
+            lost_records: 0,
             last_flush_millis: 0,
         };
         if !file.options.delay {
@@ -178,15 +186,26 @@ impl LogFile {
     }
 
     /// Writes one rendered line (through, or into the buffer).
+    /// On failure the records lost (this one, or every buffered one) are
+    /// added to [`take_lost`](Self::take_lost).
     pub(crate) fn write_line(&mut self, line: &[u8], level: Level) -> io::Result<()> {
-        self.open()?;
+        if let Err(e) = self.open() {
+            self.lost_records += 1;
+            return Err(e);
+        }
         let Some(buffering) = &self.options.buffering else {
-            let file = self.file.as_mut().ok_or_else(not_open)?;
-            file.write_all(line)?;
-            self.position += line.len() as u64;
-            return Ok(());
+            let written = match self.file.as_mut() {
+                Some(file) => file.write_all(line),
+                None => Err(not_open()),
+            };
+            match written {
+                Ok(()) => self.position += line.len() as u64,
+                Err(_) => self.lost_records += 1,
+            }
+            return written;
         };
         self.pending.extend_from_slice(line);
+        self.pending_records += 1;
         let now = buffering.clock.now_millis();
         let due = level >= buffering.flush_level
             || self.pending.len() >= buffering.capacity
@@ -204,21 +223,25 @@ impl LogFile {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let Some(file) = self.file.as_mut() else {
-            // Pending bytes with no file: the file was closed; they are lost.
-            let lost = self.pending.len();
-            self.pending.clear();
-            return Err(io::Error::other(format!(
-                "{lost} buffered bytes could not be written: the file is not open"
-            )));
+        let records = std::mem::take(&mut self.pending_records);
+        let result = match self.file.as_mut() {
+            Some(file) => file.write_all(&self.pending),
+            None => Err(io::Error::other(format!(
+                "{records} buffered records could not be written: the file is not open"
+            ))),
         };
-        let result = file.write_all(&self.pending);
-        if result.is_ok() {
-            self.position += self.pending.len() as u64;
+        match result {
+            Ok(()) => self.position += self.pending.len() as u64,
+            // Dropped rather than retried forever, and counted.
+            Err(_) => self.lost_records += records,
         }
-        // On failure the bytes are dropped rather than retried forever.
         self.pending.clear();
         result
+    }
+
+    /// Records lost since the last call.
+    pub(crate) fn take_lost(&mut self) -> u64 {
+        std::mem::take(&mut self.lost_records)
     }
 
     /// Writes buffered bytes out.

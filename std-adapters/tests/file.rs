@@ -213,3 +213,23 @@ fn a_deleted_file_or_directory_does_not_stop_the_program() {
     assert!(log(&mut h, Level::INFO, "b"));
     assert_eq!(h.stats().errors, 0);
 }
+
+#[test]
+fn a_failed_buffered_write_out_counts_every_lost_record() {
+    let clock = ManualClock::at_secs(100);
+    let mut h = FileHandler::builder("/dev/full")
+        .buffered(buffered(&clock))
+        .open()
+        .unwrap();
+    for _ in 0..3 {
+        assert!(log(&mut h, Level::INFO, "buffered"));
+    }
+    assert!(!log(&mut h, Level::ERROR, "triggers the write-out"));
+    let s = h.stats();
+    assert_eq!((s.errors, s.dropped), (1, 4));
+    // Buffered, then lost at close.
+    assert!(log(&mut h, Level::INFO, "lost at close"));
+    h.close();
+    let s = h.stats();
+    assert_eq!((s.errors, s.dropped), (2, 5));
+}
