@@ -428,3 +428,20 @@ fn gzip_rotator_with_namer_is_deleted_beyond_backup_count() {
     .unwrap();
     assert_eq!(text, "day 4\n");
 }
+
+#[test]
+fn rotated_names_are_dst_corrected_like_python() {
+    let s = RolloverSchedule::new(When::Midnight, 1)
+        .unwrap()
+        .time_zone(us_eastern());
+    // The day DST starts is 23 hours long: the file rolled at the next
+    // midnight is still named for that day, not the day before.
+    let at = local(2012, 3, 12, 0, 0, 0, false);
+    assert_eq!(s.suffix_for(at, at), "2012-03-11");
+    // The day DST ends is 25 hours long.
+    let at = local(2012, 11, 5, 0, 0, 0, false);
+    assert_eq!(s.suffix_for(at, at), "2012-11-04");
+    // Without a change in between, no correction.
+    let at = local(2012, 7, 2, 0, 0, 0, false);
+    assert_eq!(s.suffix_for(at, at), "2012-07-01");
+}
