@@ -186,3 +186,17 @@ fn a_captured_record_keeps_location_thread_and_the_tail_of_a_long_file_path() {
         assert_eq!(r.args.to_string(), "up");
     });
 }
+
+#[test]
+fn a_buffer_filled_without_a_target_flushes_to_a_target_set_later_before_taking_more() {
+    let mut mem: MemoryHandler<'_, 2, 64> = MemoryHandler::new(Level::ERROR);
+    log(&mut mem, Level::DEBUG, 1);
+    log(&mut mem, Level::DEBUG, 2);
+    let out = Capture::default();
+    let mut t = target(&out);
+    mem.set_target(Some(&mut t));
+    log(&mut mem, Level::DEBUG, 3);
+    assert_eq!(out.lines(), ["DEBUG:mem:record 1", "DEBUG:mem:record 2"]);
+    assert_eq!(mem.len(), 1);
+    assert_eq!(mem.stats().dropped, 0);
+}
