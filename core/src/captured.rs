@@ -8,13 +8,14 @@
 //! process names are copied (and cut) into the same byte area, so one record
 //! costs one array and a few header fields, with no allocation.
 //!
-//! Budget of the text area of `M` bytes: the logger name, file, module path,
-//! thread name and process name each get at most [`NAME_MAX`] bytes (and at
-//! most a quarter of `M`, so small captures keep room for the message); the
-//! message gets the rest. A cut message is marked when the record is replayed
-//! (it ends with [`TRUNCATION_MARKER`](crate::TRUNCATION_MARKER)) and counted
-//! by the handler that captured it. A cut file path keeps its end (the file
-//! name); other names keep their start.
+//! Budget of the text area of `M` bytes, in order of importance: the logger
+//! name (at most [`NAME_MAX`] bytes), then the message (all the room left),
+//! then the file, module path, thread name and process name, each at most
+//! [`NAME_MAX`] bytes of what the message left over. A cut message is marked
+//! when the record is replayed (it ends with
+//! [`TRUNCATION_MARKER`](crate::TRUNCATION_MARKER)) and counted by the handler
+//! that captured it. A cut file path keeps its end (the file name); other
+//! names keep their start.
 
 use core::fmt::{self, Write};
 
@@ -26,11 +27,11 @@ pub const NAME_MAX: usize = 32;
 
 // Indexes of the text pieces in `CapturedRecord::ends`.
 const LOGGER: usize = 0;
-const FILE: usize = 1;
-const MODULE: usize = 2;
-const THREAD: usize = 3;
-const PROCESS: usize = 4;
-const MESSAGE: usize = 5;
+const MESSAGE: usize = 1;
+const FILE: usize = 2;
+const MODULE: usize = 3;
+const THREAD: usize = 4;
+const PROCESS: usize = 5;
 const PIECES: usize = 6;
 
 /// A record copied into `M` bytes of text plus its fixed-size fields.
@@ -88,13 +89,7 @@ impl<const M: usize> CapturedRecord<M> {
         self.timestamp = record.timestamp;
         self.thread_id = record.thread.id;
         self.process_id = record.process.0;
-        let name_max = NAME_MAX.min(M / 4);
-        let mut at = 0;
-        at = self.put_head(at, LOGGER, record.logger, name_max);
-        at = self.put_tail(at, FILE, record.location.file, name_max);
-        at = self.put_head(at, MODULE, record.location.module_path, name_max);
-        at = self.put_head(at, THREAD, record.thread.name, name_max);
-        at = self.put_head(at, PROCESS, record.process.1, name_max);
+        let at = self.put_head(0, LOGGER, record.logger, NAME_MAX);
         let mut sink = Cutting {
             text: &mut self.text[..],
             at,
@@ -106,8 +101,13 @@ impl<const M: usize> CapturedRecord<M> {
             None => sink.write_fmt(record.args),
         };
         let cut = sink.cut || rendered.is_err();
-        self.ends[MESSAGE] = sink.at as u16;
+        let mut at = sink.at;
+        self.ends[MESSAGE] = at as u16;
         self.message_cut = cut;
+        at = self.put_tail(at, FILE, record.location.file, NAME_MAX);
+        at = self.put_head(at, MODULE, record.location.module_path, NAME_MAX);
+        at = self.put_head(at, THREAD, record.thread.name, NAME_MAX);
+        self.put_head(at, PROCESS, record.process.1, NAME_MAX);
         cut
     }
 

@@ -27,7 +27,7 @@
 // A logging path must not panic: library code handles every failure.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
-mod captured;
+pub mod captured;
 mod cas;
 pub mod civil;
 #[cfg(feature = "defmt")]
@@ -44,10 +44,10 @@ mod line;
 mod log_bridge;
 mod loggers;
 mod macros;
-mod memory;
+pub mod memory;
 mod null;
 pub mod panic_flush;
-mod queue;
+pub mod queue;
 mod record;
 mod stream;
 pub mod syslog;

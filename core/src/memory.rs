@@ -13,7 +13,10 @@
 //!   counted in [`HandlerStats::truncated`].
 //! - Python's list grows without bound when there is no target; here a full
 //!   buffer with no target drops the new record and counts it in
-//!   [`HandlerStats::dropped`].
+//!   [`HandlerStats::dropped`]; if a target is set later, the next record
+//!   flushes the full buffer to it first.
+//! - `N` must be at least 1 (a compile-time error otherwise); Python's
+//!   capacity 0, which flushes every record, is the target used directly.
 //! - [`ring`](MemoryHandler::ring) mode keeps the last `N` records instead of
 //!   flushing when full: the oldest is dropped (and counted) to make room, and
 //!   only a record at or above the flush level sends the buffer out. That is
@@ -150,8 +153,11 @@ impl<const N: usize, const M: usize> Handler for MemoryHandler<'_, N, M> {
                 self.buffer.pop_front();
                 self.overwritten += 1;
                 self.base.count_dropped();
+            } else if self.target.is_some() {
+                // Full from a time without a target: make room the way
+                // Python would end up doing, by flushing.
+                self.flush();
             } else {
-                // Only reachable with no target (a target empties a full buffer).
                 self.base.count_dropped();
                 return false;
             }

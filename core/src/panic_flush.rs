@@ -13,7 +13,7 @@
 //! `RefCell`. So objects to be flushed on panic live in a [`PanicCell`], which
 //! knows whether it is in use: the panic path flushes the cells that are free
 //! and reports the busy ones instead of deadlocking or re-entering them. For a
-//! busy listener there is a way around it: the [`Queue`](crate::Queue) itself
+//! busy listener there is a way around it: the [`crate::Queue`] itself
 //! is lock-free and separate from the listener, so [`drain_to_writer`] can
 //! still write the queued records, as plain lines, to a writer the panic
 //! handler owns (typically the UART, stolen for the occasion). `emlog::flush()`

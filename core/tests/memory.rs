@@ -186,3 +186,41 @@ fn a_captured_record_keeps_location_thread_and_the_tail_of_a_long_file_path() {
         assert_eq!(r.args.to_string(), "up");
     });
 }
+
+#[test]
+fn a_buffer_filled_without_a_target_flushes_to_a_target_set_later_before_taking_more() {
+    let mut mem: MemoryHandler<'_, 2, 64> = MemoryHandler::new(Level::ERROR);
+    log(&mut mem, Level::DEBUG, 1);
+    log(&mut mem, Level::DEBUG, 2);
+    let out = Capture::default();
+    let mut t = target(&out);
+    mem.set_target(Some(&mut t));
+    log(&mut mem, Level::DEBUG, 3);
+    assert_eq!(out.lines(), ["DEBUG:mem:record 1", "DEBUG:mem:record 2"]);
+    assert_eq!(mem.len(), 1);
+    assert_eq!(mem.stats().dropped, 0);
+}
+
+#[test]
+fn a_captured_record_gives_the_message_priority_over_location_names() {
+    let message = "a message of exactly forty bytes, really";
+    assert_eq!(message.len(), 40);
+    let location = emlog::Location {
+        file: "src/some/long/path/file.rs",
+        line: 1,
+        module_path: "app::net",
+    };
+    let mut c: CapturedRecord<48> = CapturedRecord::new();
+    let cut = c.capture(
+        &Record::new(Level::INFO, "net", format_args!("{message}")).with_location(location),
+        None,
+    );
+    assert!(!cut, "the message fits whole");
+    assert_eq!(c.message(), message);
+    assert_eq!(c.logger(), "net");
+    c.with_record(|r| {
+        // 48 - 3 - 40 = 5 bytes left: the end of the file path, nothing more.
+        assert_eq!(r.location.file, "le.rs");
+        assert_eq!(r.location.module_path, "");
+    });
+}

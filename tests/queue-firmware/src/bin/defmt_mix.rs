@@ -58,7 +58,11 @@ fn main() -> ! {
     let percent: u32 = core::hint::black_box(97);
     defmt::error!(
         "a Record through defmt::Format: {}",
-        Record::new(Level::CRITICAL, "app.db", format_args!("disk {}% full", percent))
+        Record::new(
+            Level::CRITICAL,
+            "app.db",
+            format_args!("disk {}% full", percent)
+        )
     );
     // An interrupt sends frames while main writes text: neither cuts the other.
     // Their relative order depends on timing, so the runner compares this
