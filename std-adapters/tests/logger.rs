@@ -1,7 +1,7 @@
 //! The std Logger: per-handler locks, effective levels, re-entrancy, shutdown order.
 
-use std::sync::{Arc, Barrier, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use emlog::{Dispatch, Handler, HandlerBase, HandlerStats, Level, Record};
 use emlog_std::{Logger, LoggerError};
@@ -157,34 +157,36 @@ fn changing_the_logger_from_inside_a_handler_is_refused_not_deadlocked() {
 }
 
 #[test]
-fn threads_writing_to_different_handlers_do_not_wait_for_each_other() {
+fn a_record_below_a_held_handlers_level_does_not_wait_for_it() {
     static LOGGER: Logger = Logger::with_root_level(Level::DEBUG);
-    let (mut slow, _) = Probe::new("slow");
-    slow.delay = Duration::from_millis(300);
-    slow.base.filters_mut().set_name("slow");
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let (release, release_rx) = std::sync::mpsc::channel();
+    let gate = Gate {
+        base: HandlerBase::new(Level::ERROR),
+        started: started_tx,
+        release: release_rx,
+    };
+    LOGGER.add(gate).unwrap();
     let (fast, fast_seen) = Probe::new("fast");
-    let slow_key = LOGGER.add(slow).unwrap();
-    LOGGER.set_handler_level(slow_key, Level::ERROR).unwrap();
-    let fast_key = LOGGER.add(fast).unwrap();
-    LOGGER.set_handler_level(fast_key, Level::DEBUG).unwrap();
-    let barrier = Arc::new(Barrier::new(2));
-    let b = Arc::clone(&barrier);
-    let slow_thread = std::thread::spawn(move || {
-        b.wait();
-        LOGGER.dispatch(&Record::new(Level::ERROR, "slow", format_args!("slow")));
+    LOGGER.add(fast).unwrap();
+    let blocked = std::thread::spawn(|| {
+        LOGGER.dispatch(&Record::new(Level::ERROR, "a", format_args!("error")));
     });
-    barrier.wait();
-    std::thread::sleep(Duration::from_millis(50)); // let the slow write start
-    let start = Instant::now();
-    // INFO goes only to the fast handler (the slow one wants ERROR).
-    LOGGER.dispatch(&Record::new(Level::INFO, "fast", format_args!("fast")));
-    let waited = start.elapsed();
-    slow_thread.join().unwrap();
-    assert!(fast_seen.lock().unwrap().contains(&"fast".to_owned()));
+    started.recv().unwrap(); // the ERROR handler is inside its lock, stuck
+    let (done_tx, done) = std::sync::mpsc::channel();
+    let info = std::thread::spawn(move || {
+        LOGGER.dispatch(&Record::new(Level::INFO, "a", format_args!("info")));
+        let _ = done_tx.send(());
+    });
+    let delivered = done.recv_timeout(Duration::from_secs(5));
+    release.send(()).unwrap();
+    info.join().unwrap();
+    blocked.join().unwrap();
     assert!(
-        waited < Duration::from_millis(200),
-        "the fast handler waited {waited:?}"
+        delivered.is_ok(),
+        "the INFO record waited for the ERROR handler's lock"
     );
+    assert_eq!(*fast_seen.lock().unwrap(), ["info", "error"]);
 }
 
 #[test]
