@@ -29,9 +29,11 @@ mod rollover_schedule;
 mod rotating_file;
 mod rotation;
 mod setup;
+#[cfg(unix)]
 mod sighup;
 mod stream;
 mod timed_rotating_file;
+#[cfg(unix)]
 mod watched_file;
 
 pub use clock::{Clock, ManualClock};
@@ -51,9 +53,11 @@ pub use rotation::{Namer, Rotator};
 pub use setup::{
     BasicConfig, SetupError, Target, basic_config, install_panic_flush_hook, logger, shutdown,
 };
+#[cfg(unix)]
 pub use sighup::reopen_on_sighup;
 pub use stream::StreamHandler;
 pub use timed_rotating_file::{TimedRotatingFileHandler, TimedRotatingFileHandlerBuilder};
+#[cfg(unix)]
 pub use watched_file::{WatchedFileHandler, WatchedFileHandlerBuilder};
 
 // net: network handlers (branch `net`).

@@ -4,6 +4,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
+#[cfg(unix)]
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -58,6 +59,7 @@ pub struct FileOptions {
     pub delay: bool,
     /// Permission bits of a file this handler creates, applied exactly (not
     /// masked by the umask); `None` lets the umask decide, as Python does.
+    /// Unix only: ignored elsewhere.
     pub mode: Option<u32>,
     /// Buffer records instead of writing each one through.
     pub buffering: Option<Buffering>,
@@ -122,13 +124,18 @@ impl LogFile {
     }
 
     /// Device and inode of the open file.
+    #[cfg_attr(not(unix), allow(dead_code))] // used by WatchedFileHandler (Unix)
     pub(crate) fn identity(&self) -> Option<(u64, u64)> {
         self.identity
     }
 
     /// How many names the open file has (0 once deleted); `None` if not open.
+    #[cfg_attr(not(unix), allow(dead_code))] // used by WatchedFileHandler (Unix)
     pub(crate) fn link_count(&self) -> Option<u64> {
-        self.file.as_ref()?.metadata().ok().map(|m| m.nlink())
+        #[cfg(unix)]
+        return self.file.as_ref()?.metadata().ok().map(|m| m.nlink());
+        #[cfg(not(unix))]
+        return self.file.as_ref().map(|_| 1);
     }
 
     /// Whether the open file is a regular file (not /dev/null, a FIFO, a tty).
@@ -149,7 +156,15 @@ impl LogFile {
         let meta = file.metadata()?;
         self.regular = meta.file_type().is_file();
         self.position = if self.regular { meta.len() } else { 0 };
-        self.identity = Some((meta.dev(), meta.ino()));
+        #[cfg(unix)]
+        {
+            self.identity = Some((meta.dev(), meta.ino()));
+        }
+        #[cfg(not(unix))]
+        {
+            // No inodes: identity is "open", which WatchedFileHandler (Unix only) never compares.
+            self.identity = Some((0, 0));
+        }
         self.file = Some(file);
         if let Some(b) = &self.options.buffering {
             self.last_flush_millis = b.clock.now_millis();
@@ -165,11 +180,17 @@ impl LogFile {
         } else {
             options.truncate(true);
         }
-        let Some(mode) = self.options.mode else {
-            return options.open(&self.path);
-        };
-        // Create it ourselves first, so the exact mode is set only on a file
-        // this handler made, never on an existing one.
+        match self.options.mode {
+            #[cfg(unix)]
+            Some(mode) => self.create_with_mode(&options, mode),
+            _ => options.open(&self.path),
+        }
+    }
+
+    /// Creates the file with exactly `mode` if it does not exist, so the mode
+    /// is set only on a file this handler made, never on an existing one.
+    #[cfg(unix)]
+    fn create_with_mode(&self, options: &OpenOptions, mode: u32) -> io::Result<File> {
         let mut create = OpenOptions::new();
         create.write(true).create_new(true).mode(mode);
         if self.options.append {

@@ -1,5 +1,6 @@
 //! FileHandler: modes, delay, close, buffering, and faults (disk full, no
 //! permission, the file or its directory deleted).
+#![cfg(unix)]
 
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;

@@ -3,6 +3,7 @@
 //! runs in a thread that drops CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH and
 //! CAP_FOWNER from its effective set; modes then apply to it as to any user.
 //! (Without root the modes apply anyway.)
+#![cfg(unix)]
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

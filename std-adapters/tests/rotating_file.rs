@@ -1,4 +1,5 @@
 //! RotatingFileHandler: CPython's RotatingFileHandlerTest cases, ported, and faults.
+#![cfg(unix)]
 
 use std::path::{Path, PathBuf};
 

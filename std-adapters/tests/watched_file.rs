@@ -1,5 +1,6 @@
 //! WatchedFileHandler: reopen after delete, rename races, explicit reopen and
 //! SIGHUP, and the real `logrotate` in `create` and `copytruncate` modes.
+#![cfg(unix)]
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
