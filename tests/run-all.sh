@@ -39,6 +39,7 @@ done
 for machine in lm3s6965evb microbit virt; do
     step "firmware demo on $machine" bash -c "tests/run-demo.sh $machine >target/demo-$machine.out 2>&1 || { cat target/demo-$machine.out; exit 1; }"
 done
+step "core firmware tests on three QEMU machines (levels, formatter, cutting, table, re-entrancy, log bridge, ceiling, interrupts)" tests/firmware/run.sh
 step "firmware tests on three QEMU machines (queue, memory, defmt, panic)" tests/queue-firmware/run.sh
 step "emlog-std for Windows" cargo check --quiet -p emlog-std --target x86_64-pc-windows-gnu
 
