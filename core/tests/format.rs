@@ -673,7 +673,7 @@ fn every_error_kind_says_what_where_and_what_was_expected() {
                 field: "message",
                 conversion: 'd',
             },
-            "field 'message', which is a string: expected one of s, r or a",
+            "field 'message', which is a string: expected one of s, r or a (%-style)",
         ),
         (
             "%(levelname)f",

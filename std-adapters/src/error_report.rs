@@ -60,8 +60,17 @@ pub fn format_error_report(report: &ErrorReport<'_>) -> String {
         if std::fmt::write(&mut message, record.args).is_err() {
             message.push_str("<message could not be formatted>");
         }
-        // Python quotes with repr(): single quotes, escapes.
-        let _ = writeln!(text, "Message: '{}'", message.escape_debug());
+        // Like Python's repr(): single quotes, `'` and control characters escaped.
+        text.push_str("Message: '");
+        for c in message.chars() {
+            match c {
+                '"' => text.push('"'),
+                c => {
+                    let _ = write!(text, "{}", c.escape_debug());
+                }
+            }
+        }
+        text.push_str("'\n");
     }
     text
 }

@@ -182,7 +182,8 @@ impl FileHandler {
             }
             Err(e) => {
                 let e = io::Error::new(e.kind(), format!("{}: {e}", self.file.path().display()));
-                self.base.fail(&e, Some(record), true);
+                self.base.fail(&e, Some(record), false);
+                self.count_lost();
                 false
             }
         }
@@ -194,6 +195,15 @@ impl FileHandler {
             format!("{what} {}: {e}", self.file.path().display()),
         );
         self.base.fail(&e, None, false);
+        self.count_lost();
+    }
+
+    /// Counts records the file lost (a failed write, or a failed write-out of
+    /// buffered records) as dropped.
+    fn count_lost(&mut self) {
+        for _ in 0..self.file.take_lost() {
+            self.base.count_dropped();
+        }
     }
 }
 

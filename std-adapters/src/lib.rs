@@ -4,8 +4,8 @@
 //!   `log` crate bridged in; [`shutdown`] flushes and closes.
 //! - [`Logger`]: the global dispatcher, a lock per handler.
 //! - Handlers: [`StreamHandler`], [`FileHandler`], [`WatchedFileHandler`],
-//!   [`RotatingFileHandler`], [`TimedRotatingFileHandler`], and the queue pair
-//!   [`QueueHandler`] / [`QueueListener`].
+//!   [`RotatingFileHandler`] (also size-or-time), [`TimedRotatingFileHandler`],
+//!   [`GzipRotator`], and the queue pair [`QueueHandler`] / [`QueueListener`].
 //!
 //! ```no_run
 //! emlog_std::basic_config().level(emlog::Level::INFO).install().unwrap();
@@ -15,41 +15,50 @@
 //! ```
 #![warn(missing_docs)]
 
+// std: setup, dispatch, streams, files, rotation, queue (branch `std`).
 mod clock;
 mod environment;
 mod error_report;
+mod file;
+mod gzip_rotator;
 mod line_renderer;
+mod log_file;
 mod logger;
+mod queue;
+mod rollover_schedule;
+mod rotating_file;
+mod rotation;
+mod setup;
+#[cfg(unix)]
+mod sighup;
+mod stream;
+mod timed_rotating_file;
+#[cfg(unix)]
+mod watched_file;
 
 pub use clock::{Clock, ManualClock};
 pub use environment::{
     current_thread, install_environment, local_utc_offset, std_environment, system_timestamp,
 };
 pub use error_report::{format_error_report, install_error_reporter, print_error_report};
-pub use line_renderer::{LineRenderer, RenderError};
-pub use logger::{HandlerKey, LOGGER_LEVELS, Logger, LoggerError};
-mod file;
-mod log_file;
-mod stream;
 pub use file::{FileHandler, FileHandlerBuilder};
+pub use gzip_rotator::{GzipRotator, gzip_namer};
+pub use line_renderer::{LineRenderer, RenderError};
 pub use log_file::{Buffering, FileOptions};
-pub use stream::StreamHandler;
-mod rotating_file;
-mod rotation;
+pub use logger::{HandlerKey, LOGGER_LEVELS, Logger, LoggerError};
+pub use queue::{ListenerError, Overflow, QueueHandler, QueueListener, RecordQueue};
+pub use rollover_schedule::{RolloverSchedule, ScheduleError, When};
 pub use rotating_file::{RotatingFileHandler, RotatingFileHandlerBuilder};
 pub use rotation::{Namer, Rotator};
-mod rollover_schedule;
-mod timed_rotating_file;
-pub use rollover_schedule::{RolloverSchedule, ScheduleError, When};
-pub use timed_rotating_file::{TimedRotatingFileHandler, TimedRotatingFileHandlerBuilder};
-mod sighup;
-mod watched_file;
-pub use sighup::reopen_on_sighup;
-pub use watched_file::{WatchedFileHandler, WatchedFileHandlerBuilder};
-mod setup;
 pub use setup::{
     BasicConfig, SetupError, Target, basic_config, install_panic_flush_hook, logger, shutdown,
 };
+#[cfg(unix)]
+pub use sighup::reopen_on_sighup;
+pub use stream::StreamHandler;
+pub use timed_rotating_file::{TimedRotatingFileHandler, TimedRotatingFileHandlerBuilder};
+#[cfg(unix)]
+pub use watched_file::{WatchedFileHandler, WatchedFileHandlerBuilder};
 
 // net: network handlers (branch `net`).
 pub mod address;

@@ -4,6 +4,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
+#[cfg(unix)]
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -23,6 +24,9 @@ use crate::Clock;
 /// dropped. A panic unwinds through `Drop` for handlers owned by the stack; for
 /// handlers inside a global logger, install
 /// [`install_panic_flush_hook`](crate::install_panic_flush_hook).
+///
+/// A buffered record counts as emitted when it enters the buffer; if the
+/// write-out fails, every record in it is also counted as dropped.
 #[derive(Clone, Debug)]
 pub struct Buffering {
     /// Write out when this many bytes are waiting.
@@ -55,6 +59,7 @@ pub struct FileOptions {
     pub delay: bool,
     /// Permission bits of a file this handler creates, applied exactly (not
     /// masked by the umask); `None` lets the umask decide, as Python does.
+    /// Unix only: ignored elsewhere.
     pub mode: Option<u32>,
     /// Buffer records instead of writing each one through.
     pub buffering: Option<Buffering>,
@@ -82,6 +87,9 @@ pub(crate) struct LogFile {
     regular: bool,
     identity: Option<(u64, u64)>,
     pending: Vec<u8>,
+    pending_records: u64,
+    /// Records lost since the owner last asked ([`take_lost`](Self::take_lost)).
+    lost_records: u64,
     last_flush_millis: i64,
 }
 
@@ -97,6 +105,8 @@ impl LogFile {
             regular: true,
             identity: None,
             pending: Vec::new(),
+            pending_records: 0,
+            lost_records: 0,
             last_flush_millis: 0,
         };
         if !file.options.delay {
@@ -114,8 +124,18 @@ impl LogFile {
     }
 
     /// Device and inode of the open file.
+    #[cfg_attr(not(unix), allow(dead_code))] // used by WatchedFileHandler (Unix)
     pub(crate) fn identity(&self) -> Option<(u64, u64)> {
         self.identity
+    }
+
+    /// How many names the open file has (0 once deleted); `None` if not open.
+    #[cfg_attr(not(unix), allow(dead_code))] // used by WatchedFileHandler (Unix)
+    pub(crate) fn link_count(&self) -> Option<u64> {
+        #[cfg(unix)]
+        return self.file.as_ref()?.metadata().ok().map(|m| m.nlink());
+        #[cfg(not(unix))]
+        return self.file.as_ref().map(|_| 1);
     }
 
     /// Whether the open file is a regular file (not /dev/null, a FIFO, a tty).
@@ -136,7 +156,15 @@ impl LogFile {
         let meta = file.metadata()?;
         self.regular = meta.file_type().is_file();
         self.position = if self.regular { meta.len() } else { 0 };
-        self.identity = Some((meta.dev(), meta.ino()));
+        #[cfg(unix)]
+        {
+            self.identity = Some((meta.dev(), meta.ino()));
+        }
+        #[cfg(not(unix))]
+        {
+            // No inodes: identity is "open", which WatchedFileHandler (Unix only) never compares.
+            self.identity = Some((0, 0));
+        }
         self.file = Some(file);
         if let Some(b) = &self.options.buffering {
             self.last_flush_millis = b.clock.now_millis();
@@ -152,11 +180,17 @@ impl LogFile {
         } else {
             options.truncate(true);
         }
-        let Some(mode) = self.options.mode else {
-            return options.open(&self.path);
-        };
-        // Create it ourselves first, so the exact mode is set only on a file
-        // this handler made, never on an existing one.
+        match self.options.mode {
+            #[cfg(unix)]
+            Some(mode) => self.create_with_mode(&options, mode),
+            _ => options.open(&self.path),
+        }
+    }
+
+    /// Creates the file with exactly `mode` if it does not exist, so the mode
+    /// is set only on a file this handler made, never on an existing one.
+    #[cfg(unix)]
+    fn create_with_mode(&self, options: &OpenOptions, mode: u32) -> io::Result<File> {
         let mut create = OpenOptions::new();
         create.write(true).create_new(true).mode(mode);
         if self.options.append {
@@ -173,15 +207,26 @@ impl LogFile {
     }
 
     /// Writes one rendered line (through, or into the buffer).
+    /// On failure the records lost (this one, or every buffered one) are
+    /// added to [`take_lost`](Self::take_lost).
     pub(crate) fn write_line(&mut self, line: &[u8], level: Level) -> io::Result<()> {
-        self.open()?;
+        if let Err(e) = self.open() {
+            self.lost_records += 1;
+            return Err(e);
+        }
         let Some(buffering) = &self.options.buffering else {
-            let file = self.file.as_mut().ok_or_else(not_open)?;
-            file.write_all(line)?;
-            self.position += line.len() as u64;
-            return Ok(());
+            let written = match self.file.as_mut() {
+                Some(file) => file.write_all(line),
+                None => Err(not_open()),
+            };
+            match written {
+                Ok(()) => self.position += line.len() as u64,
+                Err(_) => self.lost_records += 1,
+            }
+            return written;
         };
         self.pending.extend_from_slice(line);
+        self.pending_records += 1;
         let now = buffering.clock.now_millis();
         let due = level >= buffering.flush_level
             || self.pending.len() >= buffering.capacity
@@ -199,21 +244,25 @@ impl LogFile {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let Some(file) = self.file.as_mut() else {
-            // Pending bytes with no file: the file was closed; they are lost.
-            let lost = self.pending.len();
-            self.pending.clear();
-            return Err(io::Error::other(format!(
-                "{lost} buffered bytes could not be written: the file is not open"
-            )));
+        let records = std::mem::take(&mut self.pending_records);
+        let result = match self.file.as_mut() {
+            Some(file) => file.write_all(&self.pending),
+            None => Err(io::Error::other(format!(
+                "{records} buffered records could not be written: the file is not open"
+            ))),
         };
-        let result = file.write_all(&self.pending);
-        if result.is_ok() {
-            self.position += self.pending.len() as u64;
+        match result {
+            Ok(()) => self.position += self.pending.len() as u64,
+            // Dropped rather than retried forever, and counted.
+            Err(_) => self.lost_records += records,
         }
-        // On failure the bytes are dropped rather than retried forever.
         self.pending.clear();
         result
+    }
+
+    /// Records lost since the last call.
+    pub(crate) fn take_lost(&mut self) -> u64 {
+        std::mem::take(&mut self.lost_records)
     }
 
     /// Writes buffered bytes out.

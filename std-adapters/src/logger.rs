@@ -9,7 +9,7 @@
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Mutex, PoisonError, RwLock};
 
 use emlog::{
     CapacityError, Dispatch, DispatchStats, Handler, HandlerStats, Level, Loggers, Record,
@@ -54,6 +54,8 @@ type BoxedHandler = Box<dyn Handler + Send>;
 
 struct Slot {
     key: HandlerKey,
+    // Records from loggers outside this name never reach the handler (nor its lock).
+    scope: &'static str,
     // A copy of the handler's level, so the level check needs no lock.
     level: AtomicU8,
     handler: Mutex<BoxedHandler>,
@@ -120,7 +122,7 @@ fn inside_handler() -> bool {
 /// assert_eq!(LOGGER.handler_stats(key).unwrap().emitted, 1);
 /// ```
 pub struct Logger {
-    handlers: RwLock<Vec<Arc<Slot>>>,
+    handlers: RwLock<Vec<Slot>>,
     loggers: RwLock<Loggers<LOGGER_LEVELS>>,
     next_key: AtomicU64,
     reentrant: AtomicU64,
@@ -149,17 +151,49 @@ impl Logger {
         self.add_boxed(Box::new(handler))
     }
 
+    /// Adds a handler that gets only records of logger `scope` and its
+    /// descendants (`"app.db"` gets `app.db` and `app.db.pool`, not `app`):
+    /// Python's handler attached to a named logger, with propagation to the
+    /// root's handlers unchanged. Other records are skipped before the
+    /// handler's lock, so threads logging under different names never wait
+    /// for each other's handlers.
+    ///
+    /// ```
+    /// use emlog::{Dispatch, Level, NullHandler, Record};
+    /// static LOGGER: emlog_std::Logger = emlog_std::Logger::with_root_level(Level::DEBUG);
+    /// let db = LOGGER.add_for("app.db", NullHandler::new()).unwrap();
+    /// LOGGER.dispatch(&Record::new(Level::INFO, "app.net", format_args!("not for db")));
+    /// LOGGER.dispatch(&Record::new(Level::INFO, "app.db.pool", format_args!("for db")));
+    /// assert_eq!(LOGGER.handler_stats(db).unwrap().emitted, 1);
+    /// ```
+    pub fn add_for(
+        &self,
+        scope: &'static str,
+        handler: impl Handler + Send + 'static,
+    ) -> Result<HandlerKey, LoggerError> {
+        self.add_scoped(scope, Box::new(handler))
+    }
+
     /// Adds a boxed handler.
     pub fn add_boxed(&self, handler: BoxedHandler) -> Result<HandlerKey, LoggerError> {
+        self.add_scoped("", handler)
+    }
+
+    fn add_scoped(
+        &self,
+        scope: &'static str,
+        handler: BoxedHandler,
+    ) -> Result<HandlerKey, LoggerError> {
         if inside_handler() {
             return Err(LoggerError::InsideHandler);
         }
         let key = HandlerKey(self.next_key.fetch_add(1, Ordering::Relaxed));
-        let slot = Arc::new(Slot {
+        let slot = Slot {
             key,
+            scope,
             level: AtomicU8::new(handler.level().number()),
             handler: Mutex::new(handler),
-        });
+        };
         self.handlers
             .write()
             .unwrap_or_else(PoisonError::into_inner)
@@ -185,29 +219,34 @@ impl Logger {
             handlers.remove(i)
         };
         self.refresh();
-        match Arc::try_unwrap(slot) {
-            Ok(slot) => Ok(slot
-                .handler
-                .into_inner()
-                .unwrap_or_else(PoisonError::into_inner)),
-            // Another thread still dispatches through it; the write lock above
-            // waited for readers, so this cannot happen, but never panic.
-            Err(_) => Err(LoggerError::UnknownHandler(key)),
-        }
+        Ok(slot
+            .handler
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// Runs `f` on one handler, under its lock.
+    /// Runs `f` on one handler, under its lock. `f` must not change this
+    /// logger (such calls return [`LoggerError::InsideHandler`]).
     pub fn with_handler<R>(
         &self,
         key: HandlerKey,
         f: impl FnOnce(&mut (dyn Handler + Send)) -> R,
     ) -> Result<R, LoggerError> {
-        let slot = self.slot(key)?;
-        let mut handler = slot.lock();
-        let result = f(&mut **handler);
-        slot.level
-            .store(handler.level().number(), Ordering::Relaxed);
-        drop(handler);
+        let Some(_inside) = InsideGuard::enter() else {
+            return Err(LoggerError::InsideHandler);
+        };
+        let result = {
+            let handlers = self.handlers.read().unwrap_or_else(PoisonError::into_inner);
+            let slot = handlers
+                .iter()
+                .find(|s| s.key == key)
+                .ok_or(LoggerError::UnknownHandler(key))?;
+            let mut handler = slot.lock();
+            let result = f(&mut **handler);
+            slot.level
+                .store(handler.level().number(), Ordering::Relaxed);
+            result
+        };
         self.refresh();
         Ok(result)
     }
@@ -258,7 +297,8 @@ impl Logger {
         let Some(_inside) = InsideGuard::enter() else {
             return;
         };
-        for slot in self.snapshot() {
+        let handlers = self.handlers.read().unwrap_or_else(PoisonError::into_inner);
+        for slot in handlers.iter() {
             slot.lock().flush();
         }
     }
@@ -282,7 +322,7 @@ impl Logger {
         if inside_handler() {
             return Err(LoggerError::InsideHandler);
         }
-        let slots: Vec<Arc<Slot>> = std::mem::take(
+        let slots: Vec<Slot> = std::mem::take(
             &mut *self
                 .handlers
                 .write()
@@ -295,23 +335,6 @@ impl Logger {
         }
         self.refresh();
         Ok(())
-    }
-
-    fn snapshot(&self) -> Vec<Arc<Slot>> {
-        self.handlers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    fn slot(&self, key: HandlerKey) -> Result<Arc<Slot>, LoggerError> {
-        self.handlers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .find(|s| s.key == key)
-            .cloned()
-            .ok_or(LoggerError::UnknownHandler(key))
     }
 
     fn refresh(&self) {
@@ -353,7 +376,9 @@ impl Dispatch for Logger {
             return;
         }
         for slot in handlers.iter() {
-            if record.level >= Level::new(slot.level.load(Ordering::Relaxed)) {
+            if record.level >= Level::new(slot.level.load(Ordering::Relaxed))
+                && (slot.scope.is_empty() || emlog::filter::is_within(record.logger, slot.scope))
+            {
                 slot.lock().handle(record);
             }
         }

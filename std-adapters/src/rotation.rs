@@ -15,6 +15,12 @@ pub type Namer = Box<dyn Fn(&Path) -> PathBuf + Send>;
 pub trait Rotator: Send {
     /// Moves `source` (the live file, closed) to `dest` (the rotated name).
     fn rotate(&mut self, source: &Path, dest: &Path) -> io::Result<()>;
+
+    /// Finishes any rotation still running in the background; handlers call
+    /// it before they shift or delete rotated files.
+    fn settle(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl<F: FnMut(&Path, &Path) -> io::Result<()> + Send> Rotator for F {
@@ -45,6 +51,14 @@ impl RotationHooks {
         match &self.namer {
             Some(namer) => namer(&default),
             None => default,
+        }
+    }
+
+    /// Waits for the rotator's background work.
+    pub(crate) fn settle(&mut self) -> io::Result<()> {
+        match &mut self.rotator {
+            Some(rotator) => rotator.settle(),
+            None => Ok(()),
         }
     }
 

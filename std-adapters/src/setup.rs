@@ -62,13 +62,16 @@ impl std::error::Error for SetupError {}
 pub struct BasicConfig {
     level: Level,
     format: &'static str,
+    datefmt: &'static str,
+    utc: bool,
     target: Target,
     force: bool,
 }
 
 /// Starts Python's `logging.basicConfig`: the root level (default WARNING),
-/// a format (default `%(levelname)s:%(name)s:%(message)s`) and a target
-/// (default stderr). [`BasicConfig::install`] installs the std environment
+/// a format (default `%(levelname)s:%(name)s:%(message)s`), a `datefmt`,
+/// `asctime` in local time (from the system zone, via [`local_utc_offset`](crate::local_utc_offset))
+/// unless [`utc`](BasicConfig::utc), and a target (default stderr). [`BasicConfig::install`] installs the std environment
 /// (clock, thread and process names), the `--- Logging error ---` reporter,
 /// [`logger`] as emlog's dispatcher, the handler, and the `log` crate bridge.
 ///
@@ -90,6 +93,8 @@ pub fn basic_config() -> BasicConfig {
     BasicConfig {
         level: emlog::DEFAULT_ROOT_LEVEL,
         format: Formatter::BASIC,
+        datefmt: "",
+        utc: false,
         target: Target::Stderr,
         force: false,
     }
@@ -108,6 +113,18 @@ impl BasicConfig {
         self
     }
 
+    /// A strftime format for `%(asctime)s` (Python's `datefmt`); empty is the default.
+    pub fn datefmt(mut self, datefmt: &'static str) -> Self {
+        self.datefmt = datefmt;
+        self
+    }
+
+    /// Shows `asctime` in UTC instead of local time (Python's default is local).
+    pub fn utc(mut self) -> Self {
+        self.utc = true;
+        self
+    }
+
     /// Where records go.
     pub fn target(mut self, target: Target) -> Self {
         self.target = target;
@@ -122,7 +139,12 @@ impl BasicConfig {
 
     /// Applies the settings; see [`basic_config`].
     pub fn install(self) -> Result<&'static Logger, SetupError> {
-        let formatter = Formatter::new(self.format).map_err(SetupError::Format)?;
+        let mut formatter = Formatter::new(self.format)
+            .and_then(|f| f.with_datefmt(self.datefmt))
+            .map_err(SetupError::Format)?;
+        if !self.utc {
+            formatter = formatter.with_utc_offset(crate::local_utc_offset);
+        }
         let logger = logger();
         crate::install_environment();
         crate::install_error_reporter();
@@ -133,9 +155,12 @@ impl BasicConfig {
         }
         if self.force {
             let _ = logger.shutdown();
+        } else if logger.handler_count() > 0 {
+            // Python: basicConfig does nothing when the root has handlers.
+            return Ok(logger);
         }
         let _ = logger.set_logger_level("", self.level);
-        if logger.handler_count() == 0 {
+        {
             let added = match self.target {
                 Target::Stderr => logger.add(StreamHandler::stderr().with_formatter(formatter)),
                 Target::Stdout => logger.add(StreamHandler::stdout().with_formatter(formatter)),

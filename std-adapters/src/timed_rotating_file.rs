@@ -54,13 +54,7 @@ impl TimedRotatingFileHandlerBuilder {
         // Python opens timed rotating files in append mode always.
         self.file.options.append = true;
         let path = std::path::absolute(&self.file.path)?;
-        let start = match std::fs::metadata(&path).and_then(|m| m.modified()) {
-            Ok(mtime) => match mtime.duration_since(std::time::UNIX_EPOCH) {
-                Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-                Err(_) => 0,
-            },
-            Err(_) => self.clock.now_secs(),
-        };
+        let start = start_time(&path, &self.clock);
         let rollover_at = self.schedule.next_rollover(start);
         Ok(TimedRotatingFileHandler {
             inner: self.file.build().map_err(|e| with_path(e, &path))?,
@@ -168,9 +162,12 @@ impl TimedRotatingFileHandler {
             return Ok(());
         }
         self.inner.file.close()?;
+        self.hooks.settle()?;
         let rotated = self.hooks.rotate(&base, &dest);
         let deleted = if rotated.is_ok() && self.backup_count > 0 {
-            self.files_to_delete()
+            // The file just rotated counts even if a background rotator has
+            // not written it yet.
+            self.deletable(Some(&dest))
                 .and_then(|files| files.iter().try_for_each(|f| remove_quietly(f)))
         } else {
             Ok(())
@@ -186,6 +183,10 @@ impl TimedRotatingFileHandler {
     /// Python's `getFilesToDelete`: rotated files of this handler beyond
     /// `backup_count`, oldest first.
     pub fn files_to_delete(&self) -> io::Result<Vec<PathBuf>> {
+        self.deletable(None)
+    }
+
+    fn deletable(&self, rotated: Option<&Path>) -> io::Result<Vec<PathBuf>> {
         let base = self.inner.path();
         let dir = base.parent().unwrap_or(Path::new("/"));
         let base_name = base
@@ -213,6 +214,11 @@ impl TimedRotatingFileHandler {
                 result.push(dir.join(name));
             }
         }
+        if let Some(rotated) = rotated
+            && !result.iter().any(|p| p == rotated)
+        {
+            result.push(rotated.to_path_buf());
+        }
         let keep = self.backup_count as usize;
         if result.len() < keep {
             return Ok(Vec::new());
@@ -220,6 +226,18 @@ impl TimedRotatingFileHandler {
         result.sort();
         result.truncate(result.len() - keep);
         Ok(result)
+    }
+}
+
+/// Python's starting point for the first rollover: the file's modification
+/// time if it exists, else now.
+pub(crate) fn start_time(path: &Path, clock: &Clock) -> i64 {
+    match std::fs::metadata(path).and_then(|m| m.modified()) {
+        Ok(mtime) => match mtime.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            Err(_) => 0,
+        },
+        Err(_) => clock.now_secs(),
     }
 }
 
@@ -265,6 +283,10 @@ impl Handler for TimedRotatingFileHandler {
 
     fn close(&mut self) {
         self.inner.close();
+        // A background rotator finishes before close returns.
+        if let Err(e) = self.hooks.settle() {
+            self.inner.report(&e, "finishing the rotation of");
+        }
     }
 
     fn stats(&self) -> HandlerStats {

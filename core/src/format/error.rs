@@ -100,11 +100,22 @@ pub enum FormatErrorKind {
 const PERCENT_CONVERSIONS: &str = "s, r, a, d, i, u, f, F, e, E, x, X, o";
 const BRACE_TYPES: &str = "s, d, x, X, o, e, E, f, F or none";
 
+/// What kind of value `field` is, and the conversions each style allows for it.
 fn kind_name(field: &str) -> (&'static str, &'static str) {
     match Field::parse(field).map(Field::kind) {
-        Some(Kind::Integer) => ("an integer", "s, r, d, i, u, x, X, o, e, E, f, F"),
-        Some(Kind::Decimal) => ("a number", "s, r, d, i, u, e, E, f, F"),
-        _ => ("a string", "s, r or a"),
+        Some(Kind::Integer) => (
+            "an integer",
+            "s, r, a, d, i, u, x, X, o, e, E, f, F (%-style) or d, x, X, o, e, E, f, F or none \
+             ({}-style)",
+        ),
+        Some(Kind::Decimal) => (
+            "a number",
+            "s, r, a, d, i, u, e, E, f, F (%-style) or d, e, E, f, F or none ({}-style)",
+        ),
+        _ => (
+            "a string",
+            "s, r or a (%-style) or s or none, after !r or !a if wanted ({}-style)",
+        ),
     }
 }
 
@@ -145,10 +156,16 @@ impl fmt::Display for FormatError {
             }
             FormatErrorKind::SpecMismatch { field, found } => {
                 let (kind, _) = kind_name(field);
+                let rule = match found {
+                    '.' => "a precision is for strings and the f, F, e, E types only",
+                    '=' => "'=' alignment is for numbers only",
+                    '#' => "'#' is for numbers only",
+                    _ => "a sign is for numbers only",
+                };
                 write!(
                     f,
-                    "'{found}' at byte {at} is not allowed for field '{field}', which is {kind}: \
-                     expected only options that apply to {kind}"
+                    "'{found}' at byte {at} is not allowed for field '{field}', which is {kind} \
+                     ({rule}): expected the spec without it"
                 )
             }
             FormatErrorKind::BadSpec { found } => write!(

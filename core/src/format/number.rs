@@ -10,6 +10,7 @@
 
 use core::fmt;
 
+use super::parts::Parts;
 use super::spec::{ALT, Conv, HAS_PRECISION, PLUS, SPACE, Spec};
 
 /// A non-negative number: whole part and nanoseconds.
@@ -97,6 +98,7 @@ pub(crate) fn write(
     number: Number,
     spec: Spec,
     pad: usize,
+    parts: &Parts,
 ) -> fmt::Result {
     if spec.has(PLUS) {
         out.write_str("+")?;
@@ -131,6 +133,18 @@ pub(crate) fn write(
             )?;
             out.write_str(ascii(&buf[at..]))
         }
+        Conv::Shortest | Conv::Fixed | Conv::Exp | Conv::ExpUpper => {
+            (parts.decimal)(out, number, spec)
+        }
+        // Text conversions never reach here: the parser sends them to the text path.
+        Conv::Str | Conv::Repr | Conv::Ascii => write_u64(out, number.whole),
+    }
+}
+
+/// The digits of `f`, `e` and `repr(float)`: everything after the sign and padding.
+pub(crate) fn write_decimal(out: &mut dyn fmt::Write, number: Number, spec: Spec) -> fmt::Result {
+    let precision = spec.precision();
+    match spec.conv {
         Conv::Shortest => {
             write_u64(out, number.whole)?;
             let mut frac = [0; 22];
@@ -196,8 +210,7 @@ pub(crate) fn write(
             }
             write_u64(out, magnitude)
         }
-        // Text conversions never reach here: the parser sends them to the text path.
-        Conv::Str | Conv::Repr | Conv::Ascii => write_u64(out, number.whole),
+        _ => write_u64(out, number.whole),
     }
 }
 
@@ -268,7 +281,12 @@ impl DecimalDigits {
 }
 
 /// Plain decimal or `repr(float)` of a number, for the text path.
-pub(crate) fn write_plain(out: &mut dyn fmt::Write, number: Number, conv: Conv) -> fmt::Result {
+pub(crate) fn write_plain(
+    out: &mut dyn fmt::Write,
+    number: Number,
+    conv: Conv,
+    parts: &Parts,
+) -> fmt::Result {
     let spec = Spec {
         flags: 0,
         fill: b' ',
@@ -277,7 +295,7 @@ pub(crate) fn write_plain(out: &mut dyn fmt::Write, number: Number, conv: Conv) 
         conv,
     };
     debug_assert!(!spec.has(HAS_PRECISION));
-    write(out, number, spec, 0)
+    write(out, number, spec, 0, parts)
 }
 
 #[cfg(test)]

@@ -6,14 +6,56 @@ use core::fmt;
 
 use super::field::Value;
 use super::number::{self, Number};
+use super::parts::Parts;
 use super::spec::{ALIGN_AFTER_SIGN, ALIGN_CENTER, ALIGN_LEFT, AS_TEXT, Conv, Spec};
 use crate::civil::{self, DateTime};
 
-/// How the formatter writes `asctime`.
+/// What rendering needs beyond the pieces: how to write `asctime`, and the
+/// rendering code this formatter links.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Clock {
+pub(crate) struct Context {
     pub(crate) datefmt: &'static str,
     pub(crate) utc_offset: fn(crate::Timestamp) -> i32,
+    pub(crate) parts: &'static Parts,
+}
+
+/// `asctime`: the default layout or the `datefmt`, at the offset in force.
+pub(crate) fn write_asctime(
+    context: &Context,
+    timestamp: crate::Timestamp,
+    out: &mut dyn fmt::Write,
+) -> fmt::Result {
+    let time = DateTime::from_timestamp(timestamp, (context.utc_offset)(timestamp));
+    if context.datefmt.is_empty() {
+        civil::write_default(&time, out)
+    } else {
+        civil::strftime(context.datefmt, &time, out)
+    }
+}
+
+/// Python's `repr()` (or with `ascii`, `ascii()`) of a text value.
+pub(crate) fn write_repr(
+    context: &Context,
+    value: Value<'_>,
+    ascii: bool,
+    out: &mut dyn fmt::Write,
+) -> fmt::Result {
+    let mut quotes = Quotes::default();
+    let _ = context.write_raw(value, &mut quotes);
+    // Python quotes with ' unless the text has ' and no ".
+    let quote = if quotes.single && !quotes.double {
+        "\""
+    } else {
+        "'"
+    };
+    out.write_str(quote)?;
+    let mut repr = Repr {
+        inner: out,
+        quote,
+        ascii,
+    };
+    context.write_raw(value, &mut repr)?;
+    out.write_str(quote)
 }
 
 /// Counts characters (Python's widths count code points, not bytes).
@@ -123,18 +165,9 @@ impl fmt::Write for Repr<'_> {
     }
 }
 
-impl Clock {
-    fn write_asctime(&self, timestamp: crate::Timestamp, out: &mut dyn fmt::Write) -> fmt::Result {
-        let time = DateTime::from_timestamp(timestamp, (self.utc_offset)(timestamp));
-        if self.datefmt.is_empty() {
-            civil::write_default(&time, out)
-        } else {
-            civil::strftime(self.datefmt, &time, out)
-        }
-    }
-
+impl Context {
     /// The value as plain text: what `%s` writes.
-    fn write_raw(&self, value: Value<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
+    pub(crate) fn write_raw(&self, value: Value<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
         match value {
             Value::Text(text) => out.write_str(text),
             Value::Level(level) => match level.name() {
@@ -145,12 +178,12 @@ impl Clock {
                 }
             },
             Value::Args(args) => out.write_fmt(args),
-            Value::AscTime(timestamp) => self.write_asctime(timestamp, out),
+            Value::AscTime(timestamp) => (self.parts.asctime)(self, timestamp, out),
             Value::Integer(whole) => {
-                number::write_plain(out, Number { whole, nanos: 0 }, Conv::Int)
+                number::write_plain(out, Number { whole, nanos: 0 }, Conv::Int, self.parts)
             }
             Value::Decimal(whole, nanos) => {
-                number::write_plain(out, Number { whole, nanos }, Conv::Shortest)
+                number::write_plain(out, Number { whole, nanos }, Conv::Shortest, self.parts)
             }
         }
     }
@@ -170,7 +203,7 @@ impl Clock {
             _ => None,
         };
         if let Some(number) = number.filter(|_| !spec.has(AS_TEXT)) {
-            return number::write(out, number, spec, pad);
+            return number::write(out, number, spec, pad, self.parts);
         }
         let mut truncate;
         let out: &mut dyn fmt::Write = match spec.precision() {
@@ -185,22 +218,7 @@ impl Clock {
             Conv::Ascii => true,
             _ => return self.write_raw(value, out),
         };
-        let mut quotes = Quotes::default();
-        let _ = self.write_raw(value, &mut quotes);
-        // Python quotes with ' unless the text has ' and no ".
-        let quote = if quotes.single && !quotes.double {
-            "\""
-        } else {
-            "'"
-        };
-        out.write_str(quote)?;
-        let mut repr = Repr {
-            inner: out,
-            quote,
-            ascii,
-        };
-        self.write_raw(value, &mut repr)?;
-        out.write_str(quote)
+        (self.parts.repr)(self, value, ascii, out)
     }
 
     /// One field with its width, alignment and fill.

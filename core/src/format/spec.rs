@@ -70,6 +70,13 @@ impl Spec {
         conv: Conv::Str,
     };
 
+    /// Text as it is: no width, precision or conversion.
+    pub(crate) const fn is_plain_text(self) -> bool {
+        self.width == 0
+            && matches!(self.conv, Conv::Str)
+            && self.flags & (HAS_PRECISION | AS_TEXT) == 0
+    }
+
     pub(crate) fn align(self) -> u8 {
         self.flags & ALIGN_MASK
     }

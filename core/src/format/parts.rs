@@ -1,0 +1,106 @@
+//! Which rendering code a formatter uses, chosen from its template.
+//!
+//! A template is data, so a formatter that could meet any field must link the
+//! code for every field: `asctime`'s calendar, decimal digits for `created`,
+//! `repr()` escaping. Instead the constructors pick, from what the template
+//! actually uses, a table of functions where the unused parts are stubs. A
+//! formatter built in a `const` item is built by the compiler, so only the
+//! table it chose, and the code that table names, reaches the firmware: a
+//! `%(levelname)s:%(name)s:%(message)s` formatter carries no calendar. A
+//! formatter parsed at run time names every table and links everything.
+
+use core::fmt;
+
+use super::field::{Field, Kind, Value};
+use super::number::{self, Number};
+use super::render::{self, Context};
+use super::spec::{Conv, Spec};
+use super::{Formatter, Piece};
+use crate::{Record, Timestamp};
+
+pub(crate) type Renderer = fn(&Formatter, &Record<'_>, &mut dyn fmt::Write) -> fmt::Result;
+pub(crate) type AscTime = fn(&Context, Timestamp, &mut dyn fmt::Write) -> fmt::Result;
+pub(crate) type Decimal = fn(&mut dyn fmt::Write, Number, Spec) -> fmt::Result;
+pub(crate) type Repr = fn(&Context, Value<'_>, bool, &mut dyn fmt::Write) -> fmt::Result;
+
+/// The functions one formatter renders with.
+#[derive(Debug)]
+pub(crate) struct Parts {
+    pub(crate) render: Renderer,
+    pub(crate) asctime: AscTime,
+    pub(crate) decimal: Decimal,
+    pub(crate) repr: Repr,
+}
+
+// The stubs stand where the template has no such field or conversion, so
+// they are never called; they write nothing rather than panic.
+fn no_asctime(_: &Context, _: Timestamp, _: &mut dyn fmt::Write) -> fmt::Result {
+    Ok(())
+}
+
+fn no_decimal(_: &mut dyn fmt::Write, _: Number, _: Spec) -> fmt::Result {
+    Ok(())
+}
+
+fn no_repr(_: &Context, _: Value<'_>, _: bool, _: &mut dyn fmt::Write) -> fmt::Result {
+    Ok(())
+}
+
+fn message(_: &Formatter, record: &Record<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
+    out.write_fmt(record.args)
+}
+
+/// `%(message)s` alone: no template walk at all.
+pub(crate) const MESSAGE_ONLY: Parts = Parts {
+    render: message,
+    asctime: no_asctime,
+    decimal: no_decimal,
+    repr: no_repr,
+};
+
+macro_rules! template_parts {
+    ($($name:ident = $asctime:expr, $decimal:expr, $repr:expr;)*) => {
+        $(const $name: Parts = Parts {
+            render: Formatter::render_template,
+            asctime: $asctime,
+            decimal: $decimal,
+            repr: $repr,
+        };)*
+    };
+}
+
+template_parts! {
+    TEXT = no_asctime, no_decimal, no_repr;
+    TEXT_REPR = no_asctime, no_decimal, render::write_repr;
+    DECIMAL = no_asctime, number::write_decimal, no_repr;
+    DECIMAL_REPR = no_asctime, number::write_decimal, render::write_repr;
+    ASCTIME = render::write_asctime, no_decimal, no_repr;
+    ASCTIME_REPR = render::write_asctime, no_decimal, render::write_repr;
+    ASCTIME_DECIMAL = render::write_asctime, number::write_decimal, no_repr;
+    ALL = render::write_asctime, number::write_decimal, render::write_repr;
+}
+
+/// The parts a template needs.
+pub(crate) const fn for_template(pieces: &[Piece]) -> &'static Parts {
+    let (mut asctime, mut decimal, mut repr) = (false, false, false);
+    let mut i = 0;
+    while i < pieces.len() {
+        if let Piece::Field { field, spec } = pieces[i] {
+            asctime |= matches!(field, Field::AscTime);
+            decimal |= matches!(field.kind(), Kind::Decimal)
+                || matches!(spec.conv, Conv::Fixed | Conv::Exp | Conv::ExpUpper);
+            repr |= matches!(spec.conv, Conv::Repr | Conv::Ascii);
+        }
+        i += 1;
+    }
+    match (asctime, decimal, repr) {
+        (false, false, false) => &TEXT,
+        (false, false, true) => &TEXT_REPR,
+        (false, true, false) => &DECIMAL,
+        (false, true, true) => &DECIMAL_REPR,
+        (true, false, false) => &ASCTIME,
+        (true, false, true) => &ASCTIME_REPR,
+        (true, true, false) => &ASCTIME_DECIMAL,
+        (true, true, true) => &ALL,
+    }
+}

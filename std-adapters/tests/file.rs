@@ -1,0 +1,236 @@
+//! FileHandler: modes, delay, close, buffering, and faults (disk full, no
+//! permission, the file or its directory deleted).
+#![cfg(unix)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::time::Duration;
+
+use emlog::{Handler, Level, Record};
+use emlog_std::{Buffering, FileHandler, ManualClock};
+
+fn log(h: &mut impl Handler, level: Level, msg: &str) -> bool {
+    h.handle(&Record::new(level, "test", format_args!("{msg}")))
+}
+
+fn read(p: impl AsRef<std::path::Path>) -> String {
+    std::fs::read_to_string(p).unwrap_or_default()
+}
+
+#[test]
+fn appends_by_default_and_truncates_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.log");
+    std::fs::write(&path, "old\n").unwrap();
+    let mut h = FileHandler::new(&path).unwrap();
+    log(&mut h, Level::INFO, "new");
+    assert_eq!(read(&path), "old\nnew\n");
+    let mut h = FileHandler::builder(&path).truncate().open().unwrap();
+    log(&mut h, Level::INFO, "only");
+    assert_eq!(read(&path), "only\n");
+}
+
+#[test]
+fn delay_creates_the_file_at_the_first_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.log");
+    let mut h = FileHandler::builder(&path).delay().open().unwrap();
+    assert!(!path.exists());
+    log(&mut h, Level::INFO, "x");
+    assert_eq!(read(&path), "x\n");
+}
+
+#[test]
+fn created_file_gets_the_requested_mode_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.log");
+    let _h = FileHandler::builder(&path).mode(0o640).open().unwrap();
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    // An existing file keeps its mode.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let _h = FileHandler::builder(&path).mode(0o644).open().unwrap();
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
+
+#[test]
+fn nothing_is_written_after_close_and_it_is_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.log");
+    let mut h = FileHandler::builder(&path).truncate().open().unwrap();
+    log(&mut h, Level::INFO, "before");
+    h.close();
+    assert!(!log(&mut h, Level::INFO, "after"));
+    assert_eq!(read(&path), "before\n");
+    assert_eq!(h.stats().dropped, 1);
+}
+
+#[test]
+fn writes_through_each_record_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.log");
+    let mut h = FileHandler::new(&path).unwrap();
+    log(&mut h, Level::DEBUG, "one");
+    assert_eq!(read(&path), "one\n", "visible before any flush");
+}
+
+fn buffered(clock: &ManualClock) -> Buffering {
+    Buffering {
+        capacity: 1 << 20,
+        flush_level: Level::ERROR,
+        interval: Some(Duration::from_secs(5)),
+        clock: clock.clock(),
+    }
+}
+
+#[test]
+fn buffered_mode_writes_out_at_the_flush_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.log");
+    let clock = ManualClock::at_secs(100);
+    let mut h = FileHandler::builder(&path)
+        .buffered(buffered(&clock))
+        .open()
+        .unwrap();
+    log(&mut h, Level::INFO, "a");
+    log(&mut h, Level::WARNING, "b");
+    assert_eq!(read(&path), "");
+    log(&mut h, Level::ERROR, "c");
+    assert_eq!(read(&path), "a\nb\nc\n");
+}
+
+#[test]
+fn buffered_mode_writes_out_after_the_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.log");
+    let clock = ManualClock::at_secs(100);
+    let mut h = FileHandler::builder(&path)
+        .buffered(buffered(&clock))
+        .open()
+        .unwrap();
+    log(&mut h, Level::INFO, "a");
+    clock.advance_secs(4);
+    log(&mut h, Level::INFO, "b");
+    assert_eq!(read(&path), "");
+    clock.advance_secs(1);
+    log(&mut h, Level::INFO, "c");
+    assert_eq!(read(&path), "a\nb\nc\n");
+}
+
+#[test]
+fn buffered_mode_writes_out_on_flush_close_and_drop() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::at_secs(100);
+    for way in ["flush", "close", "drop"] {
+        let path = dir.path().join(format!("{way}.log"));
+        let mut h = FileHandler::builder(&path)
+            .buffered(buffered(&clock))
+            .open()
+            .unwrap();
+        log(&mut h, Level::INFO, way);
+        assert_eq!(read(&path), "");
+        match way {
+            "flush" => h.flush(),
+            "close" => h.close(),
+            _ => drop(h),
+        }
+        assert_eq!(read(&path), format!("{way}\n"), "{way}");
+    }
+}
+
+#[test]
+fn buffered_mode_writes_out_when_a_panic_unwinds_past_the_handler() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.log");
+    let clock = ManualClock::at_secs(100);
+    let p = path.clone();
+    let result = std::thread::spawn(move || {
+        let mut h = FileHandler::builder(&p)
+            .buffered(buffered(&clock))
+            .open()
+            .unwrap();
+        log(&mut h, Level::INFO, "before the panic");
+        panic!("boom");
+    })
+    .join();
+    assert!(result.is_err());
+    assert_eq!(read(&path), "before the panic\n");
+}
+
+#[test]
+fn disk_full_is_reported_counted_and_the_program_goes_on() {
+    let mut h = FileHandler::new("/dev/full").unwrap();
+    assert!(!log(&mut h, Level::INFO, "lost"));
+    assert!(!log(&mut h, Level::INFO, "lost too"));
+    let stats = h.stats();
+    assert_eq!((stats.errors, stats.dropped, stats.emitted), (2, 2, 0));
+}
+
+#[test]
+fn permission_denied_is_a_clear_error_at_open() {
+    // Root ignores permission bits, so make the path impossible instead: a
+    // directory component that is a regular file (ENOTDIR) fails for root too.
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_dir = dir.path().join("file");
+    std::fs::write(&not_a_dir, "").unwrap();
+    let err = FileHandler::new(not_a_dir.join("f.log")).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("cannot open log file") && text.contains("f.log"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unwritable_delayed_file_fails_per_record_and_recovers_when_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("logs");
+    std::fs::write(&blocker, "").unwrap(); // a file where the directory should be
+    let path = blocker.join("f.log");
+    let mut h = FileHandler::builder(&path).delay().open().unwrap();
+    assert!(!log(&mut h, Level::INFO, "lost"));
+    assert_eq!(h.stats().errors, 1);
+    std::fs::remove_file(&blocker).unwrap();
+    std::fs::create_dir(&blocker).unwrap();
+    assert!(log(&mut h, Level::INFO, "kept"));
+    assert_eq!(read(&path), "kept\n");
+}
+
+#[test]
+fn a_deleted_file_or_directory_does_not_stop_the_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let path = sub.join("f.log");
+    let mut h = FileHandler::new(&path).unwrap();
+    assert!(log(&mut h, Level::INFO, "a"));
+    std::fs::remove_dir_all(&sub).unwrap();
+    // Like Python's FileHandler, the open descriptor still takes writes (into
+    // the unlinked file); use WatchedFileHandler to follow the path.
+    assert!(log(&mut h, Level::INFO, "b"));
+    assert_eq!(h.stats().errors, 0);
+}
+
+#[test]
+fn a_failed_buffered_write_out_counts_every_lost_record() {
+    let clock = ManualClock::at_secs(100);
+    let mut h = FileHandler::builder("/dev/full")
+        .buffered(buffered(&clock))
+        .open()
+        .unwrap();
+    for _ in 0..3 {
+        assert!(log(&mut h, Level::INFO, "buffered"));
+    }
+    assert!(!log(&mut h, Level::ERROR, "triggers the write-out"));
+    let s = h.stats();
+    assert_eq!((s.errors, s.dropped), (1, 4));
+    // Buffered, then lost at close.
+    assert!(log(&mut h, Level::INFO, "lost at close"));
+    h.close();
+    let s = h.stats();
+    assert_eq!((s.errors, s.dropped), (2, 5));
+}
