@@ -72,3 +72,8 @@ pub mod smtp;
 pub mod socket;
 pub mod stream_connection;
 pub mod syslog;
+
+/// The README's Rust snippets, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

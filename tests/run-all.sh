@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Every test of emlog, on a fresh Debian machine as well as a developer's:
+#   1. QEMU present (installed when running as root on Debian);
+#   2. host tests of every crate (core with log and defmt, std, examples);
+#   3. the no_std core built for each embedded target with each feature set;
+#   4. firmware tests in QEMU on lm3s6965evb, microbit and the RISC-V virt machine;
+#   5. emlog-std checked for Windows (x86_64-pc-windows-gnu).
+# Ends with "N passed, M failed" and exits non-zero if any step failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+failures=()
+step() { # name, command...
+    local name="$1"
+    shift
+    echo
+    echo "=== $name"
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        failures+=("$name")
+        echo "FAILED: $name"
+    fi
+}
+
+step "QEMU installed" tests/ensure-qemu.sh
+# Named features, not --all-features: that would switch on the max_level_off
+# ceiling and compile every logging call out.
+step "host tests" cargo test --workspace --features emlog/log,emlog/defmt
+for target in thumbv7m-none-eabi thumbv6m-none-eabi riscv32imac-unknown-none-elf; do
+    for features in "" log defmt log,defmt; do
+        step "no_std core for $target [${features:-no features}]" \
+            cargo build --quiet -p emlog --target "$target" --no-default-features ${features:+--features "$features"}
+    done
+done
+for machine in lm3s6965evb microbit virt; do
+    step "firmware demo on $machine" bash -c "tests/run-demo.sh $machine >target/demo-$machine.out 2>&1 || { cat target/demo-$machine.out; exit 1; }"
+done
+step "firmware tests on three QEMU machines (queue, memory, defmt, panic)" tests/queue-firmware/run.sh
+step "emlog-std for Windows" cargo check --quiet -p emlog-std --target x86_64-pc-windows-gnu
+
+echo
+for f in "${failures[@]}"; do echo "failed: $f"; done
+echo "steps: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
