@@ -30,6 +30,9 @@ step "QEMU installed" tests/ensure-qemu.sh
 # Named features, not --all-features: that would switch on the max_level_off
 # ceiling and compile every logging call out.
 step "host tests" cargo test --workspace --features emlog/log,emlog/defmt
+# emlog's own defmt global logger is a separate feature (a program has one global logger).
+step "host test of the defmt global logger" cargo test -p emlog --features defmt-logger --test defmt_logger
+step "uart-demux host tests" bash -c "cd tests/uart-demux && cargo test --quiet"
 for target in thumbv7m-none-eabi thumbv6m-none-eabi riscv32imac-unknown-none-elf; do
     for features in "" log defmt log,defmt; do
         step "no_std core for $target [${features:-no features}]" \

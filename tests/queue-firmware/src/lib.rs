@@ -323,3 +323,41 @@ macro_rules! ten_calls {
         emlog::debug!("call 9 of the size demo: {}", n + 9);
     }};
 }
+
+#[cfg(target_arch = "arm")]
+static HIGH: AtomicUsize = AtomicUsize::new(0);
+
+/// Cortex-M only: makes PendSV the highest priority and SysTick a lower one,
+/// and runs `on_high` in PendSV whenever [`pend_high`] is called, so that a
+/// SysTick handler can be preempted at an exact point.
+#[cfg(target_arch = "arm")]
+pub fn set_high_priority_handler(on_high: fn()) {
+    use cortex_m::peripheral::scb::SystemHandler;
+    HIGH.store(on_high as usize, Ordering::Release);
+    // SAFETY: priorities of our own handlers; both only log.
+    unsafe {
+        let mut p = cortex_m::Peripherals::steal();
+        p.SCB.set_priority(SystemHandler::PendSV, 0x00);
+        p.SCB.set_priority(SystemHandler::SysTick, 0x80);
+    }
+}
+
+/// Cortex-M only: preempts the caller with the PendSV handler (if the caller
+/// runs at a lower priority) before this returns.
+#[cfg(target_arch = "arm")]
+pub fn pend_high() {
+    cortex_m::peripheral::SCB::set_pendsv();
+    cortex_m::asm::dsb();
+    cortex_m::asm::isb();
+}
+
+#[cfg(target_arch = "arm")]
+#[cortex_m_rt::exception]
+fn PendSV() {
+    let f = HIGH.load(Ordering::Acquire);
+    if f != 0 {
+        // SAFETY: only `set_high_priority_handler` stores here, a `fn()`.
+        let f: fn() = unsafe { core::mem::transmute::<usize, fn()>(f) };
+        f();
+    }
+}
