@@ -15,7 +15,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use critical_section::Mutex;
 use emlog::{Dispatcher, Environment, Formatter, Level, StreamHandler, ThreadInfo, Timestamp};
-use queue_firmware as board;
+use emlog_board as board;
 
 /// Up to 4 handlers and 4 logger levels; the root logger at DEBUG.
 static LOGGING: Dispatcher<4, 4> = Dispatcher::with_root_level(Level::DEBUG);

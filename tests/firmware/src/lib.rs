@@ -2,7 +2,7 @@
 //! handlers, and a fixed clock so output is the same on every machine.
 #![no_std]
 
-pub use queue_firmware as board;
+pub use emlog_board as board;
 
 use emlog::{Environment, ThreadInfo, Timestamp};
 

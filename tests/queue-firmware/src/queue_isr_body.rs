@@ -4,7 +4,7 @@
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use emlog::{Formatter, Level, Queue, QueueListener, StreamHandler};
-use queue_firmware as board;
+use emlog_board as board;
 
 const N: u32 = 60;
 const M: u32 = 60;

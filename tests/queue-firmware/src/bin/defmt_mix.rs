@@ -8,7 +8,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use emlog::defmt_logger::{self, SharedSink};
 use emlog::{DefmtHandler, Dispatcher, Formatter, Level, Record, StreamHandler};
-use queue_firmware as board;
+use emlog_board as board;
 
 const FORMAT: Formatter = match Formatter::new("%(levelname)s:%(name)s:%(message)s") {
     Ok(f) => f,

@@ -5,7 +5,7 @@
 #![no_main]
 
 use emlog::{Dispatcher, Level, StreamHandler};
-use queue_firmware as board;
+use emlog_board as board;
 
 static LOGGING: Dispatcher<1> = Dispatcher::with_root_level(Level::DEBUG);
 static mut OUT: Option<StreamHandler<board::Uart, 64>> = None;

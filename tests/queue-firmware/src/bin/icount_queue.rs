@@ -7,7 +7,7 @@
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use emlog::{Level, Queue, QueueListener};
-use queue_firmware as board;
+use emlog_board as board;
 
 static QUEUE: Queue<64, 64> = Queue::new();
 static RESULT: AtomicU32 = AtomicU32::new(0);

@@ -4,7 +4,7 @@
 #![no_main]
 
 use emlog::{Dispatcher, Formatter, Level, MemoryHandler, StreamHandler};
-use queue_firmware as board;
+use emlog_board as board;
 
 static LOGGING: Dispatcher<2> = Dispatcher::with_root_level(Level::DEBUG);
 

@@ -10,7 +10,7 @@ use emlog::{
     Formatter, Handler, Level, LineBuffer, MemoryHandler, Queue, QueueListener, Record,
     StreamHandler,
 };
-use queue_firmware as board;
+use emlog_board as board;
 
 const FORMAT: Formatter = match Formatter::new("%(levelname)s:%(name)s:%(message)s") {
     Ok(f) => f,

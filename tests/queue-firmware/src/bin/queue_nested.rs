@@ -15,7 +15,7 @@ use core::fmt;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use emlog::{Formatter, Level, Queue, QueueListener, StreamHandler};
-use queue_firmware as board;
+use emlog_board as board;
 
 const LOW: u32 = 40;
 const MAIN: u32 = 40;

@@ -5,7 +5,7 @@
 
 use emlog::defmt_logger::{self, SharedSink};
 use emlog::{Level, Queue, QueueListener, StreamHandler};
-use queue_firmware as board;
+use emlog_board as board;
 
 static QUEUE: Queue<16, 96> = Queue::new();
 static mut SINK: Option<board::Uart> = None;
@@ -25,7 +25,7 @@ fn main() -> ! {
         board::exit(false);
     }
     let n: u32 = core::hint::black_box(7);
-    queue_firmware::ten_calls!(n);
+    emlog_board::ten_calls!(n);
     defmt::info!("defmt call 0: {=u32}", n);
     defmt::info!("defmt call 1: {=u32}", n + 1);
     defmt::info!("defmt call 2: {=u32}", n + 2);

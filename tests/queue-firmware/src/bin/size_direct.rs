@@ -4,7 +4,7 @@
 #![no_main]
 
 use emlog::{Dispatcher, Level, StreamHandler};
-use queue_firmware as board;
+use emlog_board as board;
 
 static LOGGING: Dispatcher<1> = Dispatcher::with_root_level(Level::DEBUG);
 static mut OUT: Option<StreamHandler<board::Uart, 128>> = None;
@@ -19,6 +19,6 @@ fn main() -> ! {
         board::exit(false);
     }
     let n: u32 = core::hint::black_box(7);
-    queue_firmware::ten_calls!(n);
+    emlog_board::ten_calls!(n);
     board::exit(true)
 }

@@ -4,7 +4,7 @@
 #![no_main]
 
 use emlog::{Level, Queue, QueueListener, StreamHandler};
-use queue_firmware as board;
+use emlog_board as board;
 
 static QUEUE: Queue<16, 96> = Queue::new();
 
@@ -19,7 +19,7 @@ fn main() -> ! {
         board::exit(false);
     }
     let n: u32 = core::hint::black_box(7);
-    queue_firmware::ten_calls!(n);
+    emlog_board::ten_calls!(n);
     listener.process_all();
     board::exit(true)
 }

@@ -1,97 +1,38 @@
-//! Board support for the queue firmware tests: a UART (`embedded_io::Write`),
-//! a periodic interrupt (SysTick on Cortex-M, the machine timer on RISC-V),
-//! the exit, and a panic handler that runs a hook first (the panic-path test).
+//! What every emlog firmware here needs from a QEMU machine, whichever it is:
+//! the UART (`embedded_io::Write`), a periodic interrupt (SysTick on Cortex-M,
+//! the machine timer on RISC-V), the exit with a pass/fail status, a free-running
+//! count for `-icount` measurements, and a panic handler that runs a hook first.
 //!
-//! Machines: lm3s6965evb (thumbv7m), microbit (thumbv6m, no CAS), riscv virt
-//! (riscv32imac). Addresses from ../../../shared/reference/embedded.md.
+//! The machine is picked by the build target: thumbv7m → `lm3s6965evb`,
+//! thumbv6m → `microbit`, riscv32imac → RISC-V `virt` (one crate each in
+//! `targets/`, holding the UART, memory map and clock of that machine).
 #![no_std]
 
 use core::sync::atomic::{AtomicUsize, Ordering};
 
+#[cfg(all(target_arch = "arm", target_has_atomic = "32"))]
+use emlog_target_lm3s6965evb as machine;
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+use emlog_target_microbit as machine;
+#[cfg(target_arch = "riscv32")]
+use emlog_target_riscv_virt as machine;
+
+/// The machine's name, as QEMU's `-machine` takes it.
+pub use machine::MACHINE;
 /// The machine's UART, blocking until each byte is accepted.
-pub struct Uart;
-
-impl embedded_io::ErrorType for Uart {
-    type Error = core::convert::Infallible;
-}
-
-impl embedded_io::Write for Uart {
-    fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
-        for &b in buf {
-            put_byte(b);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        Ok(())
-    }
-}
+pub use machine::Uart;
 
 fn reg(addr: usize) -> *mut u32 {
     addr as *mut u32
 }
 
-#[cfg(all(target_arch = "arm", target_has_atomic = "32"))]
-mod machine {
-    // lm3s6965evb, PL011 UART0.
-    const UART: usize = 0x4000_C000;
-    pub fn init_uart() {
-        // SAFETY: the UART's own registers. UARTEN | TXE (QEMU does not need it; hardware does).
-        unsafe { super::reg(UART + 0x30).write_volatile((1 << 0) | (1 << 8)) };
-    }
-    pub fn put_byte(b: u8) {
-        // SAFETY: FR and DR of the UART.
-        unsafe {
-            while super::reg(UART + 0x18).read_volatile() & (1 << 5) != 0 {}
-            super::reg(UART).write_volatile(u32::from(b));
-        }
-    }
-}
-
-#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
-mod machine {
-    // microbit, nRF51 UART.
-    const UART: usize = 0x4000_2000;
-    pub fn init_uart() {
-        // SAFETY: ENABLE = 4, TASKS_STARTTX = 1.
-        unsafe {
-            super::reg(UART + 0x500).write_volatile(4);
-            super::reg(UART + 0x008).write_volatile(1);
-        }
-    }
-    pub fn put_byte(b: u8) {
-        // SAFETY: EVENTS_TXDRDY and TXD of the UART.
-        unsafe {
-            super::reg(UART + 0x11C).write_volatile(0);
-            super::reg(UART + 0x51C).write_volatile(u32::from(b));
-            while super::reg(UART + 0x11C).read_volatile() == 0 {}
-        }
-    }
-}
-
-#[cfg(target_arch = "riscv32")]
-mod machine {
-    // virt, NS16550.
-    const UART: usize = 0x1000_0000;
-    pub fn init_uart() {}
-    pub fn put_byte(b: u8) {
-        let base = UART as *mut u8;
-        // SAFETY: LSR and THR of the UART.
-        unsafe {
-            while base.add(5).read_volatile() & (1 << 5) == 0 {}
-            base.write_volatile(b);
-        }
-    }
-}
-
 fn put_byte(b: u8) {
-    machine::put_byte(b);
+    machine::Uart::put(b);
 }
 
 /// Sets the UART up; call once at start.
 pub fn init() -> Uart {
-    machine::init_uart();
-    Uart
+    machine::Uart::init()
 }
 
 /// Ends the QEMU run with a status.
@@ -106,13 +47,12 @@ pub fn exit(success: bool) -> ! {
         });
     }
     #[cfg(target_arch = "riscv32")]
-    {
-        let code: u32 = if success { 0x5555 } else { 0x13333 };
-        // SAFETY: the sifive_test device of the virt machine.
-        unsafe { reg(0x0010_0000).write_volatile(code) };
+    machine::exit(success);
+    #[cfg(target_arch = "arm")]
+    loop {
+        // Semihosting exit does not return under QEMU; on hardware without a debugger, wait here.
+        core::hint::spin_loop();
     }
-    #[allow(clippy::empty_loop)]
-    loop {}
 }
 
 static TICK: AtomicUsize = AtomicUsize::new(0);
@@ -179,8 +119,7 @@ static PERIOD: AtomicUsize = AtomicUsize::new(0);
 
 #[cfg(target_arch = "riscv32")]
 fn rearm() {
-    const MTIME: usize = 0x0200_BFF8;
-    const MTIMECMP: usize = 0x0200_4000;
+    use machine::{MTIME, MTIMECMP};
     // SAFETY: the CLINT of the virt machine, hart 0. The high word of
     // mtimecmp is set to max first so no spurious interrupt fires meanwhile.
     unsafe {
@@ -238,7 +177,7 @@ pub fn now() -> u32 {
     #[cfg(target_arch = "riscv32")]
     {
         // SAFETY: reading the CLINT's mtime, low word.
-        unsafe { reg(0x0200_BFF8).read_volatile() }
+        unsafe { reg(machine::MTIME).read_volatile() }
     }
 }
 
