@@ -26,6 +26,7 @@ step() { # name, command...
     fi
 }
 
+mkdir -p target
 step "QEMU installed" tests/ensure-qemu.sh
 # Named features, not --all-features: that would switch on the max_level_off
 # ceiling and compile every logging call out.
