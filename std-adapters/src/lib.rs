@@ -24,10 +24,12 @@ mod gzip_rotator;
 mod line_renderer;
 mod log_file;
 mod logger;
+mod periodic_flush;
 mod queue;
 mod rollover_schedule;
 mod rotating_file;
 mod rotation;
+pub use periodic_flush::PeriodicFlush;
 mod setup;
 #[cfg(unix)]
 mod sighup;

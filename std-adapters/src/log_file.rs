@@ -19,9 +19,13 @@ use crate::Clock;
 /// are lost if the process is killed. They are written out when a record at
 /// `flush_level` or above arrives (default ERROR, like Python's
 /// `MemoryHandler`), when the buffer holds `capacity` bytes, when `interval`
-/// has passed since the last write-out (checked when a record arrives: there
-/// is no timer thread), on `flush()`, on `close()`, and when the handler is
-/// dropped. A panic unwinds through `Drop` for handlers owned by the stack; for
+/// has passed since the last write-out (checked when a record arrives), on
+/// `flush()`, on `close()`, and when the handler is dropped. For the interval
+/// to hold when no further record arrives, run a timer:
+/// [`Logger::flush_every`](crate::Logger::flush_every) for handlers in a
+/// `Logger`, [`QueueListener::flush_every`](crate::QueueListener::flush_every)
+/// for handlers behind a queue, or [`PeriodicFlush`](crate::PeriodicFlush)
+/// around any flush. A panic unwinds through `Drop` for handlers owned by the stack; for
 /// handlers inside a global logger, install
 /// [`install_panic_flush_hook`](crate::install_panic_flush_hook).
 ///

@@ -303,6 +303,24 @@ impl Logger {
         }
     }
 
+    /// Flushes every handler every `interval` on a thread of its own, until
+    /// the returned guard is dropped: buffered files are written out within
+    /// about one interval even when no further record arrives. Each handler's
+    /// lock is held only for its own flush.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// static LOGGER: emlog_std::Logger = emlog_std::Logger::new();
+    /// let timer = LOGGER.flush_every(Duration::from_secs(1)).unwrap();
+    /// drop(timer);
+    /// ```
+    pub fn flush_every(
+        &'static self,
+        interval: std::time::Duration,
+    ) -> std::io::Result<crate::PeriodicFlush> {
+        crate::PeriodicFlush::start(interval, move || self.flush_all())
+    }
+
     /// Flushes the handlers whose lock is free now; for panic hooks, where the
     /// panicking thread may hold a handler's lock.
     pub fn try_flush_all(&self) {

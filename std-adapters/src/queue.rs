@@ -455,6 +455,26 @@ impl QueueListener {
         self.thread.is_some()
     }
 
+    /// Flushes the listener's handlers every `interval` on a thread of its own,
+    /// until the returned guard is dropped, so buffered handlers behind the
+    /// queue are written out within about one interval even when the queue is
+    /// quiet. The flush takes the handlers' lock between deliveries.
+    pub fn flush_every(
+        &self,
+        interval: std::time::Duration,
+    ) -> std::io::Result<crate::PeriodicFlush> {
+        let handlers = Arc::clone(&self.handlers);
+        crate::PeriodicFlush::start(interval, move || {
+            for handler in handlers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .iter_mut()
+            {
+                handler.flush();
+            }
+        })
+    }
+
     /// Runs `f` on the handlers (for their counters, or to close them).
     pub fn with_handlers<R>(&self, f: impl FnOnce(&mut [Box<dyn Handler + Send>]) -> R) -> R {
         f(&mut self.handlers.lock().unwrap_or_else(PoisonError::into_inner))
