@@ -11,7 +11,7 @@
 //! no higher level) → `error`. defmt's own compile-time filter (`DEFMT_LOG`)
 //! still applies on top of the handler's level.
 
-use crate::{Handler, HandlerBase, HandlerStats, Level, Record};
+use crate::{Handler, HandlerBase, Level, Record};
 
 /// Sends each record to defmt's global logger as `"{logger}: {message}"`.
 ///
@@ -52,13 +52,7 @@ impl Default for DefmtHandler {
 }
 
 impl Handler for DefmtHandler {
-    fn level(&self) -> Level {
-        self.base.level()
-    }
-
-    fn set_level(&mut self, level: Level) {
-        self.base.set_level(level);
-    }
+    crate::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) {
@@ -88,13 +82,5 @@ impl Handler for DefmtHandler {
 
     fn close(&mut self) {
         self.base.close();
-    }
-
-    fn stats(&self) -> HandlerStats {
-        self.base.stats()
-    }
-
-    fn name(&self) -> &str {
-        self.base.name()
     }
 }

@@ -208,6 +208,48 @@ impl HandlerBase {
     }
 }
 
+/// Writes the four [`Handler`] methods that only read or set a handler's
+/// [`HandlerBase`] (`level`, `set_level`, `stats`, `name`), given the field
+/// that holds it. Handlers write `handle` (and `flush`, `close`) themselves.
+///
+/// ```
+/// use emlog::{Handler, HandlerBase, Level, Record};
+/// struct Counting {
+///     base: HandlerBase,
+/// }
+/// impl Handler for Counting {
+///     emlog::delegate_to_base!(base);
+///
+///     fn handle(&mut self, record: &Record<'_>) -> bool {
+///         let accepted = self.base.accepts(record);
+///         if accepted {
+///             self.base.count_emitted(false);
+///         }
+///         accepted
+///     }
+/// }
+/// let mut h = Counting { base: HandlerBase::new(Level::INFO) };
+/// h.handle(&Record::new(Level::INFO, "app", format_args!("x")));
+/// assert_eq!((h.level(), h.stats().emitted), (Level::INFO, 1));
+/// ```
+#[macro_export]
+macro_rules! delegate_to_base {
+    ($field:ident) => {
+        fn level(&self) -> $crate::Level {
+            self.$field.level()
+        }
+        fn set_level(&mut self, level: $crate::Level) {
+            self.$field.set_level(level)
+        }
+        fn stats(&self) -> $crate::HandlerStats {
+            self.$field.stats()
+        }
+        fn name(&self) -> &str {
+            self.$field.name()
+        }
+    };
+}
+
 /// One handler failure, as given to the installed error reporter.
 #[derive(Clone, Copy)]
 pub struct ErrorReport<'a> {

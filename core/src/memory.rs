@@ -24,7 +24,7 @@
 
 use crate::captured::CapturedRecord;
 use crate::table::DynHandler;
-use crate::{Handler, HandlerBase, HandlerStats, Level, Record};
+use crate::{Handler, HandlerBase, Level, Record};
 
 /// Buffers up to `N` records of `M` text bytes and flushes them to a target.
 ///
@@ -136,13 +136,7 @@ impl<'t, const N: usize, const M: usize> MemoryHandler<'t, N, M> {
 }
 
 impl<const N: usize, const M: usize> Handler for MemoryHandler<'_, N, M> {
-    fn level(&self) -> Level {
-        self.base.level()
-    }
-
-    fn set_level(&mut self, level: Level) {
-        self.base.set_level(level);
-    }
+    crate::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) {
@@ -196,13 +190,5 @@ impl<const N: usize, const M: usize> Handler for MemoryHandler<'_, N, M> {
         }
         self.target = None;
         self.base.close();
-    }
-
-    fn stats(&self) -> HandlerStats {
-        self.base.stats()
-    }
-
-    fn name(&self) -> &str {
-        self.base.name()
     }
 }

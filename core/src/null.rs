@@ -3,7 +3,7 @@
 //! As in Python, a library can add one so that an application without
 //! handlers of its own gets no "no handler" counts from the library's records.
 
-use crate::{Handler, HandlerBase, HandlerStats, Level, Record};
+use crate::{Handler, HandlerBase, Level, Record};
 
 /// A handler that discards every record it is given (counting it as emitted).
 ///
@@ -34,12 +34,8 @@ impl Default for NullHandler {
 }
 
 impl Handler for NullHandler {
-    fn level(&self) -> Level {
-        self.base.level()
-    }
-    fn set_level(&mut self, level: Level) {
-        self.base.set_level(level);
-    }
+    crate::delegate_to_base!(base);
+
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) {
             return false;
@@ -49,11 +45,5 @@ impl Handler for NullHandler {
     }
     fn close(&mut self) {
         self.base.close();
-    }
-    fn stats(&self) -> HandlerStats {
-        self.base.stats()
-    }
-    fn name(&self) -> &str {
-        self.base.name()
     }
 }

@@ -86,9 +86,7 @@ use core::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 use crate::captured::CapturedRecord;
 use crate::cas::{compare_exchange, fetch_add};
 use crate::table::DynHandler;
-use crate::{
-    Dispatch, DispatchStats, Formatter, Handler, HandlerBase, HandlerStats, Level, Record,
-};
+use crate::{Dispatch, DispatchStats, Formatter, Handler, HandlerBase, Level, Record};
 
 /// What a full [`Queue`] does with one more record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -389,13 +387,7 @@ impl<'q, const N: usize, const M: usize> QueueHandler<'q, N, M> {
 }
 
 impl<const N: usize, const M: usize> Handler for QueueHandler<'_, N, M> {
-    fn level(&self) -> Level {
-        self.base.level()
-    }
-
-    fn set_level(&mut self, level: Level) {
-        self.base.set_level(level);
-    }
+    crate::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) {
@@ -415,14 +407,6 @@ impl<const N: usize, const M: usize> Handler for QueueHandler<'_, N, M> {
 
     fn close(&mut self) {
         self.base.close();
-    }
-
-    fn stats(&self) -> HandlerStats {
-        self.base.stats()
-    }
-
-    fn name(&self) -> &str {
-        self.base.name()
     }
 }
 

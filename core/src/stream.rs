@@ -13,7 +13,7 @@
 
 use core::fmt;
 
-use crate::{Formatter, Handler, HandlerBase, HandlerStats, Level, LineBuffer, Record};
+use crate::{Formatter, Handler, HandlerBase, Level, LineBuffer, Record};
 
 /// The marker appended to a record that was cut to fit the line buffer.
 pub const TRUNCATION_MARKER: &str = "[...]";
@@ -122,13 +122,7 @@ impl fmt::Display for WriteFailed {
 }
 
 impl<W: embedded_io::Write, const LINE: usize> Handler for StreamHandler<W, LINE> {
-    fn level(&self) -> Level {
-        self.base.level()
-    }
-
-    fn set_level(&mut self, level: Level) {
-        self.base.set_level(level);
-    }
+    crate::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) {
@@ -178,13 +172,5 @@ impl<W: embedded_io::Write, const LINE: usize> Handler for StreamHandler<W, LINE
             self.flush();
             self.base.close();
         }
-    }
-
-    fn stats(&self) -> HandlerStats {
-        self.base.stats()
-    }
-
-    fn name(&self) -> &str {
-        self.base.name()
     }
 }

@@ -22,8 +22,7 @@
 use core::fmt;
 
 use crate::{
-    Formatter, Handler, HandlerBase, HandlerStats, Level, LineBuffer, Record, TRUNCATION_MARKER,
-    Timestamp,
+    Formatter, Handler, HandlerBase, Level, LineBuffer, Record, TRUNCATION_MARKER, Timestamp,
 };
 
 /// A syslog facility: who sent the message (Python's `LOG_USER` and friends).
@@ -673,13 +672,7 @@ impl fmt::Display for SyslogWriteFailed {
 }
 
 impl<W: embedded_io::Write, const LINE: usize> Handler for SysLogHandler<W, LINE> {
-    fn level(&self) -> Level {
-        self.base.level()
-    }
-
-    fn set_level(&mut self, level: Level) {
-        self.base.set_level(level);
-    }
+    crate::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) {
@@ -735,14 +728,6 @@ impl<W: embedded_io::Write, const LINE: usize> Handler for SysLogHandler<W, LINE
             self.flush();
             self.base.close();
         }
-    }
-
-    fn stats(&self) -> HandlerStats {
-        self.base.stats()
-    }
-
-    fn name(&self) -> &str {
-        self.base.name()
     }
 }
 

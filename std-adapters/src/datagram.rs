@@ -13,7 +13,7 @@ use std::net::{SocketAddr, UdpSocket};
 use std::os::unix::net::UnixDatagram;
 use std::path::PathBuf;
 
-use emlog::{Formatter, Handler, HandlerBase, HandlerStats, Level, Record};
+use emlog::{Formatter, Handler, HandlerBase, Level, Record};
 
 use crate::address::{AddressError, NetAddress};
 use crate::pickle::RecordPickler;
@@ -144,13 +144,7 @@ fn send(socket: &DatagramSocket, packet: &[u8]) -> io::Result<()> {
 }
 
 impl Handler for DatagramHandler {
-    fn level(&self) -> Level {
-        self.base.level()
-    }
-
-    fn set_level(&mut self, level: Level) {
-        self.base.set_level(level);
-    }
+    emlog::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) {
@@ -192,13 +186,5 @@ impl Handler for DatagramHandler {
     fn close(&mut self) {
         self.socket = None;
         self.base.close();
-    }
-
-    fn stats(&self) -> HandlerStats {
-        self.base.stats()
-    }
-
-    fn name(&self) -> &str {
-        self.base.name()
     }
 }

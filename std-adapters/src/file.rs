@@ -3,7 +3,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use emlog::{Formatter, Handler, HandlerBase, HandlerStats, Level, Record};
+use emlog::{Formatter, Handler, HandlerBase, Level, Record};
 
 use crate::LineRenderer;
 use crate::log_file::{FileOptions, LogFile};
@@ -208,13 +208,7 @@ impl FileHandler {
 }
 
 impl Handler for FileHandler {
-    fn level(&self) -> Level {
-        self.base.level()
-    }
-
-    fn set_level(&mut self, level: Level) {
-        self.base.set_level(level);
-    }
+    emlog::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) || self.render(record).is_none() {
@@ -234,13 +228,5 @@ impl Handler for FileHandler {
             self.report(&e, "closing");
         }
         self.base.close();
-    }
-
-    fn stats(&self) -> HandlerStats {
-        self.base.stats()
-    }
-
-    fn name(&self) -> &str {
-        self.base.name()
     }
 }

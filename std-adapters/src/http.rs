@@ -26,7 +26,7 @@ use std::io::Read;
 use std::time::Duration;
 
 use base64::Engine as _;
-use emlog::{Formatter, Handler, HandlerBase, HandlerStats, Level, Record};
+use emlog::{Formatter, Handler, HandlerBase, Level, Record};
 use ureq::Agent;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
@@ -399,13 +399,7 @@ impl HttpHandler {
 }
 
 impl Handler for HttpHandler {
-    fn level(&self) -> Level {
-        self.base.level()
-    }
-
-    fn set_level(&mut self, level: Level) {
-        self.base.set_level(level);
-    }
+    emlog::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) {
@@ -433,13 +427,5 @@ impl Handler for HttpHandler {
 
     fn close(&mut self) {
         self.base.close();
-    }
-
-    fn stats(&self) -> HandlerStats {
-        self.base.stats()
-    }
-
-    fn name(&self) -> &str {
-        self.base.name()
     }
 }

@@ -10,9 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
-use emlog::{
-    Formatter, Handler, HandlerBase, HandlerStats, Level, Location, Record, ThreadInfo, Timestamp,
-};
+use emlog::{Formatter, Handler, HandlerBase, Level, Location, Record, ThreadInfo, Timestamp};
 
 /// What a full queue does with a new record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -294,13 +292,7 @@ fn refill(s: &mut String, with: &str) {
 }
 
 impl Handler for QueueHandler {
-    fn level(&self) -> Level {
-        self.base.level()
-    }
-
-    fn set_level(&mut self, level: Level) {
-        self.base.set_level(level);
-    }
+    emlog::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) {
@@ -322,14 +314,6 @@ impl Handler for QueueHandler {
             self.base.count_dropped();
             false
         }
-    }
-
-    fn stats(&self) -> HandlerStats {
-        self.base.stats()
-    }
-
-    fn name(&self) -> &str {
-        self.base.name()
     }
 }
 

@@ -14,7 +14,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use emlog::{Formatter, Handler, HandlerBase, HandlerStats, Level, Record};
+use emlog::{Formatter, Handler, HandlerBase, Level, Record};
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Mailboxes};
 use lettre::transport::smtp::authentication::Credentials;
@@ -272,13 +272,7 @@ impl SmtpHandler {
 }
 
 impl Handler for SmtpHandler {
-    fn level(&self) -> Level {
-        self.base.level()
-    }
-
-    fn set_level(&mut self, level: Level) {
-        self.base.set_level(level);
-    }
+    emlog::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) {
@@ -298,13 +292,5 @@ impl Handler for SmtpHandler {
 
     fn close(&mut self) {
         self.base.close();
-    }
-
-    fn stats(&self) -> HandlerStats {
-        self.base.stats()
-    }
-
-    fn name(&self) -> &str {
-        self.base.name()
     }
 }

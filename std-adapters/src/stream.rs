@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use emlog::{Formatter, Handler, HandlerBase, HandlerStats, Level, Record};
+use emlog::{Formatter, Handler, HandlerBase, Level, Record};
 
 use crate::LineRenderer;
 
@@ -83,13 +83,7 @@ impl<W: Write> StreamHandler<W> {
 }
 
 impl<W: Write> Handler for StreamHandler<W> {
-    fn level(&self) -> Level {
-        self.base.level()
-    }
-
-    fn set_level(&mut self, level: Level) {
-        self.base.set_level(level);
-    }
+    emlog::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) {
@@ -127,13 +121,5 @@ impl<W: Write> Handler for StreamHandler<W> {
     fn close(&mut self) {
         self.flush();
         self.base.close();
-    }
-
-    fn stats(&self) -> HandlerStats {
-        self.base.stats()
-    }
-
-    fn name(&self) -> &str {
-        self.base.name()
     }
 }

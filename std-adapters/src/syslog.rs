@@ -29,7 +29,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use emlog::syslog::SyslogFormat;
-use emlog::{Handler, HandlerBase, HandlerStats, Level, Record};
+use emlog::{Handler, HandlerBase, Level, Record};
 
 use crate::address::{AddressError, NetAddress};
 use crate::backoff::{Backoff, Clock};
@@ -262,13 +262,7 @@ fn send_unix(socket: &mut UnixSocket, bytes: &[u8]) -> io::Result<()> {
 }
 
 impl Handler for SysLogHandler {
-    fn level(&self) -> Level {
-        self.base.level()
-    }
-
-    fn set_level(&mut self, level: Level) {
-        self.base.set_level(level);
-    }
+    emlog::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) {
@@ -359,13 +353,5 @@ impl Handler for SysLogHandler {
             Transport::Unix { socket, .. } => *socket = None,
         }
         self.base.close();
-    }
-
-    fn stats(&self) -> HandlerStats {
-        self.base.stats()
-    }
-
-    fn name(&self) -> &str {
-        self.base.name()
     }
 }
