@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of emlog, on a fresh Debian machine as well as a developer's:
 #   1. QEMU present (installed when running as root on Debian);
-#   2. host tests of every crate (core with log and defmt, std, examples);
+#   2. host tests of every crate (core with log and defmt, std, examples), and
+#      loom models of the core's queue and dispatcher (tests/loom.sh);
 #   3. the no_std core built for each embedded target with each feature set;
 #   4. firmware tests in QEMU on lm3s6965evb, microbit and the RISC-V virt machine;
 #   5. emlog-std checked for Windows (x86_64-pc-windows-gnu).
@@ -33,6 +34,7 @@ step "QEMU installed" tests/ensure-qemu.sh
 step "host tests" cargo test --workspace --features emlog/log,emlog/defmt
 # emlog's own defmt global logger is a separate feature (a program has one global logger).
 step "host test of the defmt global logger" cargo test -p emlog --features defmt-logger --test defmt_logger
+step "loom models of the core's queue and dispatcher" tests/loom.sh
 step "uart-demux host tests" bash -c "cd tests/uart-demux && cargo test --quiet"
 for target in thumbv7m-none-eabi thumbv6m-none-eabi riscv32imac-unknown-none-elf; do
     for features in "" log defmt log,defmt; do

@@ -1,5 +1,5 @@
 //! Model checks of the lock-free queue under every interleaving loom finds
-//! (at most `LOOM_MAX_PREEMPTIONS`, default 3, preemptions per run).
+//! (at most `LOOM_MAX_PREEMPTIONS`, default 4, preemptions per run).
 //!
 //! Run: `RUSTFLAGS="--cfg loom" cargo test -p emlog --release --test loom_queue`
 //! (tests/loom.sh). Built that way, the queue's atomics and slot cells are
@@ -23,7 +23,7 @@ use std::fmt;
 use emlog::{CapturedRecord, Handler, HandlerBase, Level, Overflow, Queue, QueueListener, Record};
 use loom::sync::Arc;
 use loom::thread;
-use loom_support::{model_outcomes, plain_loads};
+use loom_support::{model, model_outcomes, plain_loads};
 
 const M: usize = 48;
 
@@ -195,6 +195,27 @@ fn overflow_drop_newest_counts_every_record_it_refuses() {
 #[test]
 fn overflow_drop_oldest_never_both_delivers_and_discards_a_record() {
     overflow(Overflow::DropOldest);
+}
+
+#[test]
+fn two_enqueues_into_a_full_queue_both_count_their_drop() {
+    model(|| {
+        let queue: Arc<Queue<2, M>> = Arc::new(Queue::new());
+        assert!(push(&queue, 0, 0) && push(&queue, 0, 1));
+        let producers: Vec<_> = (1..3)
+            .map(|t| {
+                let queue = queue.clone();
+                thread::spawn(move || assert!(!push(&queue, t, 0), "full"))
+            })
+            .collect();
+        for p in producers {
+            p.join().unwrap();
+        }
+        assert_eq!(queue.dropped(), 2, "a drop count was lost");
+        let mut received = Vec::new();
+        pop_all(&queue, &mut received);
+        assert_eq!(received, [(0, 0), (0, 1)]);
+    });
 }
 
 /// A message argument that, while the queue formats it into a claimed slot,

@@ -46,9 +46,8 @@ unsafe impl critical_section::Impl for LoomCriticalSection {
 }
 
 /// Runs `f` under every interleaving loom finds within its bound: at most
-/// `LOOM_MAX_PREEMPTIONS` preemptions (3 when unset, which tests/loom.sh keeps),
+/// `LOOM_MAX_PREEMPTIONS` preemptions (4 when unset, which tests/loom.sh keeps),
 /// and prints how many it ran (`--nocapture` shows it).
-#[allow(dead_code)] // Not every model collects outcomes.
 pub fn model(f: impl Fn() + Sync + Send + 'static) {
     model_outcomes(f);
 }
@@ -56,6 +55,7 @@ pub fn model(f: impl Fn() + Sync + Send + 'static) {
 /// Whether loom runs with its own loads and stores (`EMLOG_LOOM_LOADS=plain`,
 /// see src/sync.rs), which explore fewer interleavings: the outcome checks
 /// below then cannot expect every outcome.
+#[allow(dead_code)] // The dispatcher's models have no atomics of emlog's.
 pub fn plain_loads() -> bool {
     std::env::var("EMLOG_LOOM_LOADS").as_deref() == Ok("plain")
 }
@@ -70,7 +70,7 @@ pub fn model_outcomes<T: Ord + Send + 'static>(
     let sink = outcomes.clone();
     let mut builder = loom::model::Builder::new();
     if builder.preemption_bound.is_none() {
-        builder.preemption_bound = Some(3);
+        builder.preemption_bound = Some(4);
     }
     let bound = builder.preemption_bound;
     let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
