@@ -80,7 +80,7 @@ fn dispatcher_with_handler(
     let handler = leak(LineHandler {
         base: HandlerBase::new(Level::NOTSET),
         lines: lines.clone(),
-        logs_from_inside: logs_from_inside.then_some(&*dispatcher),
+        logs_from_inside: logs_from_inside.then_some(dispatcher),
     });
     let id = dispatcher.add(handler).ok().unwrap();
     (dispatcher, lines, id)
