@@ -52,7 +52,7 @@ struct Found {
 
 /// Reads every file in `dir`, oldest first (`oldest_first` orders the
 /// rotated names; the live file `base` comes last), and checks each line.
-fn read_back(dir: &Path, base: &Path, oldest_first: impl Fn(&mut Vec<PathBuf>)) -> Found {
+fn read_back(dir: &Path, base: &Path, oldest_first: impl Fn(&mut [PathBuf])) -> Found {
     let mut rotated: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -110,7 +110,7 @@ fn read_back(dir: &Path, base: &Path, oldest_first: impl Fn(&mut Vec<PathBuf>)) 
 }
 
 /// `app.log.N`: the highest N is the oldest.
-fn by_number_descending(paths: &mut Vec<PathBuf>) {
+fn by_number_descending(paths: &mut [PathBuf]) {
     let number = |p: &PathBuf| -> u32 {
         let name = p.file_name().unwrap().to_str().unwrap();
         name.rsplit('.').next().unwrap().parse().unwrap()
