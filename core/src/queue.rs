@@ -78,9 +78,13 @@
 //!
 //! [`Overflow::DropNewest`] (the default, Python's `put_nowait` on a full
 //! queue) drops the record being logged. [`Overflow::DropOldest`] (Zephyr's
-//! choice) discards the oldest unread record to make room, once; if the queue
-//! is still full (the reader holds that slot), the new record is dropped. Either
-//! way each lost record is counted, and the listener reports the count in-band
+//! choice) discards the record in the slot the new one needs (the oldest
+//! unread, one lap behind) to make room, once. If that record is being read
+//! out at that moment, or its writer has not finished it, nothing is
+//! discarded and the new record is dropped: one record lost per overflow,
+//! never two (a model of the race, core/tests/loom_queue.rs, caught the
+//! earlier version discarding the next record, which freed no slot, and then
+//! dropping the new one as well). Either way each lost record is counted, and the listener reports the count in-band
 //! as a WARNING record from logger `"emlog"` whose message is
 //! `--- 12 records dropped ---`, before the next record it drains.
 
@@ -261,7 +265,7 @@ impl<const N: usize, const M: usize> Queue<N, M> {
                 // Full: the slot still holds the record of one lap ago.
                 if self.overflow == Overflow::DropOldest && !discarded {
                     discarded = true;
-                    if self.discard_oldest() {
+                    if self.discard(position.wrapping_sub(N as u32)) {
                         continue;
                     }
                 }
@@ -272,13 +276,23 @@ impl<const N: usize, const M: usize> Queue<N, M> {
         }
     }
 
-    /// Claims the oldest published record and frees its slot without reading
-    /// it, counting it as dropped. False if there was none to take.
-    fn discard_oldest(&self) -> bool {
-        self.pop_with(|_| ()).is_some_and(|()| {
-            fetch_add(&self.dropped, 1);
-            true
-        })
+    /// Frees the slot of the record at `position` without reading it, counting
+    /// it as dropped, if that record is published and still the next to be
+    /// read. False otherwise: the reader took it (and is copying it out), or
+    /// its writer has not published it; discarding any other record would
+    /// not free this slot.
+    fn discard(&self, position: u32) -> bool {
+        let index = position as usize % N;
+        if self.turn(index) != position.wrapping_add(1)
+            || !compare_exchange(&self.head, position, position.wrapping_add(1))
+        {
+            return false;
+        }
+        // Winning `head` at `position` after its turn was published gives
+        // this context the slot, as in `pop_with`; it frees it unread.
+        self.set_turn(index, position.wrapping_add(N as u32));
+        fetch_add(&self.dropped, 1);
+        true
     }
 
     /// Copies the oldest record into `out`; false if no record is ready.
