@@ -21,6 +21,7 @@ mod environment;
 mod error_report;
 mod file;
 mod gzip_rotator;
+mod handler_panic;
 mod line_renderer;
 mod log_file;
 mod logger;

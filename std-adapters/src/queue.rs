@@ -8,14 +8,18 @@ use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::thread::JoinHandle;
+use std::thread::{JoinHandle, ThreadId};
 
+use crate::handler_panic::PanicCount;
 use emlog::{Formatter, Handler, HandlerBase, Level, Location, Record, ThreadInfo, Timestamp};
 
 /// What a full queue does with a new record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Overflow {
-    /// The caller waits for room (nothing lost; the caller may wait on the listener).
+    /// The caller waits for room (nothing lost; the caller may wait on the
+    /// listener). A record queued from the listener's own thread (one of its
+    /// handlers logs back into this queue) is dropped and counted instead,
+    /// since waiting there would wait forever.
     Block,
     /// The new record is dropped and counted.
     DropNewest,
@@ -85,6 +89,8 @@ impl QueuedRecord {
 struct QueueState {
     records: VecDeque<QueuedRecord>,
     stopping: bool,
+    /// The listener thread taking from this queue, while it runs.
+    listener: Option<ThreadId>,
     /// Delivered records, kept so handlers refill their strings instead of
     /// allocating new ones: no allocation per record in steady state.
     free: Vec<QueuedRecord>,
@@ -168,6 +174,12 @@ impl RecordQueue {
                 return (true, spare);
             }
             match self.overflow {
+                Overflow::Block if state.listener == Some(std::thread::current().id()) => {
+                    // Only this thread could make room: waiting would never end.
+                    drop(state);
+                    self.dropped.fetch_add(1, Ordering::Relaxed);
+                    return (false, Some(record));
+                }
                 Overflow::Block => {
                     state = self
                         .not_full
@@ -216,6 +228,10 @@ impl RecordQueue {
         drop(state);
         self.not_full.notify_all();
         true
+    }
+
+    fn set_listener(&self, listener: Option<ThreadId>) {
+        self.lock().listener = listener;
     }
 
     fn set_stopping(&self, stopping: bool) {
@@ -315,6 +331,13 @@ impl Handler for QueueHandler {
             false
         }
     }
+
+    /// Later records are dropped and counted in this handler's
+    /// [`dropped`](emlog::HandlerStats::dropped); the queue and its listener
+    /// are left running for other handlers.
+    fn close(&mut self) {
+        self.base.close();
+    }
 }
 
 type Handlers = Arc<Mutex<Vec<Box<dyn Handler + Send>>>>;
@@ -371,6 +394,7 @@ pub struct QueueListener {
     handlers: Handlers,
     respect_handler_level: bool,
     thread: Option<JoinHandle<()>>,
+    panics: Arc<PanicCount>,
 }
 
 impl std::fmt::Debug for QueueListener {
@@ -390,6 +414,7 @@ impl QueueListener {
             handlers: Arc::new(Mutex::new(handlers)),
             respect_handler_level: false,
             thread: None,
+            panics: Arc::default(),
         }
     }
 
@@ -408,9 +433,14 @@ impl QueueListener {
         let queue = Arc::clone(&self.queue);
         let handlers = Arc::clone(&self.handlers);
         let respect = self.respect_handler_level;
+        let panics = Arc::clone(&self.panics);
         let thread = std::thread::Builder::new()
             .name("emlog-queue".into())
-            .spawn(move || monitor(&queue, &handlers, respect))
+            .spawn(move || {
+                queue.set_listener(Some(std::thread::current().id()));
+                monitor(&queue, &handlers, respect, &panics);
+                queue.set_listener(None);
+            })
             .map_err(ListenerError::Spawn)?;
         self.thread = Some(thread);
         Ok(())
@@ -430,8 +460,15 @@ impl QueueListener {
             .unwrap_or_else(PoisonError::into_inner)
             .iter_mut()
         {
-            handler.flush();
+            self.panics.run(&mut **handler, None, |h| h.flush());
         }
+    }
+
+    /// How many times one of the handlers (or its filters) panicked on the
+    /// listener thread: caught and counted, the first reported through
+    /// [`emlog::report_error`]; the other handlers still got the record.
+    pub fn handler_panics(&self) -> u64 {
+        self.panics.get()
     }
 
     /// Whether the thread runs.
@@ -448,13 +485,14 @@ impl QueueListener {
         interval: std::time::Duration,
     ) -> std::io::Result<crate::PeriodicFlush> {
         let handlers = Arc::clone(&self.handlers);
+        let panics = Arc::clone(&self.panics);
         crate::PeriodicFlush::start(interval, move || {
             for handler in handlers
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .iter_mut()
             {
-                handler.flush();
+                panics.run(&mut **handler, None, |h| h.flush());
             }
         })
     }
@@ -471,7 +509,12 @@ impl Drop for QueueListener {
     }
 }
 
-fn monitor(queue: &RecordQueue, handlers: &Mutex<Vec<Box<dyn Handler + Send>>>, respect: bool) {
+fn monitor(
+    queue: &RecordQueue,
+    handlers: &Mutex<Vec<Box<dyn Handler + Send>>>,
+    respect: bool,
+    panics: &PanicCount,
+) {
     let mut batch = VecDeque::new();
     let mut reported_drops = 0u64;
     let mut notice = String::new();
@@ -491,20 +534,26 @@ fn monitor(queue: &RecordQueue, handlers: &Mutex<Vec<Box<dyn Handler + Send>>>, 
                 &Record::new(Level::WARNING, "emlog.queue", format_args!("{notice}"))
                     .with_timestamp(crate::system_timestamp()),
                 respect,
+                panics,
             );
         }
         for queued in &batch {
-            queued.with_record(|record| deliver(&mut handlers, record, respect));
+            queued.with_record(|record| deliver(&mut handlers, record, respect, panics));
         }
         drop(handlers);
         queue.recycle(&mut batch);
     }
 }
 
-fn deliver(handlers: &mut [Box<dyn Handler + Send>], record: &Record<'_>, respect: bool) {
+fn deliver(
+    handlers: &mut [Box<dyn Handler + Send>],
+    record: &Record<'_>,
+    respect: bool,
+    panics: &PanicCount,
+) {
     for handler in handlers.iter_mut() {
         if !respect || record.level >= handler.level() {
-            handler.handle(record);
+            panics.run(&mut **handler, Some(record), |h| h.handle(record));
         }
     }
 }

@@ -178,6 +178,7 @@ impl RotatingFileHandler {
         let time_due = match &mut self.time {
             Some(rule) => {
                 let now = rule.clock.now_secs();
+                rule.rollover_at = rule.schedule.after_clock_change(rule.rollover_at, now);
                 let due = now >= rule.rollover_at;
                 if due {
                     // Move on whether or not the roll happens (empty file, /dev/null).
