@@ -178,3 +178,68 @@ pub fn hanging_peer() -> u16 {
     });
     port
 }
+
+/// The messages a [`Collect`] handler received.
+pub type Collected = std::sync::Arc<Mutex<Vec<String>>>;
+
+/// A handler that keeps each record's message; `panic_on` makes it panic in
+/// `handle` for messages containing that text, `panic_in_flush` in `flush`
+/// and `close`.
+pub struct Collect {
+    pub base: emlog::HandlerBase,
+    pub got: Collected,
+    pub panic_on: Option<&'static str>,
+    pub panic_in_flush: bool,
+}
+
+impl Collect {
+    pub fn new(name: &'static str) -> (Collect, Collected) {
+        let got = Collected::default();
+        let mut base = emlog::HandlerBase::new(Level::NOTSET);
+        base.set_name(name);
+        let handler = Collect {
+            base,
+            got: got.clone(),
+            panic_on: None,
+            panic_in_flush: false,
+        };
+        (handler, got)
+    }
+}
+
+impl Handler for Collect {
+    emlog::delegate_to_base!(base);
+
+    fn handle(&mut self, record: &Record<'_>) -> bool {
+        if !self.base.accepts(record) {
+            return false;
+        }
+        let message = record.args.to_string();
+        if let Some(text) = self.panic_on
+            && message.contains(text)
+        {
+            panic!("handler bug on {message:?}");
+        }
+        self.got.lock().unwrap().push(message);
+        self.base.count_emitted(false);
+        true
+    }
+
+    fn flush(&mut self) {
+        if self.panic_in_flush {
+            panic!("flush bug");
+        }
+    }
+
+    fn close(&mut self) {
+        if self.panic_in_flush {
+            panic!("close bug");
+        }
+        self.base.close();
+    }
+}
+
+/// The messages collected so far.
+pub fn messages(got: &Collected) -> Vec<String> {
+    got.lock().unwrap().clone()
+}
