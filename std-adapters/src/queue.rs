@@ -282,6 +282,12 @@ impl QueueHandler {
         self
     }
 
+    /// Names the handler (shown in error reports).
+    pub fn with_name(mut self, name: &'static str) -> Self {
+        self.base.set_name(name);
+        self
+    }
+
     /// Python's `prepare`: the record with its message formatted.
     fn prepare(&mut self, record: &Record<'_>) -> Result<QueuedRecord, std::fmt::Error> {
         let mut q = self.spare.take().unwrap_or_default();
