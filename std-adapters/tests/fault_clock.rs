@@ -6,7 +6,6 @@ mod fault_support;
 
 use std::path::Path;
 
-use emlog::Handler;
 use emlog_std::{
     ManualClock, RolloverSchedule, RotatingFileHandler, TimedRotatingFileHandler, When,
 };

@@ -4,7 +4,7 @@
 
 mod fault_support;
 
-use emlog::{Dispatch, Handler, Level, Record};
+use emlog::{Dispatch, Level, Record};
 use emlog_std::{Logger, Overflow, QueueHandler, QueueListener, RecordQueue};
 use fault_support::{Collect, capture_reports, messages, reports_for, within_deadline};
 
