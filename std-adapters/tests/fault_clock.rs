@@ -140,3 +140,31 @@ fn size_or_time_rotation_follows_the_clock_back_too() {
     assert_eq!(read(&dir.path().join("app.log.1")), "a\nb\n");
     assert_eq!(read(&path), "c\n");
 }
+
+#[test]
+fn a_log_file_dated_in_the_future_does_not_postpone_the_first_rollover() {
+    // The clock was set back between two runs: the existing file's mtime is
+    // a day ahead of now, and the first boundary (from that mtime) with it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.log");
+    std::fs::write(&path, "earlier run\n").unwrap();
+    let mtime = std::time::UNIX_EPOCH + std::time::Duration::from_secs((T0 + DAY) as u64);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let clock = ManualClock::at_secs(T0);
+    let mut h = hourly(&path, &clock);
+    assert_eq!(
+        h.rollover_at(),
+        T0 + DAY + HOUR,
+        "from the file's mtime, as Python"
+    );
+    info(&mut h, "now");
+    clock.advance_secs(HOUR);
+    info(&mut h, "an hour later");
+    assert_eq!(h.rollovers(), 1, "rolled an hour later, not a day later");
+    assert_eq!(read(&path), "an hour later\n");
+}
