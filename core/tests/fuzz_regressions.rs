@@ -6,7 +6,7 @@
     reason = "in a test, a failed unwrap is a failed test"
 )]
 
-use emlog::{Formatter, Level, Record, Timestamp};
+use emlog::{CapturedRecord, Formatter, Level, Location, Record, ThreadInfo, Timestamp};
 
 // Found by `format`: a clock reporting u64::MAX seconds and a nanosecond
 // field of a second or more overflowed the carry (a panic in debug builds, a
@@ -46,4 +46,63 @@ fn a_timestamp_whose_nanoseconds_carry_past_u64_max_saturates() {
         line == "5477784-01-06 15:30:07,999 18446744073709551616.000 999 late",
         "{line}"
     );
+}
+
+// Found by `captured_record`: with a text area beyond 65,535 bytes, the names
+// after a long message were given offsets past 16 bits, which wrapped, and
+// replaying the copy sliced backwards (a panic).
+#[test]
+fn a_copy_larger_than_16_bit_offsets_uses_65535_bytes_and_replays() {
+    let message = "m".repeat(70_000);
+    let mut captured: Box<CapturedRecord<65_600>> = Box::new(CapturedRecord::new());
+    let cut = capture(&mut captured, &message, "src/main.rs", "app", "main");
+    assert!(cut, "the message is cut");
+    assert_eq!(captured.logger(), "app");
+    assert_eq!(captured.message().len(), 65_535 - "app".len());
+    captured.with_record(|r| {
+        assert_eq!(r.args.to_string().len(), 65_532 + "[...]".len());
+        assert!(r.args.to_string().ends_with("m[...]"));
+        // No room was left for the names; the fixed fields are intact.
+        assert_eq!(r.location.file, "");
+        assert_eq!(r.thread.name, "");
+        assert_eq!((r.location.line, r.thread.id), (7, 1));
+        assert_eq!(r.level, Level::WARNING);
+    });
+
+    // A short message leaves the names their room, as in any smaller copy.
+    assert!(!capture(
+        &mut captured,
+        "short",
+        "src/main.rs",
+        "app::main",
+        "main"
+    ));
+    captured.with_record(|r| {
+        assert_eq!(r.args.to_string(), "short");
+        assert_eq!(r.location.file, "src/main.rs");
+        assert_eq!(r.location.module_path, "app::main");
+    });
+}
+
+/// Copies a WARNING record from logger `app`, line 7, thread 1, into `captured`.
+fn capture<const M: usize>(
+    captured: &mut CapturedRecord<M>,
+    message: &str,
+    file: &str,
+    module_path: &str,
+    thread: &str,
+) -> bool {
+    captured.capture(
+        &Record::new(Level::WARNING, "app", format_args!("{message}"))
+            .with_location(Location {
+                file,
+                line: 7,
+                module_path,
+            })
+            .with_thread(ThreadInfo {
+                id: 1,
+                name: thread,
+            }),
+        None,
+    )
 }
