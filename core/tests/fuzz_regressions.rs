@@ -6,6 +6,7 @@
     reason = "in a test, a failed unwrap is a failed test"
 )]
 
+use emlog::syslog::{Header, SyslogFormat};
 use emlog::{CapturedRecord, Formatter, Level, Location, Record, ThreadInfo, Timestamp};
 
 // Found by `format`: a clock reporting u64::MAX seconds and a nanosecond
@@ -46,6 +47,43 @@ fn a_timestamp_whose_nanoseconds_carry_past_u64_max_saturates() {
         line == "5477784-01-06 15:30:07,999 18446744073709551616.000 999 late",
         "{line}"
     );
+}
+
+// Found by `syslog`: the RFC 5424 and RFC 3164 headers computed their date
+// from the seconds cast to i64, so a time beyond i64::MAX seconds showed
+// 1970 and one near it plus a positive UTC offset overflowed (a panic). The
+// headers now use the formatter's civil time, which saturates.
+#[test]
+fn syslog_headers_of_far_future_times_show_the_formatters_date() {
+    let asctime = Formatter::new("%(asctime)s")
+        .unwrap()
+        .with_datefmt("%Y-%m-%dT%H:%M:%S")
+        .unwrap()
+        .with_utc_offset(|_| 86_399);
+    for secs in [u64::MAX, i64::MAX as u64, i64::MAX as u64 + 1] {
+        let record = Record::new(Level::CRITICAL, "x", format_args!("end"))
+            .with_timestamp(Timestamp::new(secs, 999_999_999));
+        let mut date = String::new();
+        asctime.render(&record, &mut date).unwrap();
+        let rfc5424 = SyslogFormat::new()
+            .with_append_nul(false)
+            .with_utc_offset(|_| 86_399)
+            .with_header(Header::Rfc5424 {
+                hostname: "h",
+                app_name: "a",
+                msgid: "",
+            });
+        let mut frame = String::new();
+        rfc5424.write_frame(&record, &mut frame).unwrap();
+        assert_eq!(frame, format!("<10>1 {date}.999+23:59 h a - - - end"));
+        let rfc3164 = rfc5424.with_header(Header::Rfc3164 {
+            hostname: "h",
+            tag: "a",
+        });
+        let mut frame = String::new();
+        rfc3164.write_frame(&record, &mut frame).unwrap();
+        assert_eq!(frame, "<10>Jan  6 15:30:07 h a: end", "{secs}");
+    }
 }
 
 // Found by `captured_record`: with a text area beyond 65,535 bytes, the names
