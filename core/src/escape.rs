@@ -151,16 +151,21 @@ mod tests {
     #[test]
     fn every_field_of_the_line_is_escaped_and_off_leaves_it_raw() {
         let f = Formatter::new("%(name)s|%(message)s").unwrap();
-        let record = Record::new(
-            Level::INFO,
-            "app\nroot",
-            format_args!("x\n{}", "CRITICAL:y"),
-        );
-        let mut line = String::new();
-        Escape::ControlChars.render(&f, &record, &mut line).unwrap();
-        assert_eq!(line, r"app\nroot|x\nCRITICAL:y");
-        line.clear();
-        Escape::Off.render(&f, &record, &mut line).unwrap();
-        assert_eq!(line, "app\nroot|x\nCRITICAL:y");
+        let render = |escape: Escape, record: &Record<'_>| {
+            let mut line = String::new();
+            escape.render(&f, record, &mut line).unwrap();
+            line
+        };
+        let forged = "CRITICAL:y";
+        for (escape, expected) in [
+            (Escape::ControlChars, r"app\nroot|x\nCRITICAL:y"),
+            (Escape::Off, "app\nroot|x\nCRITICAL:y"),
+        ] {
+            let line = render(
+                escape,
+                &Record::new(Level::INFO, "app\nroot", format_args!("x\n{forged}")),
+            );
+            assert_eq!(line, expected);
+        }
     }
 }
