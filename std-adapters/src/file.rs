@@ -64,6 +64,14 @@ macro_rules! file_builder_methods {
             self
         }
 
+        /// Opens the file even when its path is a symbolic link (Python's
+        /// behaviour). Without it such a path is refused with an error that
+        /// says so; see [`FileOptions::follow_symlinks`](crate::FileOptions::follow_symlinks).
+        pub fn follow_symlinks(mut self) -> Self {
+            self.file.options.follow_symlinks = true;
+            self
+        }
+
         /// Buffers records instead of writing each through; see [`Buffering`](crate::Buffering).
         pub fn buffered(mut self, buffering: crate::Buffering) -> Self {
             self.file.options.buffering = Some(buffering);
