@@ -58,6 +58,8 @@ pub(crate) fn open_log_file(path: &Path, how: WriteMode) -> io::Result<File> {
             Err(_) => {}
         }
     }
+    #[cfg(not(unix))]
+    let _ = how.mode; // No permission bits to set.
     let mut open = options(how.follow_symlinks);
     open.write(true).create(true);
     if how.append {
