@@ -161,7 +161,7 @@ fn created_files_get_the_configured_mode_in_every_handler_and_after_rotation() {
         let mut gzipped = RotatingFileHandler::builder(d.join("g.log"))
             .max_bytes(4)
             .backup_count(2)
-            .mode(0o600)
+            .mode(0o604)
             .namer(gzip_namer)
             .rotator(GzipRotator::new())
             .open()
@@ -174,9 +174,9 @@ fn created_files_get_the_configured_mode_in_every_handler_and_after_rotation() {
         for name in ["r.log", "r.log.1", "r.log.2"] {
             assert_eq!(mode_of(d.join(name)), 0o640, "{name}");
         }
-        // The compressed backup is as private as the log it came from.
+        // The compressed backup gets the mode of the log it came from, not the umask's.
         for name in ["g.log", "g.log.1.gz", "g.log.2.gz"] {
-            assert_eq!(mode_of(d.join(name)), 0o600, "{name}");
+            assert_eq!(mode_of(d.join(name)), 0o604, "{name}");
         }
 
         let clock = ManualClock::at_secs(1_000_000_000);
@@ -360,4 +360,54 @@ fn a_symlink_planted_at_the_live_name_after_rollover_is_not_opened() {
     assert!(!log(&mut h, "two"));
     assert_untouched(&target);
     assert_eq!(read(d.join("app.log.1")), "one\n");
+}
+
+#[test]
+fn timed_rotation_never_writes_through_a_link_planted_at_a_rotated_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let target = victim(d, "passwd");
+    let rotated = d.join("t.log.2001-09-09_01-46-40");
+    let older = d.join("t.log.2001-09-09_01-46-30");
+    // A dangling link where the rollover renames to, a live one among the
+    // backups that backup_count deletes.
+    symlink(d.join("dangling-target"), &rotated).unwrap();
+    symlink(&target, &older).unwrap();
+    let clock = ManualClock::at_secs(1_000_000_000);
+    let mut h = timed(&d.join("t.log"))
+        .clock(clock.clock())
+        .backup_count(1)
+        .open()
+        .unwrap();
+    assert!(log(&mut h, "before"));
+    clock.advance_millis(1100);
+    assert!(log(&mut h, "after"));
+    assert_eq!(h.rollovers(), 1);
+    assert!(!is_link(&rotated));
+    assert_eq!(read(&rotated), "before\n");
+    assert!(!d.join("dangling-target").exists());
+    assert!(
+        !older.exists() && !is_link(&older),
+        "the old backup link was kept"
+    );
+    assert_untouched(&target);
+
+    // Gzipped: a dangling link at the compressed name stops the rollover,
+    // reported; its target is not created and the records stay in the live file.
+    let gz = d.join("g.log.2001-09-09_01-46-41.gz");
+    symlink(d.join("dangling-target"), &gz).unwrap();
+    let mut g = timed(&d.join("g.log"))
+        .clock(clock.clock())
+        .namer(gzip_namer)
+        .rotator(GzipRotator::new())
+        .open()
+        .unwrap();
+    assert!(log(&mut g, "kept"));
+    clock.advance_millis(1100);
+    assert!(log(&mut g, "also kept"));
+    assert_eq!(g.rollovers(), 0);
+    assert_eq!(g.stats().errors, 1);
+    assert_eq!(read(d.join("g.log")), "kept\nalso kept\n");
+    assert!(is_link(&gz));
+    assert!(!d.join("dangling-target").exists());
 }
