@@ -9,6 +9,9 @@
 //! message + NUL, with no timestamp, hostname or tag (the receiving daemon
 //! adds them), and no framing on a stream (Python sends none; receivers that
 //! split on LF or NUL cope). [`Header`] and [`Framing`] turn on the RFC forms.
+//! One deliberate difference: control characters in the message (LF, CR,
+//! NUL, ...) are escaped by default ([`SyslogFormat::with_escape`]), so a
+//! message can neither end its frame early nor forge a second message.
 //!
 //! ```
 //! use emlog::syslog::SyslogFormat;
@@ -23,7 +26,8 @@ use core::fmt;
 
 use crate::civil::DateTime;
 use crate::{
-    Formatter, Handler, HandlerBase, Level, LineBuffer, Record, TRUNCATION_MARKER, Timestamp,
+    Escape, Formatter, Handler, HandlerBase, Level, LineBuffer, Record, TRUNCATION_MARKER,
+    Timestamp,
 };
 
 /// A syslog facility: who sent the message (Python's `LOG_USER` and friends).
@@ -320,6 +324,7 @@ pub struct SyslogFormat {
     header: Header,
     framing: Framing,
     formatter: Formatter,
+    escape: Escape,
     utc_offset: Option<fn(Timestamp) -> i32>,
 }
 
@@ -340,8 +345,18 @@ impl SyslogFormat {
             header: Header::None,
             framing: Framing::None,
             formatter: Formatter::message_only(),
+            escape: Escape::ControlChars,
             utc_offset: None,
         }
+    }
+
+    /// Whether control characters in the message are escaped (default
+    /// [`Escape::ControlChars`]: a message cannot end its syslog message early
+    /// nor forge another one; Python sends them as they are, which
+    /// [`Escape::Off`] restores). See [`crate::escape`].
+    pub fn with_escape(mut self, escape: Escape) -> Self {
+        self.escape = escape;
+        self
     }
 
     /// Sets the facility.
@@ -384,6 +399,11 @@ impl SyslogFormat {
     pub fn with_utc_offset(mut self, offset: fn(Timestamp) -> i32) -> Self {
         self.utc_offset = Some(offset);
         self
+    }
+
+    /// Whether control characters in the message are escaped.
+    pub fn escape(&self) -> Escape {
+        self.escape
     }
 
     /// The facility.
@@ -470,7 +490,7 @@ impl SyslogFormat {
 
     /// Writes the formatted message.
     pub fn write_message(&self, record: &Record<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
-        self.formatter.render(record, out)
+        self.escape.render(&self.formatter, record, out)
     }
 
     /// What ends the message: NUL if `append_nul`, else nothing.
@@ -716,6 +736,15 @@ mod tests {
             frame(&SyslogFormat::new(), &r).as_bytes(),
             b"<11>sp\xc3\xa4m\x00"
         );
+    }
+
+    #[test]
+    fn a_newline_in_the_message_cannot_forge_a_second_lf_framed_message() {
+        let r = Record::new(Level::INFO, "x", format_args!("ok\n<10>FAKE CRITICAL\0"));
+        let f = SyslogFormat::new().with_framing(Framing::LineFeed);
+        assert_eq!(frame(&f, &r), "<14>ok\\n<10>FAKE CRITICAL\\x00\0\n");
+        let raw = f.with_escape(Escape::Off);
+        assert_eq!(frame(&raw, &r), "<14>ok\n<10>FAKE CRITICAL\0\0\n");
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod clock;
 mod environment;
 mod error_report;
 mod file;
+mod file_open;
 mod gzip_rotator;
 mod handler_panic;
 mod line_renderer;

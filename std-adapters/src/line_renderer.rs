@@ -1,7 +1,7 @@
 //! A formatter with its own reusable buffer: each record is rendered into the
 //! same `String`, so steady-state logging allocates nothing.
 
-use emlog::{Formatter, Record};
+use emlog::{Escape, Formatter, Record};
 
 /// Renders records to one line of bytes ending in `"\n"`, reusing its buffer.
 ///
@@ -14,6 +14,7 @@ use emlog::{Formatter, Record};
 #[derive(Debug)]
 pub struct LineRenderer {
     formatter: Formatter,
+    escape: Escape,
     buffer: String,
 }
 
@@ -31,12 +32,26 @@ impl std::fmt::Display for RenderError {
 impl std::error::Error for RenderError {}
 
 impl LineRenderer {
-    /// Renders with `formatter`.
+    /// Renders with `formatter`, control characters as they are (Python's behaviour).
     pub fn new(formatter: Formatter) -> LineRenderer {
         LineRenderer {
             formatter,
+            escape: Escape::Off,
             buffer: String::with_capacity(256),
         }
+    }
+
+    /// Escapes control characters as `escape` says ([`emlog::escape`]).
+    ///
+    /// ```
+    /// use emlog::{Escape, Formatter, Level, Record};
+    /// let mut line = emlog_std::LineRenderer::new(Formatter::message_only()).with_escape(Escape::ControlChars);
+    /// let record = Record::new(Level::INFO, "app", format_args!("a\nCRITICAL:b"));
+    /// assert_eq!(line.render(&record).unwrap(), b"a\\nCRITICAL:b\n");
+    /// ```
+    pub fn with_escape(mut self, escape: Escape) -> LineRenderer {
+        self.escape = escape;
+        self
     }
 
     /// Replaces the formatter.
@@ -52,8 +67,8 @@ impl LineRenderer {
     /// Renders `record` followed by `"\n"`; the bytes stay valid until the next call.
     pub fn render(&mut self, record: &Record<'_>) -> Result<&[u8], RenderError> {
         self.buffer.clear();
-        self.formatter
-            .render(record, &mut self.buffer)
+        self.escape
+            .render(&self.formatter, record, &mut self.buffer)
             .map_err(|_| RenderError)?;
         self.buffer.push('\n');
         Ok(self.buffer.as_bytes())
@@ -62,8 +77,8 @@ impl LineRenderer {
     /// Renders `record` without the line end, as text.
     pub fn render_str(&mut self, record: &Record<'_>) -> Result<&str, RenderError> {
         self.buffer.clear();
-        self.formatter
-            .render(record, &mut self.buffer)
+        self.escape
+            .render(&self.formatter, record, &mut self.buffer)
             .map_err(|_| RenderError)?;
         Ok(&self.buffer)
     }

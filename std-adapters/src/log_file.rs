@@ -2,16 +2,17 @@
 //! truncate, delayed, with a mode), written (through, or buffered with flush
 //! rules), sized and closed.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
 #[cfg(unix)]
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use emlog::Level;
 
 use crate::Clock;
+use crate::file_open::{WriteMode, open_log_file};
 
 /// When a buffered file handler writes its buffer out.
 ///
@@ -65,6 +66,11 @@ pub struct FileOptions {
     /// masked by the umask); `None` lets the umask decide, as Python does.
     /// Unix only: ignored elsewhere.
     pub mode: Option<u32>,
+    /// Open the file through a symbolic link at its path, as Python does.
+    /// Off by default: a link there is refused with an error that says so,
+    /// so a link planted in the log directory cannot redirect records (or a
+    /// truncation) to another file. Unix only.
+    pub follow_symlinks: bool,
     /// Buffer records instead of writing each one through.
     pub buffering: Option<Buffering>,
 }
@@ -75,6 +81,7 @@ impl Default for FileOptions {
             append: true,
             delay: false,
             mode: None,
+            follow_symlinks: false,
             buffering: None,
         }
     }
@@ -218,43 +225,15 @@ impl LogFile {
     }
 
     fn open_nonblocking(&self) -> io::Result<File> {
-        let mut options = OpenOptions::new();
-        options.write(true).create(true);
-        #[cfg(unix)]
-        options.custom_flags(libc::O_NONBLOCK);
-        if self.options.append {
-            options.append(true);
-        } else {
-            options.truncate(true);
-        }
-        match self.options.mode {
-            #[cfg(unix)]
-            Some(mode) => self.create_with_mode(&options, mode),
-            _ => options.open(&self.path),
-        }
-    }
-
-    /// Creates the file with exactly `mode` if it does not exist, so the mode
-    /// is set only on a file this handler made, never on an existing one.
-    #[cfg(unix)]
-    fn create_with_mode(&self, options: &OpenOptions, mode: u32) -> io::Result<File> {
-        let mut create = OpenOptions::new();
-        create
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .custom_flags(libc::O_NONBLOCK);
-        if self.options.append {
-            create.append(true);
-        }
-        match create.open(&self.path) {
-            Ok(file) => {
-                file.set_permissions(std::fs::Permissions::from_mode(mode))?;
-                Ok(file)
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => options.open(&self.path),
-            Err(e) => Err(e),
-        }
+        open_log_file(
+            &self.path,
+            WriteMode {
+                append: self.options.append,
+                mode: self.options.mode,
+                follow_symlinks: self.options.follow_symlinks,
+                nonblocking: true,
+            },
+        )
     }
 
     /// Writes one rendered line (through, or into the buffer).
