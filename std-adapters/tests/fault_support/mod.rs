@@ -123,6 +123,7 @@ pub fn refusing_port() -> u16 {
 }
 
 /// Resets `stream` when dropped (SO_LINGER 0: RST instead of FIN).
+#[cfg(unix)]
 pub fn reset_on_close(stream: &TcpStream) {
     use std::os::fd::AsRawFd;
     let linger = libc::linger {
@@ -144,6 +145,7 @@ pub fn reset_on_close(stream: &TcpStream) {
 
 /// A loopback peer that accepts each connection, reads what arrives for
 /// `read_for`, then resets it. Returns the port.
+#[cfg(unix)]
 pub fn resetting_peer(read_for: Duration) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let port = listener.local_addr().expect("local addr").port();
