@@ -330,18 +330,25 @@ impl Formatter {
         (self.context.parts.render)(self, record, out)
     }
 
+    /// The template's pieces, in order.
+    pub(crate) fn pieces(&self) -> &[Piece] {
+        self.pieces.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+
+    /// The text of a literal piece.
+    pub(crate) fn literal(&self, start: u16, len: u16) -> &'static str {
+        let (start, len) = (usize::from(start), usize::from(len));
+        self.source.get(start..start + len).unwrap_or("")
+    }
+
     pub(crate) fn render_template(
         &self,
         record: &Record<'_>,
         out: &mut dyn fmt::Write,
     ) -> fmt::Result {
-        let pieces = self.pieces.get(..usize::from(self.len)).unwrap_or(&[]);
-        for piece in pieces {
+        for piece in self.pieces() {
             match *piece {
-                Piece::Literal { start, len } => {
-                    let (start, len) = (usize::from(start), usize::from(len));
-                    out.write_str(self.source.get(start..start + len).unwrap_or(""))?;
-                }
+                Piece::Literal { start, len } => out.write_str(self.literal(start, len))?,
                 // The common case, plain `%(name)s` or `{name}`: no detour.
                 Piece::Field { field, spec } if spec.is_plain_text() => {
                     self.context.write_raw(field.value(record), out)?
