@@ -1,7 +1,10 @@
 //! A formatter with its own reusable buffer: each record is rendered into the
-//! same `String`, so steady-state logging allocates nothing.
+//! same `String`, so steady-state logging allocates nothing, and `asctime`
+//! is formatted once per second.
 
 use emlog::{Formatter, Record};
+
+use crate::asctime_cache::AscTimeCache;
 
 /// Renders records to one line of bytes ending in `"\n"`, reusing its buffer.
 ///
@@ -14,6 +17,7 @@ use emlog::{Formatter, Record};
 #[derive(Debug)]
 pub struct LineRenderer {
     formatter: Formatter,
+    asctime: AscTimeCache,
     buffer: String,
 }
 
@@ -34,6 +38,7 @@ impl LineRenderer {
     /// Renders with `formatter`.
     pub fn new(formatter: Formatter) -> LineRenderer {
         LineRenderer {
+            asctime: AscTimeCache::new(&formatter),
             formatter,
             buffer: String::with_capacity(256),
         }
@@ -41,6 +46,7 @@ impl LineRenderer {
 
     /// Replaces the formatter.
     pub fn set_formatter(&mut self, formatter: Formatter) {
+        self.asctime = AscTimeCache::new(&formatter);
         self.formatter = formatter;
     }
 
@@ -51,21 +57,25 @@ impl LineRenderer {
 
     /// Renders `record` followed by `"\n"`; the bytes stay valid until the next call.
     pub fn render(&mut self, record: &Record<'_>) -> Result<&[u8], RenderError> {
-        self.buffer.clear();
-        self.formatter
-            .render(record, &mut self.buffer)
-            .map_err(|_| RenderError)?;
+        self.render_into_buffer(record)?;
         self.buffer.push('\n');
         Ok(self.buffer.as_bytes())
     }
 
     /// Renders `record` without the line end, as text.
     pub fn render_str(&mut self, record: &Record<'_>) -> Result<&str, RenderError> {
-        self.buffer.clear();
-        self.formatter
-            .render(record, &mut self.buffer)
-            .map_err(|_| RenderError)?;
+        self.render_into_buffer(record)?;
         Ok(&self.buffer)
+    }
+
+    fn render_into_buffer(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
+        self.buffer.clear();
+        let (formatter, asctime) = (&self.formatter, &mut self.asctime);
+        formatter
+            .render_with_asctime(record, &mut self.buffer, &mut |t, out| {
+                asctime.write(formatter, t, out)
+            })
+            .map_err(|_| RenderError)
     }
 
     /// The last rendered line.
