@@ -190,13 +190,14 @@ impl RecordQueue {
         }
     }
 
-    /// Keeps delivered records for reuse, up to the queue's capacity.
+    /// Keeps delivered records for reuse. All of them: a record is made only
+    /// when none is free, which stops once there are as many as can be in
+    /// flight at once (a full queue, a full batch at the listener, one per
+    /// caller), so the pool stays bounded and steady-state logging allocates
+    /// nothing.
     fn recycle(&self, spent: &mut VecDeque<QueuedRecord>) {
         let mut state = self.lock();
-        let room = self.capacity.saturating_sub(state.free.len());
-        state.free.extend(spent.drain(..).take(room));
-        drop(state);
-        spent.clear();
+        state.free.extend(spent.drain(..));
     }
 
     /// Takes everything waiting, blocking until something is there or the
@@ -233,7 +234,8 @@ impl RecordQueue {
 /// formatters around it. A record that does not fit is counted as dropped here
 /// and in the queue, and the listener reports the count in-band.
 ///
-/// Copying a record allocates its strings; the caller never waits on file I/O
+/// Records are copied into strings reused from records already delivered, so
+/// in steady state the caller allocates nothing; it never waits on file I/O
 /// (with [`Overflow::Block`] it may wait for room in the queue).
 #[derive(Debug)]
 pub struct QueueHandler {
