@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 // std: setup, dispatch, streams, files, rotation, queue (branch `std`).
+mod asctime_cache;
 mod clock;
 mod environment;
 mod error_report;

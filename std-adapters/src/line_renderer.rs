@@ -1,7 +1,11 @@
 //! A formatter with its own reusable buffer: each record is rendered into the
-//! same `String`, so steady-state logging allocates nothing.
+//! same `String`, so steady-state logging allocates nothing, and `asctime`
+//! is formatted once per second.
 
+use emlog::escape::EscapeControls;
 use emlog::{Escape, Formatter, Record};
+
+use crate::asctime_cache::AscTimeCache;
 
 /// Renders records to one line of bytes ending in `"\n"`, reusing its buffer.
 ///
@@ -15,6 +19,7 @@ use emlog::{Escape, Formatter, Record};
 pub struct LineRenderer {
     formatter: Formatter,
     escape: Escape,
+    asctime: AscTimeCache,
     buffer: String,
 }
 
@@ -35,6 +40,7 @@ impl LineRenderer {
     /// Renders with `formatter`, control characters as they are (Python's behaviour).
     pub fn new(formatter: Formatter) -> LineRenderer {
         LineRenderer {
+            asctime: AscTimeCache::new(&formatter),
             formatter,
             escape: Escape::Off,
             buffer: String::with_capacity(256),
@@ -56,6 +62,7 @@ impl LineRenderer {
 
     /// Replaces the formatter.
     pub fn set_formatter(&mut self, formatter: Formatter) {
+        self.asctime = AscTimeCache::new(&formatter);
         self.formatter = formatter;
     }
 
@@ -66,21 +73,35 @@ impl LineRenderer {
 
     /// Renders `record` followed by `"\n"`; the bytes stay valid until the next call.
     pub fn render(&mut self, record: &Record<'_>) -> Result<&[u8], RenderError> {
-        self.buffer.clear();
-        self.escape
-            .render(&self.formatter, record, &mut self.buffer)
-            .map_err(|_| RenderError)?;
+        self.render_into_buffer(record)?;
         self.buffer.push('\n');
         Ok(self.buffer.as_bytes())
     }
 
     /// Renders `record` without the line end, as text.
     pub fn render_str(&mut self, record: &Record<'_>) -> Result<&str, RenderError> {
-        self.buffer.clear();
-        self.escape
-            .render(&self.formatter, record, &mut self.buffer)
-            .map_err(|_| RenderError)?;
+        self.render_into_buffer(record)?;
         Ok(&self.buffer)
+    }
+
+    fn render_into_buffer(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
+        self.buffer.clear();
+        let (formatter, asctime) = (&self.formatter, &mut self.asctime);
+        let mut write_asctime =
+            |t, out: &mut dyn core::fmt::Write| asctime.write(formatter, t, out);
+        match self.escape {
+            Escape::Off => {
+                formatter.render_with_asctime(record, &mut self.buffer, &mut write_asctime)
+            }
+            Escape::ControlChars => formatter.render_with_asctime(
+                record,
+                &mut EscapeControls {
+                    inner: &mut self.buffer,
+                },
+                &mut write_asctime,
+            ),
+        }
+        .map_err(|_| RenderError)
     }
 
     /// The last rendered line.
