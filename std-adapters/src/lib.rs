@@ -22,6 +22,7 @@ mod environment;
 mod error_report;
 mod file;
 mod gzip_rotator;
+mod held_handler;
 mod line_renderer;
 mod log_file;
 mod logger;
