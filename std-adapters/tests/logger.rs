@@ -356,3 +356,55 @@ fn a_file_handler_in_a_logger_reports_a_message_that_fails_to_render() {
     LOGGER.shutdown().unwrap();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "fine\n");
 }
+
+/// While one thread renders a slow message for a file handler, another
+/// thread's record to the same handler is written: rendering happens before
+/// the handler's lock is taken.
+#[test]
+fn a_slow_message_does_not_hold_up_other_threads_writing_the_same_file() {
+    use std::sync::mpsc;
+    /// Says it started rendering, then waits (at most 10 s) for the other record.
+    struct Slow {
+        started: mpsc::Sender<()>,
+        other_written: Mutex<mpsc::Receiver<()>>,
+    }
+    impl std::fmt::Display for Slow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            let _ = self.started.send(());
+            let waited = self
+                .other_written
+                .lock()
+                .unwrap()
+                .recv_timeout(Duration::from_secs(10));
+            f.write_str(if waited.is_ok() {
+                "slow, after the other"
+            } else {
+                "slow, timed out"
+            })
+        }
+    }
+    static LOGGER: Logger = Logger::with_root_level(Level::DEBUG);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("slow.log");
+    LOGGER
+        .add(emlog_std::FileHandler::new(&path).unwrap())
+        .unwrap();
+    let (started, started_rx) = mpsc::channel();
+    let (written, written_rx) = mpsc::channel();
+    let slow = Slow {
+        started,
+        other_written: Mutex::new(written_rx),
+    };
+    let renderer = std::thread::spawn(move || {
+        LOGGER.dispatch(&Record::new(Level::INFO, "app", format_args!("{slow}")));
+    });
+    started_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    LOGGER.dispatch(&Record::new(Level::INFO, "app", format_args!("other")));
+    written.send(()).unwrap();
+    renderer.join().unwrap();
+    LOGGER.shutdown().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "other\nslow, after the other\n"
+    );
+}
