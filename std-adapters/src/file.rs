@@ -200,7 +200,28 @@ impl FileHandler {
 
     /// Writes the line rendered last.
     pub(crate) fn write_rendered(&mut self, record: &Record<'_>) -> bool {
-        match self.file.write_line(self.line.last(), record.level) {
+        let written = self.file.write_line(self.line.last(), record.level);
+        self.count_write(record, written)
+    }
+
+    /// Handles `record` already rendered into `line` by this handler's
+    /// formatter (the [`Logger`](crate::Logger) renders before taking the
+    /// handler's lock, so threads sharing the file wait only for the write).
+    pub(crate) fn handle_line(&mut self, record: &Record<'_>, line: &[u8]) -> bool {
+        if !self.base.accepts(record) {
+            return false;
+        }
+        let written = self.file.write_line(line, record.level);
+        self.count_write(record, written)
+    }
+
+    /// The formatter.
+    pub(crate) fn formatter(&self) -> &Formatter {
+        self.line.formatter()
+    }
+
+    fn count_write(&mut self, record: &Record<'_>, written: io::Result<()>) -> bool {
+        match written {
             Ok(()) => {
                 self.base.count_emitted(false);
                 true

@@ -32,10 +32,35 @@ impl PanicCount {
         record: Option<&Record<'_>>,
         f: impl FnOnce(&mut H) -> R,
     ) -> Option<R> {
-        let payload = match catch_unwind(AssertUnwindSafe(|| f(&mut *handler))) {
-            Ok(result) => return Some(result),
-            Err(payload) => payload,
-        };
+        match catch_unwind(AssertUnwindSafe(|| f(&mut *handler))) {
+            Ok(result) => Some(result),
+            Err(payload) => {
+                self.count(handler.name(), record, &*payload);
+                None
+            }
+        }
+    }
+
+    /// Runs `f` for the handler called `name`: as [`run`](Self::run), for
+    /// work that is not a method call on the handler (a line rendered for it
+    /// outside its lock runs the message's `Display` impls).
+    pub(crate) fn catch<R>(
+        &self,
+        name: &str,
+        record: Option<&Record<'_>>,
+        f: impl FnOnce() -> R,
+    ) -> Option<R> {
+        match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(result) => Some(result),
+            Err(payload) => {
+                self.count(name, record, &*payload);
+                None
+            }
+        }
+    }
+
+    /// Counts a caught panic; reports the first.
+    fn count(&self, name: &str, record: Option<&Record<'_>>, payload: &(dyn std::any::Any + Send)) {
         if self.0.fetch_add(1, Ordering::Relaxed) == 0 {
             let message = payload
                 .downcast_ref::<&str>()
@@ -47,11 +72,10 @@ impl PanicCount {
                  handler panics are only counted (handler_panics())"
             );
             emlog::report_error(&ErrorReport {
-                handler: handler.name(),
+                handler: name,
                 error: &error,
                 record,
             });
         }
-        None
     }
 }

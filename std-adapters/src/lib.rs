@@ -24,6 +24,7 @@ mod file;
 mod file_open;
 mod gzip_rotator;
 mod handler_panic;
+mod held_handler;
 mod line_renderer;
 mod log_file;
 mod logger;

@@ -51,7 +51,7 @@ impl std::fmt::Display for LoggerError {
 
 impl std::error::Error for LoggerError {}
 
-type BoxedHandler = Box<dyn Handler + Send>;
+use crate::held_handler::{BoxedHandler, Held, OutsideRendering};
 
 struct Slot {
     key: HandlerKey,
@@ -59,13 +59,34 @@ struct Slot {
     scope: &'static str,
     // A copy of the handler's level, so the level check needs no lock.
     level: AtomicU8,
-    handler: Mutex<BoxedHandler>,
+    // For a file handler: its lines are rendered before its lock is taken.
+    outside: Option<OutsideRendering>,
+    // The handler's name when added, for reporting a panic outside its lock.
+    name: String,
+    handler: Mutex<Held>,
 }
 
 impl Slot {
-    fn lock(&self) -> std::sync::MutexGuard<'_, BoxedHandler> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Held> {
         // A handler that panicked is still usable: its state is counters and a file.
         self.handler.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Gives `record` to the handler; a panic in it (or in rendering its
+    /// line) is caught and counted in `panics`.
+    fn handle(&self, record: &Record<'_>, panics: &PanicCount) {
+        match &self.outside {
+            Some(outside) => {
+                panics.catch(&self.name, Some(record), || {
+                    outside.render(record, |line| {
+                        self.lock().handle_rendered(record, line);
+                    })
+                });
+            }
+            None => {
+                panics.run(&mut **self.lock(), Some(record), |h| h.handle(record));
+            }
+        }
     }
 }
 
@@ -156,7 +177,7 @@ impl Logger {
 
     /// Adds a handler; records go to handlers in the order they were added.
     pub fn add(&self, handler: impl Handler + Send + 'static) -> Result<HandlerKey, LoggerError> {
-        self.add_boxed(Box::new(handler))
+        self.add_scoped("", Held::new(handler))
     }
 
     /// Adds a handler that gets only records of logger `scope` and its
@@ -179,19 +200,15 @@ impl Logger {
         scope: &'static str,
         handler: impl Handler + Send + 'static,
     ) -> Result<HandlerKey, LoggerError> {
-        self.add_scoped(scope, Box::new(handler))
+        self.add_scoped(scope, Held::new(handler))
     }
 
     /// Adds a boxed handler.
     pub fn add_boxed(&self, handler: BoxedHandler) -> Result<HandlerKey, LoggerError> {
-        self.add_scoped("", handler)
+        self.add_scoped("", Held::Any(handler))
     }
 
-    fn add_scoped(
-        &self,
-        scope: &'static str,
-        handler: BoxedHandler,
-    ) -> Result<HandlerKey, LoggerError> {
+    fn add_scoped(&self, scope: &'static str, handler: Held) -> Result<HandlerKey, LoggerError> {
         if inside_handler() {
             return Err(LoggerError::InsideHandler);
         }
@@ -200,6 +217,8 @@ impl Logger {
             key,
             scope,
             level: AtomicU8::new(handler.level().number()),
+            outside: handler.outside_rendering(),
+            name: handler.name().to_owned(),
             handler: Mutex::new(handler),
         };
         self.handlers
@@ -230,7 +249,8 @@ impl Logger {
         Ok(slot
             .handler
             .into_inner()
-            .unwrap_or_else(PoisonError::into_inner))
+            .unwrap_or_else(PoisonError::into_inner)
+            .into_boxed())
     }
 
     /// Runs `f` on one handler, under its lock. `f` must not change this
@@ -411,8 +431,7 @@ impl Dispatch for Logger {
             if record.level >= Level::new(slot.level.load(Ordering::Relaxed))
                 && (slot.scope.is_empty() || emlog::filter::is_within(record.logger, slot.scope))
             {
-                self.panics
-                    .run(&mut **slot.lock(), Some(record), |h| h.handle(record));
+                slot.handle(record, &self.panics);
             }
         }
     }
