@@ -16,6 +16,8 @@ pub struct LineRenderer {
     formatter: Formatter,
     escape: Escape,
     buffer: String,
+    /// Where a line with control characters is escaped into (then swapped).
+    escaped: String,
 }
 
 /// A record's message could not be rendered: a `Display` implementation in
@@ -38,6 +40,7 @@ impl LineRenderer {
             formatter,
             escape: Escape::Off,
             buffer: String::with_capacity(256),
+            escaped: String::new(),
         }
     }
 
@@ -66,21 +69,32 @@ impl LineRenderer {
 
     /// Renders `record` followed by `"\n"`; the bytes stay valid until the next call.
     pub fn render(&mut self, record: &Record<'_>) -> Result<&[u8], RenderError> {
-        self.buffer.clear();
-        self.escape
-            .render(&self.formatter, record, &mut self.buffer)
-            .map_err(|_| RenderError)?;
+        self.render_text(record)?;
         self.buffer.push('\n');
         Ok(self.buffer.as_bytes())
     }
 
     /// Renders `record` without the line end, as text.
     pub fn render_str(&mut self, record: &Record<'_>) -> Result<&str, RenderError> {
-        self.buffer.clear();
-        self.escape
-            .render(&self.formatter, record, &mut self.buffer)
-            .map_err(|_| RenderError)?;
+        self.render_text(record)?;
         Ok(&self.buffer)
+    }
+
+    /// Renders into the buffer, then escapes: one scan of the whole line is
+    /// cheaper than escaping each piece the formatter writes, and a line
+    /// without control characters (the usual one) is not copied.
+    fn render_text(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
+        self.buffer.clear();
+        self.formatter
+            .render(record, &mut self.buffer)
+            .map_err(|_| RenderError)?;
+        if self.escape == Escape::ControlChars && emlog::escape::needs_escape(&self.buffer) {
+            self.escaped.clear();
+            emlog::escape::write_escaped(&self.buffer, &mut self.escaped)
+                .map_err(|_| RenderError)?;
+            std::mem::swap(&mut self.buffer, &mut self.escaped);
+        }
+        Ok(())
     }
 
     /// The last rendered line.
