@@ -228,5 +228,13 @@ mod tests {
             );
             assert_eq!(line, expected);
         }
+        // The format string's own text is escaped too (TAB kept).
+        let literal = Formatter::new("%(name)s\r\t%(message)s").unwrap();
+        let mut line = String::new();
+        let record = Record::new(Level::INFO, "app", format_args!("m"));
+        Escape::ControlChars
+            .render(&literal, &record, &mut line)
+            .unwrap();
+        assert_eq!(line, "app\\r\tm");
     }
 }
