@@ -51,6 +51,7 @@ pub mod panic_flush;
 pub mod queue;
 mod record;
 mod stream;
+mod sync;
 pub mod syslog;
 mod table;
 

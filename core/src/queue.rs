@@ -61,7 +61,11 @@
 //!
 //! Positions are `u32` and wrap; comparisons use wrapping differences, which
 //! is why `N` must be a power of two (so `p % N` stays continuous across the
-//! wrap) and at most 2³⁰.
+//! wrap) and at most 2³⁰. `N` must also be at least 2: with one slot, "holds
+//! the record of position `p - 1`" (turn `p`) and "free for position `p`"
+//! (turn `p`) are the same number, so a second enqueue would write over the
+//! unread record and the reader would then wait for it forever (found by the
+//! loom model, core/tests/loom_queue.rs).
 //!
 //! On thumbv6m (Cortex-M0, no compare-and-swap) each CAS and each counter add
 //! is a few instructions inside a critical section; formatting never is.
@@ -80,11 +84,8 @@
 //! as a WARNING record from logger `"emlog"` whose message is
 //! `--- 12 records dropped ---`, before the next record it drains.
 
-use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicU8, AtomicU32, Ordering};
-
 use crate::captured::CapturedRecord;
-use crate::cas::{compare_exchange, fetch_add};
+use crate::sync::{AtomicU8, AtomicU32, Ordering, UnsafeCell, compare_exchange, fetch_add};
 use crate::table::DynHandler;
 use crate::{Dispatch, DispatchStats, Formatter, Handler, HandlerBase, Level, Record};
 
@@ -135,6 +136,12 @@ struct Slot<const M: usize> {
 /// listener.add(&mut out).unwrap();
 /// assert_eq!(listener.process_all(), 1);
 /// ```
+///
+/// `N` is a power of two from 2 up; one slot is refused at compile time:
+///
+/// ```compile_fail
+/// let queue: emlog::Queue<1> = emlog::Queue::new();
+/// ```
 pub struct Queue<const N: usize, const M: usize = 128> {
     tail: AtomicU32,
     head: AtomicU32,
@@ -152,17 +159,19 @@ unsafe impl<const N: usize, const M: usize> Sync for Queue<N, M> {}
 
 impl<const N: usize, const M: usize> Queue<N, M> {
     const VALID: () = assert!(
-        N.is_power_of_two() && N <= 1 << 30,
-        "Queue capacity N must be a power of two, at most 2^30"
+        N.is_power_of_two() && N >= 2 && N <= 1 << 30,
+        "Queue capacity N must be a power of two, from 2 to 2^30"
     );
 
     /// An empty queue that drops the newest record when full and passes every
     /// level when installed as the dispatcher.
+    #[cfg(not(loom))]
     pub const fn new() -> Self {
         Self::with_overflow(Overflow::DropNewest)
     }
 
     /// An empty queue with the given overflow policy.
+    #[cfg(not(loom))]
     pub const fn with_overflow(overflow: Overflow) -> Self {
         #[allow(clippy::let_unit_value)]
         let () = Self::VALID;
@@ -179,6 +188,32 @@ impl<const N: usize, const M: usize> Queue<N, M> {
                     record: UnsafeCell::new(CapturedRecord::new()),
                 }
             }; N],
+        }
+    }
+
+    /// Under loom (tests/loom.sh): the same queue, built at run time because
+    /// loom's atomics have no `const` constructor.
+    #[cfg(loom)]
+    pub fn new() -> Self {
+        Self::with_overflow(Overflow::DropNewest)
+    }
+
+    /// Under loom: [`with_overflow`](Self::with_overflow) built at run time.
+    #[cfg(loom)]
+    pub fn with_overflow(overflow: Overflow) -> Self {
+        #[allow(clippy::let_unit_value)]
+        let () = Self::VALID;
+        Queue {
+            tail: AtomicU32::new(0),
+            head: AtomicU32::new(0),
+            dropped: AtomicU32::new(0),
+            truncated: AtomicU32::new(0),
+            level: AtomicU8::new(0),
+            overflow,
+            slots: core::array::from_fn(|_| Slot {
+                turn: AtomicU32::new(0),
+                record: UnsafeCell::new(CapturedRecord::new()),
+            }),
         }
     }
 
@@ -214,8 +249,9 @@ impl<const N: usize, const M: usize> Queue<N, M> {
                 }
                 // SAFETY: winning `tail` at `position` gives this context the
                 // slot until it publishes the turn below (module docs).
-                let slot = unsafe { &mut *self.slots[index].record.get() };
-                let cut = slot.capture(record, formatter);
+                let cut = self.slots[index]
+                    .record
+                    .with_mut(|slot| unsafe { &mut *slot }.capture(record, formatter));
                 self.set_turn(index, position.wrapping_add(1));
                 if cut {
                     fetch_add(&self.truncated, 1);
@@ -261,7 +297,9 @@ impl<const N: usize, const M: usize> Queue<N, M> {
                 }
                 // SAFETY: winning `head` at `position` after its turn was
                 // published gives this context the slot until the turn below.
-                let result = read(unsafe { &*self.slots[index].record.get() });
+                let result = self.slots[index]
+                    .record
+                    .with(|slot| read(unsafe { &*slot }));
                 self.set_turn(index, position.wrapping_add(N as u32));
                 return Some(result);
             } else if lag < 0 {

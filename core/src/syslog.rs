@@ -24,6 +24,7 @@
 
 use core::fmt;
 
+use crate::civil::DateTime;
 use crate::{
     Escape, Formatter, Handler, HandlerBase, Level, LineBuffer, Record, TRUNCATION_MARKER,
     Timestamp,
@@ -427,7 +428,7 @@ impl SyslogFormat {
         match self.header {
             Header::None => {}
             Header::Rfc3164 { hostname, tag } => {
-                let t = CivilTime::from_timestamp(record.timestamp, offset);
+                let t = DateTime::from_timestamp(record.timestamp, offset);
                 write!(
                     out,
                     "{} {:>2} {:02}:{:02}:{:02} ",
@@ -455,7 +456,7 @@ impl SyslogFormat {
                 if record.timestamp == Timestamp::ZERO {
                     out.write_str("-")?;
                 } else {
-                    let t = CivilTime::from_timestamp(record.timestamp, offset);
+                    let t = DateTime::from_timestamp(record.timestamp, offset);
                     write!(
                         out,
                         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}",
@@ -581,42 +582,6 @@ impl fmt::Write for ByteCounter {
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
-
-/// A civil (proleptic Gregorian) date and time.
-struct CivilTime {
-    year: i64,
-    month: u8,
-    day: u8,
-    hour: u8,
-    minute: u8,
-    second: u8,
-}
-
-impl CivilTime {
-    fn from_timestamp(t: Timestamp, offset: i32) -> CivilTime {
-        let secs = t.secs as i64 + i64::from(offset);
-        let days = secs.div_euclid(86_400);
-        let of_day = secs.rem_euclid(86_400);
-        // Days to civil date, counting from 0000-03-01 so leap days fall at a year's end.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        CivilTime {
-            year,
-            month,
-            day,
-            hour: (of_day / 3600) as u8,
-            minute: (of_day / 60 % 60) as u8,
-            second: (of_day % 60) as u8,
-        }
-    }
-}
 
 /// Sends each record as a syslog message to an `embedded_io::Write` (a UART,
 /// a TCP socket of an embedded network stack).

@@ -23,16 +23,26 @@ pub(crate) struct WriteMode {
     pub(crate) mode: Option<u32>,
     /// Follow a symbolic link at the path (Python's behaviour) instead of refusing it.
     pub(crate) follow_symlinks: bool,
+    /// Open with `O_NONBLOCK`, so that a FIFO without a reader fails at once
+    /// (ENXIO) instead of waiting; the caller clears the flag after opening.
+    pub(crate) nonblocking: bool,
 }
 
-fn options(follow_symlinks: bool) -> OpenOptions {
+fn options(follow_symlinks: bool, nonblocking: bool) -> OpenOptions {
     let mut options = OpenOptions::new();
     #[cfg(unix)]
-    if !follow_symlinks {
-        options.custom_flags(libc::O_NOFOLLOW);
+    {
+        let mut flags = 0;
+        if !follow_symlinks {
+            flags |= libc::O_NOFOLLOW;
+        }
+        if nonblocking {
+            flags |= libc::O_NONBLOCK;
+        }
+        options.custom_flags(flags);
     }
     #[cfg(not(unix))]
-    let _ = (follow_symlinks, &mut options);
+    let _ = (follow_symlinks, nonblocking, &mut options);
     options
 }
 
@@ -43,7 +53,7 @@ pub(crate) fn open_log_file(path: &Path, how: WriteMode) -> io::Result<File> {
     #[cfg(unix)]
     if let Some(mode) = how.mode {
         // O_EXCL: made here, or not at all (it never follows a link either).
-        let mut create = options(how.follow_symlinks);
+        let mut create = options(how.follow_symlinks, how.nonblocking);
         create
             .write(true)
             .create_new(true)
@@ -60,7 +70,7 @@ pub(crate) fn open_log_file(path: &Path, how: WriteMode) -> io::Result<File> {
     }
     #[cfg(not(unix))]
     let _ = how.mode; // No permission bits to set.
-    let mut open = options(how.follow_symlinks);
+    let mut open = options(how.follow_symlinks, how.nonblocking);
     open.write(true).create(true);
     if how.append {
         open.append(true);
@@ -96,7 +106,7 @@ pub(crate) fn create_new_file(path: &Path, mode: u32) -> io::Result<File> {
 
 /// Opens `path` for reading, refusing a symbolic link.
 pub(crate) fn open_for_reading(path: &Path) -> io::Result<File> {
-    let mut open = options(false);
+    let mut open = options(false, false);
     open.read(true);
     open.open(path).map_err(|e| explain_link(e, path))
 }

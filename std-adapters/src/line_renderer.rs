@@ -1,7 +1,10 @@
 //! A formatter with its own reusable buffer: each record is rendered into the
-//! same `String`, so steady-state logging allocates nothing.
+//! same `String`, so steady-state logging allocates nothing, and `asctime`
+//! is formatted once per second.
 
 use emlog::{Escape, Formatter, Record};
+
+use crate::asctime_cache::AscTimeCache;
 
 /// Renders records to one line of bytes ending in `"\n"`, reusing its buffer.
 ///
@@ -15,6 +18,7 @@ use emlog::{Escape, Formatter, Record};
 pub struct LineRenderer {
     formatter: Formatter,
     escape: Escape,
+    asctime: AscTimeCache,
     buffer: String,
     /// Where a line with control characters is escaped into (then swapped).
     escaped: String,
@@ -37,6 +41,7 @@ impl LineRenderer {
     /// Renders with `formatter`, control characters as they are (Python's behaviour).
     pub fn new(formatter: Formatter) -> LineRenderer {
         LineRenderer {
+            asctime: AscTimeCache::new(&formatter),
             formatter,
             escape: Escape::Off,
             buffer: String::with_capacity(256),
@@ -59,6 +64,7 @@ impl LineRenderer {
 
     /// Replaces the formatter.
     pub fn set_formatter(&mut self, formatter: Formatter) {
+        self.asctime = AscTimeCache::new(&formatter);
         self.formatter = formatter;
     }
 
@@ -69,24 +75,27 @@ impl LineRenderer {
 
     /// Renders `record` followed by `"\n"`; the bytes stay valid until the next call.
     pub fn render(&mut self, record: &Record<'_>) -> Result<&[u8], RenderError> {
-        self.render_text(record)?;
+        self.render_into_buffer(record)?;
         self.buffer.push('\n');
         Ok(self.buffer.as_bytes())
     }
 
     /// Renders `record` without the line end, as text.
     pub fn render_str(&mut self, record: &Record<'_>) -> Result<&str, RenderError> {
-        self.render_text(record)?;
+        self.render_into_buffer(record)?;
         Ok(&self.buffer)
     }
 
     /// Renders into the buffer, then escapes: one scan of the whole line is
     /// cheaper than escaping each piece the formatter writes, and a line
     /// without control characters (the usual one) is not copied.
-    fn render_text(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
+    fn render_into_buffer(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
         self.buffer.clear();
-        self.formatter
-            .render(record, &mut self.buffer)
+        let (formatter, asctime) = (&self.formatter, &mut self.asctime);
+        let mut write_asctime =
+            |t, out: &mut dyn core::fmt::Write| asctime.write(formatter, t, out);
+        formatter
+            .render_with_asctime(record, &mut self.buffer, &mut write_asctime)
             .map_err(|_| RenderError)?;
         if self.escape == Escape::ControlChars && emlog::escape::needs_escape(&self.buffer) {
             self.escaped.clear();

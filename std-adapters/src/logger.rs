@@ -11,6 +11,7 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
 
+use crate::handler_panic::PanicCount;
 use emlog::{
     CapacityError, Dispatch, DispatchStats, Handler, HandlerStats, Level, Loggers, Record,
 };
@@ -112,6 +113,11 @@ fn inside_handler() -> bool {
 /// output path logs) is dropped and counted in [`DispatchStats::reentrant`],
 /// never re-entered or deadlocked.
 ///
+/// A handler (or filter) that panics in `handle`, `flush` or `close` does not
+/// unwind through the logger: the panic is caught, counted in
+/// [`handler_panics`](Logger::handler_panics), the first one is reported
+/// through [`emlog::report_error`], and the other handlers still get the record.
+///
 /// ```
 /// use emlog::{Dispatch, Level, NullHandler};
 /// use emlog_std::Logger;
@@ -127,6 +133,7 @@ pub struct Logger {
     next_key: AtomicU64,
     reentrant: AtomicU64,
     no_handler: AtomicU64,
+    panics: PanicCount,
 }
 
 impl Logger {
@@ -143,6 +150,7 @@ impl Logger {
             next_key: AtomicU64::new(0),
             reentrant: AtomicU64::new(0),
             no_handler: AtomicU64::new(0),
+            panics: PanicCount::new(),
         }
     }
 
@@ -284,6 +292,11 @@ impl Logger {
             .effective_level(name)
     }
 
+    /// How many times a handler or filter panicked (caught; the first was reported).
+    pub fn handler_panics(&self) -> u64 {
+        self.panics.get()
+    }
+
     /// How many handlers there are.
     pub fn handler_count(&self) -> usize {
         self.handlers
@@ -299,7 +312,7 @@ impl Logger {
         };
         let handlers = self.handlers.read().unwrap_or_else(PoisonError::into_inner);
         for slot in handlers.iter() {
-            slot.lock().flush();
+            self.panics.run(&mut **slot.lock(), None, |h| h.flush());
         }
     }
 
@@ -329,7 +342,7 @@ impl Logger {
         };
         for slot in handlers.iter() {
             if let Ok(mut handler) = slot.handler.try_lock() {
-                handler.flush();
+                self.panics.run(&mut **handler, None, |h| h.flush());
             }
         }
     }
@@ -347,9 +360,10 @@ impl Logger {
                 .unwrap_or_else(PoisonError::into_inner),
         );
         for slot in slots.iter().rev() {
-            let mut handler = slot.lock();
-            handler.flush();
-            handler.close();
+            self.panics.run(&mut **slot.lock(), None, |h| {
+                h.flush();
+                h.close();
+            });
         }
         self.refresh();
         Ok(())
@@ -397,7 +411,8 @@ impl Dispatch for Logger {
             if record.level >= Level::new(slot.level.load(Ordering::Relaxed))
                 && (slot.scope.is_empty() || emlog::filter::is_within(record.logger, slot.scope))
             {
-                slot.lock().handle(record);
+                self.panics
+                    .run(&mut **slot.lock(), Some(record), |h| h.handle(record));
             }
         }
     }
