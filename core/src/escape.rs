@@ -90,14 +90,17 @@ fn write_hex(out: &mut dyn fmt::Write, prefix: &str, code: u32, digits: u32) -> 
 /// Whether `byte` may start a character to escape: a control, DEL, or the
 /// first byte of a C1 control or of U+2028/U+2029.
 fn may_start_escape(byte: u8) -> bool {
-    byte < 0x20 || byte == 0x7f || byte == 0xc2 || byte == 0xe2
+    // `|`, not `||`: no branch per byte, so blocks of bytes are tested at once.
+    (byte < 0x20) | (byte == 0x7f) | (byte == 0xc2) | (byte == 0xe2)
 }
 
 /// Where the first byte that may start an escape is. Checks 16 bytes at a
 /// time without an early exit inside a block, which the compiler turns into
 /// vector instructions; `position` alone would test byte by byte.
 fn next_candidate(bytes: &[u8]) -> Option<usize> {
-    for (block, chunk) in bytes.chunks(16).enumerate() {
+    let blocks = bytes.chunks_exact(16);
+    let tail = blocks.remainder();
+    for (block, chunk) in blocks.enumerate() {
         if chunk
             .iter()
             .fold(false, |any, &b| any | may_start_escape(b))
@@ -106,7 +109,8 @@ fn next_candidate(bytes: &[u8]) -> Option<usize> {
             return Some(block * 16 + within);
         }
     }
-    None
+    let within = tail.iter().position(|&b| may_start_escape(b))?;
+    Some(bytes.len() - tail.len() + within)
 }
 
 /// Where the next character to escape starts in `bytes`, at or after
