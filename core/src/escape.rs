@@ -87,31 +87,76 @@ fn write_hex(out: &mut dyn fmt::Write, prefix: &str, code: u32, digits: u32) -> 
     Ok(())
 }
 
+/// Whether `byte` may start a character to escape: a control, DEL, or the
+/// first byte of a C1 control or of U+2028/U+2029.
+fn may_start_escape(byte: u8) -> bool {
+    // `|`, not `||`: no branch per byte, so blocks of bytes are tested at once.
+    (byte < 0x20) | (byte == 0x7f) | (byte == 0xc2) | (byte == 0xe2)
+}
+
+/// Where the first byte that may start an escape is. Checks 16 bytes at a
+/// time without an early exit inside a block, which the compiler turns into
+/// vector instructions; `position` alone would test byte by byte.
+fn next_candidate(bytes: &[u8]) -> Option<usize> {
+    let blocks = bytes.chunks_exact(16);
+    let tail = blocks.remainder();
+    for (block, chunk) in blocks.enumerate() {
+        if chunk
+            .iter()
+            .fold(false, |any, &b| any | may_start_escape(b))
+        {
+            let within = chunk.iter().position(|&b| may_start_escape(b))?;
+            return Some(block * 16 + within);
+        }
+    }
+    let within = tail.iter().position(|&b| may_start_escape(b))?;
+    Some(bytes.len() - tail.len() + within)
+}
+
+/// Where the next character to escape starts in `bytes`, at or after
+/// `from`, and how many bytes it has.
+fn next_escape(bytes: &[u8], mut from: usize) -> Option<(usize, usize)> {
+    loop {
+        from += next_candidate(bytes.get(from..)?)?;
+        match bytes.get(from..).and_then(escaped_len) {
+            Some(len) => return Some((from, len)),
+            None => from += 1,
+        }
+    }
+}
+
+/// Whether `text` has a character [`Escape::ControlChars`] rewrites.
+///
+/// A writer that renders first and escapes afterwards checks this once per
+/// line (cheaper than escaping piece by piece) and copies only when it is true.
+pub fn needs_escape(text: &str) -> bool {
+    next_escape(text.as_bytes(), 0).is_some()
+}
+
+/// Writes `text` to `out` with control characters escaped.
+pub fn write_escaped(text: &str, out: &mut dyn fmt::Write) -> fmt::Result {
+    let bytes = text.as_bytes();
+    let mut clean = 0;
+    while let Some((at, len)) = next_escape(bytes, clean) {
+        out.write_str(text.get(clean..at).unwrap_or(""))?;
+        let code = text
+            .get(at..)
+            .and_then(|c| c.chars().next())
+            .map_or(0, u32::from);
+        match code {
+            0x0a => out.write_str("\\n")?,
+            0x0d => out.write_str("\\r")?,
+            0..=0xff => write_hex(out, "\\x", code, 2)?,
+            _ => write_hex(out, "\\u", code, 4)?,
+        }
+        clean = at + len;
+    }
+    out.write_str(text.get(clean..).unwrap_or(""))
+}
+
 impl fmt::Write for EscapeControls<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let bytes = s.as_bytes();
-        let mut clean = 0;
-        let mut at = 0;
-        while at < bytes.len() {
-            let Some(len) = bytes.get(at..).and_then(escaped_len) else {
-                at += 1;
-                continue;
-            };
-            self.inner.write_str(s.get(clean..at).unwrap_or(""))?;
-            let code = s
-                .get(at..)
-                .and_then(|c| c.chars().next())
-                .map_or(0, u32::from);
-            match code {
-                0x0a => self.inner.write_str("\\n")?,
-                0x0d => self.inner.write_str("\\r")?,
-                0..=0xff => write_hex(self.inner, "\\x", code, 2)?,
-                _ => write_hex(self.inner, "\\u", code, 4)?,
-            }
-            at += len;
-            clean = at;
-        }
-        self.inner.write_str(s.get(clean..).unwrap_or(""))
+        write_escaped(s, self.inner)
     }
 }
 
@@ -149,6 +194,26 @@ mod tests {
     }
 
     #[test]
+    fn escapes_are_found_at_every_position_across_16_byte_blocks() {
+        for at in 0..40 {
+            for (special, expected) in [("\n", r"\n"), ("\u{85}", r"\x85"), ("\u{2028}", r"\u2028")]
+            {
+                let mut text = String::from("abcdefghijklmnopqrstuvwxyz0123456789ABCD");
+                text.insert_str(at, special);
+                let mut want = String::from("abcdefghijklmnopqrstuvwxyz0123456789ABCD");
+                want.insert_str(at, expected);
+                assert!(needs_escape(&text), "{at}");
+                assert_eq!(escaped(&text), want, "{at}");
+            }
+            // A lead byte of an escaped character alone is not one: "°" is C2 B0.
+            let mut text = String::from("abcdefghijklmnopqrstuvwxyz0123456789ABCD");
+            text.insert(at, '°');
+            assert!(!needs_escape(&text));
+            assert_eq!(escaped(&text), text);
+        }
+    }
+
+    #[test]
     fn every_field_of_the_line_is_escaped_and_off_leaves_it_raw() {
         let f = Formatter::new("%(name)s|%(message)s").unwrap();
         let render = |escape: Escape, record: &Record<'_>| {
@@ -167,5 +232,13 @@ mod tests {
             );
             assert_eq!(line, expected);
         }
+        // The format string's own text is escaped too (TAB kept).
+        let literal = Formatter::new("%(name)s\r\t%(message)s").unwrap();
+        let mut line = String::new();
+        let record = Record::new(Level::INFO, "app", format_args!("m"));
+        Escape::ControlChars
+            .render(&literal, &record, &mut line)
+            .unwrap();
+        assert_eq!(line, "app\\r\tm");
     }
 }

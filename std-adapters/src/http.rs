@@ -123,9 +123,9 @@ impl fmt::Debug for HttpHandlerBuilder {
 /// `url` without its userinfo (`user:password@`), and the userinfo's user
 /// and password, percent-decoded.
 fn split_userinfo(url: &str) -> (String, Option<(String, String)>) {
-    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
-        return (url.to_string(), None);
-    };
+    // Without a scheme (an error later) the text is still searched, so the
+    // error that reports it cannot show a password.
+    let scheme_end = url.find("://").map_or(0, |i| i + 3);
     let rest = url.get(scheme_end..).unwrap_or("");
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = rest.get(..authority_end).unwrap_or("");

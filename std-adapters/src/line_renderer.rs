@@ -2,7 +2,6 @@
 //! same `String`, so steady-state logging allocates nothing, and `asctime`
 //! is formatted once per second.
 
-use emlog::escape::EscapeControls;
 use emlog::{Escape, Formatter, Record};
 
 use crate::asctime_cache::AscTimeCache;
@@ -21,6 +20,8 @@ pub struct LineRenderer {
     escape: Escape,
     asctime: AscTimeCache,
     buffer: String,
+    /// Where a line with control characters is escaped into (then swapped).
+    escaped: String,
 }
 
 /// A record's message could not be rendered: a `Display` implementation in
@@ -44,6 +45,7 @@ impl LineRenderer {
             formatter,
             escape: Escape::Off,
             buffer: String::with_capacity(256),
+            escaped: String::new(),
         }
     }
 
@@ -84,24 +86,24 @@ impl LineRenderer {
         Ok(&self.buffer)
     }
 
+    /// Renders into the buffer, then escapes: one scan of the whole line is
+    /// cheaper than escaping each piece the formatter writes, and a line
+    /// without control characters (the usual one) is not copied.
     fn render_into_buffer(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
         self.buffer.clear();
         let (formatter, asctime) = (&self.formatter, &mut self.asctime);
         let mut write_asctime =
             |t, out: &mut dyn core::fmt::Write| asctime.write(formatter, t, out);
-        match self.escape {
-            Escape::Off => {
-                formatter.render_with_asctime(record, &mut self.buffer, &mut write_asctime)
-            }
-            Escape::ControlChars => formatter.render_with_asctime(
-                record,
-                &mut EscapeControls {
-                    inner: &mut self.buffer,
-                },
-                &mut write_asctime,
-            ),
+        formatter
+            .render_with_asctime(record, &mut self.buffer, &mut write_asctime)
+            .map_err(|_| RenderError)?;
+        if self.escape == Escape::ControlChars && emlog::escape::needs_escape(&self.buffer) {
+            self.escaped.clear();
+            emlog::escape::write_escaped(&self.buffer, &mut self.escaped)
+                .map_err(|_| RenderError)?;
+            std::mem::swap(&mut self.buffer, &mut self.escaped);
         }
-        .map_err(|_| RenderError)
+        Ok(())
     }
 
     /// The last rendered line.

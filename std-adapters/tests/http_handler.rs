@@ -338,6 +338,7 @@ fn credentials_in_the_url_follow_the_tls_rule_and_never_appear_in_config_errors(
         format!("http://user:{SECRET}@127.0.0.1:1/x"),
         format!("htp://user:{SECRET}@127.0.0.1:1/x"),
         format!("https://user:{SECRET}@"),
+        format!("user:{SECRET}@127.0.0.1:1/x"),
     ];
     for url in refused {
         let err = match HttpHandler::builder(&url, Method::Post).build() {

@@ -85,10 +85,13 @@ fn escape_off_writes_control_characters_raw_as_python_does() {
 }
 
 #[test]
-fn stream_handlers_write_control_characters_raw_by_default() {
+fn stream_handlers_write_control_characters_raw_by_default_and_escape_when_asked() {
     let mut h = StreamHandler::new(Vec::<u8>::new());
     assert!(log(&mut h, "a\nb"));
     assert_eq!(h.get_ref().as_slice(), b"a\nb\n");
+    let mut escaping = StreamHandler::new(Vec::<u8>::new()).with_escape(Escape::ControlChars);
+    assert!(log(&mut escaping, "a\nb\x1b[31m"));
+    assert_eq!(escaping.get_ref().as_slice(), b"a\\nb\\x1b[31m\n");
 }
 
 #[test]
