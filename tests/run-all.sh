@@ -5,7 +5,8 @@
 #      loom models of the core's queue and dispatcher (tests/loom.sh);
 #   3. the no_std core built for each embedded target with each feature set;
 #   4. firmware tests in QEMU on lm3s6965evb, microbit and the RISC-V virt machine;
-#   5. emlog-std checked for Windows (x86_64-pc-windows-gnu).
+#   5. the embedded size report against its snapshot (flash, instructions per call);
+#   6. emlog-std checked for Windows (x86_64-pc-windows-gnu).
 # Ends with "N passed, M failed" and exits non-zero if any step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +48,7 @@ for machine in lm3s6965evb microbit virt; do
 done
 step "core firmware tests on three QEMU machines (levels, formatter, cutting, table, re-entrancy, log bridge, ceiling, interrupts)" tests/firmware/run.sh
 step "firmware tests on three QEMU machines (queue, memory, defmt, panic)" tests/queue-firmware/run.sh
+step "embedded size and speed within 5 % of tests/size-report/snapshot.tsv" tests/size-report/check.sh
 step "emlog-std for Windows" cargo check --quiet -p emlog-std --target x86_64-pc-windows-gnu
 
 echo

@@ -11,7 +11,8 @@
 //! Budget of the text area of `M` bytes, in order of importance: the logger
 //! name (at most [`NAME_MAX`] bytes), then the message (all the room left),
 //! then the file, module path, thread name and process name, each at most
-//! [`NAME_MAX`] bytes of what the message left over. A cut message is marked
+//! [`NAME_MAX`] bytes of what the message left over. Offsets are 16-bit, so
+//! an area beyond 65,535 bytes uses its first 65,535. A cut message is marked
 //! when the record is replayed (it ends with
 //! [`TRUNCATION_MARKER`](crate::TRUNCATION_MARKER)) and counted by the handler
 //! that captured it. A cut file path keeps its end (the file name); other
@@ -33,6 +34,9 @@ const MODULE: usize = 3;
 const THREAD: usize = 4;
 const PROCESS: usize = 5;
 const PIECES: usize = 6;
+
+/// The most text bytes a record uses: `ends` holds 16-bit offsets.
+const AREA_MAX: usize = u16::MAX as usize;
 
 /// A record copied into `M` bytes of text plus its fixed-size fields.
 ///
@@ -62,6 +66,9 @@ pub struct CapturedRecord<const M: usize> {
 }
 
 impl<const M: usize> CapturedRecord<M> {
+    /// The text bytes used: all `M`, up to what 16-bit offsets reach.
+    const AREA: usize = if M < AREA_MAX { M } else { AREA_MAX };
+
     /// An empty record (level NOTSET, no text), for static initialisation.
     pub const fn new() -> Self {
         CapturedRecord {
@@ -93,7 +100,7 @@ impl<const M: usize> CapturedRecord<M> {
         let mut sink = Cutting {
             text: &mut self.text[..],
             at,
-            limit: M.min(u16::MAX as usize),
+            limit: Self::AREA,
             cut: false,
         };
         let rendered = match formatter {
@@ -112,7 +119,7 @@ impl<const M: usize> CapturedRecord<M> {
     }
 
     fn put_head(&mut self, at: usize, piece: usize, s: &str, max: usize) -> usize {
-        let mut n = s.len().min(max).min(M - at);
+        let mut n = s.len().min(max).min(Self::AREA - at);
         while !s.is_char_boundary(n) {
             n -= 1;
         }
@@ -122,7 +129,7 @@ impl<const M: usize> CapturedRecord<M> {
     }
 
     fn put_tail(&mut self, at: usize, piece: usize, s: &str, max: usize) -> usize {
-        let n = s.len().min(max).min(M - at);
+        let n = s.len().min(max).min(Self::AREA - at);
         let mut start = s.len() - n;
         while !s.is_char_boundary(start) {
             start += 1;

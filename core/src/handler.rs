@@ -101,6 +101,8 @@ pub struct HandlerBase {
     filters: Filters,
     stats: HandlerStats,
     closed: bool,
+    /// Whether a record given after close was reported yet (once per close).
+    closed_reported: bool,
 }
 
 impl HandlerBase {
@@ -118,6 +120,7 @@ impl HandlerBase {
                 errors: 0,
             },
             closed: false,
+            closed_reported: false,
         }
     }
 
@@ -167,10 +170,20 @@ impl HandlerBase {
     }
 
     /// Whether the record should be emitted: the handler is open and every
-    /// filter passes. Counts refusals (`filtered`, or `dropped` when closed).
+    /// filter passes. Counts refusals (`filtered`, or `dropped` when closed);
+    /// the first record refused because the handler is closed is also
+    /// reported through [`report_error`], so logging after close is not silent.
     pub fn accepts(&mut self, record: &Record<'_>) -> bool {
         if self.closed {
             self.stats.dropped += 1;
+            if !self.closed_reported {
+                self.closed_reported = true;
+                report_error(&ErrorReport {
+                    handler: self.name,
+                    error: &"the handler is closed: this record and later ones given to it are dropped (counted in stats().dropped)",
+                    record: Some(record),
+                });
+            }
             return false;
         }
         if !self.filters.allow(record) {

@@ -35,6 +35,7 @@ mod defmt_handler;
 #[cfg(feature = "defmt-logger")]
 pub mod defmt_logger;
 mod dispatch;
+pub mod escape;
 pub mod filter;
 pub mod format;
 mod handler;
@@ -64,6 +65,7 @@ pub use dispatch::{
     AlreadyInstalled, CapacityError, Dispatch, DispatchStats, Dispatcher, Stats, dispatch, flush,
     install, installed, refresh_threshold, stats, threshold,
 };
+pub use escape::Escape;
 pub use filter::{Filter, Filters};
 pub use format::{FormatError, FormatErrorKind, Formatter};
 pub use handler::{

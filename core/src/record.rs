@@ -28,11 +28,24 @@ impl Timestamp {
     /// Zero: what records carry when the application installed no clock.
     pub const ZERO: Timestamp = Timestamp { secs: 0, nanos: 0 };
 
-    /// A timestamp; `nanos` above one second carries into `secs`.
+    /// A timestamp; `nanos` above one second carries into `secs`. A carry
+    /// beyond `u64::MAX` seconds saturates at the last representable instant.
+    ///
+    /// ```
+    /// use emlog::Timestamp;
+    /// assert_eq!(Timestamp::new(1, 1_500_000_000), Timestamp { secs: 2, nanos: 500_000_000 });
+    /// assert_eq!(Timestamp::new(u64::MAX, u32::MAX), Timestamp { secs: u64::MAX, nanos: 999_999_999 });
+    /// ```
     pub const fn new(secs: u64, nanos: u32) -> Timestamp {
-        Timestamp {
-            secs: secs + (nanos / 1_000_000_000) as u64,
-            nanos: nanos % 1_000_000_000,
+        match secs.checked_add((nanos / 1_000_000_000) as u64) {
+            Some(secs) => Timestamp {
+                secs,
+                nanos: nanos % 1_000_000_000,
+            },
+            None => Timestamp {
+                secs: u64::MAX,
+                nanos: 999_999_999,
+            },
         }
     }
 

@@ -9,6 +9,9 @@
 //! message + NUL, with no timestamp, hostname or tag (the receiving daemon
 //! adds them), and no framing on a stream (Python sends none; receivers that
 //! split on LF or NUL cope). [`Header`] and [`Framing`] turn on the RFC forms.
+//! One deliberate difference: control characters in the message (LF, CR,
+//! NUL, ...) are escaped by default ([`SyslogFormat::with_escape`]), so a
+//! message can neither end its frame early nor forge a second message.
 //!
 //! ```
 //! use emlog::syslog::SyslogFormat;
@@ -21,8 +24,10 @@
 
 use core::fmt;
 
+use crate::civil::DateTime;
 use crate::{
-    Formatter, Handler, HandlerBase, Level, LineBuffer, Record, TRUNCATION_MARKER, Timestamp,
+    Escape, Formatter, Handler, HandlerBase, Level, LineBuffer, Record, TRUNCATION_MARKER,
+    Timestamp,
 };
 
 /// A syslog facility: who sent the message (Python's `LOG_USER` and friends).
@@ -319,6 +324,7 @@ pub struct SyslogFormat {
     header: Header,
     framing: Framing,
     formatter: Formatter,
+    escape: Escape,
     utc_offset: Option<fn(Timestamp) -> i32>,
 }
 
@@ -339,8 +345,18 @@ impl SyslogFormat {
             header: Header::None,
             framing: Framing::None,
             formatter: Formatter::message_only(),
+            escape: Escape::ControlChars,
             utc_offset: None,
         }
+    }
+
+    /// Whether control characters in the message are escaped (default
+    /// [`Escape::ControlChars`]: a message cannot end its syslog message early
+    /// nor forge another one; Python sends them as they are, which
+    /// [`Escape::Off`] restores). See [`crate::escape`].
+    pub fn with_escape(mut self, escape: Escape) -> Self {
+        self.escape = escape;
+        self
     }
 
     /// Sets the facility.
@@ -385,6 +401,11 @@ impl SyslogFormat {
         self
     }
 
+    /// Whether control characters in the message are escaped.
+    pub fn escape(&self) -> Escape {
+        self.escape
+    }
+
     /// The facility.
     pub fn facility(&self) -> Facility {
         self.facility
@@ -407,7 +428,7 @@ impl SyslogFormat {
         match self.header {
             Header::None => {}
             Header::Rfc3164 { hostname, tag } => {
-                let t = CivilTime::from_timestamp(record.timestamp, offset);
+                let t = DateTime::from_timestamp(record.timestamp, offset);
                 write!(
                     out,
                     "{} {:>2} {:02}:{:02}:{:02} ",
@@ -435,7 +456,7 @@ impl SyslogFormat {
                 if record.timestamp == Timestamp::ZERO {
                     out.write_str("-")?;
                 } else {
-                    let t = CivilTime::from_timestamp(record.timestamp, offset);
+                    let t = DateTime::from_timestamp(record.timestamp, offset);
                     write!(
                         out,
                         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}",
@@ -469,7 +490,7 @@ impl SyslogFormat {
 
     /// Writes the formatted message.
     pub fn write_message(&self, record: &Record<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
-        self.formatter.render(record, out)
+        self.escape.render(&self.formatter, record, out)
     }
 
     /// What ends the message: NUL if `append_nul`, else nothing.
@@ -561,42 +582,6 @@ impl fmt::Write for ByteCounter {
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
-
-/// A civil (proleptic Gregorian) date and time.
-struct CivilTime {
-    year: i64,
-    month: u8,
-    day: u8,
-    hour: u8,
-    minute: u8,
-    second: u8,
-}
-
-impl CivilTime {
-    fn from_timestamp(t: Timestamp, offset: i32) -> CivilTime {
-        let secs = t.secs as i64 + i64::from(offset);
-        let days = secs.div_euclid(86_400);
-        let of_day = secs.rem_euclid(86_400);
-        // Days to civil date, counting from 0000-03-01 so leap days fall at a year's end.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        CivilTime {
-            year,
-            month,
-            day,
-            hour: (of_day / 3600) as u8,
-            minute: (of_day / 60 % 60) as u8,
-            second: (of_day % 60) as u8,
-        }
-    }
-}
 
 /// Sends each record as a syslog message to an `embedded_io::Write` (a UART,
 /// a TCP socket of an embedded network stack).
@@ -751,6 +736,15 @@ mod tests {
             frame(&SyslogFormat::new(), &r).as_bytes(),
             b"<11>sp\xc3\xa4m\x00"
         );
+    }
+
+    #[test]
+    fn a_newline_in_the_message_cannot_forge_a_second_lf_framed_message() {
+        let r = Record::new(Level::INFO, "x", format_args!("ok\n<10>FAKE CRITICAL\0"));
+        let f = SyslogFormat::new().with_framing(Framing::LineFeed);
+        assert_eq!(frame(&f, &r), "<14>ok\\n<10>FAKE CRITICAL\\x00\0\n");
+        let raw = f.with_escape(Escape::Off);
+        assert_eq!(frame(&raw, &r), "<14>ok\n<10>FAKE CRITICAL\0\0\n");
     }
 
     #[test]

@@ -370,6 +370,32 @@ fn repr_quotes_and_escapes_as_python_does() {
 }
 
 #[test]
+fn plain_templates_render_names_custom_levels_and_messages() {
+    // BASIC_FORMAT and its like take the plain renderer; Python's getLevelName
+    // gives 'Level N' for a level without a name, whatever its digit count.
+    let basic = Formatter::new(Formatter::BASIC).unwrap();
+    let brace = Formatter::brace("[{levelname}] {name} {message}!").unwrap();
+    for (level, name) in [
+        (0, "NOTSET"),
+        (7, "Level 7"),
+        (25, "Level 25"),
+        (50, "CRITICAL"),
+        (255, "Level 255"),
+    ] {
+        // One statement: the record borrows format_args!'s temporaries.
+        let check = |r: &Record<'_>| {
+            assert_eq!(render(&basic, r), format!("{name}:app.net:up 3 x"));
+            assert_eq!(render(&brace, r), format!("[{name}] app.net up 3 x!"));
+        };
+        check(&Record::new(
+            Level::new(level),
+            "app.net",
+            format_args!("up {} {}", 3, "x"),
+        ));
+    }
+}
+
+#[test]
 fn custom_level_names_render_as_python_getlevelname_with_width() {
     // Python: '%(levelname)-10s|' % {'levelname': 'Level 25'} == 'Level 25  |'
     let f = Formatter::new("%(levelname)-10s|%(levelno)d").unwrap();

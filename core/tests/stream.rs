@@ -40,7 +40,10 @@ static REPORTED: AtomicUsize = AtomicUsize::new(0);
 #[test]
 fn a_write_error_is_counted_and_reported_and_the_next_record_is_tried() {
     emlog::set_error_reporter(|report| {
-        assert_eq!(report.handler, "uart");
+        // The reporter is global: other tests' handlers (unnamed) report too.
+        if report.handler != "uart" {
+            return;
+        }
         assert!(report.error.to_string().contains("BrokenPipe"));
         assert!(report.record.is_some());
         REPORTED.fetch_add(1, Ordering::SeqCst);

@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// A source of wall-clock time in milliseconds since the Unix epoch.
 ///
@@ -56,11 +55,11 @@ impl Default for Clock {
 }
 
 fn system_millis() -> i64 {
-    match SystemTime::now().duration_since(UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
-        // A clock set before 1970: negative time, still ordered.
-        Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
-    }
+    // Before 1970 the seconds are negative and the nanoseconds count up from
+    // them, so the result stays ordered.
+    let (secs, nanos) = crate::environment::system_time();
+    secs.saturating_mul(1000)
+        .saturating_add(i64::from(nanos / 1_000_000))
 }
 
 /// A clock for tests: it stands still until told to move.

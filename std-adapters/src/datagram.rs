@@ -5,7 +5,9 @@
 //! receivers strip the first 4 bytes). There is no connection, so nothing to
 //! back off from: a send that fails is counted as dropped and reported, and
 //! the socket is made anew for the next record. A record whose pickle is too
-//! large for one datagram fails the same way.
+//! large for one datagram fails the same way. A Unix datagram send waits at
+//! most 1 s for room in a receiver's queue (one that stopped reading), then
+//! fails the same way.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
@@ -100,7 +102,11 @@ fn open_socket(address: &NetAddress) -> io::Result<DatagramSocket> {
         NetAddress::Unix(path) => {
             // Unconnected, as Python's `sendto(address)`: a receiver that
             // re-creates its socket file gets the next datagram.
-            Ok(DatagramSocket::Unix(UnixDatagram::unbound()?, path.clone()))
+            let socket = UnixDatagram::unbound()?;
+            // A receiver that stops reading fills its queue; a send must not
+            // then wait forever.
+            socket.set_write_timeout(Some(crate::stream_connection::DEFAULT_TIMEOUT))?;
+            Ok(DatagramSocket::Unix(socket, path.clone()))
         }
         #[cfg(not(unix))]
         NetAddress::Unix(path) => Err(io::Error::new(

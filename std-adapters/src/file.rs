@@ -3,7 +3,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use emlog::{Formatter, Handler, HandlerBase, Level, Record};
+use emlog::{Escape, Formatter, Handler, HandlerBase, Level, Record};
 
 use crate::LineRenderer;
 use crate::log_file::{FileOptions, LogFile};
@@ -14,6 +14,7 @@ pub struct FileBuilder {
     pub(crate) path: PathBuf,
     pub(crate) options: FileOptions,
     pub(crate) formatter: Formatter,
+    pub(crate) escape: Escape,
     pub(crate) level: Level,
     pub(crate) name: &'static str,
 }
@@ -24,6 +25,7 @@ impl FileBuilder {
             path: path.as_ref().to_path_buf(),
             options: FileOptions::default(),
             formatter: Formatter::message_only(),
+            escape: Escape::ControlChars,
             level: Level::NOTSET,
             name: "",
         }
@@ -34,7 +36,7 @@ impl FileBuilder {
         base.set_name(self.name);
         Ok(FileHandler {
             base,
-            line: LineRenderer::new(self.formatter),
+            line: LineRenderer::new(self.formatter).with_escape(self.escape),
             file: LogFile::new(&self.path, self.options)?,
         })
     }
@@ -62,6 +64,14 @@ macro_rules! file_builder_methods {
             self
         }
 
+        /// Opens the file even when its path is a symbolic link (Python's
+        /// behaviour). Without it such a path is refused with an error that
+        /// says so; see [`FileOptions::follow_symlinks`](crate::FileOptions::follow_symlinks).
+        pub fn follow_symlinks(mut self) -> Self {
+            self.file.options.follow_symlinks = true;
+            self
+        }
+
         /// Buffers records instead of writing each through; see [`Buffering`](crate::Buffering).
         pub fn buffered(mut self, buffering: crate::Buffering) -> Self {
             self.file.options.buffering = Some(buffering);
@@ -71,6 +81,15 @@ macro_rules! file_builder_methods {
         /// Formats records with `formatter` (default: the message alone).
         pub fn formatter(mut self, formatter: emlog::Formatter) -> Self {
             self.file.formatter = formatter;
+            self
+        }
+
+        /// Whether control characters in records are escaped. Default
+        /// [`Escape::ControlChars`](emlog::Escape::ControlChars): each record
+        /// is one line, so a message cannot forge another record. Python writes
+        /// them as they are: [`Escape::Off`](emlog::Escape::Off). See [`emlog::escape`].
+        pub fn escape(mut self, escape: emlog::Escape) -> Self {
+            self.file.escape = escape;
             self
         }
 
@@ -118,6 +137,12 @@ pub(crate) fn with_path(e: io::Error, path: &Path) -> io::Error {
 /// nothing is lost if the process dies. [`FileHandlerBuilder::buffered`] opts
 /// into buffering. After [`close`](Handler::close) nothing more is written:
 /// later records are counted as dropped (Python's issue 42378).
+///
+/// Unlike Python, control characters are escaped by default (`\n` is written
+/// as the two characters `\` `n`): one record is one line, so a message
+/// cannot forge a record. [`FileHandlerBuilder::escape`] with
+/// [`Escape::Off`](emlog::Escape::Off) writes them raw, as Python does. The
+/// same holds for the watched and rotating file handlers.
 ///
 /// ```
 /// use emlog::{Handler, Level, Record};
@@ -175,7 +200,28 @@ impl FileHandler {
 
     /// Writes the line rendered last.
     pub(crate) fn write_rendered(&mut self, record: &Record<'_>) -> bool {
-        match self.file.write_line(self.line.last(), record.level) {
+        let written = self.file.write_line(self.line.last(), record.level);
+        self.count_write(record, written)
+    }
+
+    /// Handles `record` already rendered into `line` by this handler's
+    /// formatter (the [`Logger`](crate::Logger) renders before taking the
+    /// handler's lock, so threads sharing the file wait only for the write).
+    pub(crate) fn handle_line(&mut self, record: &Record<'_>, line: &[u8]) -> bool {
+        if !self.base.accepts(record) {
+            return false;
+        }
+        let written = self.file.write_line(line, record.level);
+        self.count_write(record, written)
+    }
+
+    /// The formatter.
+    pub(crate) fn formatter(&self) -> &Formatter {
+        self.line.formatter()
+    }
+
+    fn count_write(&mut self, record: &Record<'_>, written: io::Result<()>) -> bool {
+        match written {
             Ok(()) => {
                 self.base.count_emitted(false);
                 true

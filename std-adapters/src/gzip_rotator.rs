@@ -1,11 +1,11 @@
 //! A rotator that gzips rotated files, optionally on a background thread.
 
-use std::fs::File;
 use std::io::{self, BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
 use crate::Rotator;
+use crate::file_open::{create_new_file, open_for_reading, permission_bits};
 
 /// Python's cookbook zlib rotator, as gzip: the live file is compressed into
 /// the rotated name and removed. Use with [`gzip_namer`] so rotated names end
@@ -16,6 +16,11 @@ use crate::Rotator;
 /// rotation waits for the previous compression, so backups are never shifted
 /// while one is still being written. Errors from a background compression are
 /// returned by the next rotation (the pending file is kept).
+///
+/// No symbolic link is followed: a link at the live file's name is refused,
+/// and the compressed file is created new (an existing file or link at its
+/// name is an error, never written through), with the live file's
+/// permission bits.
 ///
 /// ```
 /// use emlog::{Handler, Level, Record};
@@ -64,9 +69,15 @@ impl GzipRotator {
     }
 }
 
+/// Neither name is followed if it is a symbolic link: the source is refused,
+/// and the compressed file is created new (never written through a link or
+/// over an existing file), with the source's permission bits, so a backup is
+/// no more readable than the log it came from.
 fn compress(source: &Path, dest: &Path) -> io::Result<()> {
-    let mut input = BufReader::new(File::open(source)?);
-    let output = BufWriter::new(File::create(dest)?);
+    let input = open_for_reading(source)?;
+    let mode = permission_bits(&input)?;
+    let mut input = BufReader::new(input);
+    let output = BufWriter::new(create_new_file(dest, mode)?);
     let mut encoder = flate2::write::GzEncoder::new(output, flate2::Compression::default());
     io::copy(&mut input, &mut encoder)?;
     let mut output = encoder.finish()?;

@@ -16,6 +16,10 @@
 //! - Basic credentials over plain `http://` are refused when the handler is
 //!   built unless [`HttpHandlerBuilder::allow_credentials_over_plain_http`]
 //!   is set, since they would cross the network readable;
+//! - credentials in the URL (`https://user:password@host/`) are taken out
+//!   of it and sent as the `Authorization: Basic` header, under the same
+//!   rule; the URL kept, shown in `Debug` and in every error, has none;
+//! - no credential appears in `Debug` output, errors or error reports;
 //! - a response status outside 200–299 counts the record as dropped and is
 //!   reported (Python ignores the response);
 //! - urlencoding leaves `*` unescaped and escapes `~` (the WHATWG form
@@ -82,7 +86,9 @@ impl fmt::Display for HttpConfigError {
 impl std::error::Error for HttpConfigError {}
 
 /// Settings for an [`HttpHandler`], checked by [`build`](Self::build).
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows whether credentials are set, never them.
+#[derive(Clone)]
 pub struct HttpHandlerBuilder {
     url: String,
     method: Method,
@@ -95,6 +101,72 @@ pub struct HttpHandlerBuilder {
     formatter: Formatter,
     level: Level,
     name: &'static str,
+}
+
+impl fmt::Debug for HttpHandlerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (url, in_url) = split_userinfo(&self.url);
+        f.debug_struct("HttpHandlerBuilder")
+            .field("url", &url)
+            .field("method", &self.method)
+            .field("body", &self.body)
+            .field(
+                "credentials",
+                &(self.credentials.is_some() || in_url.is_some()),
+            )
+            .field("allow_plain_credentials", &self.allow_plain_credentials)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `url` without its userinfo (`user:password@`), and the userinfo's user
+/// and password, percent-decoded.
+fn split_userinfo(url: &str) -> (String, Option<(String, String)>) {
+    // Without a scheme (an error later) the text is still searched, so the
+    // error that reports it cannot show a password.
+    let scheme_end = url.find("://").map_or(0, |i| i + 3);
+    let rest = url.get(scheme_end..).unwrap_or("");
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = rest.get(..authority_end).unwrap_or("");
+    let Some(at) = authority.rfind('@') else {
+        return (url.to_string(), None);
+    };
+    let userinfo = authority.get(..at).unwrap_or("");
+    let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+    let stripped = format!(
+        "{}{}",
+        url.get(..scheme_end).unwrap_or(""),
+        rest.get(at + 1..).unwrap_or("")
+    );
+    (
+        stripped,
+        Some((percent_decode(user), percent_decode(password))),
+    )
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex.filter(|_| byte == b'%') {
+            Some(decoded) => {
+                out.push(decoded);
+                i += 3;
+            }
+            None => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl HttpHandlerBuilder {
@@ -112,7 +184,8 @@ impl HttpHandlerBuilder {
         self
     }
 
-    /// Sends `Authorization: Basic` with these credentials.
+    /// Sends `Authorization: Basic` with these credentials (or give them in
+    /// the URL: `https://user:password@host/`).
     pub fn credentials(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.credentials = Some((user.into(), password.into()));
         self
@@ -156,7 +229,20 @@ impl HttpHandlerBuilder {
     }
 
     /// Checks the settings and makes the handler.
-    pub fn build(self) -> Result<HttpHandler, HttpConfigError> {
+    pub fn build(mut self) -> Result<HttpHandler, HttpConfigError> {
+        // The URL is kept, and shown in errors, without its userinfo.
+        let (url, in_url) = split_userinfo(&self.url);
+        self.url = url;
+        if let Some(credentials) = in_url {
+            if self.credentials.is_some() {
+                return Err(HttpConfigError(format!(
+                    "credentials for {:?} were given twice, in the URL and by credentials(): \
+                     expected one of them",
+                    self.url
+                )));
+            }
+            self.credentials = Some(credentials);
+        }
         let secure = if self.url.starts_with("https://") {
             true
         } else if self.url.starts_with("http://") {

@@ -16,11 +16,15 @@
 #![warn(missing_docs)]
 
 // std: setup, dispatch, streams, files, rotation, queue (branch `std`).
+mod asctime_cache;
 mod clock;
 mod environment;
 mod error_report;
 mod file;
+mod file_open;
 mod gzip_rotator;
+mod handler_panic;
+mod held_handler;
 mod line_renderer;
 mod log_file;
 mod logger;

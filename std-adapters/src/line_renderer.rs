@@ -1,7 +1,10 @@
 //! A formatter with its own reusable buffer: each record is rendered into the
-//! same `String`, so steady-state logging allocates nothing.
+//! same `String`, so steady-state logging allocates nothing, and `asctime`
+//! is formatted once per second.
 
-use emlog::{Formatter, Record};
+use emlog::{Escape, Formatter, Record};
+
+use crate::asctime_cache::AscTimeCache;
 
 /// Renders records to one line of bytes ending in `"\n"`, reusing its buffer.
 ///
@@ -14,7 +17,11 @@ use emlog::{Formatter, Record};
 #[derive(Debug)]
 pub struct LineRenderer {
     formatter: Formatter,
+    escape: Escape,
+    asctime: AscTimeCache,
     buffer: String,
+    /// Where a line with control characters is escaped into (then swapped).
+    escaped: String,
 }
 
 /// A record's message could not be rendered: a `Display` implementation in
@@ -31,16 +38,33 @@ impl std::fmt::Display for RenderError {
 impl std::error::Error for RenderError {}
 
 impl LineRenderer {
-    /// Renders with `formatter`.
+    /// Renders with `formatter`, control characters as they are (Python's behaviour).
     pub fn new(formatter: Formatter) -> LineRenderer {
         LineRenderer {
+            asctime: AscTimeCache::new(&formatter),
             formatter,
+            escape: Escape::Off,
             buffer: String::with_capacity(256),
+            escaped: String::new(),
         }
+    }
+
+    /// Escapes control characters as `escape` says ([`emlog::escape`]).
+    ///
+    /// ```
+    /// use emlog::{Escape, Formatter, Level, Record};
+    /// let mut line = emlog_std::LineRenderer::new(Formatter::message_only()).with_escape(Escape::ControlChars);
+    /// let record = Record::new(Level::INFO, "app", format_args!("a\nCRITICAL:b"));
+    /// assert_eq!(line.render(&record).unwrap(), b"a\\nCRITICAL:b\n");
+    /// ```
+    pub fn with_escape(mut self, escape: Escape) -> LineRenderer {
+        self.escape = escape;
+        self
     }
 
     /// Replaces the formatter.
     pub fn set_formatter(&mut self, formatter: Formatter) {
+        self.asctime = AscTimeCache::new(&formatter);
         self.formatter = formatter;
     }
 
@@ -51,21 +75,35 @@ impl LineRenderer {
 
     /// Renders `record` followed by `"\n"`; the bytes stay valid until the next call.
     pub fn render(&mut self, record: &Record<'_>) -> Result<&[u8], RenderError> {
-        self.buffer.clear();
-        self.formatter
-            .render(record, &mut self.buffer)
-            .map_err(|_| RenderError)?;
+        self.render_into_buffer(record)?;
         self.buffer.push('\n');
         Ok(self.buffer.as_bytes())
     }
 
     /// Renders `record` without the line end, as text.
     pub fn render_str(&mut self, record: &Record<'_>) -> Result<&str, RenderError> {
-        self.buffer.clear();
-        self.formatter
-            .render(record, &mut self.buffer)
-            .map_err(|_| RenderError)?;
+        self.render_into_buffer(record)?;
         Ok(&self.buffer)
+    }
+
+    /// Renders into the buffer, then escapes: one scan of the whole line is
+    /// cheaper than escaping each piece the formatter writes, and a line
+    /// without control characters (the usual one) is not copied.
+    fn render_into_buffer(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
+        self.buffer.clear();
+        let (formatter, asctime) = (&self.formatter, &mut self.asctime);
+        let mut write_asctime =
+            |t, out: &mut dyn core::fmt::Write| asctime.write(formatter, t, out);
+        formatter
+            .render_with_asctime(record, &mut self.buffer, &mut write_asctime)
+            .map_err(|_| RenderError)?;
+        if self.escape == Escape::ControlChars && emlog::escape::needs_escape(&self.buffer) {
+            self.escaped.clear();
+            emlog::escape::write_escaped(&self.buffer, &mut self.escaped)
+                .map_err(|_| RenderError)?;
+            std::mem::swap(&mut self.buffer, &mut self.escaped);
+        }
+        Ok(())
     }
 
     /// The last rendered line.

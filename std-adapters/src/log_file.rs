@@ -2,16 +2,17 @@
 //! truncate, delayed, with a mode), written (through, or buffered with flush
 //! rules), sized and closed.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
 #[cfg(unix)]
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use emlog::Level;
 
 use crate::Clock;
+use crate::file_open::{WriteMode, open_log_file};
 
 /// When a buffered file handler writes its buffer out.
 ///
@@ -65,6 +66,11 @@ pub struct FileOptions {
     /// masked by the umask); `None` lets the umask decide, as Python does.
     /// Unix only: ignored elsewhere.
     pub mode: Option<u32>,
+    /// Open the file through a symbolic link at its path, as Python does.
+    /// Off by default: a link there is refused with an error that says so,
+    /// so a link planted in the log directory cannot redirect records (or a
+    /// truncation) to another file. Unix only.
+    pub follow_symlinks: bool,
     /// Buffer records instead of writing each one through.
     pub buffering: Option<Buffering>,
 }
@@ -75,6 +81,7 @@ impl Default for FileOptions {
             append: true,
             delay: false,
             mode: None,
+            follow_symlinks: false,
             buffering: None,
         }
     }
@@ -92,6 +99,9 @@ pub(crate) struct LogFile {
     identity: Option<(u64, u64)>,
     pending: Vec<u8>,
     pending_records: u64,
+    /// A write stopped partway (a full disk): the file ends inside a line, so
+    /// the next write starts a fresh line first.
+    torn: bool,
     /// Records lost since the owner last asked ([`take_lost`](Self::take_lost)).
     lost_records: u64,
     last_flush_millis: i64,
@@ -110,6 +120,7 @@ impl LogFile {
             identity: None,
             pending: Vec::new(),
             pending_records: 0,
+            torn: false,
             lost_records: 0,
             last_flush_millis: 0,
         };
@@ -160,6 +171,8 @@ impl LogFile {
         let meta = file.metadata()?;
         self.regular = meta.file_type().is_file();
         self.position = if self.regular { meta.len() } else { 0 };
+        // A new (or emptied) file holds no torn line.
+        self.torn &= self.position > 0;
         #[cfg(unix)]
         {
             self.identity = Some((meta.dev(), meta.ino()));
@@ -176,38 +189,51 @@ impl LogFile {
         Ok(())
     }
 
+    /// Opens the path. A FIFO without a reader makes a plain open wait
+    /// forever, so the open does not wait (`O_NONBLOCK`) and is retried for up
+    /// to [`FIFO_READER_WAIT`]; then it fails with an error that says so.
     fn open_file(&self) -> io::Result<File> {
-        let mut options = OpenOptions::new();
-        options.write(true).create(true);
-        if self.options.append {
-            options.append(true);
-        } else {
-            options.truncate(true);
+        #[cfg(unix)]
+        {
+            let deadline = std::time::Instant::now() + FIFO_READER_WAIT;
+            loop {
+                match self.open_nonblocking() {
+                    // ENXIO: a FIFO with no reader.
+                    Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {
+                        if std::time::Instant::now() >= deadline {
+                            return Err(io::Error::new(
+                                e.kind(),
+                                format!(
+                                    "{} is a FIFO with no reader (waited {FIFO_READER_WAIT:?}): {e}",
+                                    self.path.display()
+                                ),
+                            ));
+                        }
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    Ok(file) => {
+                        // Writes block as for any file, so none is lost to EAGAIN.
+                        clear_nonblocking(&file)?;
+                        return Ok(file);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
         }
-        match self.options.mode {
-            #[cfg(unix)]
-            Some(mode) => self.create_with_mode(&options, mode),
-            _ => options.open(&self.path),
-        }
+        #[cfg(not(unix))]
+        self.open_nonblocking()
     }
 
-    /// Creates the file with exactly `mode` if it does not exist, so the mode
-    /// is set only on a file this handler made, never on an existing one.
-    #[cfg(unix)]
-    fn create_with_mode(&self, options: &OpenOptions, mode: u32) -> io::Result<File> {
-        let mut create = OpenOptions::new();
-        create.write(true).create_new(true).mode(mode);
-        if self.options.append {
-            create.append(true);
-        }
-        match create.open(&self.path) {
-            Ok(file) => {
-                file.set_permissions(std::fs::Permissions::from_mode(mode))?;
-                Ok(file)
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => options.open(&self.path),
-            Err(e) => Err(e),
-        }
+    fn open_nonblocking(&self) -> io::Result<File> {
+        open_log_file(
+            &self.path,
+            WriteMode {
+                append: self.options.append,
+                mode: self.options.mode,
+                follow_symlinks: self.options.follow_symlinks,
+                nonblocking: true,
+            },
+        )
     }
 
     /// Writes one rendered line (through, or into the buffer).
@@ -219,13 +245,9 @@ impl LogFile {
             return Err(e);
         }
         let Some(buffering) = &self.options.buffering else {
-            let written = match self.file.as_mut() {
-                Some(file) => file.write_all(line),
-                None => Err(not_open()),
-            };
-            match written {
-                Ok(()) => self.position += line.len() as u64,
-                Err(_) => self.lost_records += 1,
+            let written = self.write_whole(line);
+            if written.is_err() {
+                self.lost_records += 1;
             }
             return written;
         };
@@ -249,18 +271,42 @@ impl LogFile {
             return Ok(());
         }
         let records = std::mem::take(&mut self.pending_records);
-        let result = match self.file.as_mut() {
-            Some(file) => file.write_all(&self.pending),
-            None => Err(io::Error::other(format!(
+        let pending = std::mem::take(&mut self.pending);
+        let result = if self.file.is_some() {
+            self.write_whole(&pending)
+        } else {
+            Err(io::Error::other(format!(
                 "{records} buffered records could not be written: the file is not open"
-            ))),
+            )))
         };
-        match result {
-            Ok(()) => self.position += self.pending.len() as u64,
+        if result.is_err() {
             // Dropped rather than retried forever, and counted.
-            Err(_) => self.lost_records += records,
+            self.lost_records += records;
         }
+        self.pending = pending;
         self.pending.clear();
+        result
+    }
+
+    /// Writes whole lines to the open file, counting the bytes that reached
+    /// it. If a write stops partway (ENOSPC after some bytes), the file is
+    /// marked torn and the next write begins with a newline, so a later record
+    /// is never glued to the end of a cut one.
+    fn write_whole(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let Some(file) = self.file.as_mut() else {
+            return Err(not_open());
+        };
+        if self.torn {
+            let (n, result) = write_counted(file, b"\n");
+            self.position += n as u64;
+            result?;
+            self.torn = false;
+        }
+        let (n, result) = write_counted(file, bytes);
+        self.position += n as u64;
+        if result.is_err() && n > 0 {
+            self.torn = true;
+        }
         result
     }
 
@@ -291,6 +337,37 @@ impl Drop for LogFile {
     fn drop(&mut self) {
         let _ = self.flush();
     }
+}
+
+/// How long opening a FIFO waits for a reader before it fails.
+#[cfg(unix)]
+pub(crate) const FIFO_READER_WAIT: Duration = Duration::from_secs(1);
+
+#[cfg(unix)]
+fn clear_nonblocking(file: &File) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a descriptor this `File` owns; F_GETFL/F_SETFL take no pointers.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    // SAFETY: as above.
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// `write_all` that also says how many bytes were written before an error.
+fn write_counted(file: &mut File, bytes: &[u8]) -> (usize, io::Result<()>) {
+    let mut done = 0;
+    while done < bytes.len() {
+        match file.write(&bytes[done..]) {
+            Ok(0) => return (done, Err(io::ErrorKind::WriteZero.into())),
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (done, Err(e)),
+        }
+    }
+    (done, Ok(()))
 }
 
 fn not_open() -> io::Error {

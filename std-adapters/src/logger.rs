@@ -11,6 +11,7 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
 
+use crate::handler_panic::PanicCount;
 use emlog::{
     CapacityError, Dispatch, DispatchStats, Handler, HandlerStats, Level, Loggers, Record,
 };
@@ -50,7 +51,7 @@ impl std::fmt::Display for LoggerError {
 
 impl std::error::Error for LoggerError {}
 
-type BoxedHandler = Box<dyn Handler + Send>;
+use crate::held_handler::{BoxedHandler, Held, OutsideRendering};
 
 struct Slot {
     key: HandlerKey,
@@ -58,13 +59,34 @@ struct Slot {
     scope: &'static str,
     // A copy of the handler's level, so the level check needs no lock.
     level: AtomicU8,
-    handler: Mutex<BoxedHandler>,
+    // For a file handler: its lines are rendered before its lock is taken.
+    outside: Option<OutsideRendering>,
+    // The handler's name when added, for reporting a panic outside its lock.
+    name: String,
+    handler: Mutex<Held>,
 }
 
 impl Slot {
-    fn lock(&self) -> std::sync::MutexGuard<'_, BoxedHandler> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Held> {
         // A handler that panicked is still usable: its state is counters and a file.
         self.handler.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Gives `record` to the handler; a panic in it (or in rendering its
+    /// line) is caught and counted in `panics`.
+    fn handle(&self, record: &Record<'_>, panics: &PanicCount) {
+        match &self.outside {
+            Some(outside) => {
+                panics.catch(&self.name, Some(record), || {
+                    outside.render(record, |line| {
+                        self.lock().handle_rendered(record, line);
+                    })
+                });
+            }
+            None => {
+                panics.run(&mut **self.lock(), Some(record), |h| h.handle(record));
+            }
+        }
     }
 }
 
@@ -112,6 +134,11 @@ fn inside_handler() -> bool {
 /// output path logs) is dropped and counted in [`DispatchStats::reentrant`],
 /// never re-entered or deadlocked.
 ///
+/// A handler (or filter) that panics in `handle`, `flush` or `close` does not
+/// unwind through the logger: the panic is caught, counted in
+/// [`handler_panics`](Logger::handler_panics), the first one is reported
+/// through [`emlog::report_error`], and the other handlers still get the record.
+///
 /// ```
 /// use emlog::{Dispatch, Level, NullHandler};
 /// use emlog_std::Logger;
@@ -127,6 +154,7 @@ pub struct Logger {
     next_key: AtomicU64,
     reentrant: AtomicU64,
     no_handler: AtomicU64,
+    panics: PanicCount,
 }
 
 impl Logger {
@@ -143,12 +171,13 @@ impl Logger {
             next_key: AtomicU64::new(0),
             reentrant: AtomicU64::new(0),
             no_handler: AtomicU64::new(0),
+            panics: PanicCount::new(),
         }
     }
 
     /// Adds a handler; records go to handlers in the order they were added.
     pub fn add(&self, handler: impl Handler + Send + 'static) -> Result<HandlerKey, LoggerError> {
-        self.add_boxed(Box::new(handler))
+        self.add_scoped("", Held::new(handler))
     }
 
     /// Adds a handler that gets only records of logger `scope` and its
@@ -171,19 +200,15 @@ impl Logger {
         scope: &'static str,
         handler: impl Handler + Send + 'static,
     ) -> Result<HandlerKey, LoggerError> {
-        self.add_scoped(scope, Box::new(handler))
+        self.add_scoped(scope, Held::new(handler))
     }
 
     /// Adds a boxed handler.
     pub fn add_boxed(&self, handler: BoxedHandler) -> Result<HandlerKey, LoggerError> {
-        self.add_scoped("", handler)
+        self.add_scoped("", Held::Any(handler))
     }
 
-    fn add_scoped(
-        &self,
-        scope: &'static str,
-        handler: BoxedHandler,
-    ) -> Result<HandlerKey, LoggerError> {
+    fn add_scoped(&self, scope: &'static str, handler: Held) -> Result<HandlerKey, LoggerError> {
         if inside_handler() {
             return Err(LoggerError::InsideHandler);
         }
@@ -192,6 +217,8 @@ impl Logger {
             key,
             scope,
             level: AtomicU8::new(handler.level().number()),
+            outside: handler.outside_rendering(),
+            name: handler.name().to_owned(),
             handler: Mutex::new(handler),
         };
         self.handlers
@@ -222,7 +249,8 @@ impl Logger {
         Ok(slot
             .handler
             .into_inner()
-            .unwrap_or_else(PoisonError::into_inner))
+            .unwrap_or_else(PoisonError::into_inner)
+            .into_boxed())
     }
 
     /// Runs `f` on one handler, under its lock. `f` must not change this
@@ -284,6 +312,11 @@ impl Logger {
             .effective_level(name)
     }
 
+    /// How many times a handler or filter panicked (caught; the first was reported).
+    pub fn handler_panics(&self) -> u64 {
+        self.panics.get()
+    }
+
     /// How many handlers there are.
     pub fn handler_count(&self) -> usize {
         self.handlers
@@ -299,7 +332,7 @@ impl Logger {
         };
         let handlers = self.handlers.read().unwrap_or_else(PoisonError::into_inner);
         for slot in handlers.iter() {
-            slot.lock().flush();
+            self.panics.run(&mut **slot.lock(), None, |h| h.flush());
         }
     }
 
@@ -329,7 +362,7 @@ impl Logger {
         };
         for slot in handlers.iter() {
             if let Ok(mut handler) = slot.handler.try_lock() {
-                handler.flush();
+                self.panics.run(&mut **handler, None, |h| h.flush());
             }
         }
     }
@@ -347,9 +380,10 @@ impl Logger {
                 .unwrap_or_else(PoisonError::into_inner),
         );
         for slot in slots.iter().rev() {
-            let mut handler = slot.lock();
-            handler.flush();
-            handler.close();
+            self.panics.run(&mut **slot.lock(), None, |h| {
+                h.flush();
+                h.close();
+            });
         }
         self.refresh();
         Ok(())
@@ -397,7 +431,7 @@ impl Dispatch for Logger {
             if record.level >= Level::new(slot.level.load(Ordering::Relaxed))
                 && (slot.scope.is_empty() || emlog::filter::is_within(record.logger, slot.scope))
             {
-                slot.lock().handle(record);
+                slot.handle(record, &self.panics);
             }
         }
     }

@@ -8,14 +8,18 @@ use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::thread::JoinHandle;
+use std::thread::{JoinHandle, ThreadId};
 
+use crate::handler_panic::PanicCount;
 use emlog::{Formatter, Handler, HandlerBase, Level, Location, Record, ThreadInfo, Timestamp};
 
 /// What a full queue does with a new record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Overflow {
-    /// The caller waits for room (nothing lost; the caller may wait on the listener).
+    /// The caller waits for room (nothing lost; the caller may wait on the
+    /// listener). A record queued from the listener's own thread (one of its
+    /// handlers logs back into this queue) is dropped and counted instead,
+    /// since waiting there would wait forever.
     Block,
     /// The new record is dropped and counted.
     DropNewest,
@@ -23,71 +27,124 @@ pub enum Overflow {
     DropOldest,
 }
 
-/// A record copied out of its call site (owned strings).
-#[derive(Clone, Debug)]
+/// A record copied out of its call site: its fields, and where its strings
+/// are in its [`Batch`]'s text.
+#[derive(Clone, Copy, Debug)]
 struct QueuedRecord {
     level: Level,
-    logger: String,
-    message: String,
-    file: String,
+    /// Where this record's strings start in [`Batch::text`]…
+    start: usize,
+    /// …and where each ends, counted from `start`: logger, message, file,
+    /// module path, thread name, process name.
+    ends: [usize; 6],
     line: u32,
-    module_path: String,
     timestamp: Timestamp,
     sequence: u32,
     thread_id: u64,
-    thread_name: String,
-    process: (u32, String),
+    process_id: u32,
 }
 
-impl Default for QueuedRecord {
-    fn default() -> QueuedRecord {
-        QueuedRecord {
-            level: Level::NOTSET,
-            logger: String::new(),
-            message: String::new(),
-            file: String::new(),
-            line: 0,
-            module_path: String::new(),
-            timestamp: Timestamp::ZERO,
-            sequence: 0,
-            thread_id: 0,
-            thread_name: String::new(),
-            process: (0, String::new()),
+/// Queued records, their strings one after another in one `String`. The
+/// queue and its listener swap two of them, each keeping its capacity, so
+/// once both have grown to the largest batch, queueing allocates nothing.
+#[derive(Debug, Default)]
+struct Batch {
+    records: VecDeque<QueuedRecord>,
+    text: String,
+}
+
+/// Text of dropped-oldest records kept before it is worth moving the rest down.
+const COMPACT_AT: usize = 64 * 1024;
+
+impl Batch {
+    /// Copies `record`, with `message` as its message.
+    fn push(&mut self, record: &Record<'_>, message: &str) {
+        let start = self.text.len();
+        let mut ends = [0; 6];
+        let parts = [
+            record.logger,
+            message,
+            record.location.file,
+            record.location.module_path,
+            record.thread.name,
+            record.process.1,
+        ];
+        for (end, part) in ends.iter_mut().zip(parts) {
+            self.text.push_str(part);
+            *end = self.text.len() - start;
+        }
+        self.records.push_back(QueuedRecord {
+            level: record.level,
+            start,
+            ends,
+            line: record.location.line,
+            timestamp: record.timestamp,
+            sequence: record.sequence,
+            thread_id: record.thread.id,
+            process_id: record.process.0,
+        });
+    }
+
+    /// Drops the oldest record; its text goes when enough has piled up.
+    fn drop_oldest(&mut self) {
+        self.records.pop_front();
+        let waste = self.records.front().map_or(self.text.len(), |r| r.start);
+        if waste >= COMPACT_AT && waste * 2 >= self.text.len() {
+            self.text.drain(..waste);
+            for r in &mut self.records {
+                r.start -= waste;
+            }
         }
     }
-}
 
-impl QueuedRecord {
-    /// Runs `f` with a record borrowing from this one; the message is the
-    /// pre-formatted text.
-    fn with_record<R>(&self, f: impl FnOnce(&Record<'_>) -> R) -> R {
+    fn clear(&mut self) {
+        self.records.clear();
+        self.text.clear();
+    }
+
+    /// Runs `f` with `q` as a record borrowing this batch's text; the message
+    /// is the pre-formatted text.
+    fn with_record<R>(&self, q: &QueuedRecord, f: impl FnOnce(&Record<'_>) -> R) -> R {
+        let mut parts = [""; 6];
+        let mut from = q.start;
+        for (part, end) in parts.iter_mut().zip(q.ends) {
+            *part = self.text.get(from..q.start + end).unwrap_or("");
+            from = q.start + end;
+        }
+        let [
+            logger,
+            message,
+            file,
+            module_path,
+            thread_name,
+            process_name,
+        ] = parts;
         f(&Record {
-            level: self.level,
-            logger: &self.logger,
-            args: format_args!("{}", self.message),
+            level: q.level,
+            logger,
+            args: format_args!("{message}"),
             location: Location {
-                file: &self.file,
-                line: self.line,
-                module_path: &self.module_path,
+                file,
+                line: q.line,
+                module_path,
             },
-            timestamp: self.timestamp,
-            sequence: self.sequence,
+            timestamp: q.timestamp,
+            sequence: q.sequence,
             thread: ThreadInfo {
-                id: self.thread_id,
-                name: &self.thread_name,
+                id: q.thread_id,
+                name: thread_name,
             },
-            process: (self.process.0, &self.process.1),
+            process: (q.process_id, process_name),
         })
     }
 }
 
 #[derive(Debug, Default)]
 struct QueueState {
-    records: VecDeque<QueuedRecord>,
+    pending: Batch,
     stopping: bool,
-    /// Delivered records, kept so handlers refill their strings instead of
-    /// allocating new ones: no allocation per record in steady state.
-    free: Vec<QueuedRecord>,
+    /// The listener thread taking from this queue, while it runs.
+    listener: Option<ThreadId>,
 }
 
 /// The bounded queue between [`QueueHandler`]s and a [`QueueListener`].
@@ -133,7 +190,7 @@ impl RecordQueue {
 
     /// Records waiting.
     pub fn len(&self) -> usize {
-        self.lock().records.len()
+        self.lock().pending.records.len()
     }
 
     /// Whether no record waits.
@@ -145,29 +202,34 @@ impl RecordQueue {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Queues a record; `false` if it was dropped (full or stopped). Also
-    /// hands back a spent record for the caller to refill next time.
-    fn push(&self, record: QueuedRecord) -> (bool, Option<QueuedRecord>) {
+    /// Queues a copy of `record` with `message`; `false` if it was dropped
+    /// (full or stopped). The lock is held only for the copy.
+    fn push(&self, record: &Record<'_>, message: &str) -> bool {
         let mut state = self.lock();
         loop {
             if state.stopping {
                 drop(state);
                 self.dropped.fetch_add(1, Ordering::Relaxed);
-                return (false, Some(record));
+                return false;
             }
-            if state.records.len() < self.capacity {
+            if state.pending.records.len() < self.capacity {
                 // The listener only waits on an empty queue: wake it only then
                 // (a futex call per record would double the caller's cost).
-                let was_empty = state.records.is_empty();
-                state.records.push_back(record);
-                let spare = state.free.pop();
+                let was_empty = state.pending.records.is_empty();
+                state.pending.push(record, message);
                 drop(state);
                 if was_empty {
                     self.not_empty.notify_one();
                 }
-                return (true, spare);
+                return true;
             }
             match self.overflow {
+                Overflow::Block if state.listener == Some(std::thread::current().id()) => {
+                    // Only this thread could make room: waiting would never end.
+                    drop(state);
+                    self.dropped.fetch_add(1, Ordering::Relaxed);
+                    return false;
+                }
                 Overflow::Block => {
                     state = self
                         .not_full
@@ -177,45 +239,41 @@ impl RecordQueue {
                 Overflow::DropNewest => {
                     drop(state);
                     self.dropped.fetch_add(1, Ordering::Relaxed);
-                    return (false, Some(record));
+                    return false;
                 }
                 Overflow::DropOldest => {
-                    let oldest = state.records.pop_front();
-                    state.records.push_back(record);
+                    state.pending.drop_oldest();
+                    state.pending.push(record, message);
                     drop(state);
                     self.dropped.fetch_add(1, Ordering::Relaxed);
-                    return (true, oldest);
+                    return true;
                 }
             }
         }
     }
 
-    /// Keeps delivered records for reuse, up to the queue's capacity.
-    fn recycle(&self, spent: &mut VecDeque<QueuedRecord>) {
+    /// Takes everything waiting into `into` (which must be empty), blocking
+    /// until something is there or the queue is stopping; `false` when
+    /// stopping and empty.
+    fn take_all(&self, into: &mut Batch) -> bool {
         let mut state = self.lock();
-        let room = self.capacity.saturating_sub(state.free.len());
-        state.free.extend(spent.drain(..).take(room));
-        drop(state);
-        spent.clear();
-    }
-
-    /// Takes everything waiting, blocking until something is there or the
-    /// queue is stopping. `None` when stopping and empty.
-    fn take_all(&self, into: &mut VecDeque<QueuedRecord>) -> bool {
-        let mut state = self.lock();
-        while state.records.is_empty() && !state.stopping {
+        while state.pending.records.is_empty() && !state.stopping {
             state = self
                 .not_empty
                 .wait(state)
                 .unwrap_or_else(PoisonError::into_inner);
         }
-        if state.records.is_empty() {
+        if state.pending.records.is_empty() {
             return false;
         }
-        std::mem::swap(into, &mut state.records);
+        std::mem::swap(into, &mut state.pending);
         drop(state);
         self.not_full.notify_all();
         true
+    }
+
+    fn set_listener(&self, listener: Option<ThreadId>) {
+        self.lock().listener = listener;
     }
 
     fn set_stopping(&self, stopping: bool) {
@@ -233,14 +291,18 @@ impl RecordQueue {
 /// formatters around it. A record that does not fit is counted as dropped here
 /// and in the queue, and the listener reports the count in-band.
 ///
-/// Copying a record allocates its strings; the caller never waits on file I/O
-/// (with [`Overflow::Block`] it may wait for room in the queue).
+/// The caller formats the message into the handler's own buffer, then, under
+/// the queue's lock, copies the record's fields and strings onto the end of
+/// the queue's text buffer; that buffer and the listener's are swapped, never
+/// freed, so in steady state the caller allocates nothing. It never waits on
+/// file I/O (with [`Overflow::Block`] it may wait for room in the queue).
 #[derive(Debug)]
 pub struct QueueHandler {
     base: HandlerBase,
     formatter: Formatter,
     queue: Arc<RecordQueue>,
-    spare: Option<QueuedRecord>,
+    /// The message of the record being queued, formatted before the queue's lock.
+    message: String,
 }
 
 impl QueueHandler {
@@ -250,7 +312,7 @@ impl QueueHandler {
             base: HandlerBase::new(Level::NOTSET),
             formatter: Formatter::message_only(),
             queue,
-            spare: None,
+            message: String::new(),
         }
     }
 
@@ -266,29 +328,17 @@ impl QueueHandler {
         self
     }
 
-    /// Python's `prepare`: the record with its message formatted.
-    fn prepare(&mut self, record: &Record<'_>) -> Result<QueuedRecord, std::fmt::Error> {
-        let mut q = self.spare.take().unwrap_or_default();
-        q.message.clear();
-        self.formatter.render(record, &mut q.message)?;
-        q.level = record.level;
-        refill(&mut q.logger, record.logger);
-        refill(&mut q.file, record.location.file);
-        q.line = record.location.line;
-        refill(&mut q.module_path, record.location.module_path);
-        q.timestamp = record.timestamp;
-        q.sequence = record.sequence;
-        q.thread_id = record.thread.id;
-        refill(&mut q.thread_name, record.thread.name);
-        q.process.0 = record.process.0;
-        refill(&mut q.process.1, record.process.1);
-        Ok(q)
+    /// Names the handler (shown in error reports).
+    pub fn with_name(mut self, name: &'static str) -> Self {
+        self.base.set_name(name);
+        self
     }
-}
 
-fn refill(s: &mut String, with: &str) {
-    s.clear();
-    s.push_str(with);
+    /// Python's `prepare`: the record's message formatted (into `self.message`).
+    fn prepare(&mut self, record: &Record<'_>) -> std::fmt::Result {
+        self.message.clear();
+        self.formatter.render(record, &mut self.message)
+    }
 }
 
 impl Handler for QueueHandler {
@@ -298,15 +348,11 @@ impl Handler for QueueHandler {
         if !self.base.accepts(record) {
             return false;
         }
-        let prepared = match self.prepare(record) {
-            Ok(p) => p,
-            Err(_) => {
-                self.base.fail(&crate::RenderError, Some(record), true);
-                return false;
-            }
-        };
-        let (queued, spare) = self.queue.push(prepared);
-        self.spare = spare;
+        if self.prepare(record).is_err() {
+            self.base.fail(&crate::RenderError, Some(record), true);
+            return false;
+        }
+        let queued = self.queue.push(record, &self.message);
         if queued {
             self.base.count_emitted(false);
             true
@@ -314,6 +360,13 @@ impl Handler for QueueHandler {
             self.base.count_dropped();
             false
         }
+    }
+
+    /// Later records are dropped and counted in this handler's
+    /// [`dropped`](emlog::HandlerStats::dropped); the queue and its listener
+    /// are left running for other handlers.
+    fn close(&mut self) {
+        self.base.close();
     }
 }
 
@@ -371,6 +424,7 @@ pub struct QueueListener {
     handlers: Handlers,
     respect_handler_level: bool,
     thread: Option<JoinHandle<()>>,
+    panics: Arc<PanicCount>,
 }
 
 impl std::fmt::Debug for QueueListener {
@@ -390,6 +444,7 @@ impl QueueListener {
             handlers: Arc::new(Mutex::new(handlers)),
             respect_handler_level: false,
             thread: None,
+            panics: Arc::default(),
         }
     }
 
@@ -408,9 +463,14 @@ impl QueueListener {
         let queue = Arc::clone(&self.queue);
         let handlers = Arc::clone(&self.handlers);
         let respect = self.respect_handler_level;
+        let panics = Arc::clone(&self.panics);
         let thread = std::thread::Builder::new()
             .name("emlog-queue".into())
-            .spawn(move || monitor(&queue, &handlers, respect))
+            .spawn(move || {
+                queue.set_listener(Some(std::thread::current().id()));
+                monitor(&queue, &handlers, respect, &panics);
+                queue.set_listener(None);
+            })
             .map_err(ListenerError::Spawn)?;
         self.thread = Some(thread);
         Ok(())
@@ -430,8 +490,15 @@ impl QueueListener {
             .unwrap_or_else(PoisonError::into_inner)
             .iter_mut()
         {
-            handler.flush();
+            self.panics.run(&mut **handler, None, |h| h.flush());
         }
+    }
+
+    /// How many times one of the handlers (or its filters) panicked on the
+    /// listener thread: caught and counted, the first reported through
+    /// [`emlog::report_error`]; the other handlers still got the record.
+    pub fn handler_panics(&self) -> u64 {
+        self.panics.get()
     }
 
     /// Whether the thread runs.
@@ -448,13 +515,14 @@ impl QueueListener {
         interval: std::time::Duration,
     ) -> std::io::Result<crate::PeriodicFlush> {
         let handlers = Arc::clone(&self.handlers);
+        let panics = Arc::clone(&self.panics);
         crate::PeriodicFlush::start(interval, move || {
             for handler in handlers
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .iter_mut()
             {
-                handler.flush();
+                panics.run(&mut **handler, None, |h| h.flush());
             }
         })
     }
@@ -471,8 +539,13 @@ impl Drop for QueueListener {
     }
 }
 
-fn monitor(queue: &RecordQueue, handlers: &Mutex<Vec<Box<dyn Handler + Send>>>, respect: bool) {
-    let mut batch = VecDeque::new();
+fn monitor(
+    queue: &RecordQueue,
+    handlers: &Mutex<Vec<Box<dyn Handler + Send>>>,
+    respect: bool,
+    panics: &PanicCount,
+) {
+    let mut batch = Batch::default();
     let mut reported_drops = 0u64;
     let mut notice = String::new();
     while queue.take_all(&mut batch) {
@@ -491,20 +564,110 @@ fn monitor(queue: &RecordQueue, handlers: &Mutex<Vec<Box<dyn Handler + Send>>>, 
                 &Record::new(Level::WARNING, "emlog.queue", format_args!("{notice}"))
                     .with_timestamp(crate::system_timestamp()),
                 respect,
+                panics,
             );
         }
-        for queued in &batch {
-            queued.with_record(|record| deliver(&mut handlers, record, respect));
+        for queued in &batch.records {
+            batch.with_record(queued, |record| {
+                deliver(&mut handlers, record, respect, panics)
+            });
         }
         drop(handlers);
-        queue.recycle(&mut batch);
+        batch.clear();
     }
 }
 
-fn deliver(handlers: &mut [Box<dyn Handler + Send>], record: &Record<'_>, respect: bool) {
+fn deliver(
+    handlers: &mut [Box<dyn Handler + Send>],
+    record: &Record<'_>,
+    respect: bool,
+    panics: &PanicCount,
+) {
     for handler in handlers.iter_mut() {
         if !respect || record.level >= handler.level() {
-            handler.handle(record);
+            panics.run(&mut **handler, Some(record), |h| h.handle(record));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record<'a>(logger: &'a str, sequence: u32) -> Record<'a> {
+        Record::new(Level::WARNING, logger, format_args!("unused"))
+            .with_location(Location {
+                file: "src/a.rs",
+                line: 7,
+                module_path: "app::a",
+            })
+            .with_sequence(sequence)
+            .with_timestamp(Timestamp::new(5, 6))
+            .with_thread(ThreadInfo {
+                id: 9,
+                name: "worker",
+            })
+    }
+
+    fn fields(batch: &Batch, q: &QueuedRecord) -> String {
+        batch.with_record(q, |r| {
+            format!(
+                "{} {} {} {}:{} {} {:?} #{} {}/{} {}/{}",
+                r.level,
+                r.logger,
+                r.args,
+                r.location.file,
+                r.location.line,
+                r.location.module_path,
+                r.timestamp,
+                r.sequence,
+                r.thread.id,
+                r.thread.name,
+                r.process.0,
+                r.process.1
+            )
+        })
+    }
+
+    #[test]
+    fn a_queued_record_gives_back_every_field() {
+        let mut batch = Batch::default();
+        batch.push(&record("app.net", 3), "link up");
+        batch.push(&record("", 4), "");
+        let shown: Vec<String> = batch.records.iter().map(|q| fields(&batch, q)).collect();
+        assert_eq!(
+            shown,
+            [
+                "WARNING app.net link up src/a.rs:7 app::a Timestamp { secs: 5, nanos: 6 } #3 9/worker 0/MainProcess",
+                "WARNING   src/a.rs:7 app::a Timestamp { secs: 5, nanos: 6 } #4 9/worker 0/MainProcess",
+            ]
+        );
+    }
+
+    #[test]
+    fn dropping_the_oldest_reclaims_their_text_and_keeps_the_rest_intact() {
+        let mut batch = Batch::default();
+        let big = "x".repeat(COMPACT_AT / 2);
+        for i in 0..6 {
+            batch.push(&record("app", i), &format!("{i}{big}"));
+        }
+        for _ in 0..4 {
+            batch.drop_oldest();
+        }
+        // Without compaction all six big messages would still be there.
+        assert!(batch.text.len() < 4 * big.len(), "text was compacted");
+        let messages: Vec<String> = batch
+            .records
+            .iter()
+            .map(|q| {
+                batch.with_record(q, |r| {
+                    format!("{}#{}", &r.args.to_string()[..1], r.sequence)
+                })
+            })
+            .collect();
+        assert_eq!(messages, ["4#4", "5#5"]);
+        batch.drop_oldest();
+        batch.drop_oldest();
+        assert!(batch.records.is_empty());
     }
 }

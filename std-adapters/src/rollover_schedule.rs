@@ -264,6 +264,18 @@ impl RolloverSchedule {
         result
     }
 
+    /// `rollover_at`, or the next boundary after `now` if the clock went back
+    /// past the current interval's start (the boundary is further away than
+    /// one interval, plus an hour for DST): without this, a clock set back a
+    /// day would keep one file for a day longer than the schedule says.
+    pub(crate) fn after_clock_change(&self, rollover_at: i64, now: i64) -> i64 {
+        if rollover_at.saturating_sub(now) > self.interval + 3600 {
+            self.next_rollover(now)
+        } else {
+            rollover_at
+        }
+    }
+
     /// The suffix for the file covering the interval that ends at `rollover_at`
     /// (Python's `doRollover` naming, DST-corrected against `now`).
     pub fn suffix_for(&self, rollover_at: i64, now: i64) -> String {

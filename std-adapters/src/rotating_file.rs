@@ -1,7 +1,8 @@
 //! RotatingFileHandler: a new file when the current one would reach a size.
 
+use std::borrow::Cow;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use emlog::{Handler, HandlerStats, Level, Record};
 
@@ -91,9 +92,14 @@ impl RotatingFileHandlerBuilder {
                 rollover_at: at,
             }
         });
+        let inner = self.file.build().map_err(|e| with_path(e, &path))?;
+        let backups = (1..=self.backup_count)
+            .map(|i| with_suffix(inner.path(), &i.to_string()))
+            .collect();
         Ok(RotatingFileHandler {
             time,
-            inner: self.file.build().map_err(|e| with_path(e, &path))?,
+            inner,
+            backups,
             max_bytes: self.max_bytes,
             backup_count: self.backup_count,
             hooks: self.hooks,
@@ -134,6 +140,9 @@ impl RotatingFileHandlerBuilder {
 #[derive(Debug)]
 pub struct RotatingFileHandler {
     inner: FileHandler,
+    /// `app.log.1` … `app.log.N`, made once so that rolling over allocates
+    /// nothing (unless a namer renames them).
+    backups: Vec<PathBuf>,
     max_bytes: u64,
     backup_count: u32,
     hooks: RotationHooks,
@@ -178,6 +187,7 @@ impl RotatingFileHandler {
         let time_due = match &mut self.time {
             Some(rule) => {
                 let now = rule.clock.now_secs();
+                rule.rollover_at = rule.schedule.after_clock_change(rule.rollover_at, now);
                 let due = now >= rule.rollover_at;
                 if due {
                     // Move on whether or not the roll happens (empty file, /dev/null).
@@ -206,29 +216,34 @@ impl RotatingFileHandler {
     pub fn do_rollover(&mut self) -> io::Result<()> {
         self.inner.file.close()?;
         self.hooks.settle()?;
-        let base = self.inner.file.path().to_path_buf();
-        if self.backup_count > 0 {
-            for i in (1..self.backup_count).rev() {
-                let source = self
-                    .hooks
-                    .rotation_filename(with_suffix(&base, &i.to_string()));
-                let dest = self
-                    .hooks
-                    .rotation_filename(with_suffix(&base, &(i + 1).to_string()));
-                if source.exists() {
-                    remove_if_exists(&dest)?;
-                    std::fs::rename(&source, &dest)?;
-                }
+        let base = self.inner.file.path();
+        for i in (1..self.backups.len()).rev() {
+            let source = backup_name(&self.hooks, &self.backups, i);
+            let dest = backup_name(&self.hooks, &self.backups, i + 1);
+            if source.exists() {
+                remove_if_exists(&dest)?;
+                std::fs::rename(&source, &dest)?;
             }
-            let dest = self.hooks.rotation_filename(with_suffix(&base, "1"));
+        }
+        if !self.backups.is_empty() {
+            let dest = backup_name(&self.hooks, &self.backups, 1);
             remove_if_exists(&dest)?;
-            self.hooks.rotate(&base, &dest)?;
+            self.hooks.rotate(base, &dest)?;
         }
         self.rollovers += 1;
         if !self.inner.file.options().delay {
             self.inner.file.open()?;
         }
         Ok(())
+    }
+}
+
+/// Backup `n` (from 1): the default name, or the namer's (Python's `rotation_filename`).
+fn backup_name<'a>(hooks: &RotationHooks, backups: &'a [PathBuf], n: usize) -> Cow<'a, Path> {
+    let default = backups.get(n - 1).map_or(Path::new(""), PathBuf::as_path);
+    match hooks.namer {
+        Some(_) => Cow::Owned(hooks.rotation_filename(default.to_path_buf())),
+        None => Cow::Borrowed(default),
     }
 }
 

@@ -40,6 +40,8 @@ impl fmt::Display for SmtpConfigError {
 impl std::error::Error for SmtpConfigError {}
 
 /// Settings for an [`SmtpHandler`], checked by [`build`](Self::build).
+///
+/// `Debug` shows whether credentials are set, never them.
 pub struct SmtpHandlerBuilder {
     host: String,
     port: u16,
@@ -54,6 +56,21 @@ pub struct SmtpHandlerBuilder {
     formatter: Formatter,
     level: Level,
     name: &'static str,
+}
+
+impl fmt::Debug for SmtpHandlerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpHandlerBuilder")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("subject", &self.subject)
+            .field("credentials", &self.credentials.is_some())
+            .field("allow_plain_login", &self.allow_plain_login)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SmtpHandlerBuilder {

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use emlog::{Formatter, Handler, HandlerBase, Level, Record};
+use emlog::{Escape, Formatter, Handler, HandlerBase, Level, Record};
 
 use crate::LineRenderer;
 
@@ -50,6 +50,15 @@ impl<W: Write> StreamHandler<W> {
     /// Uses `formatter`.
     pub fn with_formatter(mut self, formatter: Formatter) -> Self {
         self.line.set_formatter(formatter);
+        self
+    }
+
+    /// Escapes control characters (default [`Escape::Off`], as Python:
+    /// a terminal or a pipe gets what was logged). With
+    /// [`Escape::ControlChars`] a message can neither forge a line nor send
+    /// escape sequences to a terminal; see [`emlog::escape`].
+    pub fn with_escape(mut self, escape: Escape) -> Self {
+        self.line = self.line.with_escape(escape);
         self
     }
 

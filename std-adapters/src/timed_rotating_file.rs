@@ -138,6 +138,7 @@ impl TimedRotatingFileHandler {
     /// Python's `shouldRollover`.
     fn should_rollover(&mut self) -> bool {
         let now = self.clock.now_secs();
+        self.rollover_at = self.schedule.after_clock_change(self.rollover_at, now);
         if now < self.rollover_at {
             return false;
         }

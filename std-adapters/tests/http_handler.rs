@@ -6,6 +6,8 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use std::sync::Mutex;
+
 use emlog::Handler;
 use emlog_std::http::{HttpHandler, Method};
 use serde_json::Value;
@@ -38,10 +40,13 @@ class Receiver(http.server.BaseHTTPRequestHandler):
             "authorization": self.headers.get("Authorization"),
             "client_port": self.client_address[1],
         }), flush=True)
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
+        # "reject": credentials refused, the header echoed back in the body.
+        answer = ("denied " + str(self.headers.get("Authorization"))).encode() \
+            if mode == "reject" else b"ok"
+        self.send_response(401 if mode == "reject" else 200)
+        self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
-        self.wfile.write(b"ok")
+        self.wfile.write(answer)
 
     def do_GET(self):
         self.answer("GET")
@@ -267,4 +272,96 @@ fn a_server_that_never_answers_costs_at_most_the_timeout() {
         assert!(took < timeout + Duration::from_secs(2), "took {took:?}");
     }
     assert_eq!(handler.stats().dropped, 2);
+}
+
+const SECRET: &str = "s3cr3t-Pa55";
+
+/// Every error report of this test binary, as `format_error_report` prints it.
+static REPORTS: Mutex<String> = Mutex::new(String::new());
+
+fn capture_reports() {
+    emlog::set_error_reporter(|report| {
+        let text = emlog_std::format_error_report(report);
+        REPORTS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push_str(&text);
+    });
+}
+
+/// The secret in the clear, percent-encoded, or inside a Basic token.
+fn assert_no_secret(what: &str, text: &str) {
+    use base64::Engine as _;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("user:{SECRET}"));
+    for needle in [SECRET, "s3cr3t%2DPa55", token.as_str()] {
+        assert!(!text.contains(needle), "{what} shows a credential: {text}");
+    }
+}
+
+#[test]
+fn credentials_never_appear_in_debug_errors_or_reports_even_when_the_server_rejects_them() {
+    capture_reports();
+    let (_dir, mut peer, port) = start("reject", &[]);
+    let in_header = HttpHandler::builder(format!("http://127.0.0.1:{port}/in"), Method::Post)
+        .credentials("user", SECRET)
+        .allow_credentials_over_plain_http();
+    // Userinfo, percent-encoded as a URL may carry it: moved into the header.
+    let in_url = HttpHandler::builder(
+        format!("http://user:s3cr3t%2DPa55@127.0.0.1:{port}/in"),
+        Method::Post,
+    )
+    .allow_credentials_over_plain_http();
+    for builder in [in_header, in_url] {
+        assert_no_secret("the builder's Debug", &format!("{builder:?}"));
+        assert!(format!("{builder:?}").contains("credentials: true"));
+        let mut handler = ok(builder.build());
+        assert_no_secret("the handler's Debug", &format!("{handler:?}"));
+        assert!(format!("{handler:?}").contains(&format!("\"http://127.0.0.1:{port}/in\"")));
+        assert!(!handler.handle(&full_record(format_args!("rejected"))));
+        assert_eq!(handler.stats().dropped, 1);
+        let request = json(&peer.line());
+        use base64::Engine as _;
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("user:{SECRET}"));
+        assert_eq!(request["authorization"], format!("Basic {token}"));
+    }
+    let reports = REPORTS.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert!(
+        reports.contains("HTTP server answered status 401"),
+        "{reports}"
+    );
+    assert_no_secret("an error report", &reports);
+}
+
+#[test]
+fn credentials_in_the_url_follow_the_tls_rule_and_never_appear_in_config_errors() {
+    let refused = [
+        format!("http://user:{SECRET}@127.0.0.1:1/x"),
+        format!("htp://user:{SECRET}@127.0.0.1:1/x"),
+        format!("https://user:{SECRET}@"),
+        format!("user:{SECRET}@127.0.0.1:1/x"),
+    ];
+    for url in refused {
+        let err = match HttpHandler::builder(&url, Method::Post).build() {
+            Ok(_) => panic!("{url} was accepted"),
+            Err(e) => e,
+        };
+        assert_no_secret("a config error", &format!("{err} {err:?}"));
+    }
+    let plain = HttpHandler::builder(format!("http://user:{SECRET}@127.0.0.1:1/x"), Method::Post)
+        .build()
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        plain.contains("allow_credentials_over_plain_http"),
+        "{plain}"
+    );
+    let twice = HttpHandler::builder(format!("https://user:{SECRET}@127.0.0.1:1/x"), Method::Post)
+        .credentials("user", SECRET)
+        .build()
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(twice.contains("given twice"), "{twice}");
+    assert_no_secret("a config error", &twice);
 }

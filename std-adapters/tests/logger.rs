@@ -273,3 +273,138 @@ fn a_handler_scoped_to_another_logger_is_skipped_without_its_lock() {
     blocked.join().unwrap();
     assert_eq!(LOGGER.handler_stats(gate_key).unwrap().emitted, 1);
 }
+
+/// A file handler's lines are rendered by the logger on each calling thread
+/// (outside the handler's lock): every thread's every record arrives whole,
+/// once, in the handler's format.
+#[test]
+fn threads_sharing_a_file_handler_write_whole_lines_in_its_format() {
+    static LOGGER: Logger = Logger::with_root_level(Level::DEBUG);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.log");
+    let formatter = emlog::Formatter::new("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        .unwrap()
+        .with_utc_offset(|_| 3600);
+    let file = emlog_std::FileHandler::builder(&path)
+        .formatter(formatter)
+        .open()
+        .unwrap();
+    let key = LOGGER.add(file).unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            std::thread::spawn(move || {
+                for i in 0..500 {
+                    LOGGER.dispatch(
+                        &Record::new(Level::INFO, "app", format_args!("thread {t} record {i}"))
+                            .with_timestamp(emlog::Timestamp::new(1_700_000_000 + i, 7_000_000)),
+                    );
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(LOGGER.handler_stats(key).unwrap().emitted, 2000);
+    LOGGER.shutdown().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut seen: Vec<(u32, u64)> = text
+        .lines()
+        .map(|line| {
+            // 2023-11-14 23:13:20,007 INFO app: thread 3 record 0 (UTC+1)
+            let (time, rest) = line.split_at(23);
+            let rest = rest.strip_prefix(" INFO app: thread ").unwrap();
+            let (t, i) = rest.split_once(" record ").unwrap();
+            let (t, i): (u32, u64) = (t.parse().unwrap(), i.parse().unwrap());
+            let secs = 1_700_000_000 + i;
+            let mut expected = String::new();
+            emlog::civil::strftime(
+                "%Y-%m-%d %H:%M:%S,007",
+                &emlog::civil::DateTime::from_unix(secs as i64, 0, 3600),
+                &mut expected,
+            )
+            .unwrap();
+            assert_eq!(time, expected, "{line}");
+            (t, i)
+        })
+        .collect();
+    seen.sort_unstable();
+    let expected: Vec<(u32, u64)> = (0..4).flat_map(|t| (0..500).map(move |i| (t, i))).collect();
+    assert_eq!(seen, expected);
+}
+
+/// A message that cannot be rendered is reported by the file handler itself,
+/// as when it renders its own lines, and nothing is written.
+#[test]
+fn a_file_handler_in_a_logger_reports_a_message_that_fails_to_render() {
+    struct Fails;
+    impl std::fmt::Display for Fails {
+        fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            Err(std::fmt::Error)
+        }
+    }
+    static LOGGER: Logger = Logger::with_root_level(Level::DEBUG);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fails.log");
+    let key = LOGGER
+        .add(emlog_std::FileHandler::new(&path).unwrap())
+        .unwrap();
+    LOGGER.dispatch(&Record::new(Level::INFO, "app", format_args!("{}", Fails)));
+    LOGGER.dispatch(&Record::new(Level::INFO, "app", format_args!("fine")));
+    let stats = LOGGER.handler_stats(key).unwrap();
+    assert_eq!((stats.emitted, stats.errors), (1, 1), "{stats:?}");
+    LOGGER.shutdown().unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "fine\n");
+}
+
+/// While one thread renders a slow message for a file handler, another
+/// thread's record to the same handler is written: rendering happens before
+/// the handler's lock is taken.
+#[test]
+fn a_slow_message_does_not_hold_up_other_threads_writing_the_same_file() {
+    use std::sync::mpsc;
+    /// Says it started rendering, then waits (at most 10 s) for the other record.
+    struct Slow {
+        started: mpsc::Sender<()>,
+        other_written: Mutex<mpsc::Receiver<()>>,
+    }
+    impl std::fmt::Display for Slow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            let _ = self.started.send(());
+            let waited = self
+                .other_written
+                .lock()
+                .unwrap()
+                .recv_timeout(Duration::from_secs(10));
+            f.write_str(if waited.is_ok() {
+                "slow, after the other"
+            } else {
+                "slow, timed out"
+            })
+        }
+    }
+    static LOGGER: Logger = Logger::with_root_level(Level::DEBUG);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("slow.log");
+    LOGGER
+        .add(emlog_std::FileHandler::new(&path).unwrap())
+        .unwrap();
+    let (started, started_rx) = mpsc::channel();
+    let (written, written_rx) = mpsc::channel();
+    let slow = Slow {
+        started,
+        other_written: Mutex::new(written_rx),
+    };
+    let renderer = std::thread::spawn(move || {
+        LOGGER.dispatch(&Record::new(Level::INFO, "app", format_args!("{slow}")));
+    });
+    started_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    LOGGER.dispatch(&Record::new(Level::INFO, "app", format_args!("other")));
+    written.send(()).unwrap();
+    renderer.join().unwrap();
+    LOGGER.shutdown().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "other\nslow, after the other\n"
+    );
+}

@@ -4,6 +4,7 @@
 
 mod support;
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use emlog::{Formatter, Handler, Level, Record};
@@ -33,6 +34,8 @@ class Receiver:
         return "250 OK"
 
 def authenticator(server, session, envelope, mechanism, auth_data):
+    if mode == "plain-auth":
+        print(json.dumps({"auth_attempt": mechanism}), flush=True)
     good = isinstance(auth_data, LoginPassword) and auth_data.login == b"user" \
         and auth_data.password == b"pass"
     return AuthResult(success=good)
@@ -43,6 +46,9 @@ if mode == "starttls":
     context.load_cert_chain(sys.argv[3], sys.argv[4])
     options = dict(tls_context=context, require_starttls=True,
                    authenticator=authenticator, auth_require_tls=True)
+elif mode == "plain-auth":
+    # AUTH offered without TLS: what a careless or hostile server does.
+    options = dict(authenticator=authenticator, auth_require_tls=False)
 controller = Controller(Receiver(), hostname="127.0.0.1", port=port, **options)
 controller.start()
 print("READY", port, flush=True)
@@ -224,4 +230,82 @@ fn a_server_that_accepts_but_never_answers_costs_at_most_the_timeout() {
     assert!(took < timeout + Duration::from_secs(2), "took {took:?}");
     assert_eq!(handler.stats().dropped, 1);
     assert_eq!(silent.line(), "ACCEPTED");
+}
+
+const SECRET: &str = "s3cr3t-Pa55";
+
+/// Every error report of this test binary, as `format_error_report` prints it.
+static REPORTS: Mutex<String> = Mutex::new(String::new());
+
+fn capture_reports() {
+    emlog::set_error_reporter(|report| {
+        let text = emlog_std::format_error_report(report);
+        REPORTS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push_str(&text);
+    });
+}
+
+fn reports() -> String {
+    REPORTS.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+#[test]
+fn credentials_are_never_sent_without_tls_unless_plain_login_is_allowed() {
+    capture_reports();
+    let dir = temp_dir();
+    let (mut peer, port) = start(&dir, "plain-auth", &[]);
+    let builder = || {
+        SmtpHandler::builder("127.0.0.1", "me@example.com", ["you@example.com"], "x")
+            .port(port)
+            .credentials("user", "pass")
+    };
+    // The server offers no STARTTLS: the handler stops before AUTH.
+    let mut refused = ok(builder().build());
+    assert!(!refused.handle(&full_record(format_args!("not sent"))));
+    assert_eq!(refused.stats().dropped, 1);
+    assert!(peer.try_line(Duration::from_millis(300)).is_none());
+    assert!(
+        reports().contains("STARTTLS is not supported on this server"),
+        "{}",
+        reports()
+    );
+    // Opted out: the password crosses in the clear, as Python sends it.
+    let mut plain = ok(builder().allow_plain_login().build());
+    assert!(plain.handle(&full_record(format_args!("sent in the clear"))));
+    assert!(json(&peer.line())["auth_attempt"].is_string());
+    let mail = json(&peer.line());
+    assert_eq!(mail["authenticated"], true);
+}
+
+#[test]
+fn smtp_credentials_never_appear_in_debug_errors_or_reports_even_when_rejected() {
+    use base64::Engine as _;
+    capture_reports();
+    let dir = temp_dir();
+    let (mut peer, port) = start(&dir, "plain-auth", &[]);
+    let builder = SmtpHandler::builder("127.0.0.1", "me@example.com", ["you@example.com"], "x")
+        .port(port)
+        .credentials("user", SECRET)
+        .allow_plain_login();
+    let builder_debug = format!("{builder:?}");
+    assert!(
+        builder_debug.contains("credentials: true"),
+        "{builder_debug}"
+    );
+    let mut handler = ok(builder.build());
+    assert!(!handler.handle(&full_record(format_args!("rejected login"))));
+    assert_eq!(handler.stats().dropped, 1);
+    assert!(json(&peer.line())["auth_attempt"].is_string());
+    let engine = base64::engine::general_purpose::STANDARD;
+    let text = format!("{builder_debug} {handler:?} {}", reports());
+    assert!(text.contains("SMTP send failed"), "{text}");
+    for needle in [
+        SECRET.to_string(),
+        engine.encode(SECRET),
+        engine.encode(format!("\0user\0{SECRET}")),
+    ] {
+        assert!(!text.contains(&needle), "a credential shows: {text}");
+    }
 }

@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use emlog::syslog::{Facility, Framing, Header, SyslogFormat};
-use emlog::{Handler, Level, Record};
+use emlog::{Escape, Handler, Level, Record};
 use emlog_std::syslog::{SysLogHandler, UnixKind};
 use support::{FakeClock, PEER_DEADLINE, Peer, free_port, path_in, temp_dir};
 
@@ -457,5 +457,44 @@ fn rsyslog_parses_our_rfc5424_and_rfc3164_headers() {
         lines[1].ends_with(" emlog[4242]: [ with headers]"),
         "{}",
         lines[1]
+    );
+}
+
+#[test]
+fn a_forged_newline_reaches_rsyslog_as_one_message_and_splits_it_only_with_escape_off() {
+    let dir = temp_dir();
+    let rsyslog = Rsyslog::start(&dir);
+    let send = |escape: Escape, tag: &str| {
+        let mut tcp = ok(SysLogHandler::tcp("127.0.0.1", rsyslog.tcp)).with_format(
+            SyslogFormat::new()
+                .with_facility(Facility::DAEMON)
+                .with_append_nul(false)
+                .with_framing(Framing::LineFeed)
+                .with_escape(escape),
+        );
+        let forged = format!("{tag} login ok\n<10>FAKE CRITICAL from {tag}");
+        assert!(tcp.handle(&Record::new(Level::INFO, "app", format_args!("{forged}"))));
+        assert!(tcp.handle(&Record::new(Level::INFO, "app", format_args!("{tag} end"))));
+    };
+    // The default escapes: rsyslog gets one message, the newline as `\n` in its text.
+    send(SyslogFormat::new().escape(), "escaped");
+    let lines = rsyslog.lines(2);
+    assert_eq!(
+        lines,
+        [
+            r"daemon info [escaped login ok\n<10>FAKE CRITICAL from escaped]",
+            "daemon info [escaped end]",
+        ]
+    );
+    // Raw (Python's behaviour), the message forges a user.crit record.
+    send(Escape::Off, "raw");
+    let lines = rsyslog.lines(5);
+    assert_eq!(
+        lines[2..],
+        [
+            "daemon info [raw login ok]",
+            "user crit [FAKE CRITICAL from raw]",
+            "daemon info [raw end]",
+        ]
     );
 }

@@ -100,6 +100,9 @@ use spec::Spec;
 /// How many pieces (literal runs and fields) a format string may have.
 pub const MAX_PIECES: usize = 24;
 
+/// Writes `asctime` for a timestamp: see [`Formatter::render_with_asctime`].
+pub type AscTimeWriter<'a> = dyn FnMut(Timestamp, &mut dyn fmt::Write) -> fmt::Result + 'a;
+
 /// One part of a template: literal text (a range of the format string) or a field.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Piece {
@@ -330,17 +333,83 @@ impl Formatter {
         (self.context.parts.render)(self, record, out)
     }
 
+    /// The template's pieces, in order.
+    pub(crate) fn pieces(&self) -> &[Piece] {
+        self.pieces.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+
+    /// The text of a literal piece.
+    pub(crate) fn literal(&self, start: u16, len: u16) -> &'static str {
+        let (start, len) = (usize::from(start), usize::from(len));
+        self.source.get(start..start + len).unwrap_or("")
+    }
+
+    /// [`render`](Self::render), except that a plain `%(asctime)s` (no width,
+    /// precision or conversion) is written by `asctime`, given the record's
+    /// timestamp: a host handler caches the text per second there (see
+    /// [`write_asctime`](Self::write_asctime), [`datefmt`](Self::datefmt)).
+    ///
+    /// ```
+    /// use emlog::{Formatter, Level, Record};
+    /// let f = Formatter::new("%(asctime)s %(message)s").unwrap();
+    /// let mut out = String::new();
+    /// let record = Record::new(Level::INFO, "x", format_args!("m"));
+    /// f.render_with_asctime(&record, &mut out, &mut |_, out| out.write_str("now")).unwrap();
+    /// assert_eq!(out, "now m");
+    /// ```
+    pub fn render_with_asctime(
+        &self,
+        record: &Record<'_>,
+        out: &mut dyn fmt::Write,
+        asctime: &mut AscTimeWriter<'_>,
+    ) -> fmt::Result {
+        self.render_pieces(record, out, Some(asctime))
+    }
+
+    /// `asctime` of `timestamp` as this formatter writes it (the default
+    /// layout or the `datefmt`, at the formatter's UTC offset).
+    ///
+    /// ```
+    /// use emlog::{Formatter, Timestamp};
+    /// let mut out = String::new();
+    /// Formatter::message_only().write_asctime(Timestamp::new(0, 7_000_000), &mut out).unwrap();
+    /// assert_eq!(out, "1970-01-01 00:00:00,007");
+    /// ```
+    pub fn write_asctime(&self, timestamp: Timestamp, out: &mut dyn fmt::Write) -> fmt::Result {
+        render::write_asctime(&self.context, timestamp, out)
+    }
+
+    /// The `datefmt` given to [`with_datefmt`](Self::with_datefmt); empty for the default layout.
+    pub const fn datefmt(&self) -> &'static str {
+        self.context.datefmt
+    }
+
     pub(crate) fn render_template(
         &self,
         record: &Record<'_>,
         out: &mut dyn fmt::Write,
     ) -> fmt::Result {
-        let pieces = self.pieces.get(..usize::from(self.len)).unwrap_or(&[]);
-        for piece in pieces {
+        self.render_pieces(record, out, None)
+    }
+
+    // Inlined into both callers, so `render_template` (the firmware's) keeps no hook.
+    #[inline(always)]
+    fn render_pieces(
+        &self,
+        record: &Record<'_>,
+        out: &mut dyn fmt::Write,
+        mut asctime: Option<&mut AscTimeWriter<'_>>,
+    ) -> fmt::Result {
+        for piece in self.pieces() {
             match *piece {
-                Piece::Literal { start, len } => {
-                    let (start, len) = (usize::from(start), usize::from(len));
-                    out.write_str(self.source.get(start..start + len).unwrap_or(""))?;
+                Piece::Literal { start, len } => out.write_str(self.literal(start, len))?,
+                Piece::Field {
+                    field: Field::AscTime,
+                    spec,
+                } if spec.is_plain_text() && asctime.is_some() => {
+                    if let Some(write) = asctime.as_mut() {
+                        write(record.timestamp, out)?;
+                    }
                 }
                 // The common case, plain `%(name)s` or `{name}`: no detour.
                 Piece::Field { field, spec } if spec.is_plain_text() => {

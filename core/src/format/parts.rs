@@ -50,6 +50,35 @@ fn message(_: &Formatter, record: &Record<'_>, out: &mut dyn fmt::Write) -> fmt:
     out.write_fmt(record.args)
 }
 
+/// A template whose fields are all plain `name`, `levelname` and `message`
+/// (Python's BASIC_FORMAT and its like): a walk that links no field table, no
+/// padding and no number code.
+fn plain(formatter: &Formatter, record: &Record<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
+    for piece in formatter.pieces() {
+        match *piece {
+            Piece::Literal { start, len } => out.write_str(formatter.literal(start, len))?,
+            Piece::Field {
+                field: Field::Name, ..
+            } => out.write_str(record.logger)?,
+            Piece::Field {
+                field: Field::LevelName,
+                ..
+            } => render::write_level_name(record.level, out)?,
+            // `for_template` picks this renderer only when the other fields are `message`.
+            Piece::Field { .. } => out.write_fmt(record.args)?,
+        }
+    }
+    Ok(())
+}
+
+/// Python's BASIC_FORMAT and other templates of plain name, levelname and message.
+const PLAIN: Parts = Parts {
+    render: plain,
+    asctime: no_asctime,
+    decimal: no_decimal,
+    repr: no_repr,
+};
+
 /// `%(message)s` alone: no template walk at all.
 pub(crate) const MESSAGE_ONLY: Parts = Parts {
     render: message,
@@ -83,15 +112,21 @@ template_parts! {
 /// The parts a template needs.
 pub(crate) const fn for_template(pieces: &[Piece]) -> &'static Parts {
     let (mut asctime, mut decimal, mut repr) = (false, false, false);
+    let mut plain = true;
     let mut i = 0;
     while i < pieces.len() {
         if let Piece::Field { field, spec } = pieces[i] {
+            plain &= spec.is_plain_text()
+                && matches!(field, Field::Name | Field::LevelName | Field::Message);
             asctime |= matches!(field, Field::AscTime);
             decimal |= matches!(field.kind(), Kind::Decimal)
                 || matches!(spec.conv, Conv::Fixed | Conv::Exp | Conv::ExpUpper);
             repr |= matches!(spec.conv, Conv::Repr | Conv::Ascii);
         }
         i += 1;
+    }
+    if plain {
+        return &PLAIN;
     }
     match (asctime, decimal, repr) {
         (false, false, false) => &TEXT,

@@ -19,6 +19,26 @@ pub(crate) struct Context {
     pub(crate) parts: &'static Parts,
 }
 
+/// `levelname`: the level's name, or `Level N` for a level without one (as
+/// Python's `getLevelName`). The number is at most three digits, written here
+/// rather than through the number module so that plain templates link none of it.
+pub(crate) fn write_level_name(level: crate::Level, out: &mut dyn fmt::Write) -> fmt::Result {
+    if let Some(name) = level.name() {
+        return out.write_str(name);
+    }
+    let n = level.number();
+    let digits = [b'0' + n / 100, b'0' + n / 10 % 10, b'0' + n % 10];
+    let skip = if n >= 100 {
+        0
+    } else if n >= 10 {
+        1
+    } else {
+        2
+    };
+    out.write_str("Level ")?;
+    out.write_str(number::ascii(&digits[skip..]))
+}
+
 /// `asctime`: the default layout or the `datefmt`, at the offset in force.
 pub(crate) fn write_asctime(
     context: &Context,
@@ -170,13 +190,7 @@ impl Context {
     pub(crate) fn write_raw(&self, value: Value<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
         match value {
             Value::Text(text) => out.write_str(text),
-            Value::Level(level) => match level.name() {
-                Some(name) => out.write_str(name),
-                None => {
-                    out.write_str("Level ")?;
-                    number::write_u64(out, u64::from(level.number()))
-                }
-            },
+            Value::Level(level) => write_level_name(level, out),
             Value::Args(args) => out.write_fmt(args),
             Value::AscTime(timestamp) => (self.parts.asctime)(self, timestamp, out),
             Value::Integer(whole) => {
