@@ -79,7 +79,7 @@ impl<'a> Lines<'a> {
 pub const RECORD_LINES: usize = 13;
 
 /// The most message bytes a record's repeat count may make.
-const MESSAGE_MAX: usize = 200_000;
+const MESSAGE_MAX: usize = 70_000;
 
 /// Every field of a [`Record`], as the input gives them. The message comes in
 /// pieces so that the writer sees several `write_str` calls, as it does for a
@@ -88,7 +88,9 @@ const MESSAGE_MAX: usize = 200_000;
 pub struct ArbRecord {
     pub level: u8,
     pub logger: String,
+    /// The message's pieces, written `repeat` times over.
     pub message: Vec<String>,
+    pub repeat: usize,
     pub file: String,
     pub module_path: String,
     pub line: u32,
@@ -129,13 +131,11 @@ impl ArbRecord {
         };
         let once: usize = pieces.iter().map(|p| p.len()).sum();
         let repeat = repeat.min(MESSAGE_MAX / once.max(1)).max(1);
-        let message = (0..repeat)
-            .flat_map(|_| pieces.iter().map(|p| (*p).to_owned()))
-            .collect();
         ArbRecord {
             level,
             logger,
-            message,
+            message: pieces.iter().map(|p| (*p).to_owned()).collect(),
+            repeat,
             file,
             module_path,
             line,
@@ -151,7 +151,7 @@ impl ArbRecord {
 
     /// The whole message, as the record renders it.
     pub fn message_text(&self) -> String {
-        self.message.concat()
+        self.message.concat().repeat(self.repeat)
     }
 
     /// The timestamp as the application's clock would make it.
@@ -161,7 +161,7 @@ impl ArbRecord {
 
     /// Calls `f` with the record.
     pub fn with_record<R>(&self, f: impl FnOnce(&Record<'_>) -> R) -> R {
-        let pieces = Pieces(&self.message);
+        let pieces = Pieces(&self.message, self.repeat);
         // One expression: the `format_args!` temporary lives until its end.
         f(&Record {
             process: (self.process_id, &self.process_name),
@@ -185,13 +185,15 @@ impl ArbRecord {
     }
 }
 
-/// The message pieces, each written with its own `write_str`.
-pub struct Pieces<'a>(pub &'a [String]);
+/// The message pieces, each written with its own `write_str`, so many times over.
+pub struct Pieces<'a>(pub &'a [String], pub usize);
 
 impl fmt::Display for Pieces<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for piece in self.0 {
-            f.write_str(piece)?;
+        for _ in 0..self.1 {
+            for piece in self.0 {
+                f.write_str(piece)?;
+            }
         }
         Ok(())
     }
