@@ -127,7 +127,7 @@ impl HandlerBase {
     }
 
     /// Changes the level.
-    pub fn set_level(&mut self, level: Level) {
+    pub const fn set_level(&mut self, level: Level) {
         self.level = level;
     }
 
@@ -137,7 +137,7 @@ impl HandlerBase {
     }
 
     /// Names the handler.
-    pub fn set_name(&mut self, name: &'static str) {
+    pub const fn set_name(&mut self, name: &'static str) {
         self.name = name;
     }
 
