@@ -72,6 +72,7 @@ fn plain_placeholders_write_what_format_writes_for_every_kind_of_argument() {
         format!("braces {{}} {{{}}} }}{{ {}", 1, "x"),
         format!("{}{}", 1, 2),
         format!("ünïcode {} ✓", 3),
+        format!("literals {} {} {}", 300_000, -5, 4_000_000_000u64),
     ];
     emlog::info!("u8 {} u16 {} u32 {} {}", 0u8, u16::MAX, u32::MAX, 7u32);
     emlog::info!(
@@ -94,6 +95,7 @@ fn plain_placeholders_write_what_format_writes_for_every_kind_of_argument() {
     emlog::info!("braces {{}} {{{}}} }}{{ {}", 1, "x",);
     emlog::info!("{}{}", 1, 2);
     emlog::info!("ünïcode {} ✓", 3);
+    emlog::info!("literals {} {} {}", 300_000, -5, 4_000_000_000u64);
     assert_eq!(out.lines(), expected);
 }
 
