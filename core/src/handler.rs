@@ -130,7 +130,7 @@ impl HandlerBase {
     }
 
     /// Changes the level.
-    pub fn set_level(&mut self, level: Level) {
+    pub const fn set_level(&mut self, level: Level) {
         self.level = level;
     }
 
@@ -140,7 +140,7 @@ impl HandlerBase {
     }
 
     /// Names the handler.
-    pub fn set_name(&mut self, name: &'static str) {
+    pub const fn set_name(&mut self, name: &'static str) {
         self.name = name;
     }
 
@@ -156,7 +156,20 @@ impl HandlerBase {
 
     /// The counters.
     pub fn stats(&self) -> HandlerStats {
-        self.stats
+        // Field by field, with volatile reads so the compiler cannot merge
+        // them back into a whole-struct copy: that is a memcpy call at
+        // opt-level "z", and as this method is in every handler's vtable, it
+        // would link compiler_builtins' 744-byte memcpy into every firmware.
+        // SAFETY: each pointer comes from a live reference to a u64.
+        let read = |counter: &u64| unsafe { core::ptr::read_volatile(counter) };
+        let s = &self.stats;
+        HandlerStats {
+            emitted: read(&s.emitted),
+            filtered: read(&s.filtered),
+            truncated: read(&s.truncated),
+            dropped: read(&s.dropped),
+            errors: read(&s.errors),
+        }
     }
 
     /// Whether [`close`](Self::close) was called.

@@ -58,16 +58,61 @@ macro_rules! log {
     (logger: $logger:expr, $level:expr, $($arg:tt)+) => {{
         let level: $crate::Level = $level;
         if $crate::__private::enabled(level) {
-            $crate::__private::log(
+            $crate::__emit!(
                 level,
                 $logger,
-                ::core::format_args!($($arg)+),
                 &$crate::Location { file: ::core::file!(), line: ::core::line!(), module_path: ::core::module_path!() },
+                $($arg)+
             );
         }
     }};
     ($level:expr, $($arg:tt)+) => {
         $crate::log!(logger: ::core::module_path!(), $level, $($arg)+)
+    };
+}
+
+/// Makes and dispatches the record of one call (after the level checks). A
+/// format string literal whose placeholders are all plain `{}`, with
+/// positional arguments, takes `__private::log_plain` (no `core::fmt`
+/// integer code); anything else (named or inline arguments, format specs, a
+/// format string from another macro) takes `format_args!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __emit {
+    ($level:ident, $logger:expr, $location:expr, $format:literal $($rest:tt)*) => {
+        $crate::__emit!(@scan $level, $logger, $location, $format, [] $($rest)*)
+    };
+    ($level:ident, $logger:expr, $location:expr, $($arg:tt)+) => {
+        $crate::__private::log($level, $logger, ::core::format_args!($($arg)+), $location)
+    };
+    // Positional arguments so far in [..]; a named one sends the call to format_args!.
+    (@scan $level:ident, $logger:expr, $location:expr, $format:literal, [$($a:expr,)*] $(,)?) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::{ToArg as _, ToArgDisplay as _, ToArgUnused as _};
+        const ARGS: usize = <[&str]>::len(&[$(::core::stringify!($a)),*]);
+        if const { $crate::__private::plain_braces($format, ARGS) } {
+            const PIECES: &[&str] = &$crate::__private::plain_pieces::<{ ARGS + 1 }>($format);
+            $crate::__private::log_plain(
+                $level,
+                $logger,
+                PIECES,
+                &[$((&&&$crate::__private::Capture(&$a)).to_arg()),*],
+                $location,
+            )
+        } else {
+            $crate::__private::log($level, $logger, ::core::format_args!($format, $($a),*), $location)
+        }
+    }};
+    (@scan $level:ident, $logger:expr, $location:expr, $format:literal, [$($a:expr,)*], $name:ident = $($rest:tt)*) => {
+        $crate::__private::log(
+            $level,
+            $logger,
+            ::core::format_args!($format, $($a,)* $name = $($rest)*),
+            $location,
+        )
+    };
+    (@scan $level:ident, $logger:expr, $location:expr, $format:literal, [$($a:expr,)*], $next:expr $(, $($rest:tt)*)?) => {
+        $crate::__emit!(@scan $level, $logger, $location, $format, [$($a,)* $next,] $(, $($rest)*)?)
     };
 }
 

@@ -88,6 +88,7 @@
 //! as a WARNING record from logger `"emlog"` whose message is
 //! `--- 12 records dropped ---`, before the next record it drains.
 
+use crate::__private::{Arg, PlainMessage};
 use crate::captured::CapturedRecord;
 use crate::sync::{AtomicU8, AtomicU32, Ordering, UnsafeCell, compare_exchange, fetch_add};
 use crate::table::DynHandler;
@@ -517,14 +518,13 @@ impl<'q, 'h, const N: usize, const M: usize, const H: usize> QueueListener<'q, '
         if dropped != self.reported_drops {
             let count = dropped.wrapping_sub(self.reported_drops);
             self.reported_drops = dropped;
+            // Written as the macros write a plain call: no core::fmt integer code.
+            let count = [Arg::Unsigned(count)];
+            let message = PlainMessage::new(&["--- ", " records dropped ---"], &count);
             Self::deliver(
                 &mut self.handlers,
                 self.respect_handler_level,
-                &Record::new(
-                    Level::WARNING,
-                    "emlog",
-                    format_args!("--- {} records dropped ---", count),
-                ),
+                &Record::new(Level::WARNING, "emlog", format_args!("{}", message)),
             );
             return true;
         }

@@ -43,7 +43,29 @@ pub struct StreamHandler<W, const LINE: usize = 256> {
 
 impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
     /// A handler at NOTSET writing the message alone (Python's default formatter).
-    pub fn new(writer: W) -> Self {
+    ///
+    /// The constructor and the `with_*` settings are `const fn`, so firmware
+    /// can have the compiler build its handler in a `static`: no start-up code
+    /// builds, moves or clears it.
+    ///
+    /// ```
+    /// use emlog::{Formatter, StreamHandler};
+    /// # struct Uart;
+    /// # impl embedded_io::ErrorType for Uart { type Error = core::convert::Infallible; }
+    /// # impl embedded_io::Write for Uart {
+    /// #     fn write(&mut self, b: &[u8]) -> Result<usize, Self::Error> { Ok(b.len()) }
+    /// #     fn flush(&mut self) -> Result<(), Self::Error> { Ok(()) }
+    /// # }
+    /// const FORMAT: Formatter = match Formatter::new(Formatter::BASIC) {
+    ///     Ok(f) => f,
+    ///     Err(_) => panic!("bad format string"),
+    /// };
+    /// static mut OUT: StreamHandler<Uart, 64> = StreamHandler::new(Uart)
+    ///     .with_formatter(FORMAT)
+    ///     .with_level(emlog::Level::INFO)
+    ///     .with_terminator("\r\n");
+    /// ```
+    pub const fn new(writer: W) -> Self {
         StreamHandler {
             base: HandlerBase::new(Level::NOTSET),
             formatter: Formatter::message_only(),
@@ -56,37 +78,37 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
     }
 
     /// Sets the formatter.
-    pub fn with_formatter(mut self, formatter: Formatter) -> Self {
+    pub const fn with_formatter(mut self, formatter: Formatter) -> Self {
         self.formatter = formatter;
         self
     }
 
     /// Sets the level.
-    pub fn with_level(mut self, level: Level) -> Self {
+    pub const fn with_level(mut self, level: Level) -> Self {
         self.base.set_level(level);
         self
     }
 
     /// Names the handler (used in error reports).
-    pub fn with_name(mut self, name: &'static str) -> Self {
+    pub const fn with_name(mut self, name: &'static str) -> Self {
         self.base.set_name(name);
         self
     }
 
     /// Sets what ends each record (default `"\n"`; `"\r\n"` for terminals that want it).
-    pub fn with_terminator(mut self, terminator: &'static str) -> Self {
+    pub const fn with_terminator(mut self, terminator: &'static str) -> Self {
         self.terminator = terminator;
         self
     }
 
     /// Sets the marker that ends a cut record (default [`TRUNCATION_MARKER`]).
-    pub fn with_truncation_marker(mut self, marker: &'static str) -> Self {
+    pub const fn with_truncation_marker(mut self, marker: &'static str) -> Self {
         self.marker = marker;
         self
     }
 
     /// Flushes the writer after every record, as Python does.
-    pub fn flush_each_record(mut self, on: bool) -> Self {
+    pub const fn flush_each_record(mut self, on: bool) -> Self {
         self.flush_each_record = on;
         self
     }

@@ -14,14 +14,15 @@ const FORMAT: Formatter = match Formatter::new("%(asctime)s %(levelname)-8s %(na
 };
 
 static LOGGING: Dispatcher<1> = Dispatcher::with_root_level(Level::INFO);
-static mut OUT: Option<StreamHandler<board::Uart, 96>> = None;
+// Built by the compiler: no start-up code moves or clears it.
+static mut OUT: StreamHandler<board::Uart, 96> =
+    StreamHandler::new(board::Uart).with_formatter(FORMAT);
 
 #[cortex_m_rt::entry]
 fn main() -> ! {
-    let uart = board::init();
-    // SAFETY: set up once, before any logging.
-    let out = unsafe { &mut *core::ptr::addr_of_mut!(OUT) }
-        .insert(StreamHandler::new(uart).with_formatter(FORMAT));
+    board::init();
+    // SAFETY: taken once, before any logging.
+    let out = unsafe { &mut *core::ptr::addr_of_mut!(OUT) };
     if LOGGING.add(out).is_err() || emlog::install(&LOGGING).is_err() {
         board::exit(false);
     }
