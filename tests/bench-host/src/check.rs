@@ -175,6 +175,7 @@ pub fn check_dir(dir: &Path, expected: &Expected) -> Result<Summary, Vec<String>
                 ));
             }
         }
+        Workload::W2 if lines == 0 => problems.add("no record lines written".to_string()),
         Workload::W2 => {
             let lowest = seen.iter().position(|&s| s).unwrap_or(n as usize) as u64;
             missing(lowest, &mut problems);
