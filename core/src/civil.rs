@@ -291,9 +291,22 @@ pub fn strftime(format: &str, time: &DateTime, out: &mut dyn fmt::Write) -> fmt:
 
 /// `time` as Python's default `asctime`: `%Y-%m-%d %H:%M:%S,mmm`
 /// (`default_time_format` then `default_msec_format`).
+///
+/// `time` comes from [`DateTime::from_timestamp`], so every field is in its
+/// range: after the year, the text is built in one buffer and written once.
 pub(crate) fn write_default(time: &DateTime, out: &mut dyn fmt::Write) -> fmt::Result {
-    strftime("%Y-%m-%d %H:%M:%S,", time, out)?;
-    write_padded(time.nanos / 1_000_000, 3, out)
+    write_year(time.year, out)?;
+    let mut text = *b"-00-00 00:00:00,000";
+    let two = [time.month, time.day, time.hour, time.minute, time.second];
+    for (i, value) in two.into_iter().enumerate() {
+        text[1 + 3 * i] = b'0' + value / 10 % 10;
+        text[2 + 3 * i] = b'0' + value % 10;
+    }
+    let millis = time.nanos / 1_000_000;
+    for (i, divisor) in [100, 10, 1].into_iter().enumerate() {
+        text[16 + i] = b'0' + (millis / divisor % 10) as u8;
+    }
+    out.write_str(ascii(&text))
 }
 
 fn write_directive(d: char, t: &DateTime, out: &mut dyn fmt::Write) -> fmt::Result {

@@ -56,14 +56,18 @@ pub fn is_within(name: &str, ancestor: &str) -> bool {
     // Bytes compared one by one: `strip_prefix` and `==` call memcmp, which
     // links over 100 bytes on a microcontroller for names a few bytes long.
     let (name, ancestor) = (name.as_bytes(), ancestor.as_bytes());
+    if ancestor.is_empty() {
+        // The root, which every handler's name filter is unless set.
+        return true;
+    }
     if name.len() < ancestor.len() || name.iter().zip(ancestor).any(|(a, b)| a != b) {
         return false;
     }
-    match name.get(ancestor.len()..).unwrap_or(&[]) {
-        [] => true,
-        [b'.', ..] | [b':', b':', ..] => true,
-        _ => ancestor.is_empty(),
-    }
+    // Then the whole name, or a separator.
+    matches!(
+        name.get(ancestor.len()..).unwrap_or(&[]),
+        [] | [b'.', ..] | [b':', b':', ..]
+    )
 }
 
 /// How many user filters one handler can hold.

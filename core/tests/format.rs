@@ -288,6 +288,26 @@ fn datefmt_matches_python_strftime_in_utc() {
 }
 
 #[test]
+fn default_asctime_at_the_edges_of_four_digit_years_and_before_the_epoch() {
+    // Python: datetime(9999, 12, 31, 23, 59, 59, 999000) and the epoch an
+    // hour west render so; a fifth year digit is written in full.
+    let f = Formatter::new("%(asctime)s").unwrap();
+    let west = Formatter::new("%(asctime)s")
+        .unwrap()
+        .with_utc_offset(|_| -3600);
+    let at = |secs, nanos| record(format_args!("")).with_timestamp(Timestamp::new(secs, nanos));
+    assert_eq!(
+        render(&f, &at(253_402_300_799, 999_000_000)),
+        "9999-12-31 23:59:59,999"
+    );
+    assert_eq!(
+        render(&f, &at(253_402_300_800, 7_000_000)),
+        "10000-01-01 00:00:00,007"
+    );
+    assert_eq!(render(&west, &at(0, 0)), "1969-12-31 23:00:00,000");
+}
+
+#[test]
 fn msecs_takes_d_in_brace_style_where_python_refuses_it() {
     // Deliberate difference (documented in emlog::format): Python's format()
     // raises for 'd' on its float msecs; emlog truncates like %d.

@@ -79,7 +79,11 @@ def write_report(rows):
         "  SysTick counts over 200 calls (20,000 for the filtered call) minus an empty loop of the",
         "  same length, calibrated with a loop of `nop`s. Every variant logs the same 36-character",
         "  line `INFO:app:request served, count=NNNNN` (one u32). defmt filters only at compile",
-        "  time, so it has no run-time filtered-out call.",
+        "  time, so it has no run-time filtered-out call. `emlog_defmt` sends the message as text",
+        "  inside a defmt frame (`Display2Format`).",
+        "- `tests/size-report/check.sh` (a step of `tests/run-all.sh`) fails when a variant's flash",
+        "  or any of its instruction counts grows more than 5 % over `snapshot.tsv`; after an",
+        "  intended change, `run.sh --update-snapshot` and the reason in the commit message.",
         "",
     ] + table(rows) + ["", "Variants:", ""] + [
         f"- `{name}`: {DESCRIPTIONS.get(name, '')}" for name in rows

@@ -15,14 +15,18 @@ const FORMAT: Formatter = match Formatter::new(Formatter::BASIC) {
 // The measurement enqueues 200 records before draining them.
 const SLOTS: usize = if cfg!(feature = "icount") { 256 } else { 8 };
 static QUEUE: Queue<SLOTS, 64> = Queue::new();
+// Built by the compiler: no start-up code moves or clears it.
+static mut OUT: StreamHandler<board::Uart, 64> =
+    StreamHandler::new(board::Uart).with_formatter(FORMAT);
 
 #[cortex_m_rt::entry]
 fn main() -> ! {
-    let uart = board::init();
-    let mut out: StreamHandler<_, 64> = StreamHandler::new(uart).with_formatter(FORMAT);
+    board::init();
+    // SAFETY: taken once, before any logging.
+    let out = unsafe { &mut *core::ptr::addr_of_mut!(OUT) };
     let mut listener: QueueListener<'_, '_, SLOTS, 64, 1> = QueueListener::new(&QUEUE);
     QUEUE.set_level(Level::INFO);
-    if listener.add(&mut out).is_err() || emlog::install(&QUEUE).is_err() {
+    if listener.add(out).is_err() || emlog::install(&QUEUE).is_err() {
         board::exit(false);
     }
     emlog::info!(logger: "app", "request served, count={}", report::count());
