@@ -205,6 +205,21 @@ def tables(state, args):
     return lines
 
 
+def spread_table(state, args):
+    """The lowest and highest run of each cell: how noisy the machine was."""
+    lines = [f"Lowest–highest of the {args.runs} run(s), ns per record:", ""]
+    lines.append("| library | " + " | ".join(c[0] for c in COLUMNS) + " |")
+    lines.append("|---|" + "---:|" * len(COLUMNS))
+    names = [lib for lib, _ in LIBS]
+    for lib in names[:1] + [LOG_CRATE] + names[1:]:
+        cells = []
+        for _, w, k in COLUMNS:
+            r = spread(lib, w, state, k)
+            cells.append("—" if r is None else f"{ns(r[0])}–{ns(r[1])}")
+        lines.append(f"| {label(lib)} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def goals(state):
     def m(lib, w, key="ns_per_record"):
         return median(lib, w, state, key)
@@ -324,7 +339,7 @@ def main():
             f.write(
                 "# Host benchmark results\n\n"
                 "Produced by `tests/bench-host/run.sh` (issue 6's workloads W1–W5; see the README in this folder). "
-                "Not typed by hand.\n\n" + text + "\n"
+                "Not typed by hand.\n\n" + text + "\n\n" + "\n".join(spread_table(state, args)) + "\n"
             )
     if args.readme:
         replace_between(args.readme, "<!-- bench-host:begin -->", "<!-- bench-host:end -->", text)

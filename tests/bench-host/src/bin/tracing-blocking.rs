@@ -12,7 +12,7 @@ fn main() {
     const LIB: &str = "tracing-blocking";
     match args.workload {
         Workload::W2 => unsupported(LIB, args.workload, "no size rotation"),
-        Workload::W5 => unsupported(LIB, args.workload, "no queue (see tracing-non_blocking)"),
+        Workload::W5 => unsupported(LIB, args.workload, "no queue: see tracing-non_blocking"),
         _ => {}
     }
     let file = tracing_appender::rolling::never(&args.out, "bench.log");
