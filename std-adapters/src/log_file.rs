@@ -40,7 +40,7 @@ pub struct Buffering {
     pub flush_level: Level,
     /// Write out when this long has passed since the last write-out.
     pub interval: Option<Duration>,
-    /// The clock `interval` is measured with.
+    /// The clock `interval` is measured with (default: [`Clock::system_coarse`]).
     pub clock: Clock,
 }
 
@@ -50,7 +50,8 @@ impl Default for Buffering {
             capacity: 64 * 1024,
             flush_level: Level::ERROR,
             interval: Some(Duration::from_secs(5)),
-            clock: Clock::system(),
+            // Read per record: the coarse clock is enough for seconds.
+            clock: Clock::system_coarse(),
         }
     }
 }
