@@ -60,8 +60,8 @@ pub use captured::{CapturedRecord, NAME_MAX};
 #[cfg(feature = "defmt")]
 pub use defmt_handler::DefmtHandler;
 pub use dispatch::{
-    AlreadyInstalled, CapacityError, Dispatch, DispatchStats, Dispatcher, Stats, dispatch, flush,
-    install, installed, refresh_threshold, stats, threshold,
+    AlreadyInstalled, CapacityError, Dispatch, DispatchStats, Dispatcher, LevelOnly, Stats,
+    dispatch, flush, install, installed, refresh_threshold, stats, threshold,
 };
 pub use filter::{Filter, Filters};
 pub use format::{FormatError, FormatErrorKind, Formatter};

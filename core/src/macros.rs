@@ -4,6 +4,38 @@
 //! [`STATIC_MIN_LEVEL`] (a constant, so calls below it vanish from the
 //! binary) and against the runtime [`threshold`](crate::threshold) (one atomic
 //! byte load). Only then are the arguments captured and the record made.
+//!
+//! # defmt mode (feature `defmt-mode`)
+//!
+//! With feature `defmt-mode` the same macros emit through `defmt` instead of
+//! making a [`Record`](crate::Record): after the two checks above, and the
+//! installed dispatcher's level for the call's logger
+//! (`Dispatch::wants`; every call is wanted before
+//! a dispatcher is installed), `info!(logger: "app", "served {}", n)` becomes
+//! a `defmt::info!` frame that decodes as `app: served 10`. The format string
+//! is interned by defmt (it never lands in flash) and the arguments are
+//! defmt-encoded, so:
+//!
+//! - **arguments must implement `defmt::Format`**, not `Display`, and the
+//!   format string is defmt's syntax (`{}`, `{=u32}`, `{:x}`, ...; positional
+//!   arguments only), as in `defmt::info!`;
+//! - the application depends on `defmt` itself (defmt's macros name the crate
+//!   `defmt`) and has a defmt global logger: emlog's own (feature
+//!   `defmt-logger`, sharing a UART with text lines), defmt-rtt, or any other;
+//! - emlog's handlers and the dispatcher's handler table are not involved in
+//!   these calls (no record, no formatter, no handler level, no handler
+//!   counter); the logger levels are, and the dispatcher's
+//!   [`threshold`](crate::threshold) then follows the logger levels only;
+//! - levels map to defmt's five by range: below DEBUG `trace`, DEBUG `debug`,
+//!   INFO `info`, WARNING `warn`, ERROR and above (CRITICAL too) `error`;
+//!   defmt's own compile-time filter (`DEFMT_LOG`) applies on top;
+//! - arguments are evaluated once, before the frame starts, and only when the
+//!   call is wanted.
+//!
+//! Only the macros change: records from the `log` bridge, and
+//! [`Record`](crate::Record)s handed to handlers directly, still go through
+//! the dispatcher to the handlers ([`DefmtHandler`](crate::DefmtHandler) to
+//! reach defmt from there).
 
 /// The lowest level compiled in, from the `max_level_*` features (and the
 /// `release_max_level_*` ones in builds without debug assertions). Calls
@@ -55,7 +87,22 @@ const fn static_min_level() -> u16 {
 /// ```
 #[macro_export]
 macro_rules! log {
-    (logger: $logger:expr, $level:expr, $($arg:tt)+) => {{
+    (logger: $logger:expr, $level:expr, $($arg:tt)+) => {
+        $crate::__log!(any, $logger, $level, $($arg)+)
+    };
+    ($level:expr, $($arg:tt)+) => {
+        $crate::log!(logger: ::core::module_path!(), $level, $($arg)+)
+    };
+}
+
+/// One call of any macro: the level checks, then the record (or, in defmt
+/// mode, the defmt frame at `$defmt`: a defmt level name, or `any` to pick
+/// it from the level at run time).
+#[cfg(not(feature = "defmt-mode"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __log {
+    ($defmt:ident, $logger:expr, $level:expr, $($arg:tt)+) => {{
         let level: $crate::Level = $level;
         if $crate::__private::enabled(level) {
             $crate::__emit!(
@@ -66,8 +113,51 @@ macro_rules! log {
             );
         }
     }};
-    ($level:expr, $($arg:tt)+) => {
-        $crate::log!(logger: ::core::module_path!(), $level, $($arg)+)
+}
+
+/// One call of any macro in defmt mode: the level checks, then one defmt frame.
+#[cfg(feature = "defmt-mode")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __log {
+    ($defmt:ident, $logger:expr, $level:expr, $format:literal $(, $arg:expr)* $(,)?) => {{
+        let level: $crate::Level = $level;
+        if $crate::__private::enabled(level) {
+            let logger: &str = $logger;
+            if $crate::__private::wants(level, logger) {
+                $crate::__defmt!(@bind $defmt, level, logger, $format, [] $($arg,)*);
+            }
+        }
+    }};
+}
+
+/// Evaluates each argument once (`@bind`, each bound to its own hygienic
+/// `arg`), then writes the frame: `"{=str}: {}"` with the logger name and the
+/// message as a nested defmt format.
+#[cfg(feature = "defmt-mode")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __defmt {
+    (@bind $defmt:ident, $level:ident, $logger:ident, $format:literal, [$($bound:ident)*] $first:expr, $($rest:expr,)*) => {
+        match &$first {
+            arg => $crate::__defmt!(@bind $defmt, $level, $logger, $format, [$($bound)* arg] $($rest,)*),
+        }
+    };
+    (@bind any, $level:ident, $logger:ident, $format:literal, [$($bound:ident)*]) => {
+        match $crate::__private::defmt_level($level) {
+            0 => $crate::__defmt!(@bind trace, $level, $logger, $format, [$($bound)*]),
+            1 => $crate::__defmt!(@bind debug, $level, $logger, $format, [$($bound)*]),
+            2 => $crate::__defmt!(@bind info, $level, $logger, $format, [$($bound)*]),
+            3 => $crate::__defmt!(@bind warn, $level, $logger, $format, [$($bound)*]),
+            _ => $crate::__defmt!(@bind error, $level, $logger, $format, [$($bound)*]),
+        }
+    };
+    (@bind $defmt:ident, $level:ident, $logger:ident, $format:literal, [$($bound:ident)*]) => {
+        ::defmt::$defmt!(
+            "{=str}: {}",
+            $logger,
+            $crate::__private::defmt_message(|f| ::defmt::write!(f, $format $(, *$bound)*))
+        )
     };
 }
 
@@ -119,15 +209,15 @@ macro_rules! __emit {
 /// Logs at TRACE (5). See [`log!`](crate::log!) for the optional `logger:`.
 #[macro_export]
 macro_rules! trace {
-    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::TRACE, $($arg)+) };
-    ($($arg:tt)+) => { $crate::log!($crate::Level::TRACE, $($arg)+) };
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::__log!(trace, $logger, $crate::Level::TRACE, $($arg)+) };
+    ($($arg:tt)+) => { $crate::__log!(trace, ::core::module_path!(), $crate::Level::TRACE, $($arg)+) };
 }
 
 /// Logs at DEBUG (10). See [`log!`](crate::log!) for the optional `logger:`.
 #[macro_export]
 macro_rules! debug {
-    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::DEBUG, $($arg)+) };
-    ($($arg:tt)+) => { $crate::log!($crate::Level::DEBUG, $($arg)+) };
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::__log!(debug, $logger, $crate::Level::DEBUG, $($arg)+) };
+    ($($arg:tt)+) => { $crate::__log!(debug, ::core::module_path!(), $crate::Level::DEBUG, $($arg)+) };
 }
 
 /// Logs at INFO (20). See [`log!`](crate::log!) for the optional `logger:`.
@@ -138,15 +228,15 @@ macro_rules! debug {
 /// ```
 #[macro_export]
 macro_rules! info {
-    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::INFO, $($arg)+) };
-    ($($arg:tt)+) => { $crate::log!($crate::Level::INFO, $($arg)+) };
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::__log!(info, $logger, $crate::Level::INFO, $($arg)+) };
+    ($($arg:tt)+) => { $crate::__log!(info, ::core::module_path!(), $crate::Level::INFO, $($arg)+) };
 }
 
 /// Logs at WARNING (30). See [`log!`](crate::log!) for the optional `logger:`.
 #[macro_export]
 macro_rules! warning {
-    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::WARNING, $($arg)+) };
-    ($($arg:tt)+) => { $crate::log!($crate::Level::WARNING, $($arg)+) };
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::__log!(warn, $logger, $crate::Level::WARNING, $($arg)+) };
+    ($($arg:tt)+) => { $crate::__log!(warn, ::core::module_path!(), $crate::Level::WARNING, $($arg)+) };
 }
 
 /// Logs at WARNING (30): the `log` crate's spelling of [`warning!`](crate::warning!).
@@ -158,13 +248,13 @@ macro_rules! warn {
 /// Logs at ERROR (40). See [`log!`](crate::log!) for the optional `logger:`.
 #[macro_export]
 macro_rules! error {
-    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::ERROR, $($arg)+) };
-    ($($arg:tt)+) => { $crate::log!($crate::Level::ERROR, $($arg)+) };
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::__log!(error, $logger, $crate::Level::ERROR, $($arg)+) };
+    ($($arg:tt)+) => { $crate::__log!(error, ::core::module_path!(), $crate::Level::ERROR, $($arg)+) };
 }
 
 /// Logs at CRITICAL (50). See [`log!`](crate::log!) for the optional `logger:`.
 #[macro_export]
 macro_rules! critical {
-    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::CRITICAL, $($arg)+) };
-    ($($arg:tt)+) => { $crate::log!($crate::Level::CRITICAL, $($arg)+) };
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::__log!(error, $logger, $crate::Level::CRITICAL, $($arg)+) };
+    ($($arg:tt)+) => { $crate::__log!(error, ::core::module_path!(), $crate::Level::CRITICAL, $($arg)+) };
 }
