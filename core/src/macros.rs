@@ -5,37 +5,8 @@
 //! binary) and against the runtime [`threshold`](crate::threshold) (one atomic
 //! byte load). Only then are the arguments captured and the record made.
 //!
-//! # defmt mode (feature `defmt-mode`)
-//!
-//! With feature `defmt-mode` the same macros emit through `defmt` instead of
-//! making a [`Record`](crate::Record): after the two checks above, and the
-//! installed dispatcher's level for the call's logger
-//! (`Dispatch::wants`; every call is wanted before
-//! a dispatcher is installed), `info!(logger: "app", "served {}", n)` becomes
-//! a `defmt::info!` frame that decodes as `app: served 10`. The format string
-//! is interned by defmt (it never lands in flash) and the arguments are
-//! defmt-encoded, so:
-//!
-//! - **arguments must implement `defmt::Format`**, not `Display`, and the
-//!   format string is defmt's syntax (`{}`, `{=u32}`, `{:x}`, ...; positional
-//!   arguments only), as in `defmt::info!`;
-//! - the application depends on `defmt` itself (defmt's macros name the crate
-//!   `defmt`) and has a defmt global logger: emlog's own (feature
-//!   `defmt-logger`, sharing a UART with text lines), defmt-rtt, or any other;
-//! - emlog's handlers and the dispatcher's handler table are not involved in
-//!   these calls (no record, no formatter, no handler level, no handler
-//!   counter); the logger levels are, and the dispatcher's
-//!   [`threshold`](crate::threshold) then follows the logger levels only;
-//! - levels map to defmt's five by range: below DEBUG `trace`, DEBUG `debug`,
-//!   INFO `info`, WARNING `warn`, ERROR and above (CRITICAL too) `error`;
-//!   defmt's own compile-time filter (`DEFMT_LOG`) applies on top;
-//! - arguments are evaluated once, before the frame starts, and only when the
-//!   call is wanted.
-//!
-//! Only the macros change: records from the `log` bridge, and
-//! [`Record`](crate::Record)s handed to handlers directly, still go through
-//! the dispatcher to the handlers ([`DefmtHandler`](crate::DefmtHandler) to
-//! reach defmt from there).
+//! With feature `defmt-mode` they emit through defmt instead: see the
+//! crate documentation's "defmt mode".
 
 /// The lowest level compiled in, from the `max_level_*` features (and the
 /// `release_max_level_*` ones in builds without debug assertions). Calls
