@@ -2,9 +2,9 @@
 //! ceiling, the threshold and the logger's level, then send one defmt frame
 //! per wanted call; the handlers never see those calls. Built with
 //! `DEFMT_LOG=trace` (defmt's own filter would otherwise keep only `error!`),
-//! once as it is and once with `max_level_info` for the ceiling:
+//! once with the `log` bridge and once with `max_level_info` for the ceiling:
 //!
-//!     DEFMT_LOG=trace cargo test -p emlog --features defmt-mode,defmt-logger --test defmt_mode
+//!     DEFMT_LOG=trace cargo test -p emlog --features defmt-mode,defmt-logger,log --test defmt_mode
 //!     DEFMT_LOG=trace cargo test -p emlog --features defmt-mode,defmt-logger,max_level_info --test defmt_mode
 #![cfg(all(feature = "defmt-mode", feature = "defmt-logger"))]
 
