@@ -35,10 +35,14 @@ step "QEMU installed" tests/ensure-qemu.sh
 step "host tests" cargo test --workspace --features emlog/log,emlog/defmt
 # emlog's own defmt global logger is a separate feature (a program has one global logger).
 step "host test of the defmt global logger" cargo test -p emlog --features defmt-logger --test defmt_logger
+# defmt mode changes every macro call, so its test builds apart; DEFMT_LOG=trace
+# keeps every defmt level; the first build has the log bridge, the second the ceiling.
+step "host test of defmt mode" env DEFMT_LOG=trace cargo test -p emlog --features defmt-mode,defmt-logger,log --test defmt_mode
+step "host test of defmt mode under max_level_info" env DEFMT_LOG=trace cargo test -p emlog --features defmt-mode,defmt-logger,max_level_info --test defmt_mode
 step "loom models of the core's queue and dispatcher" tests/loom.sh
 step "uart-demux host tests" bash -c "cd tests/uart-demux && cargo test --quiet"
 for target in thumbv7m-none-eabi thumbv6m-none-eabi riscv32imac-unknown-none-elf; do
-    for features in "" log defmt log,defmt; do
+    for features in "" log defmt log,defmt defmt-mode log,defmt-mode; do
         step "no_std core for $target [${features:-no features}]" \
             cargo build --quiet -p emlog --target "$target" --no-default-features ${features:+--features "$features"}
     done
@@ -47,7 +51,7 @@ for machine in lm3s6965evb microbit virt; do
     step "firmware demo on $machine" bash -c "tests/run-demo.sh $machine >target/demo-$machine.out 2>&1 || { cat target/demo-$machine.out; exit 1; }"
 done
 step "core firmware tests on three QEMU machines (levels, formatter, cutting, table, re-entrancy, log bridge, ceiling, interrupts)" tests/firmware/run.sh
-step "firmware tests on three QEMU machines (queue, memory, defmt, panic)" tests/queue-firmware/run.sh
+step "firmware tests on three QEMU machines (queue, memory, defmt, defmt mode, panic)" tests/queue-firmware/run.sh
 step "embedded size and speed within 5 % of tests/size-report/snapshot.tsv" tests/size-report/check.sh
 step "emlog-std for Windows" cargo check --quiet -p emlog-std --target x86_64-pc-windows-gnu
 

@@ -20,6 +20,47 @@ pub fn enabled(level: Level) -> bool {
     level.number() as u16 >= STATIC_MIN_LEVEL && level >= crate::threshold()
 }
 
+/// defmt mode: whether the installed dispatcher's logger levels want the call
+/// (after [`enabled`]): a load and a branch until a Dispatcher is given a
+/// named logger level.
+#[cfg(feature = "defmt-mode")]
+#[inline(always)]
+pub fn wants(level: Level, logger: &str) -> bool {
+    crate::dispatch::wants(level, logger)
+}
+
+/// defmt mode: which of defmt's five levels a level goes out at, by range
+/// (0 trace, 1 debug, 2 info, 3 warn, 4 error).
+#[cfg(feature = "defmt-mode")]
+#[inline(always)]
+pub const fn defmt_level(level: Level) -> u8 {
+    match level.number() {
+        0..10 => 0,
+        10..20 => 1,
+        20..30 => 2,
+        30..40 => 3,
+        _ => 4,
+    }
+}
+
+/// defmt mode: the message of a call as a nested defmt format, written by `write`.
+#[cfg(feature = "defmt-mode")]
+pub struct DefmtMessage<F>(F);
+
+/// Wraps the closure that writes a call's message (fixes its signature).
+#[cfg(feature = "defmt-mode")]
+#[inline(always)]
+pub fn defmt_message<F: Fn(defmt::Formatter<'_>)>(write: F) -> DefmtMessage<F> {
+    DefmtMessage(write)
+}
+
+#[cfg(feature = "defmt-mode")]
+impl<F: Fn(defmt::Formatter<'_>)> defmt::Format for DefmtMessage<F> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        (self.0)(f)
+    }
+}
+
 /// Makes the record and dispatches it. Kept out of line so each call site
 /// stays a load, a compare and a call.
 #[inline(never)]

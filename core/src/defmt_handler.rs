@@ -10,6 +10,11 @@
 //! INFO → `info`, WARNING → `warn`, ERROR and above (CRITICAL too; defmt has
 //! no higher level) → `error`. defmt's own compile-time filter (`DEFMT_LOG`)
 //! still applies on top of the handler's level.
+//!
+//! For emlog's own macros, feature `defmt-mode` is the cheaper way to defmt:
+//! the calls become defmt frames with interned format strings and no Record
+//! (see the crate documentation); this handler then still takes the Records
+//! of the `log` bridge.
 
 use crate::{Handler, HandlerBase, Level, Record};
 

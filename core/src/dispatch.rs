@@ -38,6 +38,15 @@ pub trait Dispatch: Sync {
     fn lowest_level(&self) -> Level;
     /// What the dispatcher dropped.
     fn stats(&self) -> DispatchStats;
+    /// Whether a call at `level` on `logger` is wanted by the logger levels
+    /// alone (no handler is asked). The macros of feature `defmt-mode` ask it
+    /// after the [`threshold`], since their records go to defmt, not to the
+    /// handlers. By default every call that passed the threshold is wanted.
+    #[cfg(feature = "defmt-mode")]
+    fn wants(&self, level: Level, logger: &str) -> bool {
+        let _ = (level, logger);
+        true
+    }
 }
 
 /// Records a dispatcher dropped, by reason.
@@ -92,7 +101,9 @@ pub fn install(dispatch: &'static dyn Dispatch) -> Result<(), AlreadyInstalled> 
         STATE.store(INSTALLED, Ordering::Release);
         Ok(())
     })?;
-    refresh_threshold();
+    // From the argument rather than the static: a program that installs a
+    // known dispatcher then needs no look-up through it.
+    publish_threshold(dispatch.lowest_level());
     Ok(())
 }
 
@@ -117,10 +128,37 @@ pub fn threshold() -> Level {
 /// call it after every level change.
 pub fn refresh_threshold() {
     if let Some(dispatch) = installed() {
-        let lowest = dispatch.lowest_level();
-        THRESHOLD.store(lowest.number(), Ordering::Relaxed);
-        #[cfg(feature = "log")]
-        crate::log_bridge::set_log_max_level(lowest);
+        publish_threshold(dispatch.lowest_level());
+    }
+}
+
+fn publish_threshold(lowest: Level) {
+    THRESHOLD.store(lowest.number(), Ordering::Relaxed);
+    #[cfg(feature = "log")]
+    crate::log_bridge::set_log_max_level(lowest);
+}
+
+// Set once a Dispatcher has been given a named logger level: until then the
+// threshold alone decides for defmt mode, and a program that never sets one
+// (or has no Dispatcher) does not link the per-logger look-up.
+#[cfg(feature = "defmt-mode")]
+static NAMED_LEVELS: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+/// Whether the installed dispatcher's logger levels want a call at `level`
+/// on `logger` (see [`Dispatch::wants`]); true before install.
+#[cfg(feature = "defmt-mode")]
+#[inline(always)]
+pub(crate) fn wants(level: Level, logger: &str) -> bool {
+    !NAMED_LEVELS.load(Ordering::Relaxed) || logger_wants(level, logger)
+}
+
+// Kept out of line: the call site stays a load and a branch.
+#[cfg(feature = "defmt-mode")]
+#[inline(never)]
+fn logger_wants(level: Level, logger: &str) -> bool {
+    match installed() {
+        Some(d) => d.wants(level, logger),
+        None => true,
     }
 }
 
@@ -199,6 +237,69 @@ impl fmt::Display for CapacityError {
 }
 
 impl core::error::Error for CapacityError {}
+
+/// A dispatcher with one run-time level and no handlers: what a program in
+/// defmt mode (feature `defmt-mode`) installs when its macros' calls, which go
+/// to defmt, need only a level, not per-logger levels (those need a
+/// [`Dispatcher`]). A [`Record`] dispatched to it (from the `log` bridge) at or
+/// above the level has no handler: it is counted in
+/// [`DispatchStats::no_handler`].
+///
+/// ```
+/// use emlog::{Dispatch, Level, LevelOnly};
+/// static LOGGING: LevelOnly = LevelOnly::new(Level::INFO);
+/// emlog::install(&LOGGING).unwrap();
+/// assert_eq!(emlog::threshold(), Level::INFO);
+/// LOGGING.set_level(Level::DEBUG);
+/// assert_eq!(emlog::threshold(), Level::DEBUG);
+/// ```
+#[derive(Debug)]
+pub struct LevelOnly {
+    level: AtomicU8,
+    no_handler: AtomicU32,
+}
+
+impl LevelOnly {
+    /// A dispatcher at `level`.
+    pub const fn new(level: Level) -> Self {
+        LevelOnly {
+            level: AtomicU8::new(level.number()),
+            no_handler: AtomicU32::new(0),
+        }
+    }
+
+    /// The level.
+    pub fn level(&self) -> Level {
+        Level::new(self.level.load(Ordering::Relaxed))
+    }
+
+    /// Changes the level (and the [`threshold`], when this is the installed dispatcher).
+    pub fn set_level(&self, level: Level) {
+        self.level.store(level.number(), Ordering::Relaxed);
+        refresh_threshold();
+    }
+}
+
+impl Dispatch for LevelOnly {
+    fn dispatch(&self, record: &Record<'_>) {
+        if record.level >= self.level() {
+            count(&self.no_handler);
+        }
+    }
+
+    fn flush(&self) {}
+
+    fn lowest_level(&self) -> Level {
+        self.level()
+    }
+
+    fn stats(&self) -> DispatchStats {
+        DispatchStats {
+            reentrant: 0,
+            no_handler: u64::from(self.no_handler.load(Ordering::Relaxed)),
+        }
+    }
+}
 
 struct Tables<const N: usize, const L: usize> {
     handlers: HandlerTable<'static, N>,
@@ -290,6 +391,10 @@ impl<const N: usize, const L: usize> Dispatcher<N, L> {
 
     /// Sets a logger's level (`""` is the root); see [`Loggers::set_level`].
     pub fn set_logger_level(&self, name: &'static str, level: Level) -> Result<(), CapacityError> {
+        #[cfg(feature = "defmt-mode")]
+        if !name.is_empty() && name != "root" && level != Level::NOTSET {
+            NAMED_LEVELS.store(true, Ordering::Relaxed);
+        }
         self.with_tables(|t| t.loggers.set_level(name, level))
             .unwrap_or(Err(CapacityError { capacity: L }))
     }
@@ -350,6 +455,16 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
         });
     }
 
+    #[cfg(feature = "defmt-mode")]
+    fn wants(&self, level: Level, logger: &str) -> bool {
+        critical_section::with(|cs| match self.tables.borrow(cs).try_borrow() {
+            Ok(t) => level >= t.loggers.effective_level(logger),
+            // Asked from inside a handler: the levels cannot be read; the
+            // threshold already passed, so the call goes out.
+            Err(_) => true,
+        })
+    }
+
     fn flush(&self) {
         self.with_tables(|t| t.handlers.flush());
     }
@@ -358,6 +473,11 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
         critical_section::with(|cs| match self.tables.borrow(cs).try_borrow() {
             Ok(t) => {
                 let loggers = t.loggers.lowest();
+                // In defmt mode the macros' calls go to defmt, which takes
+                // every level: handler levels must not hold them back.
+                if cfg!(feature = "defmt-mode") {
+                    return loggers;
+                }
                 // With no handler, records are still made so they can be counted.
                 let handlers = t.handlers.lowest_level().unwrap_or(Level::NOTSET);
                 loggers.max(handlers)

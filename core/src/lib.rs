@@ -22,6 +22,42 @@
 //! emlog::install(&LOGGING).unwrap();
 //! emlog::info!("booted in {} ms", 12);
 //! ```
+//!
+//! # defmt mode (feature `defmt-mode`)
+//!
+//! With feature `defmt-mode` the logging macros emit through `defmt` instead
+//! of making a [`Record`]. A call first passes the same checks (the
+//! compile-time ceiling [`STATIC_MIN_LEVEL`], then the run-time
+//! [`threshold`], one byte load), then the logger's own level (asked of the
+//! installed dispatcher only once a [`Dispatcher`] has a named logger level;
+//! before any dispatcher is installed every call is wanted), and
+//! `info!(logger: "app", "served {}", n)` becomes a `defmt::info!` frame that
+//! decodes as `app: served 10`. The format string is interned by defmt (it
+//! never lands in flash) and the arguments are defmt-encoded, so:
+//!
+//! - **arguments must implement `defmt::Format`**, not `Display`, and the
+//!   format string is defmt's syntax (`{}`, `{=u32}`, `{:x}`, ...; positional
+//!   arguments only), as in `defmt::info!`;
+//! - the application depends on `defmt` itself (defmt's macros name the crate
+//!   `defmt`) and has a defmt global logger: emlog's own (feature
+//!   `defmt-logger`, sharing a UART with text lines), defmt-rtt, or any other;
+//! - install a [`Dispatcher`] for per-logger levels, or a [`LevelOnly`] for
+//!   one level (the smallest: a `LevelOnly` program is within 10 % of defmt
+//!   alone's flash, tests/size-report);
+//! - emlog's handlers and the dispatcher's handler table are not involved in
+//!   these calls (no record, no formatter, no handler level, no handler
+//!   counter); the logger levels are, and the dispatcher's
+//!   [`threshold`] then follows the logger levels only;
+//! - levels map to defmt's five by range: below DEBUG `trace`, DEBUG `debug`,
+//!   INFO `info`, WARNING `warn`, ERROR and above (CRITICAL too) `error`;
+//!   defmt's own compile-time filter (`DEFMT_LOG`) applies on top;
+//! - arguments are evaluated once, before the frame starts, and only when the
+//!   call is wanted.
+//!
+//! Only the macros change: records from the `log` bridge, and
+//! [`Record`]s handed to handlers directly, still go through
+//! the dispatcher to the handlers (`DefmtHandler` to
+//! reach defmt from there).
 #![no_std]
 #![warn(missing_docs)]
 // A logging path must not panic: library code handles every failure.
@@ -62,8 +98,8 @@ pub use captured::{CapturedRecord, NAME_MAX};
 #[cfg(feature = "defmt")]
 pub use defmt_handler::DefmtHandler;
 pub use dispatch::{
-    AlreadyInstalled, CapacityError, Dispatch, DispatchStats, Dispatcher, Stats, dispatch, flush,
-    install, installed, refresh_threshold, stats, threshold,
+    AlreadyInstalled, CapacityError, Dispatch, DispatchStats, Dispatcher, LevelOnly, Stats,
+    dispatch, flush, install, installed, refresh_threshold, stats, threshold,
 };
 pub use escape::Escape;
 pub use filter::{Filter, Filters};

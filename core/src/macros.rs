@@ -4,6 +4,9 @@
 //! [`STATIC_MIN_LEVEL`] (a constant, so calls below it vanish from the
 //! binary) and against the runtime [`threshold`](crate::threshold) (one atomic
 //! byte load). Only then are the arguments captured and the record made.
+//!
+//! With feature `defmt-mode` they emit through defmt instead: see the
+//! crate documentation's "defmt mode".
 
 /// The lowest level compiled in, from the `max_level_*` features (and the
 /// `release_max_level_*` ones in builds without debug assertions). Calls
@@ -55,7 +58,22 @@ const fn static_min_level() -> u16 {
 /// ```
 #[macro_export]
 macro_rules! log {
-    (logger: $logger:expr, $level:expr, $($arg:tt)+) => {{
+    (logger: $logger:expr, $level:expr, $($arg:tt)+) => {
+        $crate::__log!(any, $logger, $level, $($arg)+)
+    };
+    ($level:expr, $($arg:tt)+) => {
+        $crate::log!(logger: ::core::module_path!(), $level, $($arg)+)
+    };
+}
+
+/// One call of any macro: the level checks, then the record (or, in defmt
+/// mode, the defmt frame at `$defmt`: a defmt level name, or `any` to pick
+/// it from the level at run time).
+#[cfg(not(feature = "defmt-mode"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __log {
+    ($defmt:ident, $logger:expr, $level:expr, $($arg:tt)+) => {{
         let level: $crate::Level = $level;
         if $crate::__private::enabled(level) {
             $crate::__emit!(
@@ -66,8 +84,51 @@ macro_rules! log {
             );
         }
     }};
-    ($level:expr, $($arg:tt)+) => {
-        $crate::log!(logger: ::core::module_path!(), $level, $($arg)+)
+}
+
+/// One call of any macro in defmt mode: the level checks, then one defmt frame.
+#[cfg(feature = "defmt-mode")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __log {
+    ($defmt:ident, $logger:expr, $level:expr, $format:literal $(, $arg:expr)* $(,)?) => {{
+        let level: $crate::Level = $level;
+        if $crate::__private::enabled(level) {
+            let logger: &str = $logger;
+            if $crate::__private::wants(level, logger) {
+                $crate::__defmt!(@bind $defmt, level, logger, $format, [] $($arg,)*);
+            }
+        }
+    }};
+}
+
+/// Evaluates each argument once (`@bind`, each bound to its own hygienic
+/// `arg`), then writes the frame: `"{=str}: {}"` with the logger name and the
+/// message as a nested defmt format.
+#[cfg(feature = "defmt-mode")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __defmt {
+    (@bind $defmt:ident, $level:ident, $logger:ident, $format:literal, [$($bound:ident)*] $first:expr, $($rest:expr,)*) => {
+        match &$first {
+            arg => $crate::__defmt!(@bind $defmt, $level, $logger, $format, [$($bound)* arg] $($rest,)*),
+        }
+    };
+    (@bind any, $level:ident, $logger:ident, $format:literal, [$($bound:ident)*]) => {
+        match $crate::__private::defmt_level($level) {
+            0 => $crate::__defmt!(@bind trace, $level, $logger, $format, [$($bound)*]),
+            1 => $crate::__defmt!(@bind debug, $level, $logger, $format, [$($bound)*]),
+            2 => $crate::__defmt!(@bind info, $level, $logger, $format, [$($bound)*]),
+            3 => $crate::__defmt!(@bind warn, $level, $logger, $format, [$($bound)*]),
+            _ => $crate::__defmt!(@bind error, $level, $logger, $format, [$($bound)*]),
+        }
+    };
+    (@bind $defmt:ident, $level:ident, $logger:ident, $format:literal, [$($bound:ident)*]) => {
+        ::defmt::$defmt!(
+            "{=str}: {}",
+            $logger,
+            $crate::__private::defmt_message(|f| ::defmt::write!(f, $format $(, *$bound)*))
+        )
     };
 }
 
@@ -119,15 +180,15 @@ macro_rules! __emit {
 /// Logs at TRACE (5). See [`log!`](crate::log!) for the optional `logger:`.
 #[macro_export]
 macro_rules! trace {
-    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::TRACE, $($arg)+) };
-    ($($arg:tt)+) => { $crate::log!($crate::Level::TRACE, $($arg)+) };
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::__log!(trace, $logger, $crate::Level::TRACE, $($arg)+) };
+    ($($arg:tt)+) => { $crate::__log!(trace, ::core::module_path!(), $crate::Level::TRACE, $($arg)+) };
 }
 
 /// Logs at DEBUG (10). See [`log!`](crate::log!) for the optional `logger:`.
 #[macro_export]
 macro_rules! debug {
-    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::DEBUG, $($arg)+) };
-    ($($arg:tt)+) => { $crate::log!($crate::Level::DEBUG, $($arg)+) };
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::__log!(debug, $logger, $crate::Level::DEBUG, $($arg)+) };
+    ($($arg:tt)+) => { $crate::__log!(debug, ::core::module_path!(), $crate::Level::DEBUG, $($arg)+) };
 }
 
 /// Logs at INFO (20). See [`log!`](crate::log!) for the optional `logger:`.
@@ -138,15 +199,15 @@ macro_rules! debug {
 /// ```
 #[macro_export]
 macro_rules! info {
-    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::INFO, $($arg)+) };
-    ($($arg:tt)+) => { $crate::log!($crate::Level::INFO, $($arg)+) };
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::__log!(info, $logger, $crate::Level::INFO, $($arg)+) };
+    ($($arg:tt)+) => { $crate::__log!(info, ::core::module_path!(), $crate::Level::INFO, $($arg)+) };
 }
 
 /// Logs at WARNING (30). See [`log!`](crate::log!) for the optional `logger:`.
 #[macro_export]
 macro_rules! warning {
-    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::WARNING, $($arg)+) };
-    ($($arg:tt)+) => { $crate::log!($crate::Level::WARNING, $($arg)+) };
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::__log!(warn, $logger, $crate::Level::WARNING, $($arg)+) };
+    ($($arg:tt)+) => { $crate::__log!(warn, ::core::module_path!(), $crate::Level::WARNING, $($arg)+) };
 }
 
 /// Logs at WARNING (30): the `log` crate's spelling of [`warning!`](crate::warning!).
@@ -158,13 +219,13 @@ macro_rules! warn {
 /// Logs at ERROR (40). See [`log!`](crate::log!) for the optional `logger:`.
 #[macro_export]
 macro_rules! error {
-    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::ERROR, $($arg)+) };
-    ($($arg:tt)+) => { $crate::log!($crate::Level::ERROR, $($arg)+) };
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::__log!(error, $logger, $crate::Level::ERROR, $($arg)+) };
+    ($($arg:tt)+) => { $crate::__log!(error, ::core::module_path!(), $crate::Level::ERROR, $($arg)+) };
 }
 
 /// Logs at CRITICAL (50). See [`log!`](crate::log!) for the optional `logger:`.
 #[macro_export]
 macro_rules! critical {
-    (logger: $logger:expr, $($arg:tt)+) => { $crate::log!(logger: $logger, $crate::Level::CRITICAL, $($arg)+) };
-    ($($arg:tt)+) => { $crate::log!($crate::Level::CRITICAL, $($arg)+) };
+    (logger: $logger:expr, $($arg:tt)+) => { $crate::__log!(error, $logger, $crate::Level::CRITICAL, $($arg)+) };
+    ($($arg:tt)+) => { $crate::__log!(error, ::core::module_path!(), $crate::Level::CRITICAL, $($arg)+) };
 }

@@ -3,39 +3,12 @@
 
 mod common;
 
-use common::{Capture, leak};
-use emlog::defmt_logger::{self, FRAME_END, FRAME_MARKER, SharedSink};
+use common::{Capture, leak, split};
+use emlog::defmt_logger::{self, FRAME_END, SharedSink};
 use emlog::{Formatter, Handler, Level, Record, StreamHandler};
 
 // defmt needs a timestamp source in every program that logs.
 defmt::timestamp!("{=u32}", 0);
-
-/// Splits a wire capture the way the host reader does.
-fn split(wire: &[u8]) -> (Vec<String>, Vec<Vec<u8>>) {
-    let (mut lines, mut frames) = (Vec::new(), Vec::new());
-    let mut text = Vec::new();
-    let mut i = 0;
-    while i < wire.len() {
-        match wire[i] {
-            FRAME_MARKER => {
-                let end = i + 1 + wire[i + 1..].iter().position(|&b| b == FRAME_END).unwrap();
-                frames.push(wire[i + 1..end].to_vec());
-                i = end + 1;
-            }
-            b'\n' => {
-                lines.push(String::from_utf8(std::mem::take(&mut text)).unwrap());
-                i += 1;
-            }
-            FRAME_END => i += 1,
-            b => {
-                text.push(b);
-                i += 1;
-            }
-        }
-    }
-    assert!(text.is_empty(), "unterminated text: {text:?}");
-    (lines, frames)
-}
 
 #[test]
 fn defmt_frames_and_text_lines_share_one_sink_and_split_cleanly() {

@@ -46,8 +46,9 @@ for machine in "${machines[@]}"; do
     target="$(target_of "$machine")"
     cargo build --quiet --profile firmware --target "$target"
     DEFMT_LOG=debug cargo build --quiet --profile firmware --target "$target" --features defmt --bin defmt_mix
+    DEFMT_LOG=debug cargo build --quiet --profile firmware --target "$target" --features defmt-mode --bin defmt_mode
     bin="$here/target/$target/firmware"
-    tests="queue_isr queue_isr_oldest memory_dump panic_path panic_in_handler defmt_mix"
+    tests="queue_isr queue_isr_oldest memory_dump panic_path panic_in_handler defmt_mix defmt_mode"
     # Nested interrupts: Cortex-M only (riscv-rt's trap handler does not nest).
     [ "$machine" = virt ] || tests="$tests queue_nested"
     for test in $tests; do
@@ -60,7 +61,7 @@ for machine in "${machines[@]}"; do
         case "$test" in
             queue_isr | queue_isr_oldest) check=(python3 check_queue.py "$capture") ;;
             queue_nested) check=(python3 check_nested.py "$capture") ;;
-            defmt_mix)
+            defmt_mix | defmt_mode)
                 "$demux" "$bin/$test" "$capture" >"$capture.txt"
                 check=(python3 compare.py "golden/$test.out" "$capture.txt") ;;
             *) check=(python3 compare.py "golden/$test.out" "$capture") ;;

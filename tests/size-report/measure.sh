@@ -26,7 +26,8 @@ build() { # dir, extra features
     local cargo=(cargo build --quiet --profile firmware --target "$target")
     CARGO_TARGET_DIR="$dir" "${cargo[@]}" ${extra:+--features "$extra"}
     CARGO_TARGET_DIR="$dir" "${cargo[@]}" --features "log${extra:+,$extra}" --bin log_facade
-    CARGO_TARGET_DIR="$dir" "${cargo[@]}" --features "defmt${extra:+,$extra}" --bin defmt_alone --bin emlog_defmt
+    CARGO_TARGET_DIR="$dir" "${cargo[@]}" --features "defmt${extra:+,$extra}" --bin defmt_alone
+    CARGO_TARGET_DIR="$dir" "${cargo[@]}" --features "defmt-mode${extra:+,$extra}" --bin emlog_defmt
 }
 build "$root/size" ""
 build "$root/icount" icount

@@ -22,7 +22,7 @@ DESCRIPTIONS = {
     "emlog_ten": "emlog_minimal with ten distinct calls",
     "emlog_full": "`%(asctime)s %(levelname)-8s %(name)s: %(message)s`",
     "emlog_queue": "Queue as dispatcher, QueueListener to the UART StreamHandler",
-    "emlog_defmt": "Dispatcher + DefmtHandler through the same defmt logger",
+    "emlog_defmt": "defmt mode (feature `defmt-mode`): `info!` checks a `LevelOnly` level, then a defmt frame through the same defmt logger",
 }
 
 
@@ -79,8 +79,10 @@ def write_report(rows):
         "  SysTick counts over 200 calls (20,000 for the filtered call) minus an empty loop of the",
         "  same length, calibrated with a loop of `nop`s. Every variant logs the same 36-character",
         "  line `INFO:app:request served, count=NNNNN` (one u32). defmt filters only at compile",
-        "  time, so it has no run-time filtered-out call. `emlog_defmt` sends the message as text",
-        "  inside a defmt frame (`Display2Format`).",
+        "  time, so it has no run-time filtered-out call. `emlog_defmt` is emlog in defmt mode:",
+        "  its `info!` checks emlog's run-time level, then sends a defmt frame (`app: <message>`,",
+        "  format string interned, u32 defmt-encoded); its filtered-out call is that `info!` with",
+        "  the level raised to WARNING at run time (`DEFMT_LOG=info` removes a `debug!` outright).",
         "- `tests/size-report/check.sh` (a step of `tests/run-all.sh`) fails when a variant's flash",
         "  or any of its instruction counts grows more than 5 % over `snapshot.tsv`; after an",
         "  intended change, `run.sh --update-snapshot` and the reason in the commit message.",

@@ -49,3 +49,35 @@ impl embedded_io::Write for Capture {
 pub fn leak<T>(value: T) -> &'static mut T {
     Box::leak(Box::new(value))
 }
+
+#[cfg(feature = "defmt-logger")]
+use emlog::defmt_logger::{FRAME_END, FRAME_MARKER};
+
+/// Splits a wire capture the way the host reader does: text lines, and the
+/// rzCOBS bytes of each defmt frame (between the marker and the end byte).
+#[cfg(feature = "defmt-logger")]
+pub fn split(wire: &[u8]) -> (Vec<String>, Vec<Vec<u8>>) {
+    let (mut lines, mut frames) = (Vec::new(), Vec::new());
+    let mut text = Vec::new();
+    let mut i = 0;
+    while i < wire.len() {
+        match wire[i] {
+            FRAME_MARKER => {
+                let end = i + 1 + wire[i + 1..].iter().position(|&b| b == FRAME_END).unwrap();
+                frames.push(wire[i + 1..end].to_vec());
+                i = end + 1;
+            }
+            b'\n' => {
+                lines.push(String::from_utf8(std::mem::take(&mut text)).unwrap());
+                i += 1;
+            }
+            FRAME_END => i += 1,
+            b => {
+                text.push(b);
+                i += 1;
+            }
+        }
+    }
+    assert!(text.is_empty(), "unterminated text: {text:?}");
+    (lines, frames)
+}
