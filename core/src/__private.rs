@@ -352,23 +352,23 @@ const WHOLE_TEXT: usize = Whole::MAX.ilog10() as usize + 2;
 
 fn write_decimal(f: &mut fmt::Formatter<'_>, n: Whole, negative: bool) -> fmt::Result {
     let mut text = [b'-'; WHOLE_TEXT];
-    let mut at = digits_before(&mut text, WHOLE_TEXT, n, 1);
+    let mut at = digits_before(&mut text, WHOLE_TEXT, n);
     if negative {
         at -= 1;
     }
     f.write_str(crate::format::number::ascii(text.get(at..).unwrap_or(&[])))
 }
 
-/// Writes the decimal digits of `n`, at least `min` of them (zeros in front),
-/// into `text` just before `end`; returns where they start.
+/// Writes the decimal digits of `n` into `text` just before `end`; returns
+/// where they start.
 #[inline(always)]
-fn digits_before(text: &mut [u8], end: usize, mut n: Whole, min: usize) -> usize {
+fn digits_before(text: &mut [u8], end: usize, mut n: Whole) -> usize {
     let mut at = end;
     loop {
         at -= 1;
         text[at] = b'0' + (n % 10) as u8;
         n /= 10;
-        if n == 0 && end - at >= min {
+        if n == 0 {
             return at;
         }
     }
@@ -448,21 +448,22 @@ mod float {
     /// exact binary value (`-` for every negative value and -0.0, as it
     /// writes); through `core::fmt` when [`scaled_rounded`] cannot tell.
     pub(super) fn write_fixed(f: &mut fmt::Formatter<'_>, x: f64, precision: u8) -> fmt::Result {
-        let (Some(rounded), Some(&power)) = (
-            scaled_rounded(x, precision),
-            POWERS_OF_TEN.get(usize::from(precision)),
-        ) else {
+        let Some(mut rounded) = scaled_rounded(x, precision) else {
             return write!(f, "{:.*}", usize::from(precision), x);
         };
         // Sign, 16 whole digits (below 2^53), point, 17 places.
         let mut text = [b'-'; 36];
         let mut at = text.len();
         if precision > 0 {
-            at = digits_before(&mut text, at, rounded % power, usize::from(precision));
+            for _ in 0..precision {
+                at -= 1;
+                text[at] = b'0' + (rounded % 10) as u8;
+                rounded /= 10;
+            }
             at -= 1;
             text[at] = b'.';
         }
-        at = digits_before(&mut text, at, rounded / power, 1);
+        at = digits_before(&mut text, at, rounded);
         if x.is_sign_negative() {
             at -= 1;
         }
