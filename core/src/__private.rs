@@ -1,12 +1,16 @@
 //! What the macros expand to. Not a public API: it may change in any release.
 //!
-//! A call whose format string has only plain `{}` placeholders (the common
-//! case: `info!("served {} in {} ms", n, t)`) skips `core::fmt`'s argument
-//! machinery: the macro hands the text around the placeholders (split at
-//! compile time) and the arguments to
+//! A call whose format string has only `{}` and `{:.N}` placeholders (the
+//! common case: `info!("served {} in {:.3} ms", n, t)`) skips `core::fmt`'s
+//! argument machinery: the macro hands the text around the placeholders and
+//! their precisions (both found at compile time) and the arguments to
 //! [`log_plain`], and integers and strings are written by [`PlainMessage`]
-//! with a few instructions and no `core::fmt` integer or padding code. Which
-//! path a call takes is decided at compile time; both write the same text.
+//! with a few instructions and no `core::fmt` integer or padding code. On
+//! 64-bit targets 64-bit integers are written the same way, and floats with a
+//! precision too, whenever the quick rounding is provably the exact one;
+//! everything else an argument needs (a float's shortest form, a precision on
+//! text) is left to `core::fmt`. Which path a call takes is decided at compile
+//! time; both write the same text.
 
 use core::fmt;
 
@@ -68,17 +72,55 @@ pub fn log(level: Level, logger: &str, args: fmt::Arguments<'_>, location: &Loca
     emit(level, logger, args, location);
 }
 
-/// A call whose format string has only `{}` placeholders (see [`plain_braces`]):
-/// `pieces` is the text around them, split at compile time by [`plain_pieces`].
-#[inline(never)]
+/// A call whose format string has only `{}` and `{:.N}` placeholders (see
+/// [`plain_braces`]): `pieces` is the text around them and `precisions` their
+/// precisions, found at compile time by [`plain_pieces`] and
+/// [`plain_precisions`] (empty when no placeholder has one, so that such calls
+/// link no precision code).
+#[inline(always)]
 pub fn log_plain(
+    level: Level,
+    logger: &str,
+    pieces: &'static [&'static str],
+    precisions: &'static [u8],
+    args: &[Arg<'_>],
+    location: &Location<'static>,
+) {
+    if precisions.is_empty() {
+        log_pieces(level, logger, pieces, args, location);
+    } else {
+        log_precise(level, logger, pieces, precisions, args, location);
+    }
+}
+
+/// [`log_plain`] without precisions. Out of line, like [`log`].
+#[inline(never)]
+fn log_pieces(
     level: Level,
     logger: &str,
     pieces: &'static [&'static str],
     args: &[Arg<'_>],
     location: &Location<'static>,
 ) {
-    let message = PlainMessage { pieces, args };
+    let message = PlainMessage::new(pieces, args);
+    emit(level, logger, format_args!("{}", message), location);
+}
+
+/// [`log_plain`] with at least one precision.
+#[inline(never)]
+fn log_precise(
+    level: Level,
+    logger: &str,
+    pieces: &'static [&'static str],
+    precisions: &'static [u8],
+    args: &[Arg<'_>],
+    location: &Location<'static>,
+) {
+    let message = PlainMessage {
+        pieces,
+        precisions,
+        args,
+    };
     emit(level, logger, format_args!("{}", message), location);
 }
 
@@ -88,19 +130,49 @@ fn emit(level: Level, logger: &str, args: fmt::Arguments<'_>, location: &Locatio
     crate::dispatch(&record);
 }
 
-/// Whether `format` has exactly `args` placeholders, every one a plain `{}`,
-/// and no other brace (escapes `{{` `}}` take the `core::fmt` path).
-/// Evaluated at compile time.
+/// Marks a placeholder without precision in [`plain_precisions`].
+pub const NO_PRECISION: u8 = 0xFF;
+
+/// The highest `{:.N}` precision the plain path takes.
+const MAX_PRECISION: u8 = 17;
+
+/// The placeholder that starts with the `{` at `bytes[at]`, if the plain path
+/// takes it: `{}`, or `{:.N}` with N of one or two digits up to
+/// [`MAX_PRECISION`]. Its length and precision ([`NO_PRECISION`] for `{}`).
+const fn placeholder(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
+    if at + 1 < bytes.len() && bytes[at + 1] == b'}' {
+        return Some((2, NO_PRECISION));
+    }
+    if at + 2 >= bytes.len() || bytes[at + 1] != b':' || bytes[at + 2] != b'.' {
+        return None;
+    }
+    let (mut end, mut precision) = (at + 3, 0u8);
+    while end < bytes.len() && end < at + 5 && bytes[end].is_ascii_digit() {
+        precision = precision * 10 + (bytes[end] - b'0');
+        end += 1;
+    }
+    if end == at + 3 || end >= bytes.len() || bytes[end] != b'}' || precision > MAX_PRECISION {
+        return None;
+    }
+    Some((end + 1 - at, precision))
+}
+
+/// Whether `format` has exactly `args` placeholders, every one a `{}` or a
+/// `{:.N}` (see [`placeholder`]), and no other brace (escapes `{{` `}}` take
+/// the `core::fmt` path). Evaluated at compile time.
 pub const fn plain_braces(format: &str, args: usize) -> bool {
     let bytes = format.as_bytes();
     let (mut i, mut found) = (0, 0);
     while i < bytes.len() {
         match bytes[i] {
-            b'{' if i + 1 < bytes.len() && bytes[i + 1] == b'}' => {
-                found += 1;
-                i += 2;
-            }
-            b'{' | b'}' => return false,
+            b'{' => match placeholder(bytes, i) {
+                Some((len, _)) => {
+                    found += 1;
+                    i += len;
+                }
+                None => return false,
+            },
+            b'}' => return false,
             _ => i += 1,
         }
     }
@@ -117,11 +189,11 @@ pub const fn plain_pieces<const P: usize>(format: &'static str) -> [&'static str
     let mut rest = format.as_bytes();
     let (mut i, mut k) = (0, 0);
     while i < rest.len() {
-        if rest[i] == b'{' {
+        if let (b'{', Some((len, _))) = (rest[i], placeholder(rest, i)) {
             let (head, tail) = rest.split_at(i);
             pieces[k] = ascii_cut(head);
             k += 1;
-            rest = tail.split_at(2).1;
+            rest = tail.split_at(len).1;
             i = 0;
         } else {
             i += 1;
@@ -129,6 +201,41 @@ pub const fn plain_pieces<const P: usize>(format: &'static str) -> [&'static str
     }
     pieces[k] = ascii_cut(rest);
     pieces
+}
+
+/// The precision of each of the `A` placeholders of a format string that
+/// [`plain_braces`] accepts ([`NO_PRECISION`] for `{}`); all
+/// [`NO_PRECISION`] for any other.
+pub const fn placeholder_precisions<const A: usize>(format: &str) -> [u8; A] {
+    let mut precisions = [NO_PRECISION; A];
+    if !plain_braces(format, A) {
+        return precisions;
+    }
+    let bytes = format.as_bytes();
+    let (mut i, mut k) = (0, 0);
+    while i < bytes.len() {
+        if let (b'{', Some((len, precision))) = (bytes[i], placeholder(bytes, i)) {
+            precisions[k] = precision;
+            k += 1;
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    precisions
+}
+
+/// What [`log_plain`] takes as `precisions`: those of
+/// [`placeholder_precisions`], or none at all when no placeholder has one.
+pub const fn plain_precisions(precisions: &'static [u8]) -> &'static [u8] {
+    let mut i = 0;
+    while i < precisions.len() {
+        if precisions[i] != NO_PRECISION {
+            return precisions;
+        }
+        i += 1;
+    }
+    &[]
 }
 
 /// Bytes of a `str` cut next to an ASCII brace, so still UTF-8.
@@ -142,10 +249,22 @@ const fn ascii_cut(bytes: &'static [u8]) -> &'static str {
 /// One argument of a plain call, as the macro captured it.
 #[derive(Clone, Copy)]
 pub enum Arg<'a> {
-    /// An unsigned integer of at most 32 bits.
+    /// An unsigned integer of at most 32 bits (and `usize` on 32-bit targets).
     Unsigned(u32),
-    /// A signed integer of at most 32 bits.
+    /// A signed integer of at most 32 bits (and `isize` on 32-bit targets).
     Signed(i32),
+    /// A `u64` or `usize`.
+    #[cfg(target_pointer_width = "64")]
+    Unsigned64(u64),
+    /// An `i64` or `isize`.
+    #[cfg(target_pointer_width = "64")]
+    Signed64(i64),
+    /// An `f32`.
+    #[cfg(target_pointer_width = "64")]
+    F32(f32),
+    /// An `f64`.
+    #[cfg(target_pointer_width = "64")]
+    F64(f64),
     /// Text.
     Str(&'a str),
     /// Anything else with `Display`.
@@ -155,28 +274,61 @@ pub enum Arg<'a> {
     Unused,
 }
 
-/// The message of a plain call: each piece of text, then the next argument.
-pub struct PlainMessage<'a> {
+/// The message of a plain call: each piece of text, then the next argument,
+/// with its precision from `P` ([`NoPrecision`] or `&[u8]`).
+pub struct PlainMessage<'a, P = NoPrecision> {
     pieces: &'static [&'static str],
+    precisions: P,
     args: &'a [Arg<'a>],
 }
 
 impl<'a> PlainMessage<'a> {
     /// Pieces of text with an argument after each but the last.
     pub(crate) const fn new(pieces: &'static [&'static str], args: &'a [Arg<'a>]) -> Self {
-        PlainMessage { pieces, args }
+        PlainMessage {
+            pieces,
+            precisions: NoPrecision,
+            args,
+        }
     }
 }
 
-impl fmt::Display for PlainMessage<'_> {
+/// The precisions of a [`PlainMessage`] none of whose placeholders has one.
+#[derive(Clone, Copy)]
+pub struct NoPrecision;
+
+/// Where a [`PlainMessage`] finds the precision of its `k`-th argument.
+pub trait Precisions {
+    /// That precision, or [`NO_PRECISION`].
+    fn of(&self, k: usize) -> u8;
+}
+
+impl Precisions for NoPrecision {
+    #[inline(always)]
+    fn of(&self, _: usize) -> u8 {
+        NO_PRECISION
+    }
+}
+
+impl Precisions for &[u8] {
+    #[inline(always)]
+    fn of(&self, k: usize) -> u8 {
+        self.get(k).copied().unwrap_or(NO_PRECISION)
+    }
+}
+
+impl<P: Precisions> fmt::Display for PlainMessage<'_, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut args = self.args.iter();
-        for piece in self.pieces {
+        for (k, piece) in self.pieces.iter().enumerate() {
             if !piece.is_empty() {
                 f.write_str(piece)?;
             }
             if let Some(arg) = args.next() {
-                arg.write(f)?;
+                match self.precisions.of(k) {
+                    NO_PRECISION => arg.write(f)?,
+                    precision => arg.write_with_precision(f, precision)?,
+                }
             }
         }
         Ok(())
@@ -184,34 +336,180 @@ impl fmt::Display for PlainMessage<'_> {
 }
 
 impl Arg<'_> {
+    #[cfg_attr(
+        not(target_pointer_width = "64"),
+        allow(clippy::useless_conversion, reason = "u32 to u64 on 64-bit targets")
+    )]
     fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Arg::Unsigned(n) => write_decimal(f, n, false),
-            Arg::Signed(n) => write_decimal(f, n.unsigned_abs(), n < 0),
+            Arg::Unsigned(n) => write_decimal(f, n.into(), false),
+            Arg::Signed(n) => write_decimal(f, n.unsigned_abs().into(), n < 0),
+            #[cfg(target_pointer_width = "64")]
+            Arg::Unsigned64(n) => write_decimal(f, n, false),
+            #[cfg(target_pointer_width = "64")]
+            Arg::Signed64(n) => write_decimal(f, n.unsigned_abs(), n < 0),
+            #[cfg(target_pointer_width = "64")]
+            Arg::F32(x) => float::write_shortest(f, x.into(), &x),
+            #[cfg(target_pointer_width = "64")]
+            Arg::F64(x) => float::write_shortest(f, x, &x),
             Arg::Str(s) => f.write_str(s),
             Arg::Display(d) => d.fmt(f),
             Arg::Unused => Ok(()),
         }
     }
+
+    /// `{:.N}`: floats to `precision` places (see [`float::write_fixed`]);
+    /// anything else as `core::fmt` writes it with that precision (it cuts
+    /// text, and integers ignore it).
+    fn write_with_precision(&self, f: &mut fmt::Formatter<'_>, precision: u8) -> fmt::Result {
+        let text: &dyn fmt::Display = match self {
+            #[cfg(target_pointer_width = "64")]
+            Arg::F32(x) => return float::write_fixed(f, f64::from(*x), precision),
+            #[cfg(target_pointer_width = "64")]
+            Arg::F64(x) => return float::write_fixed(f, *x, precision),
+            #[cfg(target_pointer_width = "64")]
+            Arg::Unsigned64(n) => n,
+            #[cfg(target_pointer_width = "64")]
+            Arg::Signed64(n) => n,
+            Arg::Unsigned(n) => n,
+            Arg::Signed(n) => n,
+            Arg::Str(s) => s,
+            Arg::Display(d) => d,
+            Arg::Unused => return Ok(()),
+        };
+        write!(f, "{:.*}", usize::from(precision), text)
+    }
 }
 
-fn write_decimal(f: &mut fmt::Formatter<'_>, mut n: u32, negative: bool) -> fmt::Result {
-    let mut digits = [b'-'; 11];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
+/// The widest integer the plain path writes itself: 64-bit division is a
+/// library routine of nearly 1 kB on 32-bit cores.
+#[cfg(target_pointer_width = "64")]
+type Whole = u64;
+#[cfg(not(target_pointer_width = "64"))]
+type Whole = u32;
+
+/// Room for a [`Whole`]'s digits and a sign.
+const WHOLE_TEXT: usize = Whole::MAX.ilog10() as usize + 2;
+
+fn write_decimal(f: &mut fmt::Formatter<'_>, n: Whole, negative: bool) -> fmt::Result {
+    let mut text = [b'-'; WHOLE_TEXT];
+    let mut at = digits_before(&mut text, WHOLE_TEXT, n);
     if negative {
         at -= 1;
     }
-    f.write_str(crate::format::number::ascii(
-        digits.get(at..).unwrap_or(&[]),
-    ))
+    f.write_str(crate::format::number::ascii(text.get(at..).unwrap_or(&[])))
+}
+
+/// Writes the decimal digits of `n` into `text` just before `end`; returns
+/// where they start.
+#[inline(always)]
+fn digits_before(text: &mut [u8], end: usize, mut n: Whole) -> usize {
+    let mut at = end;
+    loop {
+        at -= 1;
+        text[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return at;
+        }
+    }
+}
+
+/// Floats without `core::fmt` where that gives `core::fmt`'s exact text.
+#[cfg(target_pointer_width = "64")]
+mod float {
+    use core::fmt;
+
+    use super::{digits_before, write_decimal};
+    use crate::format::number::ascii;
+
+    /// 10^0 ..= 10^17, each exact as an `f64` too.
+    const POWERS_OF_TEN: [u64; 18] = {
+        let mut powers = [1; 18];
+        let mut i = 1;
+        while i < powers.len() {
+            powers[i] = powers[i - 1] * 10;
+            i += 1;
+        }
+        powers
+    };
+
+    /// 2^53: below it every integer is an exact `f64`.
+    const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+
+    /// `{}`: an integral value below 2^24 (exact in `f32` too) is its digits
+    /// (`-0` for -0.0), as `core::fmt` writes it; anything else through
+    /// `display`, the argument's own shortest form.
+    pub(super) fn write_shortest(
+        f: &mut fmt::Formatter<'_>,
+        x: f64,
+        display: &dyn fmt::Display,
+    ) -> fmt::Result {
+        let magnitude = x.abs();
+        if magnitude < 16_777_216.0 && (magnitude as u64) as f64 == magnitude {
+            return write_decimal(f, magnitude as u64, x.is_sign_negative());
+        }
+        display.fmt(f)
+    }
+
+    /// `|x| × 10^precision` rounded to the nearest integer, when the one
+    /// rounding of the `f64` multiplication provably cannot change which
+    /// integer that is; `None` otherwise (and for NaN and infinities).
+    ///
+    /// The product is the exact value rounded to the nearest `f64`, and that
+    /// rounding is monotonic: below 2^52, where every half-way point `n + 0.5`
+    /// is an `f64`, the product lies on the same side of each as the exact
+    /// value, or on it. So a product whose fraction is not 0.5 rounds to the
+    /// exact value's nearest integer, and since the exact value is then no tie,
+    /// half-to-even never comes into it. As a safety allowance, a product
+    /// within twice the multiplication's worst error (`product × 2^-52`) of a
+    /// half-way point is left to `core::fmt` as well, which leaves out every
+    /// product from 2^51 up.
+    pub(super) fn scaled_rounded(x: f64, precision: u8) -> Option<u64> {
+        let power = *POWERS_OF_TEN.get(usize::from(precision))?;
+        let product = x.abs() * power as f64;
+        if product.is_nan() || product >= EXACT_INTEGERS {
+            return None;
+        }
+        let whole = product as u64;
+        // Exact: `product` and its whole part share their binary digits.
+        let fraction = product - whole as f64;
+        let from_half = if fraction < 0.5 {
+            0.5 - fraction
+        } else {
+            fraction - 0.5
+        };
+        if from_half <= product * f64::EPSILON {
+            return None;
+        }
+        Some(whole + u64::from(fraction > 0.5))
+    }
+
+    /// `{:.N}`: `x` to `precision` places, rounded as `core::fmt` rounds the
+    /// exact binary value (`-` for every negative value and -0.0, as it
+    /// writes); through `core::fmt` when [`scaled_rounded`] cannot tell.
+    pub(super) fn write_fixed(f: &mut fmt::Formatter<'_>, x: f64, precision: u8) -> fmt::Result {
+        let Some(mut rounded) = scaled_rounded(x, precision) else {
+            return write!(f, "{:.*}", usize::from(precision), x);
+        };
+        // Sign, 16 whole digits (below 2^53), point, 17 places.
+        let mut text = [b'-'; 36];
+        let mut at = text.len();
+        if precision > 0 {
+            for _ in 0..precision {
+                at -= 1;
+                text[at] = b'0' + (rounded % 10) as u8;
+                rounded /= 10;
+            }
+            at -= 1;
+            text[at] = b'.';
+        }
+        at = digits_before(&mut text, at, rounded);
+        if x.is_sign_negative() {
+            at -= 1;
+        }
+        f.write_str(ascii(text.get(at..).unwrap_or(&[])))
+    }
 }
 
 /// Borrows a macro argument so that [`ToArg::to_arg`] can pick the cheapest
@@ -241,7 +539,7 @@ macro_rules! capture_as {
     ($variant:ident: $($t:ty),*) => {$(
         impl ToArg for &&Capture<'_, $t> {
             fn to_arg(&self) -> Arg<'_> {
-                Arg::$variant((*self.0).into())
+                Arg::$variant(*self.0 as _)
             }
         }
     )*};
@@ -249,6 +547,18 @@ macro_rules! capture_as {
 
 capture_as!(Unsigned: u8, u16, u32);
 capture_as!(Signed: i8, i16, i32);
+#[cfg(target_pointer_width = "64")]
+capture_as!(Unsigned64: u64, usize);
+#[cfg(target_pointer_width = "64")]
+capture_as!(Signed64: i64, isize);
+#[cfg(target_pointer_width = "64")]
+capture_as!(F32: f32);
+#[cfg(target_pointer_width = "64")]
+capture_as!(F64: f64);
+#[cfg(not(target_pointer_width = "64"))]
+capture_as!(Unsigned: usize);
+#[cfg(not(target_pointer_width = "64"))]
+capture_as!(Signed: isize);
 
 impl ToArg for &&Capture<'_, &str> {
     fn to_arg(&self) -> Arg<'_> {
@@ -278,14 +588,21 @@ impl<T: ?Sized> ToArgUnused for Capture<'_, T> {
 mod tests {
     use super::*;
 
+    extern crate std;
+    use std::string::ToString;
+
     #[test]
-    fn plain_braces_accepts_only_positional_empty_placeholders() {
+    fn plain_braces_accepts_only_positional_empty_or_precision_placeholders() {
         assert!(plain_braces("a {} b {}", 2));
         assert!(plain_braces("{}{}é", 2));
+        assert!(plain_braces("request {} served in {:.3} ms", 2));
+        assert!(plain_braces("{:.0}{:.17}{:.05}", 3));
         assert!(!plain_braces("a {} b {}", 1));
         assert!(!plain_braces("no placeholder", 0));
         for format in [
-            "{x}", "{:5}", "{0}", "{:?}", "{", "}", "{{}} {}", "a } b {}", "{}{",
+            "{x}", "{:5}", "{0}", "{:?}", "{", "}", "{{}} {}", "a } b {}", "{}{", "{:.18}",
+            "{:.123}", "{:.}", "{:.*}", "{:5.3}", "{:.3e}", "{:.3?}", "{:.3", "{:.", "{:",
+            "{0:.3}", "{:+.3}", "{:.x}",
         ] {
             assert!(!plain_braces(format, 1), "{format}");
         }
@@ -293,9 +610,20 @@ mod tests {
 
     #[test]
     fn plain_pieces_split_around_placeholders() {
-        const PIECES: [&str; 4] = plain_pieces::<4>("{}é {}{} end");
+        const PIECES: [&str; 4] = plain_pieces::<4>("{}é {:.3}{} end");
         assert_eq!(PIECES, ["", "é ", "", " end"]);
         assert_eq!(plain_pieces::<2>("{x}"), ["", ""]);
+        assert_eq!(plain_pieces::<2>("[{:.12}]"), ["[", "]"]);
+    }
+
+    #[test]
+    fn precisions_are_found_and_left_out_when_there_are_none() {
+        const FOUND: [u8; 3] = placeholder_precisions::<3>("{:.3} {} {:.17}");
+        assert_eq!(FOUND, [3, NO_PRECISION, 17]);
+        assert_eq!(plain_precisions(&FOUND), &FOUND);
+        const NONE: [u8; 2] = placeholder_precisions::<2>("{} {}");
+        assert_eq!(plain_precisions(&NONE), &[] as &[u8]);
+        assert_eq!(placeholder_precisions::<1>("{:5}"), [NO_PRECISION]);
     }
 
     #[test]
@@ -308,12 +636,55 @@ mod tests {
             Arg::Unsigned(u32::MAX),
         ];
         const PIECES: [&str; 6] = plain_pieces::<6>("<{}> {} {}{} ^{}");
+        let message = PlainMessage::new(&PIECES, &args);
+        assert_eq!(message.to_string(), "<0> -2147483648 sc ^4294967295");
+    }
+
+    #[test]
+    fn precisions_apply_to_their_own_argument() {
+        let args = [Arg::Str("abcdef"), Arg::Str("abcdef"), Arg::Unsigned(7)];
+        const PIECES: [&str; 4] = plain_pieces::<4>("{:.2} {} {:.3}");
+        const PRECISIONS: [u8; 3] = placeholder_precisions::<3>("{:.2} {} {:.3}");
         let message = PlainMessage {
             pieces: &PIECES,
+            precisions: &PRECISIONS[..],
             args: &args,
         };
-        extern crate std;
-        use std::string::ToString;
-        assert_eq!(message.to_string(), "<0> -2147483648 sc ^4294967295");
+        assert_eq!(message.to_string(), "ab abcdef 7");
+    }
+
+    /// The benchmark's values (`i × 0.001` to 3 places) never need `core::fmt`.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn fixed_floats_take_the_quick_rounding_for_ordinary_values() {
+        for i in 0..200_000u32 {
+            let x = f64::from(i) * 0.001;
+            assert_eq!(float::scaled_rounded(x, 3), Some(u64::from(i)), "{x}");
+        }
+        assert_eq!(float::scaled_rounded(-2.76, 1), Some(28));
+        assert_eq!(float::scaled_rounded(1e-300, 17), Some(0));
+    }
+
+    /// Ties and products too close to one, or too large, are left to `core::fmt`.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn fixed_floats_leave_ties_and_large_products_to_core_fmt() {
+        for (x, precision) in [
+            (2.5, 0),
+            (0.125, 2),
+            (0.5, 0),
+            (9_007_199_254_740_992.0, 0),
+            (1e16, 1),
+            (f64::NAN, 3),
+            (f64::INFINITY, 3),
+            (f64::NEG_INFINITY, 0),
+        ] {
+            assert_eq!(
+                float::scaled_rounded(x, precision),
+                None,
+                "{x} .{precision}"
+            );
+        }
+        assert_eq!(float::scaled_rounded(1.0, 18), None);
     }
 }

@@ -133,7 +133,7 @@ macro_rules! __defmt {
 }
 
 /// Makes and dispatches the record of one call (after the level checks). A
-/// format string literal whose placeholders are all plain `{}`, with
+/// format string literal whose placeholders are all `{}` or `{:.N}`, with
 /// positional arguments, takes `__private::log_plain` (no `core::fmt`
 /// integer code); anything else (named or inline arguments, format specs, a
 /// format string from another macro) takes `format_args!`.
@@ -153,10 +153,14 @@ macro_rules! __emit {
         const ARGS: usize = <[&str]>::len(&[$(::core::stringify!($a)),*]);
         if const { $crate::__private::plain_braces($format, ARGS) } {
             const PIECES: &[&str] = &$crate::__private::plain_pieces::<{ ARGS + 1 }>($format);
+            const PRECISIONS: &[u8] = $crate::__private::plain_precisions(
+                &$crate::__private::placeholder_precisions::<ARGS>($format),
+            );
             $crate::__private::log_plain(
                 $level,
                 $logger,
                 PIECES,
+                PRECISIONS,
                 &[$((&&&$crate::__private::Capture(&$a)).to_arg()),*],
                 $location,
             )

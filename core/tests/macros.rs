@@ -1,7 +1,7 @@
 //! The logging macros write exactly what `format!` writes, whichever path a
-//! call takes: plain `{}` placeholders with positional arguments go through
-//! emlog's own writer (integers and text without `core::fmt`'s integer code),
-//! everything else through `format_args!`.
+//! call takes: `{}` and `{:.N}` placeholders with positional arguments go
+//! through emlog's own writer (integers, text and fixed-point floats without
+//! `core::fmt`'s code where it can), everything else through `format_args!`.
 
 mod common;
 
@@ -19,7 +19,7 @@ fn serial() -> (MutexGuard<'static, Option<Capture>>, Capture) {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let capture = Capture::default();
-        let handler: &'static mut StreamHandler<Capture, 256> =
+        let handler: &'static mut StreamHandler<Capture, 512> =
             leak(StreamHandler::new(capture.clone()));
         assert!(LOGGING.add(handler).is_ok(), "room for one handler");
         emlog::install(&LOGGING).expect("first install");
@@ -67,6 +67,17 @@ fn plain_placeholders_write_what_format_writes_for_every_kind_of_argument() {
             usize::MAX,
             1.5f32
         ),
+        format!(
+            "u64 {} {} i64 {} {} {} isize {} {} usize {}",
+            0u64,
+            u64::from(u32::MAX) + 1,
+            i64::MAX,
+            -1i64,
+            i64::MIN + 1,
+            isize::MIN,
+            isize::MAX,
+            0usize
+        ),
         format!("str {} String {} char {} bool {}", text, owned, 'é', true),
         format!("display {} ref {}", Celsius(-4), &&5u32),
         format!("braces {{}} {{{}}} }}{{ {}", 1, "x"),
@@ -89,6 +100,17 @@ fn plain_placeholders_write_what_format_writes_for_every_kind_of_argument() {
         i64::MIN,
         usize::MAX,
         1.5f32
+    );
+    emlog::info!(
+        "u64 {} {} i64 {} {} {} isize {} {} usize {}",
+        0u64,
+        u64::from(u32::MAX) + 1,
+        i64::MAX,
+        -1i64,
+        i64::MIN + 1,
+        isize::MIN,
+        isize::MAX,
+        0usize
     );
     emlog::info!("str {} String {} char {} bool {}", text, owned, 'é', true);
     emlog::info!("display {} ref {}", Celsius(-4), &&5u32);
@@ -151,4 +173,160 @@ fn arguments_are_evaluated_once_and_only_when_the_call_is_wanted() {
     LOGGING.set_logger_level("", Level::DEBUG).unwrap();
     assert_eq!(calls.get(), 2);
     assert_eq!(out.lines(), ["call 1 2"]);
+}
+
+/// Logs `$x` with `{}` and with every precision the plain path takes, and
+/// pushes what `format!` writes for each onto `$expected`.
+macro_rules! log_at_every_precision {
+    ($x:expr, $expected:ident) => {{
+        let x = $x;
+        log_at_every_precision!(@ x, $expected, "{}", "{:.0}", "{:.1}", "{:.2}", "{:.3}",
+            "{:.4}", "{:.5}", "{:.6}", "{:.7}", "{:.8}", "{:.9}", "{:.10}", "{:.11}", "{:.12}",
+            "{:.13}", "{:.14}", "{:.15}", "{:.16}", "{:.17}");
+    }};
+    (@ $x:ident, $expected:ident, $($format:literal),*) => {
+        $(
+            emlog::info!($format, $x);
+            $expected.push(format!($format, $x));
+        )*
+    };
+}
+
+/// A small xorshift64 generator: the same values on every run.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// Floats that probe every way the fixed-point rounding could go wrong:
+/// special values, exact ties at each precision and their neighbours, the
+/// edges of 2^53, subnormals, random bit patterns and random ordinary values.
+fn float_sweep() -> Vec<f64> {
+    let mut values = vec![
+        0.0,
+        -0.0,
+        f64::NAN,
+        -f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::MAX,
+        f64::MIN,
+        f64::MIN_POSITIVE,
+        f64::EPSILON,
+        5e-324,
+        -5e-324,
+        1e-310,
+        0.0005,
+        0.0015,
+        2.5,
+        0.125,
+        0.1,
+        0.3,
+        1.0 / 3.0,
+        2.0 / 3.0,
+        123.456,
+        -1.0005,
+        0.999_999_999_999_999_9,
+        9.5,
+        99.995,
+        1e15,
+        1e16,
+        1e17,
+        1e22,
+        9_007_199_254_740_991.0,
+        9_007_199_254_740_992.0,
+        #[allow(clippy::excessive_precision, reason = "2^53 + 1, which rounds to 2^53")]
+        9_007_199_254_740_993.0,
+        4_503_599_627_370_495.5,
+        16_777_215.0,
+        16_777_216.0,
+        16_777_217.0,
+        -16_777_215.0,
+        1.5e-5,
+    ];
+    let mut power = 1.0f64;
+    for _ in 0..=17 {
+        for k in [0.0, 1.0, 2.0, 3.0, 7.0, 12.0, 99.0, 12_345.0, 4_503_599.0] {
+            let tie = (k + 0.5) / power;
+            for bits in [-2, -1, 0, 1, 2] {
+                let near = f64::from_bits(tie.to_bits().wrapping_add_signed(bits));
+                values.extend([near, -near]);
+            }
+        }
+        power *= 10.0;
+    }
+    let mut random = XorShift(0x9E37_79B9_7F4A_7C15);
+    for _ in 0..400 {
+        values.push(f64::from_bits(random.next()));
+        // A 53-bit integer scaled to between 2^53 and 2^-27.
+        let mantissa = (random.next() >> 11) as f64;
+        let scale = f64::from(2u32).powi(-((random.next() % 81) as i32));
+        values.push(mantissa * scale);
+        values.push(-((random.next() % 1_000_000) as f64) * 0.001);
+    }
+    values
+}
+
+#[test]
+fn floats_at_every_precision_are_written_as_format_writes_them() {
+    let (_g, out) = serial();
+    const { assert!(emlog::__private::plain_braces("{:.17}", 1)) };
+    let mut expected = Vec::new();
+    let values = float_sweep();
+    for &x in &values {
+        log_at_every_precision!(x, expected);
+        log_at_every_precision!(x as f32, expected);
+    }
+    let lines = out.lines();
+    assert_eq!(lines.len(), expected.len());
+    for (line, want) in lines.iter().zip(&expected) {
+        assert_eq!(line, want);
+    }
+    assert!(values.len() > 2_000, "{} values", values.len());
+}
+
+#[test]
+fn precisions_on_other_arguments_are_applied_as_format_applies_them() {
+    let (_g, out) = serial();
+    let text = "abcdef";
+    let n = 12_345u64;
+    let expected = [
+        format!("{:.2} {:.0} {:.3} {:.3}", text, text, "ab", 'é'),
+        format!(
+            "{:.1} {:.1} {:.1} {:.1} {:.1}",
+            7u32,
+            -7i32,
+            n,
+            i64::MIN,
+            usize::MAX
+        ),
+        format!("{:.2} {:.3} {:.1}", Celsius(3), true, &&2.25f64),
+        format!("request {} served in {:.3} ms", n, n as f64 * 0.001),
+        format!("request {} served in {:.3} ms", 7usize, -0.0005),
+    ];
+    emlog::info!("{:.2} {:.0} {:.3} {:.3}", text, text, "ab", 'é');
+    emlog::info!(
+        "{:.1} {:.1} {:.1} {:.1} {:.1}",
+        7u32,
+        -7i32,
+        n,
+        i64::MIN,
+        usize::MAX
+    );
+    emlog::info!("{:.2} {:.3} {:.1}", Celsius(3), true, &&2.25f64);
+    emlog::info!("request {} served in {:.3} ms", n, n as f64 * 0.001);
+    emlog::info!("request {} served in {:.3} ms", 7usize, -0.0005);
+    assert_eq!(out.lines(), expected);
+    const {
+        assert!(emlog::__private::plain_braces(
+            "request {} served in {:.3} ms",
+            2
+        ))
+    };
 }
