@@ -73,19 +73,33 @@ pub fn within_deadline<R: Send + 'static>(what: &str, f: impl FnOnce() -> R + Se
 
 /// A tmpfs of a few KiB mounted for the test, unmounted on drop: a real
 /// ENOSPC. Needs root (CI runs as root); fails loudly otherwise.
+///
+/// One at a time: `mount` and `umount` are forked from the test process, and
+/// a child holds a copy of every open descriptor until it execs, so a disk
+/// test's deleted filler file could stay allocated for a moment while
+/// another test forks.
 pub struct SmallDisk {
     dir: tempfile::TempDir,
+    _one_at_a_time: std::sync::MutexGuard<'static, ()>,
 }
+
+static DISKS: Mutex<()> = Mutex::new(());
 
 impl SmallDisk {
     pub fn mount(kib: u32) -> SmallDisk {
+        let one_at_a_time = DISKS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let dir = tempfile::tempdir().expect("no temp dir");
         let status = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
             .arg(dir.path())
             .status();
         match status {
-            Ok(s) if s.success() => SmallDisk { dir },
+            Ok(s) if s.success() => SmallDisk {
+                dir,
+                _one_at_a_time: one_at_a_time,
+            },
             other => panic!(
                 "cannot mount a {kib} KiB tmpfs at {} ({other:?}): the disk-full tests need \
                  root (CI runs as root) and the `mount` command",
