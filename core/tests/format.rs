@@ -959,3 +959,25 @@ fn strftime_tolerates_out_of_range_fields_in_a_hand_made_datetime() {
     );
     assert_eq!(out.len(), "-0044 Dec Wed 10 PM".len());
 }
+
+/// Padded integers take a one-buffer path up to 22 columns and the general
+/// one beyond; both write what Python's `%` writes (values from python3).
+#[test]
+fn padded_integers_match_python_at_the_fast_paths_edges() {
+    for (format, expected) in [
+        ("%(levelno)22d", "                    20"),
+        ("%(levelno)022d", "0000000000000000000020"),
+        ("%(levelno)023d", "00000000000000000000020"),
+        ("%(created)2d", "1700000000"),
+        ("%(msecs)1d", "250"),
+    ] {
+        let f = Formatter::new(format).unwrap_or_else(|e| panic!("{format}: {e}"));
+        let line = render(&f, &record(format_args!("m")));
+        assert_eq!(line, expected, "{format}");
+    }
+    // '{:*>5d}'.format(42), '{:*^6d}'.format(42) (centred: the general path)
+    for (format, expected) in [("{lineno:*>5d}", "***42"), ("{lineno:*^6d}", "**42**")] {
+        let f = Formatter::brace(format).unwrap_or_else(|e| panic!("{format}: {e}"));
+        assert_eq!(render(&f, &record(format_args!("m"))), expected, "{format}");
+    }
+}

@@ -60,7 +60,7 @@ pub(crate) fn div_small(value: u64, divisor: u32) -> (u64, u32) {
 }
 
 /// Writes `value` in `radix` (8, 10 or 16) into the end of `buf`; returns where it starts.
-fn digits(mut value: u64, radix: u32, upper: bool, buf: &mut [u8; 22]) -> usize {
+pub(crate) fn digits(mut value: u64, radix: u32, upper: bool, buf: &mut [u8; 22]) -> usize {
     let table: &[u8; 16] = if upper {
         b"0123456789ABCDEF"
     } else {

@@ -246,6 +246,11 @@ impl Context {
         if width == 0 {
             return self.write_body(value, spec, 0, out);
         }
+        // Hosts only: on firmware the general path is smaller (about 1 KiB).
+        #[cfg(target_pointer_width = "64")]
+        if let Some(padded) = padded_decimal(value, spec) {
+            return padded.write(out);
+        }
         let mut counter = Counter(0);
         // A counter never fails; a message whose Display fails is counted as far as it got.
         let _ = self.write_body(value, spec, 0, &mut counter);
@@ -263,4 +268,47 @@ impl Context {
         self.write_body(value, spec, 0, out)?;
         number::write_fill(out, spec.fill, after)
     }
+}
+
+/// On 64-bit targets, a right-aligned decimal (`%(msecs)03d`, `%(lineno)5d`, `{process:>6d}`)
+/// made in one buffer: fill and digits, written at once, without measuring
+/// the value first as the general path does.
+#[cfg(target_pointer_width = "64")]
+struct PaddedDecimal {
+    buf: [u8; 22],
+    at: usize,
+}
+
+#[cfg(target_pointer_width = "64")]
+impl PaddedDecimal {
+    fn write(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        out.write_str(number::ascii(self.buf.get(self.at..).unwrap_or(&[])))
+    }
+}
+
+/// The value as a [`PaddedDecimal`] when `spec` asks for nothing but a width
+/// that fits, an ASCII fill and right alignment (the values are never negative,
+/// so after the sign is the same place).
+#[cfg(target_pointer_width = "64")]
+fn padded_decimal(value: Value<'_>, spec: Spec) -> Option<PaddedDecimal> {
+    use super::spec::{ALIGN_RIGHT, ALT, HAS_PRECISION, PLUS, SPACE};
+    let (Value::Integer(whole) | Value::Decimal(whole, _)) = value else {
+        return None;
+    };
+    let width = usize::from(spec.width);
+    if !matches!(spec.conv, Conv::Int)
+        || spec.has(PLUS | SPACE | ALT | HAS_PRECISION | AS_TEXT)
+        || !matches!(spec.align(), ALIGN_RIGHT | ALIGN_AFTER_SIGN)
+        || !spec.fill.is_ascii()
+        || width > 22
+    {
+        return None;
+    }
+    let mut padded = PaddedDecimal {
+        buf: [spec.fill; 22],
+        at: 0,
+    };
+    let digits = number::digits(whole, 10, false, &mut padded.buf);
+    padded.at = digits.min(22 - width);
+    Some(padded)
 }
