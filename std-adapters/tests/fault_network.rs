@@ -195,6 +195,21 @@ fn syslog_tcp_peer_hanging_costs_each_record_at_most_the_timeout_and_counts_the_
     assert_eq!((stats.dropped, stats.errors), (1, 1), "{stats:?}");
 }
 
+/// Builds a handler on a thread bounded by the deadline, logs one record
+/// there, and checks the record was not emitted but dropped and counted as
+/// one error.
+fn one_record_dropped_within_deadline<H: Handler>(
+    what: &str,
+    make: impl FnOnce() -> H + Send + 'static,
+) {
+    let stats = within_deadline(what, move || {
+        let mut h = make();
+        assert!(!info(&mut h, "lost"));
+        h.stats()
+    });
+    assert_eq!((stats.dropped, stats.errors), (1, 1), "{what}: {stats:?}");
+}
+
 // --- HTTPHandler -------------------------------------------------------------
 
 fn http(port: u16, name: &'static str) -> HttpHandler {
@@ -221,24 +236,18 @@ fn http_peer_refusing_drops_counts_and_reports_each_record() {
 fn http_peer_resetting_drops_counts_and_reports_the_record() {
     capture_reports();
     let port = reset_at_once();
-    let stats = within_deadline("an HTTP request reset by the peer", move || {
-        let mut h = http(port, "http-reset");
-        assert!(!info(&mut h, "reset"));
-        h.stats()
+    one_record_dropped_within_deadline("an HTTP request reset by the peer", move || {
+        http(port, "http-reset")
     });
-    assert_eq!((stats.dropped, stats.errors), (1, 1), "{stats:?}");
     assert_eq!(reports_for("http-reset").len(), 1);
 }
 
 #[test]
 fn http_peer_hanging_costs_the_timeout_and_counts_the_drop() {
     let port = hanging_peer();
-    let stats = within_deadline("an HTTP request to a peer that never answers", move || {
-        let mut h = http(port, "http-hang");
-        assert!(!info(&mut h, "unanswered"));
-        h.stats()
+    one_record_dropped_within_deadline("an HTTP request to a peer that never answers", move || {
+        http(port, "http-hang")
     });
-    assert_eq!((stats.dropped, stats.errors), (1, 1), "{stats:?}");
 }
 
 // --- SMTPHandler -------------------------------------------------------------
@@ -266,24 +275,18 @@ fn smtp_peer_refusing_drops_counts_and_reports_the_record() {
 fn smtp_peer_resetting_drops_counts_and_reports_the_record() {
     capture_reports();
     let port = reset_at_once();
-    let stats = within_deadline("an SMTP session reset by the peer", move || {
-        let mut h = smtp(port, "smtp-reset");
-        assert!(!info(&mut h, "unsent"));
-        h.stats()
+    one_record_dropped_within_deadline("an SMTP session reset by the peer", move || {
+        smtp(port, "smtp-reset")
     });
-    assert_eq!((stats.dropped, stats.errors), (1, 1), "{stats:?}");
     assert_eq!(reports_for("smtp-reset").len(), 1);
 }
 
 #[test]
 fn smtp_peer_hanging_before_its_greeting_costs_the_timeout_and_counts_the_drop() {
     let port = hanging_peer();
-    let stats = within_deadline("an SMTP server that never greets", move || {
-        let mut h = smtp(port, "smtp-hang");
-        assert!(!info(&mut h, "unsent"));
-        h.stats()
+    one_record_dropped_within_deadline("an SMTP server that never greets", move || {
+        smtp(port, "smtp-hang")
     });
-    assert_eq!((stats.dropped, stats.errors), (1, 1), "{stats:?}");
 }
 
 // --- DatagramHandler -----------------------------------------------------------
