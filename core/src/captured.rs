@@ -105,7 +105,7 @@ impl<const M: usize> CapturedRecord<M> {
         };
         let rendered = match formatter {
             Some(f) => f.render(record, &mut sink),
-            None => sink.write_fmt(record.args),
+            None => record.args.write_to(&mut sink),
         };
         let cut = sink.cut || rendered.is_err();
         let mut at = sink.at;
@@ -187,10 +187,10 @@ impl<const M: usize> CapturedRecord<M> {
             ""
         };
         let message = self.message();
-        let record = Record {
+        f(&Record {
             level: self.level,
             logger: self.logger(),
-            args: format_args!("{}{}", message, marker),
+            args: crate::Message::new(format_args!("{}{}", message, marker)),
             location: Location {
                 file: self.piece(FILE),
                 line: self.line,
@@ -203,8 +203,7 @@ impl<const M: usize> CapturedRecord<M> {
                 name: self.piece(THREAD),
             },
             process: (self.process_id, self.piece(PROCESS)),
-        };
-        f(&record)
+        })
     }
 }
 

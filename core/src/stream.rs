@@ -151,7 +151,7 @@ impl<W: embedded_io::Write, const LINE: usize> Handler for StreamHandler<W, LINE
             return false;
         }
         self.line.clear(self.marker.len() + self.terminator.len());
-        let rendered = self.formatter.render(record, &mut self.line);
+        let rendered = self.formatter.render_to(record, &mut self.line);
         let truncated = self.line.is_truncated();
         if rendered.is_err() && !truncated {
             self.base.fail(

@@ -92,6 +92,7 @@ mod parts;
 mod render;
 mod spec;
 
+pub use crate::message::Sink;
 pub use error::{FormatError, FormatErrorKind};
 use field::Field;
 use render::Context;
@@ -330,6 +331,23 @@ impl Formatter {
     /// assert_eq!(line.as_str(), "INFO héllo ");
     /// ```
     pub fn render(&self, record: &Record<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
+        (self.context.parts.render)(self, record, &mut &mut *out)
+    }
+
+    /// [`render`](Self::render) into a [`Sink`]. A handler that renders this
+    /// way (as [`StreamHandler`](crate::StreamHandler) does) links no
+    /// `core::fmt` machinery for a formatter of plain `name`, `levelname` and
+    /// `message` fields whose records all come from plain calls (`{}`
+    /// placeholders with integer or text arguments).
+    ///
+    /// ```
+    /// use emlog::{Formatter, Level, LineBuffer, Record};
+    /// let f = Formatter::new(Formatter::BASIC).unwrap();
+    /// let mut line: LineBuffer<32> = LineBuffer::new();
+    /// f.render_to(&Record::new(Level::INFO, "x", format_args!("up {}", 1)), &mut line).unwrap();
+    /// assert_eq!(line.as_str(), "INFO:x:up 1");
+    /// ```
+    pub fn render_to(&self, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
         (self.context.parts.render)(self, record, out)
     }
 
@@ -384,12 +402,8 @@ impl Formatter {
         self.context.datefmt
     }
 
-    pub(crate) fn render_template(
-        &self,
-        record: &Record<'_>,
-        out: &mut dyn fmt::Write,
-    ) -> fmt::Result {
-        self.render_pieces(record, out, None)
+    pub(crate) fn render_template(&self, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
+        self.render_pieces(record, &mut SinkWrite(out), None)
     }
 
     // Inlined into both callers, so `render_template` (the firmware's) keeps no hook.
@@ -421,6 +435,15 @@ impl Formatter {
             }
         }
         Ok(())
+    }
+}
+
+/// A [`Sink`] as the `fmt::Write` the template renderer writes into.
+struct SinkWrite<'s>(&'s mut dyn Sink);
+
+impl fmt::Write for SinkWrite<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.write_str(s)
     }
 }
 

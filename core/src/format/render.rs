@@ -22,7 +22,10 @@ pub(crate) struct Context {
 /// `levelname`: the level's name, or `Level N` for a level without one (as
 /// Python's `getLevelName`). The number is at most three digits, written here
 /// rather than through the number module so that plain templates link none of it.
-pub(crate) fn write_level_name(level: crate::Level, out: &mut dyn fmt::Write) -> fmt::Result {
+pub(crate) fn write_level_name(
+    level: crate::Level,
+    out: &mut (impl super::Sink + ?Sized),
+) -> fmt::Result {
     if let Some(name) = level.name() {
         return out.write_str(name);
     }
@@ -191,7 +194,7 @@ impl Context {
         match value {
             Value::Text(text) => out.write_str(text),
             Value::Level(level) => write_level_name(level, out),
-            Value::Args(args) => out.write_fmt(args),
+            Value::Args(args) => args.write_to(out),
             Value::AscTime(timestamp) => (self.parts.asctime)(self, timestamp, out),
             Value::Integer(whole) => {
                 number::write_plain(out, Number { whole, nanos: 0 }, Conv::Int, self.parts)
