@@ -55,18 +55,29 @@ fn message(_: &Formatter, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Resul
 /// padding and no number code.
 fn plain(formatter: &Formatter, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
     for piece in formatter.pieces() {
-        match *piece {
-            Piece::Literal { start, len } => out.write_str(formatter.literal(start, len))?,
+        // One `write_str` call for the text pieces keeps the walk small.
+        let text = match *piece {
+            Piece::Literal { start, len } => formatter.literal(start, len),
             Piece::Field {
                 field: Field::Name, ..
-            } => out.write_str(record.logger)?,
+            } => record.logger,
             Piece::Field {
                 field: Field::LevelName,
                 ..
-            } => render::write_level_name(record.level, out)?,
+            } => match record.level.name() {
+                Some(name) => name,
+                None => {
+                    render::write_level_number(record.level, out)?;
+                    continue;
+                }
+            },
             // `for_template` picks this renderer only when the other fields are `message`.
-            Piece::Field { .. } => record.args.write_to_sink(out)?,
-        }
+            Piece::Field { .. } => {
+                record.args.write_to_sink(out)?;
+                continue;
+            }
+        };
+        out.write_str(text)?;
     }
     Ok(())
 }

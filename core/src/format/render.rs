@@ -26,9 +26,18 @@ pub(crate) fn write_level_name(
     level: crate::Level,
     out: &mut (impl super::Sink + ?Sized),
 ) -> fmt::Result {
-    if let Some(name) = level.name() {
-        return out.write_str(name);
+    match level.name() {
+        Some(name) => out.write_str(name),
+        None => write_level_number(level, out),
     }
+}
+
+/// `Level N`, out of line: the digits are worked out only for such a level.
+#[inline(never)]
+pub(crate) fn write_level_number(
+    level: crate::Level,
+    out: &mut (impl super::Sink + ?Sized),
+) -> fmt::Result {
     let n = level.number();
     let digits = [b'0' + n / 100, b'0' + n / 10 % 10, b'0' + n % 10];
     let skip = if n >= 100 {
