@@ -38,17 +38,19 @@ pub(crate) fn write_level_number(
     level: crate::Level,
     out: &mut (impl super::Sink + ?Sized),
 ) -> fmt::Result {
-    let n = level.number();
-    let digits = [b'0' + n / 100, b'0' + n / 10 % 10, b'0' + n % 10];
-    let skip = if n >= 100 {
-        0
-    } else if n >= 10 {
-        1
-    } else {
-        2
-    };
+    let mut n = level.number();
+    let mut digits = [b'0'; 3];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + n % 10;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
     out.write_str("Level ")?;
-    out.write_str(number::ascii(&digits[skip..]))
+    out.write_str(number::ascii(digits.get(at..).unwrap_or(&[])))
 }
 
 /// `asctime`: the default layout or the `datefmt`, at the offset in force.
