@@ -359,7 +359,15 @@ impl Formatter {
     /// The text of a literal piece.
     pub(crate) fn literal(&self, start: u16, len: u16) -> &'static str {
         let (start, len) = (usize::from(start), usize::from(len));
-        self.source.get(start..start + len).unwrap_or("")
+        match self.source.as_bytes().get(start..start + len) {
+            // SAFETY: the parsers cut literals only at the ends of the source
+            // and next to ASCII bytes (`%`, `{`, `}`, the ASCII conversion that
+            // ends a `%(...)` field), which are char boundaries: the bytes are
+            // whole UTF-8 characters. (Skipping `str::get`'s two boundary
+            // checks saves a dozen instructions per literal.)
+            Some(bytes) => unsafe { core::str::from_utf8_unchecked(bytes) },
+            None => "",
+        }
     }
 
     /// [`render`](Self::render), except that a plain `%(asctime)s` (no width,
