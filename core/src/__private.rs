@@ -14,7 +14,9 @@
 
 use core::fmt;
 
-use crate::{Level, Location, Record, STATIC_MIN_LEVEL};
+use crate::format::Sink;
+use crate::message::{WriteMessage, write_args};
+use crate::{Level, Location, Message, Record, STATIC_MIN_LEVEL};
 
 /// Whether a call at `level` is compiled in and wanted now.
 #[inline(always)]
@@ -69,7 +71,7 @@ impl<F: Fn(defmt::Formatter<'_>)> defmt::Format for DefmtMessage<F> {
 /// stays a load, a compare and a call.
 #[inline(never)]
 pub fn log(level: Level, logger: &str, args: fmt::Arguments<'_>, location: &Location<'static>) {
-    emit(level, logger, args, location);
+    emit(level, logger, Message::new(args), location);
 }
 
 /// A call whose format string has only `{}` and `{:.N}` placeholders (see
@@ -103,7 +105,7 @@ fn log_pieces(
     location: &Location<'static>,
 ) {
     let message = PlainMessage::new(pieces, args);
-    emit(level, logger, format_args!("{}", message), location);
+    emit(level, logger, Message::plain(&message), location);
 }
 
 /// [`log_plain`] with at least one precision.
@@ -121,11 +123,11 @@ fn log_precise(
         precisions,
         args,
     };
-    emit(level, logger, format_args!("{}", message), location);
+    emit(level, logger, Message::plain(&message), location);
 }
 
 #[inline(always)]
-fn emit(level: Level, logger: &str, args: fmt::Arguments<'_>, location: &Location<'static>) {
+fn emit(level: Level, logger: &str, args: Message<'_>, location: &Location<'static>) {
     let record = Record::capture(level, logger, args, *location);
     crate::dispatch(&record);
 }
@@ -268,7 +270,7 @@ pub enum Arg<'a> {
     /// Text.
     Str(&'a str),
     /// Anything else with `Display`.
-    Display(&'a dyn fmt::Display),
+    Display(&'a dyn DisplayArg),
     /// A type without `Display`: only in calls that take the `core::fmt` path,
     /// so never written.
     Unused,
@@ -317,21 +319,55 @@ impl Precisions for &[u8] {
     }
 }
 
-impl<P: Precisions> fmt::Display for PlainMessage<'_, P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl<P: Precisions> WriteMessage for PlainMessage<'_, P> {
+    fn write_message(&self, out: &mut dyn Sink) -> fmt::Result {
         let mut args = self.args.iter();
         for (k, piece) in self.pieces.iter().enumerate() {
             if !piece.is_empty() {
-                f.write_str(piece)?;
+                out.write_str(piece)?;
             }
             if let Some(arg) = args.next() {
                 match self.precisions.of(k) {
-                    NO_PRECISION => arg.write(f)?,
-                    precision => arg.write_with_precision(f, precision)?,
+                    NO_PRECISION => arg.write(out)?,
+                    precision => arg.write_with_precision(out, precision)?,
                 }
             }
         }
         Ok(())
+    }
+}
+
+impl<P: Precisions> fmt::Display for PlainMessage<'_, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_message(f)
+    }
+}
+
+/// An argument with `Display` that a plain call writes through `core::fmt`:
+/// a trait object of its own, so that only programs with such an argument
+/// link `core::fmt`'s machinery.
+pub trait DisplayArg {
+    /// Writes the argument as `{}` does.
+    fn write_text(&self, out: &mut dyn Sink) -> fmt::Result;
+    /// The argument's `Display`, with the formatter's options.
+    fn display(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+impl<T: fmt::Display> DisplayArg for T {
+    fn write_text(&self, out: &mut dyn Sink) -> fmt::Result {
+        write_args(out, format_args!("{}", self))
+    }
+    fn display(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt(f)
+    }
+}
+
+/// A [`DisplayArg`] as `Display`.
+struct Shown<'a>(&'a dyn DisplayArg);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.display(f)
     }
 }
 
@@ -340,7 +376,7 @@ impl Arg<'_> {
         not(target_pointer_width = "64"),
         allow(clippy::useless_conversion, reason = "u32 to u64 on 64-bit targets")
     )]
-    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fn write(&self, f: &mut dyn Sink) -> fmt::Result {
         match *self {
             Arg::Unsigned(n) => write_decimal(f, n.into(), false),
             Arg::Signed(n) => write_decimal(f, n.unsigned_abs().into(), n < 0),
@@ -353,7 +389,7 @@ impl Arg<'_> {
             #[cfg(target_pointer_width = "64")]
             Arg::F64(x) => float::write_shortest(f, x, &x),
             Arg::Str(s) => f.write_str(s),
-            Arg::Display(d) => d.fmt(f),
+            Arg::Display(d) => d.write_text(f),
             Arg::Unused => Ok(()),
         }
     }
@@ -361,7 +397,8 @@ impl Arg<'_> {
     /// `{:.N}`: floats to `precision` places (see [`float::write_fixed`]);
     /// anything else as `core::fmt` writes it with that precision (it cuts
     /// text, and integers ignore it).
-    fn write_with_precision(&self, f: &mut fmt::Formatter<'_>, precision: u8) -> fmt::Result {
+    fn write_with_precision(&self, f: &mut dyn Sink, precision: u8) -> fmt::Result {
+        let shown;
         let text: &dyn fmt::Display = match self {
             #[cfg(target_pointer_width = "64")]
             Arg::F32(x) => return float::write_fixed(f, f64::from(*x), precision),
@@ -374,10 +411,13 @@ impl Arg<'_> {
             Arg::Unsigned(n) => n,
             Arg::Signed(n) => n,
             Arg::Str(s) => s,
-            Arg::Display(d) => d,
+            Arg::Display(d) => {
+                shown = Shown(*d);
+                &shown
+            }
             Arg::Unused => return Ok(()),
         };
-        write!(f, "{:.*}", usize::from(precision), text)
+        write_args(f, format_args!("{:.*}", usize::from(precision), text))
     }
 }
 
@@ -391,7 +431,7 @@ type Whole = u32;
 /// Room for a [`Whole`]'s digits and a sign.
 const WHOLE_TEXT: usize = Whole::MAX.ilog10() as usize + 2;
 
-fn write_decimal(f: &mut fmt::Formatter<'_>, n: Whole, negative: bool) -> fmt::Result {
+fn write_decimal(f: &mut dyn Sink, n: Whole, negative: bool) -> fmt::Result {
     let mut text = [b'-'; WHOLE_TEXT];
     let mut at = digits_before(&mut text, WHOLE_TEXT, n);
     if negative {
@@ -421,7 +461,9 @@ mod float {
     use core::fmt;
 
     use super::{digits_before, write_decimal};
+    use crate::format::Sink;
     use crate::format::number::ascii;
+    use crate::message::write_args;
 
     /// 10^0 ..= 10^17, each exact as an `f64` too.
     const POWERS_OF_TEN: [u64; 18] = {
@@ -441,7 +483,7 @@ mod float {
     /// (`-0` for -0.0), as `core::fmt` writes it; anything else through
     /// `display`, the argument's own shortest form.
     pub(super) fn write_shortest(
-        f: &mut fmt::Formatter<'_>,
+        f: &mut dyn Sink,
         x: f64,
         display: &dyn fmt::Display,
     ) -> fmt::Result {
@@ -449,7 +491,7 @@ mod float {
         if magnitude < 16_777_216.0 && (magnitude as u64) as f64 == magnitude {
             return write_decimal(f, magnitude as u64, x.is_sign_negative());
         }
-        display.fmt(f)
+        write_args(f, format_args!("{}", display))
     }
 
     /// `|x| × 10^precision` rounded to the nearest integer, when the one
@@ -488,9 +530,9 @@ mod float {
     /// `{:.N}`: `x` to `precision` places, rounded as `core::fmt` rounds the
     /// exact binary value (`-` for every negative value and -0.0, as it
     /// writes); through `core::fmt` when [`scaled_rounded`] cannot tell.
-    pub(super) fn write_fixed(f: &mut fmt::Formatter<'_>, x: f64, precision: u8) -> fmt::Result {
+    pub(super) fn write_fixed(f: &mut dyn Sink, x: f64, precision: u8) -> fmt::Result {
         let Some(mut rounded) = scaled_rounded(x, precision) else {
-            return write!(f, "{:.*}", usize::from(precision), x);
+            return write_args(f, format_args!("{:.*}", usize::from(precision), x));
         };
         // Sign, 16 whole digits (below 2^53), point, 17 places.
         let mut text = [b'-'; 36];

@@ -104,8 +104,8 @@ impl<const M: usize> CapturedRecord<M> {
             cut: false,
         };
         let rendered = match formatter {
-            Some(f) => f.render(record, &mut sink),
-            None => sink.write_fmt(record.args),
+            Some(f) => f.render_to(record, &mut sink),
+            None => record.args.write_to_sink(&mut sink),
         };
         let cut = sink.cut || rendered.is_err();
         let mut at = sink.at;
@@ -186,11 +186,11 @@ impl<const M: usize> CapturedRecord<M> {
         } else {
             ""
         };
-        let message = self.message();
-        let record = Record {
+        let message = CapturedMessage(self.message(), marker);
+        f(&Record {
             level: self.level,
             logger: self.logger(),
-            args: format_args!("{}{}", message, marker),
+            args: crate::Message::plain(&message),
             location: Location {
                 file: self.piece(FILE),
                 line: self.line,
@@ -203,8 +203,7 @@ impl<const M: usize> CapturedRecord<M> {
                 name: self.piece(THREAD),
             },
             process: (self.process_id, self.piece(PROCESS)),
-        };
-        f(&record)
+        })
     }
 }
 
@@ -250,6 +249,20 @@ impl Write for Cutting<'_> {
             self.cut = true;
             // Stop the rendering: nothing more fits.
             return Err(fmt::Error);
+        }
+        Ok(())
+    }
+}
+
+/// A captured message and its truncation marker: written as two pieces of
+/// text, with no `core::fmt`.
+struct CapturedMessage<'a>(&'a str, &'a str);
+
+impl crate::message::WriteMessage for CapturedMessage<'_> {
+    fn write_message(&self, out: &mut dyn crate::format::Sink) -> core::fmt::Result {
+        out.write_str(self.0)?;
+        if !self.1.is_empty() {
+            out.write_str(self.1)?;
         }
         Ok(())
     }

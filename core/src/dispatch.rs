@@ -420,13 +420,12 @@ impl<const N: usize, const L: usize> Dispatcher<N, L> {
         self.with_tables(|t| t.handlers.close());
     }
 
-    fn count(&self, f: impl FnOnce(&mut DispatchStats)) {
-        critical_section::with(|cs| {
-            let cell = self.stats.borrow(cs);
-            let mut stats = cell.get();
-            f(&mut stats);
-            cell.set(stats);
-        });
+    /// Counts a drop, inside the critical section the caller holds.
+    fn count(&self, cs: critical_section::CriticalSection<'_>, f: impl FnOnce(&mut DispatchStats)) {
+        let cell = self.stats.borrow(cs);
+        let mut stats = cell.get();
+        f(&mut stats);
+        cell.set(stats);
     }
 }
 
@@ -441,14 +440,14 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
         critical_section::with(|cs| {
             let Ok(mut tables) = self.tables.borrow(cs).try_borrow_mut() else {
                 // A handler is logging from inside its own output path.
-                self.count(|s| s.reentrant += 1);
+                self.count(cs, |s| s.reentrant += 1);
                 return;
             };
             if record.level < tables.loggers.effective_level(record.logger) {
                 return;
             }
             if tables.handlers.is_empty() {
-                self.count(|s| s.no_handler += 1);
+                self.count(cs, |s| s.no_handler += 1);
                 return;
             }
             tables.handlers.handle(record);

@@ -82,6 +82,7 @@ mod log_bridge;
 mod loggers;
 mod macros;
 pub mod memory;
+mod message;
 mod null;
 pub mod panic_flush;
 pub mod queue;
@@ -115,6 +116,7 @@ pub use log_bridge::{LogBridge, install_log_bridge};
 pub use loggers::{DEFAULT_ROOT_LEVEL, Loggers};
 pub use macros::STATIC_MIN_LEVEL;
 pub use memory::MemoryHandler;
+pub use message::Message;
 pub use null::NullHandler;
 pub use queue::{Overflow, Queue, QueueFull, QueueHandler, QueueListener};
 pub use record::{

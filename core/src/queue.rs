@@ -524,7 +524,7 @@ impl<'q, 'h, const N: usize, const M: usize, const H: usize> QueueListener<'q, '
             Self::deliver(
                 &mut self.handlers,
                 self.respect_handler_level,
-                &Record::new(Level::WARNING, "emlog", format_args!("{}", message)),
+                &Record::new(Level::WARNING, "emlog", crate::Message::plain(&message)),
             );
             return true;
         }

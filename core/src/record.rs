@@ -1,13 +1,13 @@
 //! The log record: everything a handler needs about one logging call.
 //!
-//! A record borrows its message as [`core::fmt::Arguments`], so creating one
-//! allocates and formats nothing: only a handler that emits the record renders
+//! A record borrows its message as a [`Message`] (`core::fmt::Arguments`, or
+//! a plain call's text and arguments), so creating one allocates and formats
+//! nothing: only a handler that emits the record renders
 //! the message, straight into its writer.
 
-use core::fmt;
 use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
-use crate::Level;
+use crate::{Level, Message};
 
 /// A point in time: seconds and nanoseconds since the Unix epoch, or since
 /// boot when the application's clock counts uptime.
@@ -156,8 +156,9 @@ pub struct Record<'a> {
     pub level: Level,
     /// Logger name (Python's `name`): dotted (`app.net`) or a module path (`app::net`).
     pub logger: &'a str,
-    /// The message, formatted only when a handler emits the record.
-    pub args: fmt::Arguments<'a>,
+    /// The message, formatted only when a handler emits the record
+    /// (`Display`; see [`Message`]).
+    pub args: Message<'a>,
     /// Where the call is.
     pub location: Location<'a>,
     /// When the record was made, from the installed [`Environment`] clock.
@@ -173,11 +174,11 @@ pub struct Record<'a> {
 impl<'a> Record<'a> {
     /// A record with an unknown location, time zero and the default thread and
     /// process; the `with_*` methods fill in the rest. The macros fill all fields.
-    pub fn new(level: Level, logger: &'a str, args: fmt::Arguments<'a>) -> Record<'a> {
+    pub fn new(level: Level, logger: &'a str, args: impl Into<Message<'a>>) -> Record<'a> {
         Record {
             level,
             logger,
-            args,
+            args: args.into(),
             location: Location {
                 file: "",
                 line: 0,
@@ -219,14 +220,14 @@ impl<'a> Record<'a> {
     pub fn capture(
         level: Level,
         logger: &'a str,
-        args: fmt::Arguments<'a>,
+        args: impl Into<Message<'a>>,
         location: Location<'a>,
     ) -> Record<'a> {
         let env = environment();
         Record {
             level,
             logger,
-            args,
+            args: args.into(),
             location,
             timestamp: (env.clock)(),
             sequence: next_sequence(),

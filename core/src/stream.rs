@@ -6,6 +6,14 @@
 //! UTF-8 character boundary and ends with a visible marker (`[...]` by
 //! default), and the cut is counted in [`HandlerStats::truncated`].
 //!
+//! With `LINE = 0` the handler has no line buffer: each piece of the record
+//! goes straight to the writer as it is rendered, and the terminator after
+//! it (no length limit, nothing cut, no copy). That suits a blocking UART
+//! that only emlog writes to (the core [`Dispatcher`](crate::Dispatcher)
+//! handles one record at a time, so lines still come out whole), at the cost
+//! of a partial line when the writer fails, or a message's `Display` fails,
+//! halfway through a record.
+//!
 //! Unlike Python's StreamHandler, the writer is not flushed after every
 //! record: a blocking UART writer has nothing to flush, and a buffering writer
 //! is flushed by [`Handler::flush`]. [`StreamHandler::flush_each_record`] turns
@@ -20,7 +28,17 @@ pub const TRUNCATION_MARKER: &str = "[...]";
 
 /// Writes each record as one line to an `embedded_io::Write`.
 ///
-/// `LINE` is the line buffer's capacity in bytes, terminator and marker included.
+/// `LINE` is the line buffer's capacity in bytes, terminator and marker
+/// included; 0 means no buffer (see the [module docs](self)).
+///
+/// ```
+/// use emlog::{Formatter, Handler, Level, Record, StreamHandler};
+/// let mut out = [0u8; 16];
+/// let mut handler: StreamHandler<&mut [u8], 0> = StreamHandler::new(&mut out[..]);
+/// handler.handle(&Record::new(Level::INFO, "net", format_args!("up {}", 1)));
+/// drop(handler);
+/// assert!(out.starts_with(b"up 1\n"));
+/// ```
 ///
 /// ```
 /// use emlog::{Formatter, Handler, Level, Record, StreamHandler};
@@ -134,6 +152,73 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
     }
 }
 
+impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
+    /// `handle` without a line buffer (`LINE = 0`): pieces straight to the writer.
+    fn handle_unbuffered(&mut self, record: &Record<'_>) -> bool {
+        let mut out = Direct {
+            writer: &mut self.writer,
+            failed: None,
+        };
+        let rendered = self.formatter.render_to(record, &mut out);
+        let mut result = match out.failed {
+            Some(kind) => Err(kind),
+            None if rendered.is_err() => {
+                self.base.fail(
+                    &"a Display implementation in the message returned an error",
+                    Some(record),
+                    true,
+                );
+                return false;
+            }
+            None => Ok(()),
+        };
+        if result.is_ok() {
+            result = write_all(&mut self.writer, self.terminator);
+        }
+        if result.is_ok() && self.flush_each_record {
+            result = self
+                .writer
+                .flush()
+                .map_err(|e| embedded_io::Error::kind(&e));
+        }
+        match result {
+            Ok(()) => {
+                self.base.count_emitted(false);
+                true
+            }
+            Err(kind) => {
+                self.base.fail(&WriteFailed(kind), Some(record), true);
+                false
+            }
+        }
+    }
+}
+
+fn write_all<W: embedded_io::Write>(
+    writer: &mut W,
+    text: &str,
+) -> Result<(), embedded_io::ErrorKind> {
+    writer
+        .write_all(text.as_bytes())
+        .map_err(|e| embedded_io::Error::kind(&e))
+}
+
+/// The writer as the [`Sink`](crate::format::Sink) of an unbuffered handler:
+/// keeps the first error's kind and stops the rendering there.
+struct Direct<'w, W> {
+    writer: &'w mut W,
+    failed: Option<embedded_io::ErrorKind>,
+}
+
+impl<W: embedded_io::Write> fmt::Write for Direct<'_, W> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        write_all(self.writer, s).map_err(|kind| {
+            self.failed = Some(kind);
+            fmt::Error
+        })
+    }
+}
+
 /// Shows an `embedded_io` error kind in an error report.
 struct WriteFailed(embedded_io::ErrorKind);
 
@@ -150,8 +235,11 @@ impl<W: embedded_io::Write, const LINE: usize> Handler for StreamHandler<W, LINE
         if !self.base.accepts(record) {
             return false;
         }
+        if LINE == 0 {
+            return self.handle_unbuffered(record);
+        }
         self.line.clear(self.marker.len() + self.terminator.len());
-        let rendered = self.formatter.render(record, &mut self.line);
+        let rendered = self.formatter.render_to(record, &mut self.line);
         let truncated = self.line.is_truncated();
         if rendered.is_err() && !truncated {
             self.base.fail(

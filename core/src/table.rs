@@ -94,7 +94,16 @@ impl<'h, const N: usize> HandlerTable<'h, N> {
 
     /// The lowest level any handler wants, `None` when the table is empty.
     pub fn lowest_level(&self) -> Option<Level> {
-        self.entries.iter().map(|e| e.handler.level()).min()
+        if self.entries.is_empty() {
+            return None;
+        }
+        // A fold from the highest level, not `min()`: that would peel off the
+        // first handler's call into a copy of the loop body.
+        Some(
+            self.entries
+                .iter()
+                .fold(Level::new(u8::MAX), |low, e| low.min(e.handler.level())),
+        )
     }
 
     /// Gives the record to every handler whose level it reaches; returns how

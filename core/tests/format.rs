@@ -981,3 +981,33 @@ fn padded_integers_match_python_at_the_fast_paths_edges() {
         assert_eq!(render(&f, &record(format_args!("m"))), expected, "{format}");
     }
 }
+
+/// Literal text next to fields and escapes keeps its multi-byte characters
+/// whole, in both styles (the renderer takes literals as the parser cut them).
+#[test]
+fn non_ascii_literals_around_fields_and_escapes_come_out_whole() {
+    let cases = [
+        (
+            Formatter::new("é%(levelname)sü%%ß%(name)s€").unwrap(),
+            "éINFOü%ßapp.net€",
+        ),
+        (Formatter::new("日本%(message)s語").unwrap(), "日本m語"),
+        (
+            Formatter::brace("é{levelname}ü{{ß}}{name}€").unwrap(),
+            "éINFOü{ß}app.net€",
+        ),
+        (Formatter::brace("😀{message:>3}😀").unwrap(), "😀  m😀"),
+    ];
+    for (formatter, expected) in cases {
+        let mut out = String::new();
+        formatter
+            .render(&record(format_args!("m")), &mut out)
+            .unwrap();
+        assert_eq!(out, expected, "{}", formatter.source());
+        let mut line: LineBuffer<64> = LineBuffer::new();
+        formatter
+            .render_to(&record(format_args!("m")), &mut line)
+            .unwrap();
+        assert_eq!(line.as_str(), expected, "{}", formatter.source());
+    }
+}

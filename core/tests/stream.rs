@@ -81,3 +81,50 @@ fn the_formatter_decides_the_line() {
     h.handle(&Record::new(Level::ERROR, "db", format_args!("down")));
     assert_eq!(out.lines(), ["ERROR:db:down"]);
 }
+
+#[test]
+fn without_a_line_buffer_each_piece_goes_straight_to_the_writer_and_nothing_is_cut() {
+    let out = Capture::default();
+    let format = Formatter::new(Formatter::BASIC).unwrap();
+    let mut h: StreamHandler<_, 0> = StreamHandler::new(out.clone()).with_formatter(format);
+    let long = "x".repeat(300);
+    assert!(h.handle(&Record::new(Level::INFO, "app", format_args!("n={}", 7))));
+    assert!(h.handle(&record!(long)));
+    assert_eq!(
+        out.lines(),
+        ["INFO:app:n=7".to_string(), format!("INFO:app:{long}")]
+    );
+    // Pieces: INFO, :, app, :, the message, the terminator.
+    assert!(*out.writes.lock().unwrap() > 2);
+    let stats = h.stats();
+    assert_eq!((stats.emitted, stats.truncated, stats.errors), (2, 0, 0));
+}
+
+#[test]
+fn without_a_line_buffer_a_write_error_is_counted_once_per_record() {
+    let out = Capture::default();
+    let mut h: StreamHandler<_, 0> = StreamHandler::new(out.clone());
+    out.set_failing(true);
+    assert!(!h.handle(&record!("lost")));
+    out.set_failing(false);
+    assert!(h.handle(&record!("kept")));
+    assert_eq!(out.lines(), ["kept"]);
+    let stats = h.stats();
+    assert_eq!((stats.emitted, stats.errors, stats.dropped), (1, 1, 1));
+}
+
+#[test]
+fn without_a_line_buffer_a_failing_display_is_an_error_not_a_line() {
+    struct Fails;
+    impl std::fmt::Display for Fails {
+        fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            Err(std::fmt::Error)
+        }
+    }
+    let out = Capture::default();
+    let mut h: StreamHandler<_, 0> = StreamHandler::new(out.clone());
+    assert!(!h.handle(&Record::new(Level::INFO, "app", format_args!("{}", Fails))));
+    let stats = h.stats();
+    assert_eq!((stats.emitted, stats.errors, stats.dropped), (0, 1, 1));
+    assert_eq!(out.text(), "");
+}

@@ -57,7 +57,7 @@ pub fn format_error_report(report: &ErrorReport<'_>) -> String {
             record.location.line
         );
         let mut message = String::new();
-        if std::fmt::write(&mut message, record.args).is_err() {
+        if record.args.write_to(&mut message).is_err() {
             message.push_str("<message could not be formatted>");
         }
         // Like Python's repr(): single quotes, `'` and control characters escaped.

@@ -122,7 +122,7 @@ impl Batch {
         f(&Record {
             level: q.level,
             logger,
-            args: format_args!("{message}"),
+            args: emlog::Message::new(format_args!("{message}")),
             location: Location {
                 file,
                 line: q.line,

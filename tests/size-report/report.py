@@ -19,6 +19,7 @@ DESCRIPTIONS = {
     "log_facade": "`log` facade, UART logger in a critical section",
     "defmt_alone": "defmt, minimal global logger (rzCOBS) on the UART",
     "emlog_minimal": "Dispatcher + UART StreamHandler, `%(levelname)s:%(name)s:%(message)s`, one `info!`",
+    "emlog_unbuffered": "emlog_minimal with `StreamHandler<_, 0>`: no line buffer, each piece straight to the UART",
     "emlog_ten": "emlog_minimal with ten distinct calls",
     "emlog_full": "`%(asctime)s %(levelname)-8s %(name)s: %(message)s`",
     "emlog_queue": "Queue as dispatcher, QueueListener to the UART StreamHandler",

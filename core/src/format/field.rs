@@ -1,7 +1,5 @@
 //! The record fields a format string may name, with Python's names.
 
-use core::fmt;
-
 use super::parse::bytes_eq;
 use crate::{Record, Timestamp};
 
@@ -162,7 +160,7 @@ impl Field {
 pub(crate) enum Value<'a> {
     Text(&'a str),
     Level(crate::Level),
-    Args(fmt::Arguments<'a>),
+    Args(crate::Message<'a>),
     AscTime(Timestamp),
     Integer(u64),
     /// Whole part and nanoseconds of a non-negative decimal.

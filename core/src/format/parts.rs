@@ -15,10 +15,10 @@ use super::field::{Field, Kind, Value};
 use super::number::{self, Number};
 use super::render::{self, Context};
 use super::spec::{Conv, Spec};
-use super::{Formatter, Piece};
+use super::{Formatter, Piece, Sink};
 use crate::{Record, Timestamp};
 
-pub(crate) type Renderer = fn(&Formatter, &Record<'_>, &mut dyn fmt::Write) -> fmt::Result;
+pub(crate) type Renderer = fn(&Formatter, &Record<'_>, &mut dyn Sink) -> fmt::Result;
 pub(crate) type AscTime = fn(&Context, Timestamp, &mut dyn fmt::Write) -> fmt::Result;
 pub(crate) type Decimal = fn(&mut dyn fmt::Write, Number, Spec) -> fmt::Result;
 pub(crate) type Repr = fn(&Context, Value<'_>, bool, &mut dyn fmt::Write) -> fmt::Result;
@@ -46,27 +46,38 @@ fn no_repr(_: &Context, _: Value<'_>, _: bool, _: &mut dyn fmt::Write) -> fmt::R
     Ok(())
 }
 
-fn message(_: &Formatter, record: &Record<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
-    out.write_fmt(record.args)
+fn message(_: &Formatter, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
+    record.args.write_to_sink(out)
 }
 
 /// A template whose fields are all plain `name`, `levelname` and `message`
 /// (Python's BASIC_FORMAT and its like): a walk that links no field table, no
 /// padding and no number code.
-fn plain(formatter: &Formatter, record: &Record<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
+fn plain(formatter: &Formatter, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
     for piece in formatter.pieces() {
-        match *piece {
-            Piece::Literal { start, len } => out.write_str(formatter.literal(start, len))?,
+        // One `write_str` call for the text pieces keeps the walk small.
+        let text = match *piece {
+            Piece::Literal { start, len } => formatter.literal(start, len),
             Piece::Field {
                 field: Field::Name, ..
-            } => out.write_str(record.logger)?,
+            } => record.logger,
             Piece::Field {
                 field: Field::LevelName,
                 ..
-            } => render::write_level_name(record.level, out)?,
+            } => match record.level.name() {
+                Some(name) => name,
+                None => {
+                    render::write_level_number(record.level, out)?;
+                    continue;
+                }
+            },
             // `for_template` picks this renderer only when the other fields are `message`.
-            Piece::Field { .. } => out.write_fmt(record.args)?,
-        }
+            Piece::Field { .. } => {
+                record.args.write_to_sink(out)?;
+                continue;
+            }
+        };
+        out.write_str(text)?;
     }
     Ok(())
 }

@@ -22,21 +22,35 @@ pub(crate) struct Context {
 /// `levelname`: the level's name, or `Level N` for a level without one (as
 /// Python's `getLevelName`). The number is at most three digits, written here
 /// rather than through the number module so that plain templates link none of it.
-pub(crate) fn write_level_name(level: crate::Level, out: &mut dyn fmt::Write) -> fmt::Result {
-    if let Some(name) = level.name() {
-        return out.write_str(name);
+pub(crate) fn write_level_name(
+    level: crate::Level,
+    out: &mut (impl super::Sink + ?Sized),
+) -> fmt::Result {
+    match level.name() {
+        Some(name) => out.write_str(name),
+        None => write_level_number(level, out),
     }
-    let n = level.number();
-    let digits = [b'0' + n / 100, b'0' + n / 10 % 10, b'0' + n % 10];
-    let skip = if n >= 100 {
-        0
-    } else if n >= 10 {
-        1
-    } else {
-        2
-    };
+}
+
+/// `Level N`, out of line: the digits are worked out only for such a level.
+#[inline(never)]
+pub(crate) fn write_level_number(
+    level: crate::Level,
+    out: &mut (impl super::Sink + ?Sized),
+) -> fmt::Result {
+    let mut n = level.number();
+    let mut digits = [b'0'; 3];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + n % 10;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
     out.write_str("Level ")?;
-    out.write_str(number::ascii(&digits[skip..]))
+    out.write_str(number::ascii(digits.get(at..).unwrap_or(&[])))
 }
 
 /// `asctime`: the default layout or the `datefmt`, at the offset in force.
@@ -191,7 +205,7 @@ impl Context {
         match value {
             Value::Text(text) => out.write_str(text),
             Value::Level(level) => write_level_name(level, out),
-            Value::Args(args) => out.write_fmt(args),
+            Value::Args(args) => args.write_to(out),
             Value::AscTime(timestamp) => (self.parts.asctime)(self, timestamp, out),
             Value::Integer(whole) => {
                 number::write_plain(out, Number { whole, nanos: 0 }, Conv::Int, self.parts)

@@ -35,7 +35,7 @@ impl Handler for Exploding {
     }
     fn handle(&mut self, record: &Record<'_>) -> bool {
         let mut text: LineBuffer<16> = LineBuffer::new();
-        let _ = text.write_fmt(record.args);
+        let _ = record.args.write_to(&mut text);
         if text.as_str() == "boom" {
             panic!("handler fault");
         }

@@ -1,0 +1,151 @@
+//! The message of a record, and the text sink a formatter writes into.
+//!
+//! A record's message is either `fmt::Arguments` (the general case) or the
+//! message of a call whose format string has only plain `{}` placeholders,
+//! which emlog writes with its own digit loop. Writing one into a [`Sink`]
+//! goes through `core::fmt` only for the first kind: a firmware whose calls
+//! are all plain, writing through [`Formatter::render_to`](crate::Formatter::render_to)
+//! (as [`StreamHandler`](crate::StreamHandler) does), links no `core::fmt`
+//! formatting machinery at all.
+
+use core::fmt;
+
+/// Where text goes: `fmt::Write` cut down to `write_str`.
+///
+/// Every `fmt::Write` is a `Sink`. Writing into a `&mut dyn Sink` never
+/// builds a `dyn fmt::Write` (whose table of methods names `write_fmt`, and
+/// with it `core::fmt::write`), which keeps `core::fmt` out of firmware that
+/// does not otherwise use it.
+///
+/// ```
+/// use emlog::format::Sink;
+/// let mut out = String::new();
+/// let sink: &mut dyn Sink = &mut out;
+/// sink.write_str("up").unwrap();
+/// assert_eq!(out, "up");
+/// ```
+pub trait Sink {
+    /// Writes `s` whole, or fails.
+    fn write_str(&mut self, s: &str) -> fmt::Result;
+}
+
+impl<T: fmt::Write + ?Sized> Sink for T {
+    #[inline]
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        fmt::Write::write_str(self, s)
+    }
+}
+
+/// A [`Sink`] as a `fmt::Write`, for text that only `core::fmt` can write.
+struct SinkWrite<'s>(&'s mut dyn Sink);
+
+impl fmt::Write for SinkWrite<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.write_str(s)
+    }
+}
+
+/// Writes `args` into `out` through `core::fmt`.
+pub(crate) fn write_args(out: &mut dyn Sink, args: fmt::Arguments<'_>) -> fmt::Result {
+    fmt::write(&mut SinkWrite(out), args)
+}
+
+/// A message that writes itself without `core::fmt` (the plain calls' messages).
+pub(crate) trait WriteMessage {
+    /// Writes the whole message into `out`.
+    fn write_message(&self, out: &mut dyn Sink) -> fmt::Result;
+}
+
+/// How a message in `fmt::Arguments` is written into a [`Sink`]: a function
+/// chosen where the message is made, so that only programs that make one
+/// link `core::fmt::write`.
+type WriteArgs = fn(&fmt::Arguments<'_>, &mut dyn Sink) -> fmt::Result;
+
+fn write_arguments(args: &fmt::Arguments<'_>, out: &mut dyn Sink) -> fmt::Result {
+    write_args(out, *args)
+}
+
+/// The message of a [`Record`](crate::Record): `fmt::Arguments`, or a plain
+/// call's text and arguments. Nothing is formatted until a handler writes it.
+///
+/// It is `Display` (so `record.args.to_string()`, `format!("{}", record.args)`
+/// and `format_args!("{}", record.args)` work as they did when the field was
+/// `fmt::Arguments`), and converts from `fmt::Arguments`.
+///
+/// ```
+/// let message = emlog::Message::from(format_args!("link up after {} ms", 12));
+/// assert_eq!(message.to_string(), "link up after 12 ms");
+/// ```
+#[derive(Clone, Copy)]
+pub struct Message<'a>(Repr<'a>);
+
+#[derive(Clone, Copy)]
+enum Repr<'a> {
+    Args(fmt::Arguments<'a>, WriteArgs),
+    Plain(&'a dyn WriteMessage),
+}
+
+impl<'a> Message<'a> {
+    /// A message of `fmt::Arguments`.
+    pub fn new(args: fmt::Arguments<'a>) -> Message<'a> {
+        Message(Repr::Args(args, write_arguments))
+    }
+
+    /// A message that writes itself.
+    pub(crate) fn plain(message: &'a dyn WriteMessage) -> Message<'a> {
+        Message(Repr::Plain(message))
+    }
+
+    /// Writes the message into `out` (through `core::fmt` only for a message
+    /// made of `fmt::Arguments`).
+    ///
+    /// ```
+    /// use emlog::format::Sink;
+    /// let mut out = String::new();
+    /// emlog::Message::from(format_args!("{}!", 3)).write_to_sink(&mut out).unwrap();
+    /// assert_eq!(out, "3!");
+    /// ```
+    pub fn write_to_sink(&self, out: &mut dyn Sink) -> fmt::Result {
+        match &self.0 {
+            Repr::Args(args, write) => write(args, out),
+            Repr::Plain(message) => message.write_message(out),
+        }
+    }
+
+    /// Writes the message into a `fmt::Write`.
+    ///
+    /// ```
+    /// let mut out = String::new();
+    /// emlog::Message::from(format_args!("{}!", 3)).write_to(&mut out).unwrap();
+    /// assert_eq!(out, "3!");
+    /// ```
+    pub fn write_to(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        match &self.0 {
+            Repr::Args(args, _) => out.write_fmt(*args),
+            Repr::Plain(message) => message.write_message(&mut &mut *out),
+        }
+    }
+}
+
+impl<'a> From<fmt::Arguments<'a>> for Message<'a> {
+    fn from(args: fmt::Arguments<'a>) -> Message<'a> {
+        Message::new(args)
+    }
+}
+
+impl fmt::Display for Message<'_> {
+    /// The text, as `fmt::Arguments` shows it (widths and precisions ignored).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Repr::Args(args, _) => fmt::Display::fmt(args, f),
+            Repr::Plain(message) => message.write_message(f),
+        }
+    }
+}
+
+impl fmt::Debug for Message<'_> {
+    /// The text, as `fmt::Arguments`' `Debug` shows it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
