@@ -73,6 +73,11 @@ impl LineRenderer {
         &self.formatter
     }
 
+    /// How control characters are written ([`LineRenderer::with_escape`]).
+    pub fn escape(&self) -> Escape {
+        self.escape
+    }
+
     /// Renders `record` followed by `"\n"`; the bytes stay valid until the next call.
     pub fn render(&mut self, record: &Record<'_>) -> Result<&[u8], RenderError> {
         self.render_into_buffer(record)?;
