@@ -25,6 +25,7 @@ mod file_open;
 mod gzip_rotator;
 mod handler_panic;
 mod held_handler;
+mod line_buf;
 mod line_renderer;
 mod log_file;
 mod logger;

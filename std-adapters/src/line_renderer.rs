@@ -2,9 +2,12 @@
 //! same `String`, so steady-state logging allocates nothing, and `asctime`
 //! is formatted once per second.
 
+use std::fmt::Write;
+
 use emlog::{Escape, Formatter, Record};
 
 use crate::asctime_cache::AscTimeCache;
+use crate::line_buf::LineBuf;
 
 /// Renders records to one line of bytes ending in `"\n"`, reusing its buffer.
 ///
@@ -19,9 +22,9 @@ pub struct LineRenderer {
     formatter: Formatter,
     escape: Escape,
     asctime: AscTimeCache,
-    buffer: String,
+    buffer: LineBuf,
     /// Where a line with control characters is escaped into (then swapped).
-    escaped: String,
+    escaped: LineBuf,
 }
 
 /// A record's message could not be rendered: a `Display` implementation in
@@ -44,8 +47,8 @@ impl LineRenderer {
             asctime: AscTimeCache::new(&formatter),
             formatter,
             escape: Escape::Off,
-            buffer: String::with_capacity(256),
-            escaped: String::new(),
+            buffer: LineBuf::with_capacity(256),
+            escaped: LineBuf::with_capacity(0),
         }
     }
 
@@ -81,19 +84,21 @@ impl LineRenderer {
     /// Renders `record` followed by `"\n"`; the bytes stay valid until the next call.
     pub fn render(&mut self, record: &Record<'_>) -> Result<&[u8], RenderError> {
         self.render_into_buffer(record)?;
-        self.buffer.push('\n');
+        self.buffer.write_str("\n").map_err(|_| RenderError)?;
         Ok(self.buffer.as_bytes())
     }
 
     /// Renders `record` without the line end, as text.
     pub fn render_str(&mut self, record: &Record<'_>) -> Result<&str, RenderError> {
         self.render_into_buffer(record)?;
-        Ok(&self.buffer)
+        self.buffer.as_str().map_err(|_| RenderError)
     }
 
     /// Renders into the buffer, then escapes: one scan of the whole line is
     /// cheaper than escaping each piece the formatter writes, and a line
-    /// without control characters (the usual one) is not copied.
+    /// without control characters (the usual one) is not copied. The scan
+    /// reads whole blocks first ([`LineBuf::may_need_escape`]); only a line
+    /// with a candidate byte is checked exactly.
     fn render_into_buffer(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
         self.buffer.clear();
         let (formatter, asctime) = (&self.formatter, &mut self.asctime);
@@ -102,11 +107,13 @@ impl LineRenderer {
         formatter
             .render_with_asctime(record, &mut self.buffer, &mut write_asctime)
             .map_err(|_| RenderError)?;
-        if self.escape == Escape::ControlChars && emlog::escape::needs_escape(&self.buffer) {
-            self.escaped.clear();
-            emlog::escape::write_escaped(&self.buffer, &mut self.escaped)
-                .map_err(|_| RenderError)?;
-            std::mem::swap(&mut self.buffer, &mut self.escaped);
+        if self.escape == Escape::ControlChars && self.buffer.may_need_escape() {
+            let text = self.buffer.as_str().map_err(|_| RenderError)?;
+            if emlog::escape::needs_escape(text) {
+                self.escaped.clear();
+                emlog::escape::write_escaped(text, &mut self.escaped).map_err(|_| RenderError)?;
+                std::mem::swap(&mut self.buffer, &mut self.escaped);
+            }
         }
         Ok(())
     }
