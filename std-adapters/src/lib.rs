@@ -30,6 +30,7 @@ mod line_renderer;
 mod log_file;
 mod logger;
 mod periodic_flush;
+mod piece_cache;
 mod queue;
 mod rollover_schedule;
 mod rotating_file;

@@ -8,6 +8,7 @@ use emlog::{Escape, Formatter, Record};
 
 use crate::asctime_cache::AscTimeCache;
 use crate::line_buf::LineBuf;
+use crate::piece_cache::PieceCache;
 
 /// Renders records to one line of bytes ending in `"\n"`, reusing its buffer.
 ///
@@ -22,6 +23,8 @@ pub struct LineRenderer {
     formatter: Formatter,
     escape: Escape,
     asctime: AscTimeCache,
+    /// The text of the pieces that depend on the level and logger name only.
+    pieces: Option<PieceCache>,
     buffer: LineBuf,
     /// Where a line with control characters is escaped into (then swapped).
     escaped: LineBuf,
@@ -45,6 +48,7 @@ impl LineRenderer {
     pub fn new(formatter: Formatter) -> LineRenderer {
         LineRenderer {
             asctime: AscTimeCache::new(&formatter),
+            pieces: PieceCache::new(&formatter),
             formatter,
             escape: Escape::Off,
             buffer: LineBuf::with_capacity(256),
@@ -68,6 +72,7 @@ impl LineRenderer {
     /// Replaces the formatter.
     pub fn set_formatter(&mut self, formatter: Formatter) {
         self.asctime = AscTimeCache::new(&formatter);
+        self.pieces = PieceCache::new(&formatter);
         self.formatter = formatter;
     }
 
@@ -104,9 +109,11 @@ impl LineRenderer {
         let (formatter, asctime) = (&self.formatter, &mut self.asctime);
         let mut write_asctime =
             |t, out: &mut dyn core::fmt::Write| asctime.write(formatter, t, out);
-        formatter
-            .render_with_asctime(record, &mut self.buffer, &mut write_asctime)
-            .map_err(|_| RenderError)?;
+        match &mut self.pieces {
+            Some(pieces) => pieces.render(formatter, record, &mut self.buffer, &mut write_asctime),
+            None => formatter.render_with_asctime(record, &mut self.buffer, &mut write_asctime),
+        }
+        .map_err(|_| RenderError)?;
         if self.escape == Escape::ControlChars && self.buffer.may_need_escape() {
             let text = self.buffer.as_str().map_err(|_| RenderError)?;
             if emlog::escape::needs_escape(text) {

@@ -1,0 +1,186 @@
+//! The text of template pieces that depend only on the record's level and
+//! logger name, kept between records: in
+//! `%(asctime)s.%(msecs)03d %(levelname)s %(name)s: %(message)s` the five
+//! pieces ` `, `levelname`, ` `, `name`, `: ` are one copy of `" INFO app: "`
+//! for every record of the same level and logger, instead of five writes.
+
+use std::fmt;
+use std::ops::Range;
+
+use emlog::format::{AscTimeWriter, DependsOn};
+use emlog::{Formatter, Level, Record};
+
+/// One step of rendering a line.
+#[derive(Debug, Clone)]
+enum Step {
+    /// Pieces rendered for every record.
+    Render(Range<usize>),
+    /// Pieces whose text is kept: `(pieces, index into the texts)`.
+    Kept(Range<usize>, usize),
+}
+
+/// How a formatter's template is rendered with kept text, and the text kept
+/// for the last level and logger name seen.
+#[derive(Debug)]
+pub(crate) struct PieceCache {
+    steps: Vec<Step>,
+    /// The text of each `Kept` step for `level` and `name`.
+    texts: Vec<String>,
+    /// The level and logger name the texts are for; `None` when there are none.
+    level: Option<Level>,
+    name: String,
+}
+
+impl PieceCache {
+    /// The plan for `formatter`; `None` when no run of at least two pieces
+    /// depends on the level and name only (then there is nothing to gain).
+    pub(crate) fn new(formatter: &Formatter) -> Option<PieceCache> {
+        let count = formatter.piece_count();
+        let mut steps = Vec::new();
+        let mut texts = Vec::new();
+        let mut at = 0;
+        let mut rendered_from = 0;
+        while at < count {
+            if formatter.piece_depends_on(at) == DependsOn::Record {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            let mut named = false;
+            while at < count {
+                match formatter.piece_depends_on(at) {
+                    DependsOn::Record => break,
+                    DependsOn::LevelAndName => named = true,
+                    DependsOn::Nothing => {}
+                }
+                at += 1;
+            }
+            if named && at - start >= 2 {
+                if rendered_from < start {
+                    steps.push(Step::Render(rendered_from..start));
+                }
+                steps.push(Step::Kept(start..at, texts.len()));
+                texts.push(String::with_capacity(64));
+                rendered_from = at;
+            }
+        }
+        if texts.is_empty() {
+            return None;
+        }
+        if rendered_from < count {
+            steps.push(Step::Render(rendered_from..count));
+        }
+        Some(PieceCache {
+            steps,
+            texts,
+            level: None,
+            name: String::with_capacity(64),
+        })
+    }
+
+    /// Renders `record` as `formatter.render_with_asctime` would, into `out`.
+    pub(crate) fn render(
+        &mut self,
+        formatter: &Formatter,
+        record: &Record<'_>,
+        out: &mut dyn fmt::Write,
+        asctime: &mut AscTimeWriter<'_>,
+    ) -> fmt::Result {
+        let fresh = self.level == Some(record.level) && self.name == record.logger;
+        if !fresh {
+            self.level = None;
+            for (step, text) in self.steps.iter().filter_map(|step| match step {
+                Step::Kept(pieces, text) => Some((pieces, *text)),
+                Step::Render(_) => None,
+            }) {
+                let text = self.texts.get_mut(text).ok_or(fmt::Error)?;
+                text.clear();
+                formatter.render_range_with_asctime(step.clone(), record, text, asctime)?;
+            }
+            self.name.clear();
+            self.name.push_str(record.logger);
+            self.level = Some(record.level);
+        }
+        for step in &self.steps {
+            match step {
+                Step::Render(pieces) => {
+                    formatter.render_range_with_asctime(pieces.clone(), record, out, asctime)?;
+                }
+                Step::Kept(_, text) => out.write_str(self.texts.get(*text).ok_or(fmt::Error)?)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use emlog::Timestamp;
+
+    use super::*;
+
+    fn direct(f: &Formatter, record: &Record<'_>) -> String {
+        let mut out = String::new();
+        f.render_with_asctime(record, &mut out, &mut |t, out| f.write_asctime(t, out))
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn kept_text_matches_the_formatter_across_levels_and_names() {
+        let templates = [
+            "%(asctime)s.%(msecs)03d %(levelname)s %(name)s: %(message)s",
+            "%(levelname)-8s|%(name)10.3s|%(levelno)03d %(message)s [%(name)s %(levelname)s]",
+            "%(name)s%(levelname)s",
+            "[%(levelname)s] %(message)s %(lineno)d %(name)s:%(name)r",
+            "{levelname:^9}{name!r}{message}{name:>6}",
+        ];
+        let names = ["app", "app", "app.net", "", "app", "ünï.côde", "app"];
+        let levels = [
+            Level::INFO,
+            Level::ERROR,
+            Level::ERROR,
+            Level::INFO,
+            Level::new(25),
+            Level::INFO,
+            Level::INFO,
+        ];
+        for source in templates {
+            let f = if source.starts_with('{') {
+                Formatter::brace(source)
+            } else {
+                Formatter::new(source)
+            }
+            .unwrap();
+            let mut cache = PieceCache::new(&f).unwrap_or_else(|| panic!("{source}"));
+            for (i, (name, level)) in names.iter().zip(levels).enumerate() {
+                let seven = i * 7;
+                let args = format_args!("m{i} {seven}");
+                let record = Record::new(level, name, args)
+                    .with_timestamp(Timestamp::new(1_700_000_000 + i as u64, 123_000_000));
+                let mut kept = String::new();
+                cache
+                    .render(&f, &record, &mut kept, &mut |t, out| {
+                        f.write_asctime(t, out)
+                    })
+                    .unwrap();
+                assert_eq!(kept, direct(&f, &record), "{source} record {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn templates_without_a_run_to_keep_have_no_cache() {
+        for source in [
+            "%(message)s",
+            "%(name)s%(message)s",
+            "%(levelname)s%(message)s%(name)s",
+        ] {
+            assert!(
+                PieceCache::new(&Formatter::new(source).unwrap()).is_none(),
+                "{source}"
+            );
+        }
+        assert!(PieceCache::new(&Formatter::message_only()).is_none());
+    }
+}
