@@ -1,14 +1,14 @@
 //! The buffer a line is rendered into: a formatter writes a line in a dozen
 //! short pieces (`"."`, `"INFO"`, `": "`, a number), and `String::push_str`
 //! pays a capacity check and a `memcpy` call for each. Here a piece of up to
-//! 32 bytes is copied with at most two overlapping fixed-size moves, and the
+//! 64 bytes is copied with at most two overlapping fixed-size moves, and the
 //! text is followed by room, so that the escape scan reads whole 16-byte blocks.
 
 use std::fmt;
 
 /// Bytes kept after the line: room for the blocks the escape scan reads past
 /// the end, and for the line end.
-const PAD: usize = 32;
+const PAD: usize = 64;
 
 /// A growable, always initialised byte buffer written through [`fmt::Write`]
 /// only, so that its text is always valid UTF-8.
@@ -31,6 +31,37 @@ impl LineBuf {
 
     pub(crate) fn clear(&mut self) {
         self.len = 0;
+    }
+
+    /// Appends the text of `other`.
+    pub(crate) fn append(&mut self, other: &LineBuf) {
+        let src = other.as_bytes();
+        let end = self.len.saturating_add(src.len());
+        if end.saturating_add(PAD) > self.bytes.len() {
+            self.grow(end);
+        }
+        if let Some(dst) = self.bytes.get_mut(self.len..end) {
+            dst.copy_from_slice(src);
+            self.len = end;
+        }
+    }
+
+    /// How many bytes of text there are.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Removes the first `n` bytes of text (which must end at a character
+    /// boundary; the queue removes whole records), moving the rest down.
+    pub(crate) fn remove_front(&mut self, n: usize) {
+        let n = n.min(self.len);
+        self.bytes.copy_within(n..self.len, 0);
+        self.len -= n;
+    }
+
+    /// The text in `range`, if the range is within it and on character boundaries.
+    pub(crate) fn get(&self, range: std::ops::Range<usize>) -> Option<&str> {
+        std::str::from_utf8(self.as_bytes().get(range)?).ok()
     }
 
     /// The text written since the last [`LineBuf::clear`].
@@ -78,6 +109,12 @@ impl LineBuf {
     }
 }
 
+impl Default for LineBuf {
+    fn default() -> LineBuf {
+        LineBuf::with_capacity(0)
+    }
+}
+
 impl fmt::Write for LineBuf {
     #[inline]
     fn write_str(&mut self, s: &str) -> fmt::Result {
@@ -113,12 +150,15 @@ impl LineBuf {
 }
 
 /// Copies `src` (at most [`PAD`] bytes) to the start of `dst` (at least
-/// [`PAD`] bytes) with fixed-size moves: 1 to 3 bytes one by one, up to 32 as
-/// two overlapping moves of 4, 8 or 16 bytes.
+/// [`PAD`] bytes) with fixed-size moves: 1 to 3 bytes one by one, up to 64 as
+/// two overlapping moves of 4, 8, 16 or 32 bytes.
 #[inline(always)]
 fn copy_short(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
-    if n >= 16 {
+    if n >= 32 {
+        copy_fixed::<32>(dst, src, 0);
+        copy_fixed::<32>(dst, src, n - 32);
+    } else if n >= 16 {
         copy_fixed::<16>(dst, src, 0);
         copy_fixed::<16>(dst, src, n - 16);
     } else if n >= 8 {
@@ -155,12 +195,12 @@ mod tests {
 
     #[test]
     fn every_short_length_and_growth_match_a_string() {
-        let text: String = (0..200u32)
+        let text: String = (0..300u32)
             .map(|i| char::from_u32(0x20 + (i * 7) % 0x5f).unwrap_or('x'))
             .collect();
-        let mut buf = LineBuf::with_capacity(8);
+        let mut buf = LineBuf::with_capacity(0);
         let mut expected = String::new();
-        for n in 0..=70 {
+        for n in 0..=100 {
             let piece = &text[n..2 * n];
             buf.write_str(piece).unwrap();
             expected.push_str(piece);
@@ -169,6 +209,17 @@ mod tests {
         buf.write_str("é€😀").unwrap();
         expected.push_str("é€😀");
         assert_eq!(buf.as_str().unwrap(), expected);
+        let whole = buf.len();
+        assert_eq!(buf.get(0..whole), Some(expected.as_str()));
+        assert_eq!(buf.get(whole - 1..whole), None, "inside 😀");
+        assert_eq!(buf.get(whole..whole + 1), None);
+        let mut copy = LineBuf::with_capacity(0);
+        copy.write_str("<").unwrap();
+        copy.append(&buf);
+        copy.append(&LineBuf::default());
+        assert_eq!(copy.as_str().unwrap(), format!("<{expected}"));
+        buf.remove_front(10);
+        assert_eq!(buf.as_str().unwrap(), &expected[10..]);
         buf.clear();
         assert_eq!(buf.as_bytes(), b"");
     }
