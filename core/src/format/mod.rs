@@ -479,6 +479,14 @@ impl Formatter {
                         write(record.timestamp, out)?;
                     }
                 }
+                // `%(msecs)03d`, the usual millisecond field: three digits.
+                #[cfg(target_pointer_width = "64")]
+                Piece::Field {
+                    field: Field::Msecs,
+                    spec,
+                } if spec == render::MSECS_03D && record.timestamp.millis() < 1000 => {
+                    render::write_three_digits(record.timestamp.millis(), out)?
+                }
                 // The common case, plain `%(name)s` or `{name}`: no detour.
                 Piece::Field { field, spec } if spec.is_plain_text() => {
                     self.context.write_raw(field.value(record), out)?
