@@ -82,7 +82,13 @@ impl LineBuf {
     /// instructions), the last block padded with spaces.
     pub(crate) fn may_need_escape(&mut self) -> bool {
         let end = self.len.div_ceil(16) * 16;
-        if let Some(pad) = self.bytes.get_mut(self.len..end) {
+        // One fixed 16-byte store when there is room (there usually is), else
+        // exactly the padding.
+        if let Some(pad) = self.bytes.get_mut(self.len..self.len + 16)
+            && let Ok(pad) = <&mut [u8; 16]>::try_from(pad)
+        {
+            *pad = [b' '; 16];
+        } else if let Some(pad) = self.bytes.get_mut(self.len..end) {
             pad.fill(b' ');
         }
         let Some(text) = self.bytes.get(..end) else {

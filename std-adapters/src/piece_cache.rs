@@ -86,7 +86,7 @@ impl PieceCache {
         out: &mut dyn fmt::Write,
         asctime: &mut AscTimeWriter<'_>,
     ) -> fmt::Result {
-        let fresh = self.level == Some(record.level) && self.name == record.logger;
+        let fresh = self.level == Some(record.level) && same_text(&self.name, record.logger);
         if !fresh {
             self.level = None;
             for (step, text) in self.steps.iter().filter_map(|step| match step {
@@ -110,6 +110,27 @@ impl PieceCache {
             }
         }
         Ok(())
+    }
+}
+
+/// `a == b`, a logger name of up to 16 bytes compared with two overlapping
+/// 8-byte (or 4-byte) loads instead of a `memcmp` call.
+#[inline(always)]
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    fn word<const N: usize>(bytes: &[u8], at: usize) -> Option<[u8; N]> {
+        bytes.get(at..at + N)?.try_into().ok()
+    }
+    match n {
+        0 => true,
+        1..=3 => a.first() == b.first() && a.get(n / 2) == b.get(n / 2) && a.last() == b.last(),
+        4..=7 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+        8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
+        _ => a == b,
     }
 }
 
@@ -165,6 +186,27 @@ mod tests {
                     })
                     .unwrap();
                 assert_eq!(kept, direct(&f, &record), "{source} record {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn short_names_compare_as_equal_exactly_when_they_are() {
+        let names: Vec<String> = (0..20)
+            .flat_map(|n| {
+                let base: String = "abcdefghijklmnopqrst"[..n].to_string();
+                let mut variants = vec![base.clone()];
+                for at in 0..n {
+                    let mut changed = base.clone().into_bytes();
+                    changed[at] = b'X';
+                    variants.push(String::from_utf8(changed).unwrap());
+                }
+                variants
+            })
+            .collect();
+        for a in &names {
+            for b in &names {
+                assert_eq!(same_text(a, b), a == b, "{a:?} {b:?}");
             }
         }
     }
