@@ -3,6 +3,8 @@
 //! `%(asctime)s.%(msecs)03d %(levelname)s %(name)s: %(message)s` the five
 //! pieces ` `, `levelname`, ` `, `name`, `: ` are one copy of `" INFO app: "`
 //! for every record of the same level and logger, instead of five writes.
+//! With a `datefmt` without `%f`, `asctime` and the literal text next to it
+//! are kept the same way for as long as the second stays the same.
 
 use std::fmt;
 use std::ops::Range;
@@ -26,6 +28,10 @@ pub(crate) struct PieceCache {
     steps: Vec<Step>,
     /// The text of each `Kept` step for `level` and `name`.
     texts: Vec<String>,
+    /// Whether a kept run depends on the record's second ([`DependsOn::Second`]).
+    by_second: bool,
+    /// The second the texts are for, when `by_second`.
+    second: u64,
     /// The level and logger name the texts are for; `None` when there are none.
     level: Option<Level>,
     name: String,
@@ -40,22 +46,28 @@ impl PieceCache {
         let mut texts = Vec::new();
         let mut at = 0;
         let mut rendered_from = 0;
+        // Whether a kept run holds `asctime` (then a new second renews it).
+        let mut by_second = false;
         while at < count {
             if formatter.piece_depends_on(at) == DependsOn::Record {
                 at += 1;
                 continue;
             }
             let start = at;
-            let mut named = false;
+            let mut varies = false;
             while at < count {
                 match formatter.piece_depends_on(at) {
                     DependsOn::Record => break,
-                    DependsOn::LevelAndName => named = true,
+                    DependsOn::LevelAndName => varies = true,
+                    DependsOn::Second => {
+                        varies = true;
+                        by_second = true;
+                    }
                     DependsOn::Nothing => {}
                 }
                 at += 1;
             }
-            if named && at - start >= 2 {
+            if varies && at - start >= 2 {
                 if rendered_from < start {
                     steps.push(Step::Render(rendered_from..start));
                 }
@@ -73,6 +85,8 @@ impl PieceCache {
         Some(PieceCache {
             steps,
             texts,
+            by_second,
+            second: 0,
             level: None,
             name: String::with_capacity(64),
         })
@@ -86,7 +100,9 @@ impl PieceCache {
         out: &mut dyn fmt::Write,
         asctime: &mut AscTimeWriter<'_>,
     ) -> fmt::Result {
-        let fresh = self.level == Some(record.level) && same_text(&self.name, record.logger);
+        let fresh = self.level == Some(record.level)
+            && (!self.by_second || self.second == record.timestamp.secs)
+            && same_text(&self.name, record.logger);
         if !fresh {
             self.level = None;
             for (step, text) in self.steps.iter().filter_map(|step| match step {
@@ -99,6 +115,7 @@ impl PieceCache {
             }
             self.name.clear();
             self.name.push_str(record.logger);
+            self.second = record.timestamp.secs;
             self.level = Some(record.level);
         }
         for step in &self.steps {
@@ -155,9 +172,23 @@ mod tests {
             "%(name)s%(levelname)s",
             "[%(levelname)s] %(message)s %(lineno)d %(name)s:%(name)r",
             "{levelname:^9}{name!r}{message}{name:>6}",
+            "%(asctime)s %(levelname)s %(asctime)-30s|%(message)s",
+            "{asctime}|{message}",
         ];
-        let names = ["app", "app", "app.net", "", "app", "ünï.côde", "app"];
+        // Same name and level across seconds, new ones within a second.
+        let names = [
+            "app",
+            "app",
+            "app",
+            "app.net",
+            "",
+            "app",
+            "ünï.côde",
+            "app",
+            "app",
+        ];
         let levels = [
+            Level::INFO,
             Level::INFO,
             Level::ERROR,
             Level::ERROR,
@@ -165,27 +196,44 @@ mod tests {
             Level::new(25),
             Level::INFO,
             Level::INFO,
+            Level::INFO,
         ];
+        let offset = |t: Timestamp| if t.secs >= 1_700_000_003 { 3600 } else { 0 };
         for source in templates {
-            let f = if source.starts_with('{') {
+            let plain = if source.starts_with('{') {
                 Formatter::brace(source)
             } else {
                 Formatter::new(source)
             }
-            .unwrap();
-            let mut cache = PieceCache::new(&f).unwrap_or_else(|| panic!("{source}"));
-            for (i, (name, level)) in names.iter().zip(levels).enumerate() {
-                let seven = i * 7;
-                let args = format_args!("m{i} {seven}");
-                let record = Record::new(level, name, args)
-                    .with_timestamp(Timestamp::new(1_700_000_000 + i as u64, 123_000_000));
-                let mut kept = String::new();
-                cache
-                    .render(&f, &record, &mut kept, &mut |t, out| {
-                        f.write_asctime(t, out)
-                    })
-                    .unwrap();
-                assert_eq!(kept, direct(&f, &record), "{source} record {i}");
+            .unwrap()
+            .with_utc_offset(offset);
+            let dated = plain.clone().with_datefmt("%Y-%m-%d %H:%M:%S").unwrap();
+            for f in [plain, dated] {
+                let Some(mut cache) = PieceCache::new(&f) else {
+                    assert_eq!((source, f.datefmt()), ("{asctime}|{message}", ""));
+                    continue;
+                };
+                for (i, (name, level)) in names.iter().zip(levels).enumerate() {
+                    let seven = i * 7;
+                    let args = format_args!("m{i} {seven}");
+                    let t = Timestamp::new(
+                        1_700_000_000 + i as u64 / 2,
+                        (i as u32 * 37) % 1000 * 1_000_000,
+                    );
+                    let record = Record::new(level, name, args).with_timestamp(t);
+                    let mut kept = String::new();
+                    cache
+                        .render(&f, &record, &mut kept, &mut |t, out| {
+                            f.write_asctime(t, out)
+                        })
+                        .unwrap();
+                    assert_eq!(
+                        kept,
+                        direct(&f, &record),
+                        "{source} {} record {i}",
+                        f.datefmt()
+                    );
+                }
             }
         }
     }

@@ -409,6 +409,10 @@ impl Formatter {
     /// let kinds: Vec<DependsOn> = (0..f.piece_count()).map(|i| f.piece_depends_on(i)).collect();
     /// use DependsOn::*;
     /// assert_eq!(kinds, [LevelAndName, Nothing, LevelAndName, Nothing, Record]);
+    /// let f = emlog::Formatter::new("%(asctime)s %(message)s").unwrap();
+    /// assert_eq!(f.piece_depends_on(0), Record, "the default layout has milliseconds");
+    /// let f = f.with_datefmt("%H:%M:%S").unwrap();
+    /// assert_eq!(f.piece_depends_on(0), Second);
     /// ```
     pub fn piece_depends_on(&self, index: usize) -> DependsOn {
         match self.pieces().get(index) {
@@ -417,6 +421,12 @@ impl Formatter {
                 field: Field::Name | Field::LevelNo | Field::LevelName,
                 ..
             }) => DependsOn::LevelAndName,
+            Some(Piece::Field {
+                field: Field::AscTime,
+                ..
+            }) if !self.context.datefmt.is_empty() && !self.context.datefmt.contains("%f") => {
+                DependsOn::Second
+            }
             _ => DependsOn::Record,
         }
     }
@@ -508,6 +518,11 @@ pub enum DependsOn {
     /// The record's level and logger name only: `name`, `levelno` and
     /// `levelname`, whatever their width, precision or conversion.
     LevelAndName,
+    /// The record's whole second only: `asctime` with a `datefmt` without
+    /// `%f` (the UTC offset is taken to change only at whole seconds, as
+    /// time-zone transitions do). The default layout has milliseconds, so
+    /// depends on the [`Record`](Self::Record).
+    Second,
     /// Anything else (the message, the time, the call's location, the thread).
     Record,
 }
