@@ -107,16 +107,26 @@ impl Batch {
         self.text.clear();
     }
 
+    /// This batch's text: one UTF-8 check for all its records (always valid:
+    /// only `str`s are written to it).
+    fn text(&self) -> &str {
+        self.text.as_str().unwrap_or("")
+    }
+
     /// Runs `f` with `q` as a record borrowing this batch's text; the message
     /// is the pre-formatted text.
+    #[cfg(test)]
     fn with_record<R>(&self, q: &QueuedRecord, f: impl FnOnce(&Record<'_>) -> R) -> R {
-        // One UTF-8 check for the record's text, then its parts by boundary.
-        let text = self.text.get(q.start..q.start + q.ends[5]).unwrap_or("");
+        Batch::record_in(self.text(), q, f)
+    }
+
+    /// [`Batch::with_record`] with the batch's [`text`](Batch::text) checked already.
+    fn record_in<R>(text: &str, q: &QueuedRecord, f: impl FnOnce(&Record<'_>) -> R) -> R {
         let mut parts = [""; 6];
-        let mut from = 0;
+        let mut from = q.start;
         for (part, end) in parts.iter_mut().zip(q.ends) {
-            *part = text.get(from..end).unwrap_or("");
-            from = end;
+            *part = text.get(from..q.start + end).unwrap_or("");
+            from = q.start + end;
         }
         let [
             logger,
@@ -129,7 +139,7 @@ impl Batch {
         f(&Record {
             level: q.level,
             logger,
-            args: format_args!("{message}"),
+            args: format_args!("{}", Text(message)),
             location: Location {
                 file,
                 line: q.line,
@@ -143,6 +153,16 @@ impl Batch {
             },
             process: (q.process_id, process_name),
         })
+    }
+}
+
+/// A queued message as the record's `Display`: written as it is, without
+/// `str`'s `Display` looking for a width or precision there never is.
+struct Text<'a>(&'a str);
+
+impl std::fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
     }
 }
 
@@ -574,8 +594,9 @@ fn monitor(
                 panics,
             );
         }
+        let text = batch.text();
         for queued in &batch.records {
-            batch.with_record(queued, |record| {
+            Batch::record_in(text, queued, |record| {
                 deliver(&mut handlers, record, respect, panics)
             });
         }
