@@ -1,6 +1,8 @@
 //! A formatter with its own reusable buffer: each record is rendered into the
-//! same `String`, so steady-state logging allocates nothing, and `asctime`
-//! is formatted once per second.
+//! same byte buffer (short pieces copied inline), so steady-state logging
+//! allocates nothing; `asctime` is formatted once per second, and the text of
+//! template runs that depend only on the level and logger name (and, with a
+//! `datefmt` without `%f`, the second) is kept between records.
 
 use std::fmt::Write;
 
