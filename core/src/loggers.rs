@@ -79,6 +79,12 @@ impl<const L: usize> Loggers<L> {
         best.map_or(self.root, |(_, level)| level)
     }
 
+    /// Whether any logger besides the root has its own level (if not, every
+    /// logger's effective level is the root's).
+    pub fn has_named_levels(&self) -> bool {
+        !self.levels.is_empty()
+    }
+
     /// The lowest level any logger can have: no record below it is wanted.
     pub fn lowest(&self) -> Level {
         self.levels

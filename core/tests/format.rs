@@ -1011,3 +1011,27 @@ fn non_ascii_literals_around_fields_and_escapes_come_out_whole() {
         assert_eq!(line.as_str(), expected, "{}", formatter.source());
     }
 }
+
+/// `%(msecs)03d` has its own path on 64-bit targets: every millisecond is
+/// what `'%03d' % msecs` writes, as the general path writes it
+/// (`%(msecs)04d` minus its first zero, and `{msecs:03d}`), nanoseconds of a
+/// second or more included (the timestamp carries them into its seconds).
+#[test]
+fn three_digit_msecs_match_the_general_path_for_every_millisecond() {
+    let fast = Formatter::new("%(msecs)03d").unwrap();
+    let wider = Formatter::new("%(msecs)04d").unwrap();
+    let brace = Formatter::brace("{msecs:03d}").unwrap();
+    let edges = [1_000_000_000, 1_500_000_000, u32::MAX];
+    for millis in 0..1000u32 {
+        for nanos in [millis * 1_000_000, millis * 1_000_000 + 999_999]
+            .into_iter()
+            .chain(edges)
+        {
+            let record = record(format_args!("m")).with_timestamp(Timestamp::new(7, nanos));
+            let line = render(&fast, &record);
+            assert_eq!(line, format!("{:03}", record.timestamp.millis()), "{nanos}");
+            assert_eq!(line, render(&wider, &record)[1..], "{nanos}");
+            assert_eq!(line, render(&brace, &record), "{nanos}");
+        }
+    }
+}

@@ -111,28 +111,33 @@ thread_local! {
 /// The calling thread: a small number given in order of first logging (the
 /// main thread is not guaranteed to be 1), and its name or `Thread-N`.
 pub fn current_thread() -> ThreadInfo<'static> {
-    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
     THREAD
-        .try_with(|cell| match cell.get() {
-            Some(info) => info,
-            None => {
-                let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-                let current = std::thread::current();
-                let name = match current.name() {
-                    Some("main") => "MainThread",
-                    Some(name) => intern(name),
-                    None => intern(&format!("Thread-{id}")),
-                };
-                let info = ThreadInfo { id, name };
-                cell.set(Some(info));
-                info
-            }
+        .try_with(|cell| {
+            cell.get()
+                .unwrap_or_else(|| first_record_of_this_thread(cell))
         })
         // During thread teardown the thread-local is gone.
         .unwrap_or(ThreadInfo {
             id: 0,
             name: "exiting",
         })
+}
+
+/// Numbers and names the calling thread, once (out of the per-record path).
+#[cold]
+#[inline(never)]
+fn first_record_of_this_thread(cell: &Cell<Option<ThreadInfo<'static>>>) -> ThreadInfo<'static> {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let current = std::thread::current();
+    let name = match current.name() {
+        Some("main") => "MainThread",
+        Some(name) => intern(name),
+        None => intern(&format!("Thread-{id}")),
+    };
+    let info = ThreadInfo { id, name };
+    cell.set(Some(info));
+    info
 }
 
 struct CachedOffset {

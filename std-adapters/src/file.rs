@@ -220,19 +220,24 @@ impl FileHandler {
         self.line.formatter()
     }
 
+    #[inline]
     fn count_write(&mut self, record: &Record<'_>, written: io::Result<()>) -> bool {
         match written {
             Ok(()) => {
                 self.base.count_emitted(false);
                 true
             }
-            Err(e) => {
-                let e = io::Error::new(e.kind(), format!("{}: {e}", self.file.path().display()));
-                self.base.fail(&e, Some(record), false);
-                self.count_lost();
-                false
-            }
+            Err(e) => self.write_failed(record, e),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn write_failed(&mut self, record: &Record<'_>, e: io::Error) -> bool {
+        let e = io::Error::new(e.kind(), format!("{}: {e}", self.file.path().display()));
+        self.base.fail(&e, Some(record), false);
+        self.count_lost();
+        false
     }
 
     pub(crate) fn report(&mut self, e: &io::Error, what: &str) {

@@ -7,7 +7,7 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use emlog::{Formatter, Handler, NullHandler, Record};
+use emlog::{Escape, Formatter, Handler, NullHandler, Record};
 
 use crate::{FileHandler, LineRenderer};
 
@@ -44,7 +44,10 @@ impl Held {
     pub(crate) fn outside_rendering(&self) -> Option<OutsideRendering> {
         match self {
             Held::Any(_) => None,
-            Held::File(file) => Some(OutsideRendering::new(file.formatter().clone())),
+            Held::File(file) => Some(OutsideRendering::new(
+                file.formatter().clone(),
+                file.line.escape(),
+            )),
         }
     }
 
@@ -77,11 +80,14 @@ impl std::ops::DerefMut for Held {
     }
 }
 
-/// A copy of a file handler's formatter, rendered with on each calling thread.
+/// A copy of a file handler's formatter and escaping, rendered with on each
+/// calling thread.
 pub(crate) struct OutsideRendering {
     /// Which handler, for the thread's renderers.
     id: u64,
     formatter: Formatter,
+    /// The handler's escaping: a line rendered here is written as it is.
+    escape: Escape,
 }
 
 /// Renderers a thread keeps before it starts over (handlers removed long ago).
@@ -93,11 +99,12 @@ thread_local! {
 }
 
 impl OutsideRendering {
-    fn new(formatter: Formatter) -> OutsideRendering {
+    fn new(formatter: Formatter, escape: Escape) -> OutsideRendering {
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         OutsideRendering {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             formatter,
+            escape,
         }
     }
 
@@ -116,7 +123,10 @@ impl OutsideRendering {
                     if renderers.len() >= RENDERERS_PER_THREAD {
                         renderers.clear();
                     }
-                    renderers.push((self.id, LineRenderer::new(self.formatter.clone())));
+                    renderers.push((
+                        self.id,
+                        LineRenderer::new(self.formatter.clone()).with_escape(self.escape),
+                    ));
                     renderers.len() - 1
                 }
             };

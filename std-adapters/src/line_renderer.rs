@@ -1,10 +1,16 @@
 //! A formatter with its own reusable buffer: each record is rendered into the
-//! same `String`, so steady-state logging allocates nothing, and `asctime`
-//! is formatted once per second.
+//! same byte buffer (short pieces copied inline), so steady-state logging
+//! allocates nothing; `asctime` is formatted once per second, and the text of
+//! template runs that depend only on the level and logger name (and, with a
+//! `datefmt` without `%f`, the second) is kept between records.
+
+use std::fmt::Write;
 
 use emlog::{Escape, Formatter, Record};
 
 use crate::asctime_cache::AscTimeCache;
+use crate::line_buf::LineBuf;
+use crate::piece_cache::PieceCache;
 
 /// Renders records to one line of bytes ending in `"\n"`, reusing its buffer.
 ///
@@ -19,9 +25,11 @@ pub struct LineRenderer {
     formatter: Formatter,
     escape: Escape,
     asctime: AscTimeCache,
-    buffer: String,
+    /// The text of the pieces that depend on the level and logger name only.
+    pieces: Option<PieceCache>,
+    buffer: LineBuf,
     /// Where a line with control characters is escaped into (then swapped).
-    escaped: String,
+    escaped: LineBuf,
 }
 
 /// A record's message could not be rendered: a `Display` implementation in
@@ -42,10 +50,11 @@ impl LineRenderer {
     pub fn new(formatter: Formatter) -> LineRenderer {
         LineRenderer {
             asctime: AscTimeCache::new(&formatter),
+            pieces: PieceCache::new(&formatter),
             formatter,
             escape: Escape::Off,
-            buffer: String::with_capacity(256),
-            escaped: String::new(),
+            buffer: LineBuf::with_capacity(256),
+            escaped: LineBuf::with_capacity(0),
         }
     }
 
@@ -65,6 +74,7 @@ impl LineRenderer {
     /// Replaces the formatter.
     pub fn set_formatter(&mut self, formatter: Formatter) {
         self.asctime = AscTimeCache::new(&formatter);
+        self.pieces = PieceCache::new(&formatter);
         self.formatter = formatter;
     }
 
@@ -73,35 +83,46 @@ impl LineRenderer {
         &self.formatter
     }
 
+    /// How control characters are written ([`LineRenderer::with_escape`]).
+    pub fn escape(&self) -> Escape {
+        self.escape
+    }
+
     /// Renders `record` followed by `"\n"`; the bytes stay valid until the next call.
     pub fn render(&mut self, record: &Record<'_>) -> Result<&[u8], RenderError> {
         self.render_into_buffer(record)?;
-        self.buffer.push('\n');
+        self.buffer.write_str("\n").map_err(|_| RenderError)?;
         Ok(self.buffer.as_bytes())
     }
 
     /// Renders `record` without the line end, as text.
     pub fn render_str(&mut self, record: &Record<'_>) -> Result<&str, RenderError> {
         self.render_into_buffer(record)?;
-        Ok(&self.buffer)
+        self.buffer.as_str().map_err(|_| RenderError)
     }
 
     /// Renders into the buffer, then escapes: one scan of the whole line is
     /// cheaper than escaping each piece the formatter writes, and a line
-    /// without control characters (the usual one) is not copied.
+    /// without control characters (the usual one) is not copied. The scan
+    /// reads whole blocks first ([`LineBuf::may_need_escape`]); only a line
+    /// with a candidate byte is checked exactly.
     fn render_into_buffer(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
         self.buffer.clear();
         let (formatter, asctime) = (&self.formatter, &mut self.asctime);
         let mut write_asctime =
             |t, out: &mut dyn core::fmt::Write| asctime.write(formatter, t, out);
-        formatter
-            .render_with_asctime(record, &mut self.buffer, &mut write_asctime)
-            .map_err(|_| RenderError)?;
-        if self.escape == Escape::ControlChars && emlog::escape::needs_escape(&self.buffer) {
-            self.escaped.clear();
-            emlog::escape::write_escaped(&self.buffer, &mut self.escaped)
-                .map_err(|_| RenderError)?;
-            std::mem::swap(&mut self.buffer, &mut self.escaped);
+        match &mut self.pieces {
+            Some(pieces) => pieces.render(formatter, record, &mut self.buffer, &mut write_asctime),
+            None => formatter.render_with_asctime(record, &mut self.buffer, &mut write_asctime),
+        }
+        .map_err(|_| RenderError)?;
+        if self.escape == Escape::ControlChars && self.buffer.may_need_escape() {
+            let text = self.buffer.as_str().map_err(|_| RenderError)?;
+            if emlog::escape::needs_escape(text) {
+                self.escaped.clear();
+                emlog::escape::write_escaped(text, &mut self.escaped).map_err(|_| RenderError)?;
+                std::mem::swap(&mut self.buffer, &mut self.escaped);
+            }
         }
         Ok(())
     }

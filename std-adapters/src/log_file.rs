@@ -164,10 +164,19 @@ impl LogFile {
         self.position + self.pending.len() as u64
     }
 
+    /// Opens the file unless it is open (the check is inlined into each
+    /// record's write; the open itself is not).
+    #[inline]
     pub(crate) fn open(&mut self) -> io::Result<()> {
         if self.file.is_some() {
             return Ok(());
         }
+        self.open_now()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn open_now(&mut self) -> io::Result<()> {
         let file = self.open_file()?;
         let meta = file.metadata()?;
         self.regular = meta.file_type().is_file();

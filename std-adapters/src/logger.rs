@@ -8,13 +8,16 @@
 //! never contend with each other), and each handler has its own `Mutex`.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
 
 use crate::handler_panic::PanicCount;
 use emlog::{
     CapacityError, Dispatch, DispatchStats, Handler, HandlerStats, Level, Loggers, Record,
 };
+
+/// [`Logger`]'s `root_only` when some logger besides the root has a level.
+const NAMED_LEVELS: u16 = u16::MAX;
 
 /// How many loggers may have their own level.
 pub const LOGGER_LEVELS: usize = 64;
@@ -151,6 +154,11 @@ fn inside_handler() -> bool {
 pub struct Logger {
     handlers: RwLock<Vec<Slot>>,
     loggers: RwLock<Loggers<LOGGER_LEVELS>>,
+    /// The root's level while no other logger has one (every logger's
+    /// effective level then), else [`NAMED_LEVELS`]: a record's level is
+    /// checked without the `loggers` lock, whose shared counter threads
+    /// logging at once would pass back and forth.
+    root_only: AtomicU16,
     next_key: AtomicU64,
     reentrant: AtomicU64,
     no_handler: AtomicU64,
@@ -168,6 +176,7 @@ impl Logger {
         Logger {
             handlers: RwLock::new(Vec::new()),
             loggers: RwLock::new(Loggers::new(root)),
+            root_only: AtomicU16::new(root.number() as u16),
             next_key: AtomicU64::new(0),
             reentrant: AtomicU64::new(0),
             no_handler: AtomicU64::new(0),
@@ -295,11 +304,19 @@ impl Logger {
         if inside_handler() {
             return Err(LoggerError::InsideHandler);
         }
-        self.loggers
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .set_level(name, level)
-            .map_err(LoggerError::Capacity)?;
+        {
+            let mut loggers = self.loggers.write().unwrap_or_else(PoisonError::into_inner);
+            let set = loggers
+                .set_level(name, level)
+                .map_err(LoggerError::Capacity);
+            let root_only = if loggers.has_named_levels() {
+                NAMED_LEVELS
+            } else {
+                u16::from(loggers.root_level().number())
+            };
+            self.root_only.store(root_only, Ordering::Relaxed);
+            set?;
+        }
         self.refresh();
         Ok(())
     }
@@ -419,7 +436,11 @@ impl Dispatch for Logger {
             self.reentrant.fetch_add(1, Ordering::Relaxed);
             return;
         };
-        if record.level < self.effective_level(record.logger) {
+        let threshold = match u8::try_from(self.root_only.load(Ordering::Relaxed)) {
+            Ok(root) => Level::new(root),
+            Err(_) => self.effective_level(record.logger),
+        };
+        if record.level < threshold {
             return;
         }
         let handlers = self.handlers.read().unwrap_or_else(PoisonError::into_inner);

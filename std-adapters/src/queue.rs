@@ -11,6 +11,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::{JoinHandle, ThreadId};
 
 use crate::handler_panic::PanicCount;
+use crate::line_buf::LineBuf;
 use emlog::{Formatter, Handler, HandlerBase, Level, Location, Record, ThreadInfo, Timestamp};
 
 /// What a full queue does with a new record.
@@ -44,13 +45,14 @@ struct QueuedRecord {
     process_id: u32,
 }
 
-/// Queued records, their strings one after another in one `String`. The
-/// queue and its listener swap two of them, each keeping its capacity, so
-/// once both have grown to the largest batch, queueing allocates nothing.
+/// Queued records, their strings one after another in one text buffer
+/// (short strings copied inline, [`LineBuf`]). The queue and its listener
+/// swap two of them, each keeping its capacity, so once both have grown to
+/// the largest batch, queueing allocates nothing.
 #[derive(Debug, Default)]
 struct Batch {
     records: VecDeque<QueuedRecord>,
-    text: String,
+    text: LineBuf,
 }
 
 /// Text of dropped-oldest records kept before it is worth moving the rest down.
@@ -58,19 +60,22 @@ const COMPACT_AT: usize = 64 * 1024;
 
 impl Batch {
     /// Copies `record`, with `message` as its message.
-    fn push(&mut self, record: &Record<'_>, message: &str) {
+    fn push(&mut self, record: &Record<'_>, message: &LineBuf) {
         let start = self.text.len();
         let mut ends = [0; 6];
+        // Cannot fail: the buffer grows as needed.
+        let _ = self.text.write_str(record.logger);
+        ends[0] = self.text.len() - start;
+        self.text.append(message);
+        ends[1] = self.text.len() - start;
         let parts = [
-            record.logger,
-            message,
             record.location.file,
             record.location.module_path,
             record.thread.name,
             record.process.1,
         ];
-        for (end, part) in ends.iter_mut().zip(parts) {
-            self.text.push_str(part);
+        for (end, part) in ends.iter_mut().skip(2).zip(parts) {
+            let _ = self.text.write_str(part);
             *end = self.text.len() - start;
         }
         self.records.push_back(QueuedRecord {
@@ -90,7 +95,7 @@ impl Batch {
         self.records.pop_front();
         let waste = self.records.front().map_or(self.text.len(), |r| r.start);
         if waste >= COMPACT_AT && waste * 2 >= self.text.len() {
-            self.text.drain(..waste);
+            self.text.remove_front(waste);
             for r in &mut self.records {
                 r.start -= waste;
             }
@@ -102,13 +107,25 @@ impl Batch {
         self.text.clear();
     }
 
+    /// This batch's text: one UTF-8 check for all its records (always valid:
+    /// only `str`s are written to it).
+    fn text(&self) -> &str {
+        self.text.as_str().unwrap_or("")
+    }
+
     /// Runs `f` with `q` as a record borrowing this batch's text; the message
     /// is the pre-formatted text.
+    #[cfg(test)]
     fn with_record<R>(&self, q: &QueuedRecord, f: impl FnOnce(&Record<'_>) -> R) -> R {
+        Batch::record_in(self.text(), q, f)
+    }
+
+    /// [`Batch::with_record`] with the batch's [`text`](Batch::text) checked already.
+    fn record_in<R>(text: &str, q: &QueuedRecord, f: impl FnOnce(&Record<'_>) -> R) -> R {
         let mut parts = [""; 6];
         let mut from = q.start;
         for (part, end) in parts.iter_mut().zip(q.ends) {
-            *part = self.text.get(from..q.start + end).unwrap_or("");
+            *part = text.get(from..q.start + end).unwrap_or("");
             from = q.start + end;
         }
         let [
@@ -122,7 +139,7 @@ impl Batch {
         f(&Record {
             level: q.level,
             logger,
-            args: emlog::Message::new(format_args!("{message}")),
+            args: emlog::Message::new(format_args!("{}", Text(message))),
             location: Location {
                 file,
                 line: q.line,
@@ -136,6 +153,16 @@ impl Batch {
             },
             process: (q.process_id, process_name),
         })
+    }
+}
+
+/// A queued message as the record's `Display`: written as it is, without
+/// `str`'s `Display` looking for a width or precision there never is.
+struct Text<'a>(&'a str);
+
+impl std::fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
     }
 }
 
@@ -204,7 +231,7 @@ impl RecordQueue {
 
     /// Queues a copy of `record` with `message`; `false` if it was dropped
     /// (full or stopped). The lock is held only for the copy.
-    fn push(&self, record: &Record<'_>, message: &str) -> bool {
+    fn push(&self, record: &Record<'_>, message: &LineBuf) -> bool {
         let mut state = self.lock();
         loop {
             if state.stopping {
@@ -302,7 +329,7 @@ pub struct QueueHandler {
     formatter: Formatter,
     queue: Arc<RecordQueue>,
     /// The message of the record being queued, formatted before the queue's lock.
-    message: String,
+    message: LineBuf,
 }
 
 impl QueueHandler {
@@ -312,7 +339,7 @@ impl QueueHandler {
             base: HandlerBase::new(Level::NOTSET),
             formatter: Formatter::message_only(),
             queue,
-            message: String::new(),
+            message: LineBuf::with_capacity(256),
         }
     }
 
@@ -567,8 +594,9 @@ fn monitor(
                 panics,
             );
         }
+        let text = batch.text();
         for queued in &batch.records {
-            batch.with_record(queued, |record| {
+            Batch::record_in(text, queued, |record| {
                 deliver(&mut handlers, record, respect, panics)
             });
         }
@@ -609,6 +637,12 @@ mod tests {
             })
     }
 
+    fn text(s: &str) -> LineBuf {
+        let mut buf = LineBuf::default();
+        buf.write_str(s).unwrap();
+        buf
+    }
+
     fn fields(batch: &Batch, q: &QueuedRecord) -> String {
         batch.with_record(q, |r| {
             format!(
@@ -632,8 +666,8 @@ mod tests {
     #[test]
     fn a_queued_record_gives_back_every_field() {
         let mut batch = Batch::default();
-        batch.push(&record("app.net", 3), "link up");
-        batch.push(&record("", 4), "");
+        batch.push(&record("app.net", 3), &text("link up"));
+        batch.push(&record("", 4), &text(""));
         let shown: Vec<String> = batch.records.iter().map(|q| fields(&batch, q)).collect();
         assert_eq!(
             shown,
@@ -649,7 +683,7 @@ mod tests {
         let mut batch = Batch::default();
         let big = "x".repeat(COMPACT_AT / 2);
         for i in 0..6 {
-            batch.push(&record("app", i), &format!("{i}{big}"));
+            batch.push(&record("app", i), &text(&format!("{i}{big}")));
         }
         for _ in 0..4 {
             batch.drop_oldest();

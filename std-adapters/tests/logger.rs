@@ -93,6 +93,42 @@ fn effective_levels_follow_the_nearest_configured_ancestor() {
     assert_eq!(LOGGER.effective_level("app.db.pool"), Level::ERROR);
 }
 
+/// The root's level is read without the loggers' lock while no other logger
+/// has a level: setting the root, adding a named level and removing it again
+/// (NOTSET) each take effect for the next record.
+#[test]
+fn root_and_named_levels_take_effect_as_they_are_set_and_removed() {
+    static LOGGER: Logger = Logger::with_root_level(Level::ERROR);
+    let (probe, seen) = Probe::new("p");
+    LOGGER.add(probe).unwrap();
+    let log = |tag: &str| {
+        for (logger, level) in [("app", Level::INFO), ("other", Level::INFO)] {
+            LOGGER.dispatch(&Record::new(level, logger, format_args!("{tag} {logger}")));
+        }
+    };
+    log("error-root");
+    LOGGER.set_logger_level("", Level::INFO).unwrap();
+    log("info-root");
+    LOGGER.set_logger_level("app", Level::CRITICAL).unwrap();
+    log("app-critical");
+    LOGGER.set_logger_level("root", Level::WARNING).unwrap();
+    log("warning-root");
+    LOGGER.set_logger_level("app", Level::NOTSET).unwrap();
+    log("app-removed");
+    LOGGER.set_logger_level("", Level::INFO).unwrap();
+    log("info-again");
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            "info-root app",
+            "info-root other",
+            "app-critical other",
+            "info-again app",
+            "info-again other",
+        ]
+    );
+}
+
 #[test]
 fn handler_levels_are_checked_before_the_handler_lock() {
     static LOGGER: Logger = Logger::with_root_level(Level::DEBUG);

@@ -71,6 +71,37 @@ fn a_forged_newline_is_one_escaped_line_in_every_file_handler() {
     }
 }
 
+/// A `Logger` renders a `FileHandler`'s lines on the calling thread (outside
+/// the handler's lock), with the handler's escaping: escaped by default, raw
+/// with `Escape::Off`.
+#[test]
+fn a_forged_newline_is_escaped_when_a_logger_renders_the_line() {
+    use emlog::Dispatch;
+    let dir = tempfile::tempdir().unwrap();
+    let (escaped, raw) = (dir.path().join("escaped.log"), dir.path().join("raw.log"));
+    let logger = emlog_std::Logger::with_root_level(Level::INFO);
+    logger
+        .add(
+            FileHandler::builder(&escaped)
+                .formatter(basic())
+                .open()
+                .unwrap(),
+        )
+        .unwrap();
+    logger
+        .add(
+            FileHandler::builder(&raw)
+                .escape(Escape::Off)
+                .open()
+                .unwrap(),
+        )
+        .unwrap();
+    logger.dispatch(&Record::new(Level::INFO, "app", format_args!("{FORGED}")));
+    logger.shutdown().unwrap();
+    assert_eq!(read(&escaped), format!("INFO:app:{ESCAPED}\n"));
+    assert_eq!(read(&raw), format!("{FORGED}\n"));
+}
+
 #[test]
 fn escape_off_writes_control_characters_raw_as_python_does() {
     let dir = tempfile::tempdir().unwrap();

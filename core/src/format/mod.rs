@@ -414,15 +414,93 @@ impl Formatter {
         self.render_pieces(record, &mut SinkWrite(out), None)
     }
 
+    /// How many pieces the template has: runs of literal text and fields
+    /// (`"%(levelname)s: %(message)s"` has three).
+    pub fn piece_count(&self) -> usize {
+        self.pieces().len()
+    }
+
+    /// What the text of piece `index` depends on ([`DependsOn::Record`] for
+    /// an index past the end): a renderer may keep the text of pieces that
+    /// depend on the level and logger name only, and write it again for the
+    /// next record with the same two ([`render_range_with_asctime`](Self::render_range_with_asctime)).
+    ///
+    /// ```
+    /// use emlog::format::DependsOn;
+    /// let f = emlog::Formatter::new("%(levelname)-8s %(name)s: %(message)s").unwrap();
+    /// let kinds: Vec<DependsOn> = (0..f.piece_count()).map(|i| f.piece_depends_on(i)).collect();
+    /// use DependsOn::*;
+    /// assert_eq!(kinds, [LevelAndName, Nothing, LevelAndName, Nothing, Record]);
+    /// let f = emlog::Formatter::new("%(asctime)s %(message)s").unwrap();
+    /// assert_eq!(f.piece_depends_on(0), Record, "the default layout has milliseconds");
+    /// let f = f.with_datefmt("%H:%M:%S").unwrap();
+    /// assert_eq!(f.piece_depends_on(0), Second);
+    /// ```
+    pub fn piece_depends_on(&self, index: usize) -> DependsOn {
+        match self.pieces().get(index) {
+            Some(Piece::Literal { .. }) => DependsOn::Nothing,
+            Some(Piece::Field {
+                field: Field::Name | Field::LevelNo | Field::LevelName,
+                ..
+            }) => DependsOn::LevelAndName,
+            Some(Piece::Field {
+                field: Field::AscTime,
+                ..
+            }) if !self.context.datefmt.is_empty() && !self.context.datefmt.contains("%f") => {
+                DependsOn::Second
+            }
+            _ => DependsOn::Record,
+        }
+    }
+
+    /// [`render_with_asctime`](Self::render_with_asctime) of the pieces in
+    /// `range` only (a range past the end renders what is in it): rendering
+    /// the ranges `0..a`, `a..b` and `b..` one after the other writes the same
+    /// text as rendering the whole template.
+    ///
+    /// ```
+    /// use emlog::{Formatter, Level, Record};
+    /// let f = Formatter::new("%(levelname)s:%(name)s:%(message)s").unwrap();
+    /// let record = Record::new(Level::INFO, "app", format_args!("up"));
+    /// let (mut head, mut rest) = (String::new(), String::new());
+    /// let mut now = |_, out: &mut dyn core::fmt::Write| out.write_str("now");
+    /// f.render_range_with_asctime(0..4, &record, &mut head, &mut now).unwrap();
+    /// f.render_range_with_asctime(4..f.piece_count(), &record, &mut rest, &mut now).unwrap();
+    /// assert_eq!((head.as_str(), rest.as_str()), ("INFO:app:", "up"));
+    /// ```
+    pub fn render_range_with_asctime(
+        &self,
+        range: core::ops::Range<usize>,
+        record: &Record<'_>,
+        out: &mut dyn fmt::Write,
+        asctime: &mut AscTimeWriter<'_>,
+    ) -> fmt::Result {
+        let pieces = self.pieces();
+        let end = range.end.min(pieces.len());
+        let pieces = pieces.get(range.start.min(end)..end).unwrap_or(&[]);
+        self.render_these(pieces, record, out, Some(asctime))
+    }
+
     // Inlined into both callers, so `render_template` (the firmware's) keeps no hook.
     #[inline(always)]
     fn render_pieces(
         &self,
         record: &Record<'_>,
         out: &mut dyn fmt::Write,
+        asctime: Option<&mut AscTimeWriter<'_>>,
+    ) -> fmt::Result {
+        self.render_these(self.pieces(), record, out, asctime)
+    }
+
+    #[inline(always)]
+    fn render_these(
+        &self,
+        pieces: &[Piece],
+        record: &Record<'_>,
+        out: &mut dyn fmt::Write,
         mut asctime: Option<&mut AscTimeWriter<'_>>,
     ) -> fmt::Result {
-        for piece in self.pieces() {
+        for piece in pieces {
             match *piece {
                 Piece::Literal { start, len } => out.write_str(self.literal(start, len))?,
                 Piece::Field {
@@ -432,6 +510,14 @@ impl Formatter {
                     if let Some(write) = asctime.as_mut() {
                         write(record.timestamp, out)?;
                     }
+                }
+                // `%(msecs)03d`, the usual millisecond field: three digits.
+                #[cfg(target_pointer_width = "64")]
+                Piece::Field {
+                    field: Field::Msecs,
+                    spec,
+                } if spec == render::MSECS_03D && record.timestamp.millis() < 1000 => {
+                    render::write_three_digits(record.timestamp.millis(), out)?
                 }
                 // The common case, plain `%(name)s` or `{name}`: no detour.
                 Piece::Field { field, spec } if spec.is_plain_text() => {
@@ -453,6 +539,23 @@ impl fmt::Write for SinkWrite<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         self.0.write_str(s)
     }
+}
+
+/// What the text of a template piece depends on ([`Formatter::piece_depends_on`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DependsOn {
+    /// Nothing: literal text of the format string.
+    Nothing,
+    /// The record's level and logger name only: `name`, `levelno` and
+    /// `levelname`, whatever their width, precision or conversion.
+    LevelAndName,
+    /// The record's whole second only: `asctime` with a `datefmt` without
+    /// `%f` (the UTC offset is taken to change only at whole seconds, as
+    /// time-zone transitions do). The default layout has milliseconds, so
+    /// depends on the [`Record`](Self::Record).
+    Second,
+    /// Anything else (the message, the time, the call's location, the thread).
+    Record,
 }
 
 impl Default for Formatter {

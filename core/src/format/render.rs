@@ -300,6 +300,28 @@ impl PaddedDecimal {
     }
 }
 
+/// The spec of `%(msecs)03d` (and `{msecs:03d}`), which 64-bit targets
+/// write with [`write_three_digits`].
+#[cfg(target_pointer_width = "64")]
+pub(crate) const MSECS_03D: Spec = match super::parse::percent("%(msecs)03d") {
+    Ok(pieces) => match pieces.items[0] {
+        super::Piece::Field { spec, .. } => spec,
+        super::Piece::Literal { .. } => panic!("a field"),
+    },
+    Err(_) => panic!("a valid template"),
+};
+
+/// `n` (below 1000) as exactly three digits: what `%03d` writes for it.
+#[cfg(target_pointer_width = "64")]
+pub(crate) fn write_three_digits(n: u32, out: &mut dyn fmt::Write) -> fmt::Result {
+    let digits = [
+        b'0' + (n / 100 % 10) as u8,
+        b'0' + (n / 10 % 10) as u8,
+        b'0' + (n % 10) as u8,
+    ];
+    out.write_str(number::ascii(&digits))
+}
+
 /// The value as a [`PaddedDecimal`] when `spec` asks for nothing but a width
 /// that fits, an ASCII fill and right alignment (the values are never negative,
 /// so after the sign is the same place).
