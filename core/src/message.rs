@@ -37,7 +37,7 @@ impl<T: fmt::Write + ?Sized> Sink for T {
 }
 
 /// A [`Sink`] as a `fmt::Write`, for text that only `core::fmt` can write.
-struct SinkWrite<'s>(&'s mut dyn Sink);
+pub(crate) struct SinkWrite<'s>(pub(crate) &'s mut dyn Sink);
 
 impl fmt::Write for SinkWrite<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {

@@ -411,7 +411,7 @@ impl Formatter {
     }
 
     pub(crate) fn render_template(&self, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
-        self.render_pieces(record, &mut SinkWrite(out), None)
+        self.render_pieces(record, &mut crate::message::SinkWrite(out), None)
     }
 
     /// How many pieces the template has: runs of literal text and fields
@@ -529,15 +529,6 @@ impl Formatter {
             }
         }
         Ok(())
-    }
-}
-
-/// A [`Sink`] as the `fmt::Write` the template renderer writes into.
-struct SinkWrite<'s>(&'s mut dyn Sink);
-
-impl fmt::Write for SinkWrite<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.write_str(s)
     }
 }
 
