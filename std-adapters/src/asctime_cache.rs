@@ -93,7 +93,7 @@ const fn millis_digits() -> [u8; 3000] {
 }
 
 /// `millis` (below 1000) as three digits.
-fn three_digits(millis: u32) -> &'static str {
+pub(crate) fn three_digits(millis: u32) -> &'static str {
     let at = 3 * millis.min(999) as usize;
     MILLIS.get(at..at + 3).unwrap_or("000")
 }

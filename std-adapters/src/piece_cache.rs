@@ -12,6 +12,8 @@ use std::ops::Range;
 use emlog::format::{AscTimeWriter, DependsOn};
 use emlog::{Formatter, Level, Record};
 
+use crate::asctime_cache::three_digits;
+
 /// One step of rendering a line.
 #[derive(Debug, Clone)]
 enum Step {
@@ -27,7 +29,7 @@ enum Step {
 pub(crate) struct PieceCache {
     steps: Vec<Step>,
     /// The text of each `Kept` step for `level` and `name`.
-    texts: Vec<String>,
+    texts: Vec<Kept>,
     /// Whether a kept run depends on the record's second ([`DependsOn::Second`]).
     by_second: bool,
     /// The second the texts are for, when `by_second`.
@@ -55,6 +57,8 @@ impl PieceCache {
             }
             let start = at;
             let mut varies = false;
+            // At most one default-layout `asctime` per run; a second starts the next run.
+            let mut millis_piece = None;
             while at < count {
                 match formatter.piece_depends_on(at) {
                     DependsOn::Record => break,
@@ -62,6 +66,12 @@ impl PieceCache {
                     DependsOn::Second => {
                         varies = true;
                         by_second = true;
+                    }
+                    DependsOn::SecondThenMillis if millis_piece.is_some() => break,
+                    DependsOn::SecondThenMillis => {
+                        varies = true;
+                        by_second = true;
+                        millis_piece = Some(at);
                     }
                     DependsOn::Nothing => {}
                 }
@@ -72,7 +82,11 @@ impl PieceCache {
                     steps.push(Step::Render(rendered_from..start));
                 }
                 steps.push(Step::Kept(start..at, texts.len()));
-                texts.push(String::with_capacity(64));
+                texts.push(Kept {
+                    text: String::with_capacity(64),
+                    millis_at: None,
+                    millis_piece,
+                });
                 rendered_from = at;
             }
         }
@@ -105,13 +119,42 @@ impl PieceCache {
             && same_text(&self.name, record.logger);
         if !fresh {
             self.level = None;
-            for (step, text) in self.steps.iter().filter_map(|step| match step {
+            for (pieces, index) in self.steps.iter().filter_map(|step| match step {
                 Step::Kept(pieces, text) => Some((pieces, *text)),
                 Step::Render(_) => None,
             }) {
-                let text = self.texts.get_mut(text).ok_or(fmt::Error)?;
+                let Kept {
+                    text,
+                    millis_at,
+                    millis_piece,
+                } = self.texts.get_mut(index).ok_or(fmt::Error)?;
                 text.clear();
-                formatter.render_range_with_asctime(step.clone(), record, text, asctime)?;
+                *millis_at = None;
+                match *millis_piece {
+                    Some(m) => {
+                        formatter.render_range_with_asctime(
+                            pieces.start..m,
+                            record,
+                            text,
+                            asctime,
+                        )?;
+                        formatter.render_range_with_asctime(m..m + 1, record, text, asctime)?;
+                        // The layout ends in the three digits of the milliseconds.
+                        *millis_at = text.len().checked_sub(3);
+                        formatter.render_range_with_asctime(
+                            m + 1..pieces.end,
+                            record,
+                            text,
+                            asctime,
+                        )?;
+                    }
+                    None => formatter.render_range_with_asctime(
+                        pieces.clone(),
+                        record,
+                        text,
+                        asctime,
+                    )?,
+                }
             }
             self.name.clear();
             self.name.push_str(record.logger);
@@ -123,11 +166,40 @@ impl PieceCache {
                 Step::Render(pieces) => {
                     formatter.render_range_with_asctime(pieces.clone(), record, out, asctime)?;
                 }
-                Step::Kept(_, text) => out.write_str(self.texts.get(*text).ok_or(fmt::Error)?)?,
+                Step::Kept(pieces, index) => {
+                    let Kept {
+                        text, millis_at, ..
+                    } = self.texts.get(*index).ok_or(fmt::Error)?;
+                    match *millis_at {
+                        None => out.write_str(text)?,
+                        Some(at) if record.timestamp.millis() < 1000 => {
+                            out.write_str(text.get(..at).ok_or(fmt::Error)?)?;
+                            out.write_str(three_digits(record.timestamp.millis()))?;
+                            out.write_str(text.get(at + 3..).ok_or(fmt::Error)?)?;
+                        }
+                        Some(_) => formatter.render_range_with_asctime(
+                            pieces.clone(),
+                            record,
+                            out,
+                            asctime,
+                        )?,
+                    }
+                }
             }
         }
         Ok(())
     }
+}
+
+/// The text of a kept run.
+#[derive(Debug)]
+struct Kept {
+    text: String,
+    /// Where the milliseconds of a default-layout `asctime` in the text are
+    /// ([`DependsOn::SecondThenMillis`]): written per record.
+    millis_at: Option<usize>,
+    /// Which piece is that `asctime`.
+    millis_piece: Option<usize>,
 }
 
 /// `a == b`, a logger name of up to 16 bytes compared with two overlapping
@@ -174,6 +246,9 @@ mod tests {
             "{levelname:^9}{name!r}{message}{name:>6}",
             "%(asctime)s %(levelname)s %(asctime)-30s|%(message)s",
             "{asctime}|{message}",
+            "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            "%(asctime)s %(asctime)s|%(levelname)s %(asctime)s%(message)s%(asctime)s:%(name)s",
+            "%(asctime)s%(asctime)s",
         ];
         // Same name and level across seconds, new ones within a second.
         let names = [
@@ -210,7 +285,8 @@ mod tests {
             let dated = plain.clone().with_datefmt("%Y-%m-%d %H:%M:%S").unwrap();
             for f in [plain, dated] {
                 let Some(mut cache) = PieceCache::new(&f) else {
-                    assert_eq!((source, f.datefmt()), ("{asctime}|{message}", ""));
+                    // Two default-layout `asctime`s: a run of one piece each.
+                    assert_eq!((source, f.datefmt()), ("%(asctime)s%(asctime)s", ""));
                     continue;
                 };
                 for (i, (name, level)) in names.iter().zip(levels).enumerate() {

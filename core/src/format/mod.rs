@@ -432,7 +432,7 @@ impl Formatter {
     /// use DependsOn::*;
     /// assert_eq!(kinds, [LevelAndName, Nothing, LevelAndName, Nothing, Record]);
     /// let f = emlog::Formatter::new("%(asctime)s %(message)s").unwrap();
-    /// assert_eq!(f.piece_depends_on(0), Record, "the default layout has milliseconds");
+    /// assert_eq!(f.piece_depends_on(0), SecondThenMillis, "the default layout");
     /// let f = f.with_datefmt("%H:%M:%S").unwrap();
     /// assert_eq!(f.piece_depends_on(0), Second);
     /// ```
@@ -448,6 +448,12 @@ impl Formatter {
                 ..
             }) if !self.context.datefmt.is_empty() && !self.context.datefmt.contains("%f") => {
                 DependsOn::Second
+            }
+            Some(Piece::Field {
+                field: Field::AscTime,
+                spec,
+            }) if self.context.datefmt.is_empty() && spec.is_plain_text() => {
+                DependsOn::SecondThenMillis
             }
             _ => DependsOn::Record,
         }
@@ -542,9 +548,12 @@ pub enum DependsOn {
     LevelAndName,
     /// The record's whole second only: `asctime` with a `datefmt` without
     /// `%f` (the UTC offset is taken to change only at whole seconds, as
-    /// time-zone transitions do). The default layout has milliseconds, so
-    /// depends on the [`Record`](Self::Record).
+    /// time-zone transitions do).
     Second,
+    /// A plain `asctime` in the default layout: the text of the record's
+    /// whole second (as for [`Second`](Self::Second)) followed by `,mmm`, its
+    /// milliseconds, as the last three characters.
+    SecondThenMillis,
     /// Anything else (the message, the time, the call's location, the thread).
     Record,
 }
