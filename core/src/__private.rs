@@ -321,6 +321,18 @@ impl Precisions for &[u8] {
 
 impl<P: Precisions> WriteMessage for PlainMessage<'_, P> {
     fn write_message(&self, out: &mut dyn Sink) -> fmt::Result {
+        #[cfg(target_pointer_width = "64")]
+        return staged::write(self, out);
+        #[cfg(not(target_pointer_width = "64"))]
+        return self.write_direct(out);
+    }
+}
+
+impl<P: Precisions> PlainMessage<'_, P> {
+    /// Writes each piece and argument into `out` as it comes (what 32-bit
+    /// targets do; 64-bit ones gather the text first, see [`staged`]).
+    #[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+    fn write_direct(&self, out: &mut dyn Sink) -> fmt::Result {
         let mut args = self.args.iter();
         for (k, piece) in self.pieces.iter().enumerate() {
             if !piece.is_empty() {
@@ -371,6 +383,7 @@ impl fmt::Display for Shown<'_> {
     }
 }
 
+#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
 impl Arg<'_> {
     #[cfg_attr(
         not(target_pointer_width = "64"),
@@ -431,6 +444,7 @@ type Whole = u32;
 /// Room for a [`Whole`]'s digits and a sign.
 const WHOLE_TEXT: usize = Whole::MAX.ilog10() as usize + 2;
 
+#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
 fn write_decimal(f: &mut dyn Sink, n: Whole, negative: bool) -> fmt::Result {
     let mut text = [b'-'; WHOLE_TEXT];
     let mut at = digits_before(&mut text, WHOLE_TEXT, n);
@@ -442,6 +456,7 @@ fn write_decimal(f: &mut dyn Sink, n: Whole, negative: bool) -> fmt::Result {
 
 /// Writes the decimal digits of `n` into `text` just before `end`; returns
 /// where they start.
+#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
 #[inline(always)]
 fn digits_before(text: &mut [u8], end: usize, mut n: Whole) -> usize {
     let mut at = end;
@@ -466,11 +481,22 @@ mod float {
     use crate::message::write_args;
 
     /// 10^0 ..= 10^17, each exact as an `f64` too.
-    const POWERS_OF_TEN: [u64; 18] = {
+    pub(super) const POWERS_OF_TEN: [u64; 18] = {
         let mut powers = [1; 18];
         let mut i = 1;
         while i < powers.len() {
             powers[i] = powers[i - 1] * 10;
+            i += 1;
+        }
+        powers
+    };
+
+    /// [`POWERS_OF_TEN`] as `f64`s (each exact).
+    const POWERS_OF_TEN_F64: [f64; 18] = {
+        let mut powers = [1.0; 18];
+        let mut i = 0;
+        while i < powers.len() {
+            powers[i] = POWERS_OF_TEN[i] as f64;
             i += 1;
         }
         powers
@@ -482,6 +508,7 @@ mod float {
     /// `{}`: an integral value below 2^24 (exact in `f32` too) is its digits
     /// (`-0` for -0.0), as `core::fmt` writes it; anything else through
     /// `display`, the argument's own shortest form.
+    #[cfg_attr(target_pointer_width = "64", allow(dead_code))]
     pub(super) fn write_shortest(
         f: &mut dyn Sink,
         x: f64,
@@ -508,14 +535,17 @@ mod float {
     /// half-way point is left to `core::fmt` as well, which leaves out every
     /// product from 2^51 up.
     pub(super) fn scaled_rounded(x: f64, precision: u8) -> Option<u64> {
-        let power = *POWERS_OF_TEN.get(usize::from(precision))?;
-        let product = x.abs() * power as f64;
+        let power = *POWERS_OF_TEN_F64.get(usize::from(precision))?;
+        let product = x.abs() * power;
         if product.is_nan() || product >= EXACT_INTEGERS {
             return None;
         }
-        let whole = product as u64;
+        // Signed conversions (single instructions on x86-64; unsigned ones
+        // take several): `product` is below 2^53, so they are exact as well.
+        let whole = product as i64;
         // Exact: `product` and its whole part share their binary digits.
         let fraction = product - whole as f64;
+        let whole = whole.unsigned_abs();
         let from_half = if fraction < 0.5 {
             0.5 - fraction
         } else {
@@ -530,6 +560,7 @@ mod float {
     /// `{:.N}`: `x` to `precision` places, rounded as `core::fmt` rounds the
     /// exact binary value (`-` for every negative value and -0.0, as it
     /// writes); through `core::fmt` when [`scaled_rounded`] cannot tell.
+    #[cfg_attr(target_pointer_width = "64", allow(dead_code))]
     pub(super) fn write_fixed(f: &mut dyn Sink, x: f64, precision: u8) -> fmt::Result {
         let Some(mut rounded) = scaled_rounded(x, precision) else {
             return write_args(f, format_args!("{:.*}", usize::from(precision), x));
@@ -551,6 +582,289 @@ mod float {
             at -= 1;
         }
         f.write_str(ascii(text.get(at..).unwrap_or(&[])))
+    }
+}
+
+/// The plain path on 64-bit targets: the message is gathered in a buffer on
+/// the stack, digits written straight into it (two at a time), and handed to
+/// the sink in one `write_str`, instead of one dynamic call per piece and
+/// argument. Whatever needs `core::fmt` (a `Display` argument, a float it
+/// cannot round quickly) first passes on what is gathered, then writes into
+/// the sink itself.
+#[cfg(target_pointer_width = "64")]
+mod staged {
+    use core::fmt;
+
+    use super::float::{POWERS_OF_TEN, scaled_rounded};
+    use super::{Arg, NO_PRECISION, PlainMessage, Precisions, Shown};
+    use crate::format::Sink;
+    use crate::message::write_args;
+
+    /// Bytes gathered before they are passed on.
+    const ROOM: usize = 128;
+
+    /// `00`, `01`, ..., `99`.
+    const PAIRS: [[u8; 2]; 100] = {
+        let mut pairs = [[0; 2]; 100];
+        let mut i = 0;
+        while i < 100 {
+            pairs[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+            i += 1;
+        }
+        pairs
+    };
+
+    /// Writes `message` into `out` (see the module).
+    pub(super) fn write<P: Precisions>(
+        message: &PlainMessage<'_, P>,
+        out: &mut dyn Sink,
+    ) -> fmt::Result {
+        let mut staged = Staged {
+            bytes: [0; ROOM],
+            len: 0,
+            out,
+        };
+        let mut args = message.args.iter();
+        for (k, piece) in message.pieces.iter().enumerate() {
+            staged.push_str(piece)?;
+            if let Some(arg) = args.next() {
+                match message.precisions.of(k) {
+                    NO_PRECISION => staged.push_arg(arg)?,
+                    precision => staged.push_with_precision(arg, precision)?,
+                }
+            }
+        }
+        staged.flush()
+    }
+
+    /// The gathered text: `bytes[..len]`, always valid UTF-8 (whole `str`s
+    /// and ASCII digits only).
+    pub(super) struct Staged<'o> {
+        bytes: [u8; ROOM],
+        len: usize,
+        out: &'o mut dyn Sink,
+    }
+
+    impl Staged<'_> {
+        /// Passes the gathered text on to the sink.
+        pub(super) fn flush(&mut self) -> fmt::Result {
+            let len = core::mem::take(&mut self.len);
+            if len == 0 {
+                return Ok(());
+            }
+            let text = self.bytes.get(..len).unwrap_or(&[]);
+            // SAFETY: `bytes[..len]` holds only whole `str`s (`push_str`) and
+            // ASCII digits, signs and points (`reserve`'s callers), so it is
+            // valid UTF-8.
+            self.out
+                .write_str(unsafe { core::str::from_utf8_unchecked(text) })
+        }
+
+        /// The sink itself, for text only `core::fmt` writes: the gathered
+        /// text goes first.
+        fn sink(&mut self) -> Result<&mut dyn Sink, fmt::Error> {
+            self.flush()?;
+            Ok(&mut *self.out)
+        }
+
+        /// Appends `s` (text longer than the room goes straight to the sink).
+        #[inline(always)]
+        pub(super) fn push_str(&mut self, s: &str) -> fmt::Result {
+            let src = s.as_bytes();
+            let end = self.len + src.len();
+            if let Some(dst) = self.bytes.get_mut(self.len..end) {
+                copy_short(dst, src);
+                self.len = end;
+                return Ok(());
+            }
+            self.sink()?.write_str(s)
+        }
+
+        /// `n` bytes at the end of the gathered text, for ASCII only (`n` is
+        /// at most 40, far below the room).
+        #[inline(always)]
+        fn reserve(&mut self, n: usize) -> Result<&mut [u8], fmt::Error> {
+            if self.len + n > ROOM {
+                self.flush()?;
+            }
+            let start = self.len;
+            self.len = start + n;
+            self.bytes.get_mut(start..start + n).ok_or(fmt::Error)
+        }
+
+        /// `n` in decimal, after a `-` when `negative`.
+        #[inline(always)]
+        pub(super) fn push_decimal(&mut self, n: u64, negative: bool) -> fmt::Result {
+            let sign = usize::from(negative);
+            let dst = self.reserve(sign + digit_count(n))?;
+            put(dst, 0, negative, b'-');
+            write_digits(dst.get_mut(sign..).unwrap_or_default(), n);
+            Ok(())
+        }
+
+        /// An argument as `{}` writes it.
+        fn push_arg(&mut self, arg: &Arg<'_>) -> fmt::Result {
+            match *arg {
+                Arg::Unsigned(n) => self.push_decimal(n.into(), false),
+                Arg::Signed(n) => self.push_decimal(n.unsigned_abs().into(), n < 0),
+                Arg::Unsigned64(n) => self.push_decimal(n, false),
+                Arg::Signed64(n) => self.push_decimal(n.unsigned_abs(), n < 0),
+                Arg::F32(x) => self.push_shortest(x.into(), &x),
+                Arg::F64(x) => self.push_shortest(x, &x),
+                Arg::Str(s) => self.push_str(s),
+                Arg::Display(d) => d.write_text(self.sink()?),
+                Arg::Unused => Ok(()),
+            }
+        }
+
+        /// `{}` of a float: an integral value below 2^24 (exact in `f32`
+        /// too) is its digits (`-0` for -0.0), as `core::fmt` writes it;
+        /// anything else through `display`, the argument's own shortest form.
+        fn push_shortest(&mut self, x: f64, display: &dyn fmt::Display) -> fmt::Result {
+            let magnitude = x.abs();
+            if magnitude < 16_777_216.0 && (magnitude as u64) as f64 == magnitude {
+                return self.push_decimal(magnitude as u64, x.is_sign_negative());
+            }
+            write_args(self.sink()?, format_args!("{}", display))
+        }
+
+        /// An argument as `{:.N}` writes it: floats to `precision` places
+        /// when [`scaled_rounded`] can round them, everything else through
+        /// `core::fmt` (it cuts text, and integers ignore the precision).
+        fn push_with_precision(&mut self, arg: &Arg<'_>, precision: u8) -> fmt::Result {
+            let x = match *arg {
+                Arg::F32(x) => f64::from(x),
+                Arg::F64(x) => x,
+                Arg::Display(d) => return write_fixed_args(self.sink()?, precision, &Shown(d)),
+                Arg::Unsigned(n) => return write_fixed_args(self.sink()?, precision, &n),
+                Arg::Signed(n) => return write_fixed_args(self.sink()?, precision, &n),
+                Arg::Unsigned64(n) => return write_fixed_args(self.sink()?, precision, &n),
+                Arg::Signed64(n) => return write_fixed_args(self.sink()?, precision, &n),
+                Arg::Str(s) => return write_fixed_args(self.sink()?, precision, &s),
+                Arg::Unused => return Ok(()),
+            };
+            self.push_fixed(x, precision)
+        }
+
+        /// `{:.N}` of `x`: rounded as `core::fmt` rounds the exact binary
+        /// value (`-` for every negative value and -0.0, as it writes);
+        /// through `core::fmt` when [`scaled_rounded`] cannot tell.
+        pub(super) fn push_fixed(&mut self, x: f64, precision: u8) -> fmt::Result {
+            let (Some(rounded), Some(&power)) = (
+                scaled_rounded(x, precision),
+                POWERS_OF_TEN.get(usize::from(precision)),
+            ) else {
+                return write_fixed_args(self.sink()?, precision, &x);
+            };
+            let (whole, fraction) = (rounded / power, rounded % power);
+            let sign = usize::from(x.is_sign_negative());
+            let places = usize::from(precision);
+            let whole_len = digit_count(whole);
+            let point = usize::from(places > 0);
+            let dst = self.reserve(sign + whole_len + point + places)?;
+            put(dst, 0, sign > 0, b'-');
+            let dot = sign + whole_len;
+            write_digits(dst.get_mut(sign..dot).unwrap_or_default(), whole);
+            put(dst, dot, point > 0, b'.');
+            write_digits(dst.get_mut(dot + point..).unwrap_or_default(), fraction);
+            Ok(())
+        }
+    }
+
+    /// `{:.*}` through `core::fmt`.
+    fn write_fixed_args(out: &mut dyn Sink, precision: u8, text: &dyn fmt::Display) -> fmt::Result {
+        write_args(out, format_args!("{:.*}", usize::from(precision), text))
+    }
+
+    /// Sets `dst[at]` to `byte` when `wanted` (a sign or a point).
+    #[inline(always)]
+    fn put(dst: &mut [u8], at: usize, wanted: bool, byte: u8) {
+        if wanted && let Some(place) = dst.get_mut(at) {
+            *place = byte;
+        }
+    }
+
+    /// How many decimal digits `n` has (1 for 0): from its bit length
+    /// (`bits × 1233 / 4096`, at most 19, is one less than the digits of the
+    /// smallest number of that length, or equal to them), one more when `n`
+    /// reaches that power of ten. `n | 1` has as many digits as `n`, and
+    /// one where `n` is 0.
+    #[inline(always)]
+    pub(super) fn digit_count(n: u64) -> usize {
+        let n = n | 1;
+        let bits = u64::BITS - n.leading_zeros();
+        let guess = ((bits * 1233) >> 12) as usize;
+        let power = TEN_TO_THE.get(guess).copied().unwrap_or(u64::MAX);
+        guess + usize::from(n >= power)
+    }
+
+    /// 10^0 ..= 10^19.
+    const TEN_TO_THE: [u64; 20] = {
+        let mut powers = [1u64; 20];
+        let mut i = 1;
+        while i < powers.len() {
+            powers[i] = powers[i - 1] * 10;
+            i += 1;
+        }
+        powers
+    };
+
+    /// Fills `dst` with the last `dst.len()` decimal digits of `n`, with
+    /// leading zeros: two at a time from the end.
+    #[inline(always)]
+    fn write_digits(dst: &mut [u8], mut n: u64) {
+        let mut pairs = dst.rchunks_exact_mut(2);
+        for pair in &mut pairs {
+            if let Ok(pair) = <&mut [u8; 2]>::try_from(pair) {
+                *pair = PAIRS[(n % 100) as usize];
+            }
+            n /= 100;
+        }
+        if let [digit] = pairs.into_remainder() {
+            *digit = b'0' + (n % 10) as u8;
+        }
+    }
+
+    /// Copies `src` into `dst` of the same length with fixed-size moves: 1
+    /// to 3 bytes one by one, up to 64 as two overlapping moves of 4, 8, 16
+    /// or 32 bytes, beyond that one `copy_from_slice`.
+    #[inline(always)]
+    fn copy_short(dst: &mut [u8], src: &[u8]) {
+        let n = src.len();
+        if n > 64 {
+            if dst.len() == n {
+                dst.copy_from_slice(src);
+            }
+        } else if n >= 32 {
+            copy_fixed::<32>(dst, src, 0);
+            copy_fixed::<32>(dst, src, n - 32);
+        } else if n >= 16 {
+            copy_fixed::<16>(dst, src, 0);
+            copy_fixed::<16>(dst, src, n - 16);
+        } else if n >= 8 {
+            copy_fixed::<8>(dst, src, 0);
+            copy_fixed::<8>(dst, src, n - 8);
+        } else if n >= 4 {
+            copy_fixed::<4>(dst, src, 0);
+            copy_fixed::<4>(dst, src, n - 4);
+        } else if n > 0 {
+            for at in [0, n / 2, n - 1] {
+                if let (Some(d), Some(s)) = (dst.get_mut(at), src.get(at)) {
+                    *d = *s;
+                }
+            }
+        }
+    }
+
+    /// Copies the `N` bytes at `at` (both slices hold them: checked, never fails).
+    #[inline(always)]
+    fn copy_fixed<const N: usize>(dst: &mut [u8], src: &[u8], at: usize) {
+        let end = at + N;
+        if let (Some(d), Some(s)) = (dst.get_mut(at..end), src.get(at..end))
+            && let (Ok(d), Ok(s)) = (<&mut [u8; N]>::try_from(d), <&[u8; N]>::try_from(s))
+        {
+            *d = *s;
+        }
     }
 }
 
@@ -693,6 +1007,218 @@ mod tests {
             args: &args,
         };
         assert_eq!(message.to_string(), "ab abcdef 7");
+    }
+
+    /// `<{}>` (or `<{:.N}>` with `precision`) of `arg`, through the path the
+    /// target takes and through the direct one.
+    fn both_paths(arg: Arg<'_>, precision: u8) -> (std::string::String, std::string::String) {
+        use std::string::String;
+        let args = [arg];
+        let precisions = [precision];
+        let message = PlainMessage {
+            pieces: &["<", ">"],
+            precisions: &precisions[..],
+            args: &args,
+        };
+        let mut direct = String::new();
+        message.write_direct(&mut direct).unwrap();
+        (message.to_string(), direct)
+    }
+
+    #[test]
+    fn integers_match_core_fmt_on_edge_values() {
+        use std::format;
+        let mut unsigned = std::vec![0u64, 9, 10, 99, 100, 101, 999, 1000, u64::MAX, u64::MAX - 1];
+        for k in 1..20 {
+            unsigned.extend([10u64.pow(k) - 1, 10u64.pow(k), 10u64.pow(k) + 1]);
+        }
+        for n in unsigned {
+            let expected = format!("<{n}>");
+            #[cfg(target_pointer_width = "64")]
+            assert_eq!(
+                both_paths(Arg::Unsigned64(n), NO_PRECISION),
+                (expected.clone(), expected.clone())
+            );
+            if let Ok(n) = u32::try_from(n) {
+                assert_eq!(
+                    both_paths(Arg::Unsigned(n), NO_PRECISION),
+                    (expected.clone(), expected)
+                );
+            }
+        }
+        for n in [
+            0i64,
+            -1,
+            1,
+            -9,
+            -10,
+            -99,
+            -100,
+            i64::MIN,
+            i64::MAX,
+            i64::from(i32::MIN),
+            -1_000_000,
+        ] {
+            let expected = format!("<{n}>");
+            #[cfg(target_pointer_width = "64")]
+            assert_eq!(
+                both_paths(Arg::Signed64(n), NO_PRECISION),
+                (expected.clone(), expected.clone())
+            );
+            if let Ok(n) = i32::try_from(n) {
+                assert_eq!(
+                    both_paths(Arg::Signed(n), NO_PRECISION),
+                    (expected.clone(), expected)
+                );
+            }
+        }
+        // A precision leaves integers as they are; it cuts text.
+        assert_eq!(both_paths(Arg::Unsigned(42), 3).0, "<42>");
+        assert_eq!(both_paths(Arg::Str("abcdef"), 3).0, "<abc>");
+        assert_eq!(both_paths(Arg::Display(&"abcdef"), 2).0, "<ab>");
+    }
+
+    /// The digit count behind the quick integers, at every power of ten and next to it.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn digit_counts_are_exact() {
+        use std::string::ToString;
+        let mut values = std::vec![0u64, 1, u64::MAX];
+        for k in 0..20 {
+            let power = 10u64.pow(k);
+            values.extend([power - 1, power, power + 1]);
+        }
+        values.extend((0..64).flat_map(|b| [1u64 << b, (1u64 << b) - 1]));
+        for n in values {
+            assert_eq!(staged::digit_count(n), n.to_string().len(), "{n}");
+        }
+    }
+
+    /// Floats, with and without a precision, at ties, tiny, huge, negative
+    /// and non-finite values: the quick path or the fallback, always
+    /// `core::fmt`'s text.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn floats_match_core_fmt_on_edge_values() {
+        use std::format;
+        let mut values = std::vec![
+            0.0,
+            -0.0,
+            0.0005,
+            0.0015,
+            0.0025,
+            -0.0005,
+            0.5,
+            1.5,
+            2.5,
+            -2.5,
+            0.125,
+            0.375,
+            9.995,
+            99.5,
+            1e15,
+            1e15 + 0.5,
+            -1e15,
+            1e16,
+            1e17,
+            1e300,
+            -1e300,
+            1e-300,
+            5e-324,
+            1234.5678,
+            -2.76,
+            16_777_215.0,
+            16_777_216.0,
+            -16_777_215.0,
+            4_503_599_627_370_496.5,
+            9_007_199_254_740_992.0,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        values.extend((0..2000).map(|i| f64::from(i) * 0.001));
+        values.extend((0..2000).map(|i| -f64::from(i) * 0.0125));
+        for x in values {
+            let expected = format!("<{x}>");
+            assert_eq!(
+                both_paths(Arg::F64(x), NO_PRECISION),
+                (expected.clone(), expected),
+                "{x}"
+            );
+            for precision in 0..=17u8 {
+                let p = usize::from(precision);
+                let expected = format!("<{x:.p$}>");
+                assert_eq!(
+                    both_paths(Arg::F64(x), precision),
+                    (expected.clone(), expected),
+                    "{x} .{p}"
+                );
+            }
+            let y = x as f32;
+            let expected = format!("<{y}>");
+            assert_eq!(
+                both_paths(Arg::F32(y), NO_PRECISION),
+                (expected.clone(), expected),
+                "{y}"
+            );
+            for precision in [0u8, 1, 3, 6, 9] {
+                let p = usize::from(precision);
+                let expected = format!("<{y:.p$}>");
+                assert_eq!(
+                    both_paths(Arg::F32(y), precision),
+                    (expected.clone(), expected),
+                    "{y} .{p}"
+                );
+            }
+        }
+    }
+
+    /// Messages longer than the gathering room, text and arguments across
+    /// its end, and `Display` arguments between gathered text.
+    #[test]
+    fn long_messages_and_display_arguments_are_whole_and_in_order() {
+        use std::format;
+        use std::string::String;
+        let long: String = "é-".repeat(100);
+        const PIECES: [&str; 8] = plain_pieces::<8>("{} middle piece {}{}é{:.3} {} [{}] {}");
+        const PRECISIONS: [u8; 7] =
+            placeholder_precisions::<7>("{} middle piece {}{}é{:.3} {} [{}] {}");
+        for count in 0..150 {
+            let text: String = long.chars().take(count).collect();
+            let text = text.as_str();
+            let args = [
+                Arg::Str(text),
+                Arg::Unsigned(u32::MAX),
+                Arg::Display(&'c'),
+                Arg::Str(text),
+                #[cfg(target_pointer_width = "64")]
+                Arg::F64(-1.0625),
+                #[cfg(not(target_pointer_width = "64"))]
+                Arg::Signed(-1),
+                Arg::Display(&text),
+                Arg::Signed(i32::MIN),
+            ];
+            let message = PlainMessage {
+                pieces: &PIECES,
+                precisions: &PRECISIONS[..],
+                args: &args,
+            };
+            let tail = &text[..text.char_indices().nth(3).map_or(text.len(), |(at, _)| at)];
+            #[cfg(target_pointer_width = "64")]
+            let number = "-1.0625";
+            #[cfg(not(target_pointer_width = "64"))]
+            let number = "-1";
+            let expected = format!(
+                "{text} middle piece {}cé{tail} {number} [{text}] -2147483648",
+                u32::MAX
+            );
+            assert_eq!(message.to_string(), expected, "{count}");
+            let mut direct = String::new();
+            message.write_direct(&mut direct).unwrap();
+            assert_eq!(direct, expected, "{count}");
+        }
     }
 
     /// The benchmark's values (`i × 0.001` to 3 places) never need `core::fmt`.
