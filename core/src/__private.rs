@@ -481,7 +481,7 @@ mod float {
     use crate::message::write_args;
 
     /// 10^0 ..= 10^17, each exact as an `f64` too.
-    pub(super) const POWERS_OF_TEN: [u64; 18] = {
+    const POWERS_OF_TEN: [u64; 18] = {
         let mut powers = [1; 18];
         let mut i = 1;
         while i < powers.len() {
@@ -595,7 +595,7 @@ mod float {
 mod staged {
     use core::fmt;
 
-    use super::float::{POWERS_OF_TEN, scaled_rounded};
+    use super::float::scaled_rounded;
     use super::{Arg, NO_PRECISION, PlainMessage, Precisions, Shown};
     use crate::format::Sink;
     use crate::message::write_args;
@@ -750,23 +750,22 @@ mod staged {
         /// value (`-` for every negative value and -0.0, as it writes);
         /// through `core::fmt` when [`scaled_rounded`] cannot tell.
         pub(super) fn push_fixed(&mut self, x: f64, precision: u8) -> fmt::Result {
-            let (Some(rounded), Some(&power)) = (
-                scaled_rounded(x, precision),
-                POWERS_OF_TEN.get(usize::from(precision)),
-            ) else {
+            let Some(rounded) = scaled_rounded(x, precision) else {
                 return write_fixed_args(self.sink()?, precision, &x);
             };
-            let (whole, fraction) = (rounded / power, rounded % power);
+            // The digits of `rounded`, at least one before the point, with
+            // the point `places` digits from the end: the places are written
+            // first, and what they leave of `rounded` is the whole part.
             let sign = usize::from(x.is_sign_negative());
             let places = usize::from(precision);
-            let whole_len = digit_count(whole);
+            let whole_len = digit_count(rounded).saturating_sub(places).max(1);
             let point = usize::from(places > 0);
-            let dst = self.reserve(sign + whole_len + point + places)?;
-            put(dst, 0, sign > 0, b'-');
             let dot = sign + whole_len;
-            write_digits(dst.get_mut(sign..dot).unwrap_or_default(), whole);
+            let dst = self.reserve(dot + point + places)?;
+            put(dst, 0, sign > 0, b'-');
+            let whole = write_digits(dst.get_mut(dot + point..).unwrap_or_default(), rounded);
             put(dst, dot, point > 0, b'.');
-            write_digits(dst.get_mut(dot + point..).unwrap_or_default(), fraction);
+            write_digits(dst.get_mut(sign..dot).unwrap_or_default(), whole);
             Ok(())
         }
     }
@@ -810,9 +809,10 @@ mod staged {
     };
 
     /// Fills `dst` with the last `dst.len()` decimal digits of `n`, with
-    /// leading zeros: two at a time from the end.
+    /// leading zeros: two at a time from the end. Returns what is left of
+    /// `n` (`n / 10^dst.len()`).
     #[inline(always)]
-    fn write_digits(dst: &mut [u8], mut n: u64) {
+    fn write_digits(dst: &mut [u8], mut n: u64) -> u64 {
         let mut pairs = dst.rchunks_exact_mut(2);
         for pair in &mut pairs {
             if let Ok(pair) = <&mut [u8; 2]>::try_from(pair) {
@@ -822,37 +822,40 @@ mod staged {
         }
         if let [digit] = pairs.into_remainder() {
             *digit = b'0' + (n % 10) as u8;
+            n /= 10;
         }
+        n
     }
 
     /// Copies `src` into `dst` of the same length with fixed-size moves: 1
     /// to 3 bytes one by one, up to 64 as two overlapping moves of 4, 8, 16
-    /// or 32 bytes, beyond that one `copy_from_slice`.
+    /// or 32 bytes (the short sizes, the usual ones, tested first), beyond
+    /// that one `copy_from_slice`.
     #[inline(always)]
     fn copy_short(dst: &mut [u8], src: &[u8]) {
         let n = src.len();
-        if n > 64 {
-            if dst.len() == n {
-                dst.copy_from_slice(src);
-            }
-        } else if n >= 32 {
-            copy_fixed::<32>(dst, src, 0);
-            copy_fixed::<32>(dst, src, n - 32);
-        } else if n >= 16 {
-            copy_fixed::<16>(dst, src, 0);
-            copy_fixed::<16>(dst, src, n - 16);
-        } else if n >= 8 {
-            copy_fixed::<8>(dst, src, 0);
-            copy_fixed::<8>(dst, src, n - 8);
-        } else if n >= 4 {
-            copy_fixed::<4>(dst, src, 0);
-            copy_fixed::<4>(dst, src, n - 4);
-        } else if n > 0 {
-            for at in [0, n / 2, n - 1] {
-                if let (Some(d), Some(s)) = (dst.get_mut(at), src.get(at)) {
-                    *d = *s;
+        if n <= 16 {
+            if n >= 8 {
+                copy_fixed::<8>(dst, src, 0);
+                copy_fixed::<8>(dst, src, n - 8);
+            } else if n >= 4 {
+                copy_fixed::<4>(dst, src, 0);
+                copy_fixed::<4>(dst, src, n - 4);
+            } else if n > 0 {
+                for at in [0, n / 2, n - 1] {
+                    if let (Some(d), Some(s)) = (dst.get_mut(at), src.get(at)) {
+                        *d = *s;
+                    }
                 }
             }
+        } else if n <= 32 {
+            copy_fixed::<16>(dst, src, 0);
+            copy_fixed::<16>(dst, src, n - 16);
+        } else if n <= 64 {
+            copy_fixed::<32>(dst, src, 0);
+            copy_fixed::<32>(dst, src, n - 32);
+        } else if dst.len() == n {
+            dst.copy_from_slice(src);
         }
     }
 
