@@ -10,7 +10,9 @@
 //! precision too, whenever the quick rounding is provably the exact one;
 //! everything else an argument needs (a float's shortest form, a precision on
 //! text) is left to `core::fmt`. Which path a call takes is decided at compile
-//! time; both write the same text.
+//! time; both write the same text. On 64-bit targets the message is gathered
+//! on the stack first and handed to the sink in one `write_str` (see
+//! `staged`); 32-bit targets write each piece as it comes, which is smaller.
 
 use core::fmt;
 
