@@ -332,8 +332,9 @@ impl<P: Precisions> WriteMessage for PlainMessage<'_, P> {
 
 impl<P: Precisions> PlainMessage<'_, P> {
     /// Writes each piece and argument into `out` as it comes (what 32-bit
-    /// targets do; 64-bit ones gather the text first, see [`staged`]).
-    #[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+    /// targets do; 64-bit ones gather the text first, see `staged`, and
+    /// build this only for their tests, which check it against `format!`).
+    #[cfg(any(not(target_pointer_width = "64"), test))]
     fn write_direct(&self, out: &mut dyn Sink) -> fmt::Result {
         let mut args = self.args.iter();
         for (k, piece) in self.pieces.iter().enumerate() {
@@ -385,7 +386,7 @@ impl fmt::Display for Shown<'_> {
     }
 }
 
-#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[cfg(any(not(target_pointer_width = "64"), test))]
 impl Arg<'_> {
     #[cfg_attr(
         not(target_pointer_width = "64"),
@@ -399,26 +400,27 @@ impl Arg<'_> {
             Arg::Unsigned64(n) => write_decimal(f, n, false),
             #[cfg(target_pointer_width = "64")]
             Arg::Signed64(n) => write_decimal(f, n.unsigned_abs(), n < 0),
+            // Floats exist on 64-bit targets only, which write them through
+            // `staged`; here (their tests' oracle) `core::fmt` writes them.
             #[cfg(target_pointer_width = "64")]
-            Arg::F32(x) => float::write_shortest(f, x.into(), &x),
+            Arg::F32(x) => write_args(f, format_args!("{x}")),
             #[cfg(target_pointer_width = "64")]
-            Arg::F64(x) => float::write_shortest(f, x, &x),
+            Arg::F64(x) => write_args(f, format_args!("{x}")),
             Arg::Str(s) => f.write_str(s),
             Arg::Display(d) => d.write_text(f),
             Arg::Unused => Ok(()),
         }
     }
 
-    /// `{:.N}`: floats to `precision` places (see [`float::write_fixed`]);
-    /// anything else as `core::fmt` writes it with that precision (it cuts
-    /// text, and integers ignore it).
+    /// `{:.N}`: as `core::fmt` writes the argument with that precision (it
+    /// cuts text, and integers ignore it).
     fn write_with_precision(&self, f: &mut dyn Sink, precision: u8) -> fmt::Result {
         let shown;
         let text: &dyn fmt::Display = match self {
             #[cfg(target_pointer_width = "64")]
-            Arg::F32(x) => return float::write_fixed(f, f64::from(*x), precision),
+            Arg::F32(x) => x,
             #[cfg(target_pointer_width = "64")]
-            Arg::F64(x) => return float::write_fixed(f, *x, precision),
+            Arg::F64(x) => x,
             #[cfg(target_pointer_width = "64")]
             Arg::Unsigned64(n) => n,
             #[cfg(target_pointer_width = "64")]
@@ -438,15 +440,16 @@ impl Arg<'_> {
 
 /// The widest integer the plain path writes itself: 64-bit division is a
 /// library routine of nearly 1 kB on 32-bit cores.
-#[cfg(target_pointer_width = "64")]
+#[cfg(all(target_pointer_width = "64", test))]
 type Whole = u64;
 #[cfg(not(target_pointer_width = "64"))]
 type Whole = u32;
 
 /// Room for a [`Whole`]'s digits and a sign.
+#[cfg(any(not(target_pointer_width = "64"), test))]
 const WHOLE_TEXT: usize = Whole::MAX.ilog10() as usize + 2;
 
-#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[cfg(any(not(target_pointer_width = "64"), test))]
 fn write_decimal(f: &mut dyn Sink, n: Whole, negative: bool) -> fmt::Result {
     let mut text = [b'-'; WHOLE_TEXT];
     let mut at = digits_before(&mut text, WHOLE_TEXT, n);
@@ -458,7 +461,7 @@ fn write_decimal(f: &mut dyn Sink, n: Whole, negative: bool) -> fmt::Result {
 
 /// Writes the decimal digits of `n` into `text` just before `end`; returns
 /// where they start.
-#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[cfg(any(not(target_pointer_width = "64"), test))]
 #[inline(always)]
 fn digits_before(text: &mut [u8], end: usize, mut n: Whole) -> usize {
     let mut at = end;
@@ -475,13 +478,6 @@ fn digits_before(text: &mut [u8], end: usize, mut n: Whole) -> usize {
 /// Floats without `core::fmt` where that gives `core::fmt`'s exact text.
 #[cfg(target_pointer_width = "64")]
 mod float {
-    use core::fmt;
-
-    use super::{digits_before, write_decimal};
-    use crate::format::Sink;
-    use crate::format::number::ascii;
-    use crate::message::write_args;
-
     /// 10^0 ..= 10^17, each exact as an `f64` too.
     const POWERS_OF_TEN: [u64; 18] = {
         let mut powers = [1; 18];
@@ -506,22 +502,6 @@ mod float {
 
     /// 2^53: below it every integer is an exact `f64`.
     const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
-
-    /// `{}`: an integral value below 2^24 (exact in `f32` too) is its digits
-    /// (`-0` for -0.0), as `core::fmt` writes it; anything else through
-    /// `display`, the argument's own shortest form.
-    #[cfg_attr(target_pointer_width = "64", allow(dead_code))]
-    pub(super) fn write_shortest(
-        f: &mut dyn Sink,
-        x: f64,
-        display: &dyn fmt::Display,
-    ) -> fmt::Result {
-        let magnitude = x.abs();
-        if magnitude < 16_777_216.0 && (magnitude as u64) as f64 == magnitude {
-            return write_decimal(f, magnitude as u64, x.is_sign_negative());
-        }
-        write_args(f, format_args!("{}", display))
-    }
 
     /// `|x| × 10^precision` rounded to the nearest integer, when the one
     /// rounding of the `f64` multiplication provably cannot change which
@@ -558,33 +538,6 @@ mod float {
         }
         Some(whole + u64::from(fraction > 0.5))
     }
-
-    /// `{:.N}`: `x` to `precision` places, rounded as `core::fmt` rounds the
-    /// exact binary value (`-` for every negative value and -0.0, as it
-    /// writes); through `core::fmt` when [`scaled_rounded`] cannot tell.
-    #[cfg_attr(target_pointer_width = "64", allow(dead_code))]
-    pub(super) fn write_fixed(f: &mut dyn Sink, x: f64, precision: u8) -> fmt::Result {
-        let Some(mut rounded) = scaled_rounded(x, precision) else {
-            return write_args(f, format_args!("{:.*}", usize::from(precision), x));
-        };
-        // Sign, 16 whole digits (below 2^53), point, 17 places.
-        let mut text = [b'-'; 36];
-        let mut at = text.len();
-        if precision > 0 {
-            for _ in 0..precision {
-                at -= 1;
-                text[at] = b'0' + (rounded % 10) as u8;
-                rounded /= 10;
-            }
-            at -= 1;
-            text[at] = b'.';
-        }
-        at = digits_before(&mut text, at, rounded);
-        if x.is_sign_negative() {
-            at -= 1;
-        }
-        f.write_str(ascii(text.get(at..).unwrap_or(&[])))
-    }
 }
 
 /// The plain path on 64-bit targets: the message is gathered in a buffer on
@@ -598,7 +551,7 @@ mod staged {
     use core::fmt;
 
     use super::float::scaled_rounded;
-    use super::{Arg, NO_PRECISION, PlainMessage, Precisions, Shown};
+    use super::{Arg, NO_PRECISION, PlainMessage, Precisions, Shown, copy_short};
     use crate::format::Sink;
     use crate::message::write_args;
 
@@ -828,48 +781,49 @@ mod staged {
         }
         n
     }
+}
 
-    /// Copies `src` into `dst` of the same length with fixed-size moves: 1
-    /// to 3 bytes one by one, up to 64 as two overlapping moves of 4, 8, 16
-    /// or 32 bytes (the short sizes, the usual ones, tested first), beyond
-    /// that one `copy_from_slice`.
-    #[inline(always)]
-    fn copy_short(dst: &mut [u8], src: &[u8]) {
-        let n = src.len();
-        if n <= 16 {
-            if n >= 8 {
-                copy_fixed::<8>(dst, src, 0);
-                copy_fixed::<8>(dst, src, n - 8);
-            } else if n >= 4 {
-                copy_fixed::<4>(dst, src, 0);
-                copy_fixed::<4>(dst, src, n - 4);
-            } else if n > 0 {
-                for at in [0, n / 2, n - 1] {
-                    if let (Some(d), Some(s)) = (dst.get_mut(at), src.get(at)) {
-                        *d = *s;
-                    }
+/// Copies `src` to the start of `dst` (at least as long) with fixed-size
+/// moves: 1 to 3 bytes one by one, up to 64 as two overlapping moves of 4, 8,
+/// 16 or 32 bytes (the short sizes, the usual ones, tested first), beyond
+/// that one `copy_from_slice`. A plain message's text is copied this way, and
+/// emlog-std's line buffer copies its pieces with it too.
+#[inline(always)]
+pub fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n <= 16 {
+        if n >= 8 {
+            copy_fixed::<8>(dst, src, 0);
+            copy_fixed::<8>(dst, src, n - 8);
+        } else if n >= 4 {
+            copy_fixed::<4>(dst, src, 0);
+            copy_fixed::<4>(dst, src, n - 4);
+        } else if n > 0 {
+            for at in [0, n / 2, n - 1] {
+                if let (Some(d), Some(s)) = (dst.get_mut(at), src.get(at)) {
+                    *d = *s;
                 }
             }
-        } else if n <= 32 {
-            copy_fixed::<16>(dst, src, 0);
-            copy_fixed::<16>(dst, src, n - 16);
-        } else if n <= 64 {
-            copy_fixed::<32>(dst, src, 0);
-            copy_fixed::<32>(dst, src, n - 32);
-        } else if dst.len() == n {
-            dst.copy_from_slice(src);
         }
+    } else if n <= 32 {
+        copy_fixed::<16>(dst, src, 0);
+        copy_fixed::<16>(dst, src, n - 16);
+    } else if n <= 64 {
+        copy_fixed::<32>(dst, src, 0);
+        copy_fixed::<32>(dst, src, n - 32);
+    } else if let Some(dst) = dst.get_mut(..n) {
+        dst.copy_from_slice(src);
     }
+}
 
-    /// Copies the `N` bytes at `at` (both slices hold them: checked, never fails).
-    #[inline(always)]
-    fn copy_fixed<const N: usize>(dst: &mut [u8], src: &[u8], at: usize) {
-        let end = at + N;
-        if let (Some(d), Some(s)) = (dst.get_mut(at..end), src.get(at..end))
-            && let (Ok(d), Ok(s)) = (<&mut [u8; N]>::try_from(d), <&[u8; N]>::try_from(s))
-        {
-            *d = *s;
-        }
+/// Copies the `N` bytes at `at` (both slices hold them: checked, never fails).
+#[inline(always)]
+fn copy_fixed<const N: usize>(dst: &mut [u8], src: &[u8], at: usize) {
+    let end = at + N;
+    if let (Some(d), Some(s)) = (dst.get_mut(at..end), src.get(at..end))
+        && let (Ok(d), Ok(s)) = (<&mut [u8; N]>::try_from(d), <&[u8; N]>::try_from(s))
+    {
+        *d = *s;
     }
 }
 

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use emlog::__private::copy_short;
+
 /// Bytes kept after the line: room for the blocks the escape scan reads past
 /// the end, and for the line end.
 const PAD: usize = 64;
@@ -147,44 +149,6 @@ impl LineBuf {
         dst.copy_from_slice(src);
         self.len = end;
         Ok(())
-    }
-}
-
-/// Copies `src` (at most [`PAD`] bytes) to the start of `dst` (at least
-/// [`PAD`] bytes) with fixed-size moves: 1 to 3 bytes one by one, up to 64 as
-/// two overlapping moves of 4, 8, 16 or 32 bytes.
-#[inline(always)]
-fn copy_short(dst: &mut [u8], src: &[u8]) {
-    let n = src.len();
-    if n >= 32 {
-        copy_fixed::<32>(dst, src, 0);
-        copy_fixed::<32>(dst, src, n - 32);
-    } else if n >= 16 {
-        copy_fixed::<16>(dst, src, 0);
-        copy_fixed::<16>(dst, src, n - 16);
-    } else if n >= 8 {
-        copy_fixed::<8>(dst, src, 0);
-        copy_fixed::<8>(dst, src, n - 8);
-    } else if n >= 4 {
-        copy_fixed::<4>(dst, src, 0);
-        copy_fixed::<4>(dst, src, n - 4);
-    } else if n > 0 {
-        for at in [0, n / 2, n - 1] {
-            if let (Some(d), Some(s)) = (dst.get_mut(at), src.get(at)) {
-                *d = *s;
-            }
-        }
-    }
-}
-
-/// Copies the `N` bytes at `at` (both slices hold them: checked, never fails).
-#[inline(always)]
-fn copy_fixed<const N: usize>(dst: &mut [u8], src: &[u8], at: usize) {
-    let end = at + N;
-    if let (Some(d), Some(s)) = (dst.get_mut(at..end), src.get(at..end))
-        && let (Ok(d), Ok(s)) = (<&mut [u8; N]>::try_from(d), <&[u8; N]>::try_from(s))
-    {
-        *d = *s;
     }
 }
 
