@@ -452,27 +452,30 @@ const WHOLE_TEXT: usize = Whole::MAX.ilog10() as usize + 2;
 #[cfg(any(not(target_pointer_width = "64"), test))]
 fn write_decimal(f: &mut dyn Sink, n: Whole, negative: bool) -> fmt::Result {
     let mut text = [b'-'; WHOLE_TEXT];
-    let mut at = digits_before(&mut text, WHOLE_TEXT, n);
+    let mut at = digits_before(&mut text, n);
     if negative {
         at -= 1;
     }
     f.write_str(crate::format::number::ascii(text.get(at..).unwrap_or(&[])))
 }
 
-/// Writes the decimal digits of `n` into `text` just before `end`; returns
-/// where they start.
+/// Writes the decimal digits of `n` at the end of `text` (one byte before
+/// it stays free for a sign); returns where they start.
 #[cfg(any(not(target_pointer_width = "64"), test))]
 #[inline(always)]
-fn digits_before(text: &mut [u8], end: usize, mut n: Whole) -> usize {
-    let mut at = end;
-    loop {
+fn digits_before(text: &mut [u8; WHOLE_TEXT], mut n: Whole) -> usize {
+    let mut at = WHOLE_TEXT;
+    // An iterator, not indexing: no bounds check per digit (the first byte
+    // is left for the sign, and the rest holds every digit of a `Whole`).
+    for digit in text[1..].iter_mut().rev() {
+        *digit = b'0' + (n % 10) as u8;
         at -= 1;
-        text[at] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
-            return at;
+            break;
         }
     }
+    at
 }
 
 /// Floats without `core::fmt` where that gives `core::fmt`'s exact text.

@@ -62,23 +62,12 @@ const UNINSTALLED: u8 = 0;
 const INSTALLED: u8 = 2;
 
 static STATE: AtomicU8 = AtomicU8::new(UNINSTALLED);
-static mut DISPATCH: &dyn Dispatch = &NoDispatch;
+// `None` until install: zero, so in `.bss`, and no stand-in dispatcher's
+// methods are linked.
+static mut DISPATCH: Option<&'static dyn Dispatch> = None;
 // Level 0 until install, so early records reach `log` and are counted.
 static THRESHOLD: AtomicU8 = AtomicU8::new(0);
 static BEFORE_INSTALL: AtomicU32 = AtomicU32::new(0);
-
-struct NoDispatch;
-
-impl Dispatch for NoDispatch {
-    fn dispatch(&self, _: &Record<'_>) {}
-    fn flush(&self) {}
-    fn lowest_level(&self) -> Level {
-        Level::NOTSET
-    }
-    fn stats(&self) -> DispatchStats {
-        DispatchStats::default()
-    }
-}
 
 /// Installs the program's dispatcher. Only the first call succeeds; later
 /// ones return [`AlreadyInstalled`]. Marks the start of logging for
@@ -96,7 +85,7 @@ pub fn install(dispatch: &'static dyn Dispatch) -> Result<(), AlreadyInstalled> 
         }
         // SAFETY: written once, inside a critical section, before STATE says
         // INSTALLED; readers read it only after seeing INSTALLED (Acquire).
-        unsafe { DISPATCH = dispatch };
+        unsafe { DISPATCH = Some(dispatch) };
         crate::record::mark_start();
         STATE.store(INSTALLED, Ordering::Release);
         Ok(())
@@ -111,7 +100,7 @@ pub fn install(dispatch: &'static dyn Dispatch) -> Result<(), AlreadyInstalled> 
 pub fn installed() -> Option<&'static dyn Dispatch> {
     if STATE.load(Ordering::Acquire) == INSTALLED {
         // SAFETY: see `install`.
-        Some(unsafe { *core::ptr::addr_of!(DISPATCH) })
+        unsafe { *core::ptr::addr_of!(DISPATCH) }
     } else {
         None
     }

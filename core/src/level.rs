@@ -57,15 +57,26 @@ impl Level {
     /// assert_eq!(emlog::Level::new(25).name(), None);
     /// ```
     pub const fn name(self) -> Option<&'static str> {
-        Some(match self.0 {
-            0 => "NOTSET",
-            5 => "TRACE",
-            10 => "DEBUG",
-            20 => "INFO",
-            30 => "WARNING",
-            40 => "ERROR",
-            50 => "CRITICAL",
-            _ => return None,
+        // The named levels are the multiples of 5 up to 50 that `ENDS` gives
+        // a non-empty run of `NAMES`: a look-up, smaller on a microcontroller
+        // than a `match` of seven strings.
+        const NAMES: &[u8] = b"NOTSETTRACEDEBUGINFOWARNINGERRORCRITICAL";
+        const ENDS: [u8; 12] = [0, 6, 11, 16, 16, 20, 20, 27, 27, 32, 32, 40];
+        if self.0 % 5 != 0 || self.0 > 50 {
+            return None;
+        }
+        let index = (self.0 / 5) as usize;
+        let (start, end) = (ENDS[index] as usize, ENDS[index + 1] as usize);
+        if start == end {
+            return None;
+        }
+        // SAFETY: `start < end <= NAMES.len()` (the `ENDS` are increasing,
+        // the last is the length), and `NAMES` is ASCII, so any run is UTF-8.
+        Some(unsafe {
+            core::str::from_utf8_unchecked(core::slice::from_raw_parts(
+                NAMES.as_ptr().add(start),
+                end - start,
+            ))
         })
     }
 
@@ -141,36 +152,39 @@ impl Level {
 /// Renders the name, or `Level N` for a custom level (as Python's `getLevelName`).
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => f.pad(name),
-            None => {
-                // Padding must apply to the whole text, so render it first.
-                let mut buf = [0u8; 9];
-                let text = custom_level_name(self.0, &mut buf);
-                f.pad(text)
-            }
-        }
+        // Padding must apply to the whole text, so render it first.
+        f.pad(self.text(&mut [0; 9]))
     }
 }
 
-/// Writes `Level N` into `buf` and returns it as text.
-fn custom_level_name(number: u8, buf: &mut [u8; 9]) -> &str {
-    buf[..6].copy_from_slice(b"Level ");
-    let mut len = 6;
-    let digits = [number / 100, number / 10 % 10, number % 10];
-    let first = if number >= 100 {
-        0
-    } else if number >= 10 {
-        1
-    } else {
-        2
-    };
-    for &d in &digits[first..] {
-        buf[len] = b'0' + d;
-        len += 1;
+impl Level {
+    /// The name, or `Level N` (written into `buf`) for a custom level: what
+    /// `levelname` shows, as Python's `getLevelName`. Out of line: the
+    /// formatters' template walks stay small.
+    #[inline(never)]
+    pub(crate) fn text(self, buf: &mut [u8; 9]) -> &str {
+        if let Some(name) = self.name() {
+            return name;
+        }
+        // Right-aligned in `buf`: the digits, last first, then "Level ".
+        let mut n = self.0;
+        let mut at = buf.len();
+        loop {
+            at -= 1;
+            buf[at] = b'0' + n % 10;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        for &b in b"Level ".iter().rev() {
+            at -= 1;
+            buf[at] = b;
+        }
+        // SAFETY: `buf[at..]` holds only ASCII (`from_utf8` would link a
+        // validator of several hundred bytes into firmware).
+        unsafe { core::str::from_utf8_unchecked(&buf[at..]) }
     }
-    // Only ASCII was written.
-    core::str::from_utf8(&buf[..len]).unwrap_or("Level")
 }
 
 impl FromStr for Level {
@@ -217,6 +231,43 @@ impl defmt::Format for Level {
         match self.name() {
             Some(name) => defmt::write!(f, "{=str}", name),
             None => defmt::write!(f, "Level {=u8}", self.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::format;
+    use std::string::{String, ToString};
+
+    use super::Level;
+
+    /// Python's `getLevelName` for every number, as a `match`: the oracle
+    /// of the look-up table in `name` and of `text`.
+    fn expected(number: u8) -> String {
+        match number {
+            0 => "NOTSET".into(),
+            5 => "TRACE".into(),
+            10 => "DEBUG".into(),
+            20 => "INFO".into(),
+            30 => "WARNING".into(),
+            40 => "ERROR".into(),
+            50 => "CRITICAL".into(),
+            n => format!("Level {n}"),
+        }
+    }
+
+    #[test]
+    fn every_number_has_python_s_level_name() {
+        for number in 0..=u8::MAX {
+            let level = Level::new(number);
+            let want = expected(number);
+            let named = !want.starts_with("Level ");
+            assert_eq!(level.name(), named.then_some(want.as_str()), "{number}");
+            assert_eq!(level.text(&mut [0; 9]), want, "{number}");
+            assert_eq!(level.to_string(), want, "{number}");
+            assert_eq!(format!("{level:>10}"), format!("{want:>10}"), "{number}");
         }
     }
 }

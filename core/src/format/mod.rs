@@ -353,20 +353,27 @@ impl Formatter {
 
     /// The template's pieces, in order.
     pub(crate) fn pieces(&self) -> &[Piece] {
-        self.pieces.get(..usize::from(self.len)).unwrap_or(&[])
+        // SAFETY: `len` is at most MAX_PIECES: the parsers stop there
+        // (`TooManyPieces`), and no other code sets it.
+        unsafe { self.pieces.get_unchecked(..usize::from(self.len)) }
     }
 
     /// The text of a literal piece.
     pub(crate) fn literal(&self, start: u16, len: u16) -> &'static str {
         let (start, len) = (usize::from(start), usize::from(len));
-        match self.source.as_bytes().get(start..start + len) {
-            // SAFETY: the parsers cut literals only at the ends of the source
-            // and next to ASCII bytes (`%`, `{`, `}`, the ASCII conversion that
-            // ends a `%(...)` field), which are char boundaries: the bytes are
-            // whole UTF-8 characters. (Skipping `str::get`'s two boundary
-            // checks saves a dozen instructions per literal.)
-            Some(bytes) => unsafe { core::str::from_utf8_unchecked(bytes) },
-            None => "",
+        // SAFETY: literal pieces come only from the parsers, which make them
+        // of bytes `start..start + len` of this very `source` (fields are
+        // private; `Clone` copies both together), so the range is inside it.
+        // They cut literals only at the ends of the source and next to ASCII
+        // bytes (`%`, `{`, `}`, the ASCII conversion that ends a `%(...)`
+        // field), which are char boundaries: the bytes are whole UTF-8
+        // characters. (Skipping `str::get`'s range and boundary checks saves
+        // a dozen instructions per literal.)
+        unsafe {
+            core::str::from_utf8_unchecked(core::slice::from_raw_parts(
+                self.source.as_ptr().add(start),
+                len,
+            ))
         }
     }
 

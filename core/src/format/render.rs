@@ -20,37 +20,9 @@ pub(crate) struct Context {
 }
 
 /// `levelname`: the level's name, or `Level N` for a level without one (as
-/// Python's `getLevelName`). The number is at most three digits, written here
-/// rather than through the number module so that plain templates link none of it.
-pub(crate) fn write_level_name(
-    level: crate::Level,
-    out: &mut (impl super::Sink + ?Sized),
-) -> fmt::Result {
-    match level.name() {
-        Some(name) => out.write_str(name),
-        None => write_level_number(level, out),
-    }
-}
-
-/// `Level N`, out of line: the digits are worked out only for such a level.
-#[inline(never)]
-pub(crate) fn write_level_number(
-    level: crate::Level,
-    out: &mut (impl super::Sink + ?Sized),
-) -> fmt::Result {
-    let mut n = level.number();
-    let mut digits = [b'0'; 3];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + n % 10;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.write_str("Level ")?;
-    out.write_str(number::ascii(digits.get(at..).unwrap_or(&[])))
+/// Python's `getLevelName`).
+pub(crate) fn write_level_name(level: crate::Level, out: &mut dyn fmt::Write) -> fmt::Result {
+    out.write_str(level.text(&mut [0; 9]))
 }
 
 /// `asctime`: the default layout or the `datefmt`, at the offset in force.
