@@ -127,18 +127,14 @@ fn publish_threshold(lowest: Level) {
     crate::log_bridge::set_log_max_level(lowest);
 }
 
-// Set once a Dispatcher has been given a named logger level: until then the
-// threshold alone decides for defmt mode, and a program that never sets one
-// (or has no Dispatcher) does not link the per-logger look-up.
-#[cfg(feature = "defmt-mode")]
-static NAMED_LEVELS: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
-
 /// Whether the installed dispatcher's logger levels want a call at `level`
 /// on `logger` (see [`Dispatch::wants`]); true before install.
 #[cfg(feature = "defmt-mode")]
 #[inline(always)]
 pub(crate) fn wants(level: Level, logger: &str) -> bool {
-    !NAMED_LEVELS.load(Ordering::Relaxed) || logger_wants(level, logger)
+    // Until a named logger has a level, the threshold alone decides, and a
+    // program that never sets one does not link the per-logger look-up.
+    !crate::loggers::named_levels_anywhere() || logger_wants(level, logger)
 }
 
 // Kept out of line: the call site stays a load and a branch.
@@ -380,10 +376,6 @@ impl<const N: usize, const L: usize> Dispatcher<N, L> {
 
     /// Sets a logger's level (`""` is the root); see [`Loggers::set_level`].
     pub fn set_logger_level(&self, name: &'static str, level: Level) -> Result<(), CapacityError> {
-        #[cfg(feature = "defmt-mode")]
-        if !name.is_empty() && name != "root" && level != Level::NOTSET {
-            NAMED_LEVELS.store(true, Ordering::Relaxed);
-        }
         self.with_tables(|t| t.loggers.set_level(name, level))
             .unwrap_or(Err(CapacityError { capacity: L }))
     }

@@ -5,8 +5,23 @@
 //! the names that were given a level, in a fixed-capacity list, and finds the
 //! nearest configured ancestor of a record's logger when the record is made.
 
+use core::sync::atomic::{AtomicBool, Ordering};
+
 use crate::filter::is_within;
 use crate::{CapacityError, Level};
+
+/// Set by the first level given to a named logger, in any [`Loggers`], and
+/// never cleared. Until then every logger's level is the root's, so the
+/// look-ups skip the list; and a program that never names a logger's level
+/// (whose `set_level` is never called, or only on the root) never stores
+/// here, so the compiler knows it stays `false` and links no look-up code.
+static NAMED_LEVELS: AtomicBool = AtomicBool::new(false);
+
+/// Whether any [`Loggers`] in the program was ever given a named logger's level.
+#[inline(always)]
+pub(crate) fn named_levels_anywhere() -> bool {
+    NAMED_LEVELS.load(Ordering::Relaxed)
+}
 
 /// The root logger's level until the application sets one: Python's WARNING.
 pub const DEFAULT_ROOT_LEVEL: Level = Level::WARNING;
@@ -60,16 +75,23 @@ impl<const L: usize> Loggers<L> {
                 Ok(())
             }
             None if level == Level::NOTSET => Ok(()),
-            None => self
-                .levels
-                .push((name, level))
-                .map_err(|_| CapacityError { capacity: L }),
+            None => {
+                // Readers reach this list through whatever orders this
+                // `&mut` access before their reads, which orders the flag too.
+                NAMED_LEVELS.store(true, Ordering::Relaxed);
+                self.levels
+                    .push((name, level))
+                    .map_err(|_| CapacityError { capacity: L })
+            }
         }
     }
 
     /// The level of the nearest configured ancestor of `name` (itself
     /// included), or the root's.
     pub fn effective_level(&self, name: &str) -> Level {
+        if !named_levels_anywhere() {
+            return self.root;
+        }
         let mut best: Option<(usize, Level)> = None;
         for &(configured, level) in &self.levels {
             if is_within(name, configured) && best.is_none_or(|(len, _)| configured.len() > len) {
@@ -87,6 +109,9 @@ impl<const L: usize> Loggers<L> {
 
     /// The lowest level any logger can have: no record below it is wanted.
     pub fn lowest(&self) -> Level {
+        if !named_levels_anywhere() {
+            return self.root;
+        }
         self.levels
             .iter()
             .map(|&(_, level)| level)
