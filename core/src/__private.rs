@@ -446,10 +446,15 @@ type Whole = u64;
 type Whole = u32;
 
 /// Room for a [`Whole`]'s digits and a sign.
-#[cfg(any(not(target_pointer_width = "64"), test))]
+#[cfg(all(target_pointer_width = "64", test))]
 const WHOLE_TEXT: usize = Whole::MAX.ilog10() as usize + 2;
 
-#[cfg(any(not(target_pointer_width = "64"), test))]
+#[cfg(not(target_pointer_width = "64"))]
+fn write_decimal(f: &mut dyn Sink, n: Whole, negative: bool) -> fmt::Result {
+    crate::format::number::write_u32(f, n, negative)
+}
+
+#[cfg(all(target_pointer_width = "64", test))]
 fn write_decimal(f: &mut dyn Sink, n: Whole, negative: bool) -> fmt::Result {
     let mut text = [b'-'; WHOLE_TEXT];
     let mut at = digits_before(&mut text, n);
@@ -461,7 +466,7 @@ fn write_decimal(f: &mut dyn Sink, n: Whole, negative: bool) -> fmt::Result {
 
 /// Writes the decimal digits of `n` at the end of `text` (one byte before
 /// it stays free for a sign); returns where they start.
-#[cfg(any(not(target_pointer_width = "64"), test))]
+#[cfg(all(target_pointer_width = "64", test))]
 #[inline(always)]
 fn digits_before(text: &mut [u8; WHOLE_TEXT], mut n: Whole) -> usize {
     let mut at = WHOLE_TEXT;

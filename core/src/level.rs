@@ -159,9 +159,7 @@ impl fmt::Display for Level {
 
 impl Level {
     /// The name, or `Level N` (written into `buf`) for a custom level: what
-    /// `levelname` shows, as Python's `getLevelName`. Out of line: the
-    /// formatters' template walks stay small.
-    #[inline(never)]
+    /// `levelname` shows, as Python's `getLevelName` (what `Display` pads).
     pub(crate) fn text(self, buf: &mut [u8; 9]) -> &str {
         if let Some(name) = self.name() {
             return name;

@@ -21,6 +21,7 @@
 
 use core::fmt;
 
+use crate::format::Sink;
 use crate::{Formatter, Handler, HandlerBase, Level, LineBuffer, Record};
 
 /// The marker appended to a record that was cut to fit the line buffer.
@@ -159,7 +160,11 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
             writer: &mut self.writer,
             failed: None,
         };
-        let rendered = self.formatter.render_to(record, &mut out);
+        let mut rendered = self.formatter.render_to(record, &mut out);
+        if rendered.is_ok() {
+            // The terminator through the same sink: one copy of the write loop.
+            rendered = Sink::write_str(&mut out, self.terminator);
+        }
         let mut result = match out.failed {
             Some(kind) => Err(kind),
             None if rendered.is_err() => {
@@ -172,9 +177,6 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
             }
             None => Ok(()),
         };
-        if result.is_ok() {
-            result = write_all(&mut self.writer, self.terminator);
-        }
         if result.is_ok() && self.flush_each_record {
             result = self
                 .writer
@@ -194,15 +196,6 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
     }
 }
 
-fn write_all<W: embedded_io::Write>(
-    writer: &mut W,
-    text: &str,
-) -> Result<(), embedded_io::ErrorKind> {
-    writer
-        .write_all(text.as_bytes())
-        .map_err(|e| embedded_io::Error::kind(&e))
-}
-
 /// The writer as the [`Sink`](crate::format::Sink) of an unbuffered handler:
 /// keeps the first error's kind and stops the rendering there.
 struct Direct<'w, W> {
@@ -212,8 +205,8 @@ struct Direct<'w, W> {
 
 impl<W: embedded_io::Write> fmt::Write for Direct<'_, W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        write_all(self.writer, s).map_err(|kind| {
-            self.failed = Some(kind);
+        self.writer.write_all(s.as_bytes()).map_err(|e| {
+            self.failed = Some(embedded_io::Error::kind(&e));
             fmt::Error
         })
     }

@@ -10,6 +10,7 @@
 
 use core::fmt;
 
+use super::Sink;
 use super::parts::Parts;
 use super::spec::{ALT, Conv, HAS_PRECISION, PLUS, SPACE, Spec};
 
@@ -82,6 +83,28 @@ pub(crate) fn digits(mut value: u64, radix: u32, upper: bool, buf: &mut [u8; 22]
             return at;
         }
     }
+}
+
+/// `n` in decimal, after a minus sign if `negative`, with 32-bit division
+/// only: the integers of plain messages on 32-bit targets, and the number
+/// of a custom level's name.
+pub(crate) fn write_u32(out: &mut dyn Sink, mut n: u32, negative: bool) -> fmt::Result {
+    let mut text = [b'-'; 11];
+    let mut at = text.len();
+    // An iterator, not indexing: no bounds check per digit (the first byte
+    // stays free for the sign, the other ten hold every digit of a u32).
+    for digit in text[1..].iter_mut().rev() {
+        *digit = b'0' + (n % 10) as u8;
+        at -= 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if negative {
+        at -= 1;
+    }
+    out.write_str(ascii(text.get(at..).unwrap_or(&[])))
 }
 
 /// Writes `value` in decimal.
@@ -300,7 +323,25 @@ pub(crate) fn write_plain(
 
 #[cfg(test)]
 mod tests {
-    use super::div_small;
+    extern crate std;
+    use std::string::{String, ToString};
+
+    use super::{div_small, write_u32};
+
+    #[test]
+    fn write_u32_agrees_with_display() {
+        let mut values = std::vec![0, 1, 9, 10, 99, 100, 255, 65_535, u32::MAX - 1, u32::MAX];
+        values.extend((0..10).map(|k| 10u32.pow(k)));
+        values.extend((1..10).map(|k| 10u32.pow(k) - 1));
+        for n in values {
+            for negative in [false, true] {
+                let mut out = String::new();
+                write_u32(&mut out, n, negative).unwrap();
+                let sign = if negative { "-" } else { "" };
+                assert_eq!(out, sign.to_string() + &n.to_string());
+            }
+        }
+    }
 
     #[test]
     fn div_small_agrees_with_64_bit_division() {

@@ -54,7 +54,6 @@ fn message(_: &Formatter, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Resul
 /// (Python's BASIC_FORMAT and its like): a walk that links no field table, no
 /// padding and no number code.
 fn plain(formatter: &Formatter, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
-    let mut level = [0; 9];
     for piece in formatter.pieces() {
         // One `write_str` call for the text pieces keeps the walk small.
         let text = match *piece {
@@ -65,7 +64,10 @@ fn plain(formatter: &Formatter, record: &Record<'_>, out: &mut dyn Sink) -> fmt:
             Piece::Field {
                 field: Field::LevelName,
                 ..
-            } => record.level.text(&mut level),
+            } => {
+                render::write_level_name(record.level, out)?;
+                continue;
+            }
             // `for_template` picks this renderer only when the other fields are `message`.
             Piece::Field { .. } => {
                 record.args.write_to_sink(out)?;

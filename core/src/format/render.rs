@@ -4,6 +4,7 @@
 
 use core::fmt;
 
+use super::Sink;
 use super::field::Value;
 use super::number::{self, Number};
 use super::parts::Parts;
@@ -20,9 +21,16 @@ pub(crate) struct Context {
 }
 
 /// `levelname`: the level's name, or `Level N` for a level without one (as
-/// Python's `getLevelName`).
-pub(crate) fn write_level_name(level: crate::Level, out: &mut dyn fmt::Write) -> fmt::Result {
-    out.write_str(level.text(&mut [0; 9]))
+/// Python's `getLevelName`), its number written by the digit loop that plain
+/// messages use on 32-bit targets.
+pub(crate) fn write_level_name(level: crate::Level, out: &mut dyn Sink) -> fmt::Result {
+    match level.name() {
+        Some(name) => out.write_str(name),
+        None => {
+            out.write_str("Level ")?;
+            number::write_u32(out, level.number().into(), false)
+        }
+    }
 }
 
 /// `asctime`: the default layout or the `datefmt`, at the offset in force.
@@ -176,7 +184,7 @@ impl Context {
     pub(crate) fn write_raw(&self, value: Value<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
         match value {
             Value::Text(text) => out.write_str(text),
-            Value::Level(level) => write_level_name(level, out),
+            Value::Level(level) => write_level_name(level, &mut &mut *out),
             Value::Args(args) => args.write_to(out),
             Value::AscTime(timestamp) => (self.parts.asctime)(self, timestamp, out),
             Value::Integer(whole) => {
