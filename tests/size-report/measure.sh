@@ -12,7 +12,7 @@ export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 export DEFMT_LOG=info
 target=thumbv7m-none-eabi
 root="$here/../../target/size-report"
-variants=(empty raw_uart core_fmt log_facade defmt_alone emlog_minimal emlog_unbuffered emlog_ten emlog_full emlog_queue emlog_defmt)
+variants=(empty raw_uart core_fmt log_facade defmt_alone emlog_minimal emlog_buffered emlog_ten emlog_full emlog_queue emlog_defmt)
 
 size_tool="$(command -v llvm-size || true)"
 if [ -z "$size_tool" ]; then

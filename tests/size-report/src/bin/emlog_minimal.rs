@@ -1,6 +1,10 @@
-//! emlog at its smallest useful set-up: the core Dispatcher, one UART
-//! StreamHandler with Python's BASIC_FORMAT (`%(levelname)s:%(name)s:%(message)s`,
-//! built in a `const`), one `info!` with one u32.
+//! emlog at its smallest useful set-up, as the README shows it: the core
+//! Dispatcher, one StreamHandler on the blocking UART with Python's
+//! BASIC_FORMAT (`%(levelname)s:%(name)s:%(message)s`, built in a `const`)
+//! and no line buffer (`LINE = 0`: each piece goes straight to the UART,
+//! inside the Dispatcher's critical section, so lines still come out whole;
+//! the UART cannot fail), one `info!` with one u32. `emlog_buffered` is the
+//! same with a 64-byte line buffer.
 #![no_std]
 #![no_main]
 
@@ -14,7 +18,7 @@ const FORMAT: Formatter = match Formatter::new(Formatter::BASIC) {
 
 static LOGGING: Dispatcher<1> = Dispatcher::with_root_level(Level::INFO);
 // Built by the compiler: no start-up code moves or clears it.
-static mut OUT: StreamHandler<board::Uart, 64> =
+static mut OUT: StreamHandler<board::Uart, 0> =
     StreamHandler::new(board::Uart).with_formatter(FORMAT);
 
 #[cortex_m_rt::entry]

@@ -1,7 +1,8 @@
-//! emlog_minimal without the line buffer: the core Dispatcher, one UART
-//! StreamHandler with `LINE = 0` (each piece straight to the UART, no copy)
-//! and Python's BASIC_FORMAT (`%(levelname)s:%(name)s:%(message)s`, built in
-//! a `const`), one `info!` with one u32.
+//! emlog_minimal with a line buffer: the core Dispatcher, one UART
+//! StreamHandler with a 64-byte line buffer (each record rendered into it,
+//! cut with a marker if too long, then written with one `write_all`) and
+//! Python's BASIC_FORMAT (`%(levelname)s:%(name)s:%(message)s`, built in a
+//! `const`), one `info!` with one u32.
 #![no_std]
 #![no_main]
 
@@ -15,7 +16,7 @@ const FORMAT: Formatter = match Formatter::new(Formatter::BASIC) {
 
 static LOGGING: Dispatcher<1> = Dispatcher::with_root_level(Level::INFO);
 // Built by the compiler: no start-up code moves or clears it.
-static mut OUT: StreamHandler<board::Uart, 0> =
+static mut OUT: StreamHandler<board::Uart, 64> =
     StreamHandler::new(board::Uart).with_formatter(FORMAT);
 
 #[cortex_m_rt::entry]
