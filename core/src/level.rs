@@ -62,7 +62,7 @@ impl Level {
         // than a `match` of seven strings.
         const NAMES: &[u8] = b"NOTSETTRACEDEBUGINFOWARNINGERRORCRITICAL";
         const ENDS: [u8; 12] = [0, 6, 11, 16, 16, 20, 20, 27, 27, 32, 32, 40];
-        if self.0 % 5 != 0 || self.0 > 50 {
+        if !self.0.is_multiple_of(5) || self.0 > 50 {
             return None;
         }
         let index = (self.0 / 5) as usize;
