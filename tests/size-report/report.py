@@ -87,6 +87,8 @@ def write_report(rows):
         "- `tests/size-report/check.sh` (a step of `tests/run-all.sh`) fails when a variant's flash",
         "  or any of its instruction counts grows more than 5 % over `snapshot.tsv`; after an",
         "  intended change, `run.sh --update-snapshot` and the reason in the commit message.",
+        "- Where one record's instructions go, by function: `tests/size-report/profile.sh VARIANT`",
+        "  (after `run.sh`; a QEMU trace of every instruction of the first record).",
         "",
     ] + table(rows) + ["", "Variants:", ""] + [
         f"- `{name}`: {DESCRIPTIONS.get(name, '')}" for name in rows
