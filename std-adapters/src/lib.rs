@@ -31,6 +31,7 @@ mod log_file;
 mod logger;
 mod periodic_flush;
 mod piece_cache;
+mod published_list;
 mod queue;
 mod rollover_schedule;
 mod rotating_file;
