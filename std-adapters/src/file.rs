@@ -205,14 +205,26 @@ impl FileHandler {
     }
 
     /// Handles `record` already rendered into `line` by this handler's
-    /// formatter (the [`Logger`](crate::Logger) renders before taking the
-    /// handler's lock, so threads sharing the file wait only for the write).
-    pub(crate) fn handle_line(&mut self, record: &Record<'_>, line: &[u8]) -> bool {
+    /// formatter, at `now` read from [`clock`](Self::clock) (the
+    /// [`Logger`](crate::Logger) renders and reads the clock before taking
+    /// the handler's lock, so threads sharing the file wait only for the
+    /// write).
+    pub(crate) fn handle_line(
+        &mut self,
+        record: &Record<'_>,
+        line: &[u8],
+        now: Option<i64>,
+    ) -> bool {
         if !self.base.accepts(record) {
             return false;
         }
-        let written = self.file.write_line(line, record.level);
+        let written = self.file.write_line_at(line, record.level, now);
         self.count_write(record, written)
+    }
+
+    /// The clock a record's write reads, if any (a buffered file's interval).
+    pub(crate) fn clock(&self) -> Option<&crate::Clock> {
+        self.file.clock()
     }
 
     /// The formatter.
@@ -222,11 +234,9 @@ impl FileHandler {
 
     #[inline]
     fn count_write(&mut self, record: &Record<'_>, written: io::Result<()>) -> bool {
+        // An emitted record is counted by the file (`LogFile::written`).
         match written {
-            Ok(()) => {
-                self.base.count_emitted(false);
-                true
-            }
+            Ok(()) => true,
             Err(e) => self.write_failed(record, e),
         }
     }
@@ -259,7 +269,23 @@ impl FileHandler {
 }
 
 impl Handler for FileHandler {
-    emlog::delegate_to_base!(base);
+    fn level(&self) -> Level {
+        self.base.level()
+    }
+
+    fn set_level(&mut self, level: Level) {
+        self.base.set_level(level);
+    }
+
+    fn stats(&self) -> emlog::HandlerStats {
+        let mut stats = self.base.stats();
+        stats.emitted += self.file.written();
+        stats
+    }
+
+    fn name(&self) -> &str {
+        self.base.name()
+    }
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) || self.render(record).is_none() {

@@ -7,7 +7,7 @@ use std::any::Any;
 
 use emlog::{Escape, Formatter, Handler, NullHandler, Record};
 
-use crate::{FileHandler, LineRenderer};
+use crate::{Clock, FileHandler, LineRenderer};
 
 pub(crate) type BoxedHandler = Box<dyn Handler + Send>;
 
@@ -45,15 +45,21 @@ impl Held {
             Held::File(file) => Some(OutsideRendering {
                 formatter: file.formatter().clone(),
                 escape: file.line.escape(),
+                clock: file.clock().cloned(),
             }),
         }
     }
 
     /// Handles `record`, rendered as `line` by an [`OutsideRendering`]'s
     /// renderer if given.
-    pub(crate) fn handle_rendered(&mut self, record: &Record<'_>, line: Option<&[u8]>) -> bool {
+    pub(crate) fn handle_rendered(
+        &mut self,
+        record: &Record<'_>,
+        line: Option<&[u8]>,
+        now: Option<i64>,
+    ) -> bool {
         match (self, line) {
-            (Held::File(file), Some(line)) => file.handle_line(record, line),
+            (Held::File(file), Some(line)) => file.handle_line(record, line, now),
             (held, _) => held.handle(record),
         }
     }
@@ -85,9 +91,18 @@ pub(crate) struct OutsideRendering {
     formatter: Formatter,
     /// The handler's escaping: a line rendered here is written as it is.
     escape: Escape,
+    /// The clock each record's write reads (a buffered file's interval),
+    /// read before the handler's lock is taken.
+    clock: Option<Clock>,
 }
 
 impl OutsideRendering {
+    /// The time a record's write needs, if any.
+    #[inline]
+    pub(crate) fn now(&self) -> Option<i64> {
+        self.clock.as_ref().map(Clock::now_millis)
+    }
+
     /// A renderer for one thread.
     pub(crate) fn renderer(&self) -> LineRenderer {
         LineRenderer::new(self.formatter.clone()).with_escape(self.escape)

@@ -98,13 +98,63 @@ pub(crate) struct LogFile {
     position: u64,
     regular: bool,
     identity: Option<(u64, u64)>,
-    pending: Vec<u8>,
-    pending_records: u64,
+    /// `options.buffering`'s write-out rules as each record checks them.
+    due: WriteOutRules,
+    /// What every record writes, on a cache line of its own.
+    tail: Tail,
     /// A write stopped partway (a full disk): the file ends inside a line, so
     /// the next write starts a fresh line first.
     torn: bool,
     /// Records lost since the owner last asked ([`take_lost`](Self::take_lost)).
     lost_records: u64,
+}
+
+/// When a buffered record makes the buffer be written out, in the form each
+/// record compares with; from [`Buffering`], fixed when the file is made.
+#[derive(Debug)]
+struct WriteOutRules {
+    /// At this many buffered bytes (`usize::MAX`: written through, never buffered).
+    bytes: usize,
+    /// A record at this level or above.
+    level: Level,
+    /// This many milliseconds after the last write-out (`i64::MAX`: never).
+    interval_millis: i64,
+}
+
+impl WriteOutRules {
+    fn new(buffering: Option<&Buffering>) -> WriteOutRules {
+        match buffering {
+            None => WriteOutRules {
+                bytes: usize::MAX,
+                level: Level::new(u8::MAX),
+                interval_millis: i64::MAX,
+            },
+            Some(b) => WriteOutRules {
+                bytes: b.capacity,
+                level: b.flush_level,
+                interval_millis: b.interval.map_or(i64::MAX, |i| {
+                    i64::try_from(i.as_millis()).unwrap_or(i64::MAX)
+                }),
+            },
+        }
+    }
+}
+
+/// The fields a record writes, together on one cache line. Threads sharing a
+/// file take turns at its lock, and each turn moves the lines the record
+/// writes to the turn's core: one line here, instead of the three these
+/// fields were spread over among fields that records only read (the
+/// options), which then stay in every core's cache (W4 of issue 6).
+#[derive(Debug, Default)]
+#[repr(align(64))]
+struct Tail {
+    /// Buffered bytes.
+    pending: Vec<u8>,
+    /// Records in `pending`.
+    pending_records: u64,
+    /// Records that reached the file or its buffer.
+    written: u64,
+    /// When `pending` was last written out (buffered files).
     last_flush_millis: i64,
 }
 
@@ -112,6 +162,7 @@ impl LogFile {
     pub(crate) fn new(path: impl AsRef<Path>, options: FileOptions) -> io::Result<LogFile> {
         // Python stores the absolute path, so a later chdir does not move the log.
         let path = std::path::absolute(path.as_ref())?;
+        let due = WriteOutRules::new(options.buffering.as_ref());
         let mut file = LogFile {
             path,
             options,
@@ -119,11 +170,10 @@ impl LogFile {
             position: 0,
             regular: true,
             identity: None,
-            pending: Vec::new(),
-            pending_records: 0,
+            due,
+            tail: Tail::default(),
             torn: false,
             lost_records: 0,
-            last_flush_millis: 0,
         };
         if !file.options.delay {
             file.open()?;
@@ -161,7 +211,7 @@ impl LogFile {
 
     /// Bytes in the file, counting buffered ones.
     pub(crate) fn position(&self) -> u64 {
-        self.position + self.pending.len() as u64
+        self.position + self.tail.pending.len() as u64
     }
 
     /// Opens the file unless it is open (the check is inlined into each
@@ -194,7 +244,7 @@ impl LogFile {
         }
         self.file = Some(file);
         if let Some(b) = &self.options.buffering {
-            self.last_flush_millis = b.clock.now_millis();
+            self.tail.last_flush_millis = b.clock.now_millis();
         }
         Ok(())
     }
@@ -246,42 +296,78 @@ impl LogFile {
         )
     }
 
+    /// Whether records read a clock: buffered with an interval.
+    pub(crate) fn clock(&self) -> Option<&Clock> {
+        self.options
+            .buffering
+            .as_ref()
+            .filter(|b| b.interval.is_some())
+            .map(|b| &b.clock)
+    }
+
     /// Writes one rendered line (through, or into the buffer).
     /// On failure the records lost (this one, or every buffered one) are
     /// added to [`take_lost`](Self::take_lost).
     pub(crate) fn write_line(&mut self, line: &[u8], level: Level) -> io::Result<()> {
+        let now = self.clock().map(Clock::now_millis);
+        self.write_line_at(line, level, now)
+    }
+
+    /// [`write_line`](Self::write_line) with the time already read from
+    /// [`clock`](Self::clock) (`None` if it has none): a logger reads it
+    /// before taking the handler's lock, so threads sharing the file do not
+    /// wait for each other's clock reads.
+    #[inline]
+    pub(crate) fn write_line_at(
+        &mut self,
+        line: &[u8],
+        level: Level,
+        now: Option<i64>,
+    ) -> io::Result<()> {
         if let Err(e) = self.open() {
             self.lost_records += 1;
             return Err(e);
         }
-        let Some(buffering) = &self.options.buffering else {
+        if self.options.buffering.is_none() {
             let written = self.write_whole(line);
-            if written.is_err() {
-                self.lost_records += 1;
+            match written {
+                Ok(()) => self.tail.written += 1,
+                Err(_) => self.lost_records += 1,
             }
             return written;
-        };
-        self.pending.extend_from_slice(line);
-        self.pending_records += 1;
-        let now = buffering.clock.now_millis();
-        let due = level >= buffering.flush_level
-            || self.pending.len() >= buffering.capacity
-            || buffering.interval.is_some_and(|i| {
-                now.saturating_sub(self.last_flush_millis)
-                    >= i64::try_from(i.as_millis()).unwrap_or(i64::MAX)
+        }
+        self.tail.pending.extend_from_slice(line);
+        self.tail.pending_records += 1;
+        let due = level >= self.due.level
+            || self.tail.pending.len() >= self.due.bytes
+            || (self.due.interval_millis != i64::MAX && {
+                let now = now.or_else(|| self.clock().map(Clock::now_millis));
+                now.unwrap_or(0).saturating_sub(self.tail.last_flush_millis)
+                    >= self.due.interval_millis
             });
-        if due { self.write_pending() } else { Ok(()) }
+        let written = if due { self.write_pending() } else { Ok(()) };
+        if written.is_ok() {
+            self.tail.written += 1;
+        }
+        written
+    }
+
+    /// Records that reached the file or its buffer (a buffered record counts
+    /// when it enters the buffer); kept here, on the line each record writes
+    /// anyway, instead of in the handler's counters.
+    pub(crate) fn written(&self) -> u64 {
+        self.tail.written
     }
 
     fn write_pending(&mut self) -> io::Result<()> {
         if let Some(b) = &self.options.buffering {
-            self.last_flush_millis = b.clock.now_millis();
+            self.tail.last_flush_millis = b.clock.now_millis();
         }
-        if self.pending.is_empty() {
+        if self.tail.pending.is_empty() {
             return Ok(());
         }
-        let records = std::mem::take(&mut self.pending_records);
-        let pending = std::mem::take(&mut self.pending);
+        let records = std::mem::take(&mut self.tail.pending_records);
+        let pending = std::mem::take(&mut self.tail.pending);
         let result = if self.file.is_some() {
             self.write_whole(&pending)
         } else {
@@ -293,8 +379,8 @@ impl LogFile {
             // Dropped rather than retried forever, and counted.
             self.lost_records += records;
         }
-        self.pending = pending;
-        self.pending.clear();
+        self.tail.pending = pending;
+        self.tail.pending.clear();
         result
     }
 

@@ -108,8 +108,9 @@ impl Slot {
             Some(renderer) => {
                 panics.catch(&self.name, Some(record), || {
                     let line = renderer.render(record).ok();
+                    let now = self.outside.as_ref().and_then(OutsideRendering::now);
                     if let Some(held) = &mut *self.lock() {
-                        held.handle_rendered(record, line);
+                        held.handle_rendered(record, line, now);
                     }
                 });
             }
