@@ -121,6 +121,37 @@ fn buffered_mode_writes_out_after_the_interval() {
     assert_eq!(read(&path), "a\nb\nc\n");
 }
 
+/// In a `Logger` the interval's clock is read before the handler's lock is
+/// taken (W4 of issue 6); the rule is the handler's own.
+#[test]
+fn buffered_mode_in_a_logger_writes_out_after_the_interval_and_counts_each_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.log");
+    let clock = ManualClock::at_secs(100);
+    let logger = emlog_std::Logger::with_root_level(Level::DEBUG);
+    let h = FileHandler::builder(&path)
+        .buffered(buffered(&clock))
+        .open()
+        .unwrap();
+    let key = logger.add(h).unwrap();
+    let log = |m: &str| {
+        emlog::Dispatch::dispatch(
+            &logger,
+            &Record::new(Level::INFO, "app", format_args!("{m}")),
+        )
+    };
+    log("a");
+    clock.advance_secs(4);
+    log("b");
+    assert_eq!(read(&path), "");
+    clock.advance_secs(1);
+    log("c");
+    assert_eq!(read(&path), "a\nb\nc\n");
+    log("d");
+    assert_eq!(read(&path), "a\nb\nc\n");
+    assert_eq!(logger.handler_stats(key).unwrap().emitted, 4);
+}
+
 #[test]
 fn buffered_mode_writes_out_on_flush_close_and_drop() {
     let dir = tempfile::tempdir().unwrap();
