@@ -2,11 +2,13 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use emlog::{Escape, Formatter, Handler, HandlerBase, Level, Record};
 
 use crate::LineRenderer;
 use crate::log_file::{FileOptions, LogFile};
+use crate::write_out::{WriteOut, WriteOuts};
 
 /// How to open a file handler; shared by every file-based handler's builder.
 #[derive(Debug)]
@@ -205,11 +207,13 @@ impl FileHandler {
     }
 
     /// Handles `record` already rendered into `line` by this handler's
-    /// formatter, at `now` read from [`clock`](Self::clock) (the
+    /// formatter, at `now` read from [`clock`](Self::clock): the
     /// [`Logger`](crate::Logger) renders and reads the clock before taking
     /// the handler's lock, so threads sharing the file wait only for the
-    /// write).
-    pub(crate) fn handle_line(
+    /// copy. A due write-out of the buffer is left to the caller: `true` if
+    /// one is due, to be begun with [`begin_write_out`](Self::begin_write_out)
+    /// and written after the handler's lock is let go ([`crate::write_out`]).
+    pub(crate) fn handle_line_deferred(
         &mut self,
         record: &Record<'_>,
         line: &[u8],
@@ -218,8 +222,28 @@ impl FileHandler {
         if !self.base.accepts(record) {
             return false;
         }
-        let written = self.file.write_line_at(line, record.level, now);
-        self.count_write(record, written)
+        match self.file.write_line_deferred(line, record.level, now) {
+            Ok(due) => due,
+            Err(e) => {
+                self.write_failed(record, e);
+                false
+            }
+        }
+    }
+
+    /// Hands out the due buffer (see [`LogFile::begin_write_out`]); reports
+    /// the last deferred write-out's failure, if it failed.
+    pub(crate) fn begin_write_out(&mut self, outs: &mut WriteOuts) -> Option<WriteOut> {
+        let (earlier, write_out) = self.file.begin_write_out(outs);
+        if let Err(e) = earlier {
+            self.report(&e, "writing out buffered records of");
+        }
+        write_out
+    }
+
+    /// The lock every write-out of this file takes.
+    pub(crate) fn write_outs(&self) -> &Arc<Mutex<WriteOuts>> {
+        self.file.write_outs()
     }
 
     /// The clock a record's write reads, if any (a buffered file's interval).
@@ -280,6 +304,16 @@ impl Handler for FileHandler {
     fn stats(&self) -> emlog::HandlerStats {
         let mut stats = self.base.stats();
         stats.emitted += self.file.written();
+        // A deferred write-out that failed is counted before the next write
+        // takes it in and reports it.
+        let outs = self
+            .write_outs()
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, records)) = outs.done.as_ref().and_then(|d| d.failed.as_ref()) {
+            stats.errors += 1;
+            stats.dropped += records;
+        }
         stats
     }
 

@@ -4,9 +4,11 @@
 //! then wait for each other only while a line is copied (W4 of issue 6).
 
 use std::any::Any;
+use std::sync::{Arc, Mutex};
 
 use emlog::{Escape, Formatter, Handler, NullHandler, Record};
 
+use crate::write_out::{WriteOut, WriteOuts};
 use crate::{Clock, FileHandler, LineRenderer};
 
 pub(crate) type BoxedHandler = Box<dyn Handler + Send>;
@@ -51,7 +53,9 @@ impl Held {
     }
 
     /// Handles `record`, rendered as `line` by an [`OutsideRendering`]'s
-    /// renderer if given.
+    /// renderer if given. `true` if a buffered file's write-out is due, to
+    /// be run with [`begin_write_out`](Self::begin_write_out) and written
+    /// after the handler's lock is let go.
     pub(crate) fn handle_rendered(
         &mut self,
         record: &Record<'_>,
@@ -59,8 +63,27 @@ impl Held {
         now: Option<i64>,
     ) -> bool {
         match (self, line) {
-            (Held::File(file), Some(line)) => file.handle_line(record, line, now),
-            (held, _) => held.handle(record),
+            (Held::File(file), Some(line)) => file.handle_line_deferred(record, line, now),
+            (held, _) => {
+                held.handle(record);
+                false
+            }
+        }
+    }
+
+    /// The due buffer of a file handler, to be written holding `outs`.
+    pub(crate) fn begin_write_out(&mut self, outs: &mut WriteOuts) -> Option<WriteOut> {
+        match self {
+            Held::File(file) => file.begin_write_out(outs),
+            Held::Any(_) => None,
+        }
+    }
+
+    /// The lock a file handler's write-outs take.
+    pub(crate) fn write_outs(&self) -> Option<Arc<Mutex<WriteOuts>>> {
+        match self {
+            Held::File(file) => Some(Arc::clone(file.write_outs())),
+            Held::Any(_) => None,
         }
     }
 }

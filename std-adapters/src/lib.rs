@@ -44,6 +44,7 @@ mod stream;
 mod timed_rotating_file;
 #[cfg(unix)]
 mod watched_file;
+mod write_out;
 
 pub use clock::{Clock, ManualClock};
 pub use environment::{

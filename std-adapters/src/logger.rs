@@ -58,6 +58,7 @@ impl std::error::Error for LoggerError {}
 use crate::LineRenderer;
 use crate::held_handler::{BoxedHandler, Held, OutsideRendering};
 use crate::published_list::{PublishedList, ThreadCopies};
+use crate::write_out::WriteOuts;
 
 struct Slot {
     key: HandlerKey,
@@ -67,6 +68,8 @@ struct Slot {
     level: AtomicU8,
     // For a file handler: its lines are rendered before its lock is taken.
     outside: Option<OutsideRendering>,
+    // For a file handler: its buffer is written out after its lock is let go.
+    write_outs: Option<Arc<Mutex<WriteOuts>>>,
     // The handler's name when added, for reporting a panic outside its lock.
     name: String,
     // `None` once removed: a thread holding an older list may still reach
@@ -109,8 +112,19 @@ impl Slot {
                 panics.catch(&self.name, Some(record), || {
                     let line = renderer.render(record).ok();
                     let now = self.outside.as_ref().and_then(OutsideRendering::now);
-                    if let Some(held) = &mut *self.lock() {
-                        held.handle_rendered(record, line, now);
+                    let mut held = self.lock();
+                    if let Some(handler) = &mut *held
+                        && handler.handle_rendered(record, line, now)
+                        && let Some(write_outs) = &self.write_outs
+                    {
+                        // Taken before the handler's lock is let go, so this
+                        // buffer reaches the file before any later one.
+                        let mut outs = write_outs.lock().unwrap_or_else(PoisonError::into_inner);
+                        let write_out = handler.begin_write_out(&mut outs);
+                        drop(held);
+                        if let Some(write_out) = write_out {
+                            write_out.write(&mut outs);
+                        }
                     }
                 });
             }
@@ -280,6 +294,7 @@ impl Logger {
             scope,
             level: AtomicU8::new(handler.level().number()),
             outside: handler.outside_rendering(),
+            write_outs: handler.write_outs(),
             name: handler.name().to_owned(),
             handler: OwnLine(Mutex::new(Some(handler))),
         });
