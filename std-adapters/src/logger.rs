@@ -342,8 +342,8 @@ impl Logger {
         key: HandlerKey,
         f: impl FnOnce(&mut (dyn Handler + Send)) -> R,
     ) -> Result<R, LoggerError> {
-        let slot = self.slot(key)?;
         let result = InsideGuard::run(|_| {
+            let slot = self.slot(key)?;
             let mut held = slot.lock();
             let handler = held.as_mut().ok_or(LoggerError::UnknownHandler(key))?;
             let result = f(&mut **handler);
