@@ -2,11 +2,13 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use emlog::{Escape, Formatter, Handler, HandlerBase, Level, Record};
 
 use crate::LineRenderer;
 use crate::log_file::{FileOptions, LogFile};
+use crate::write_out::{WriteOut, WriteOuts};
 
 /// How to open a file handler; shared by every file-based handler's builder.
 #[derive(Debug)]
@@ -205,14 +207,48 @@ impl FileHandler {
     }
 
     /// Handles `record` already rendered into `line` by this handler's
-    /// formatter (the [`Logger`](crate::Logger) renders before taking the
-    /// handler's lock, so threads sharing the file wait only for the write).
-    pub(crate) fn handle_line(&mut self, record: &Record<'_>, line: &[u8]) -> bool {
+    /// formatter, at `now` read from [`clock`](Self::clock): the
+    /// [`Logger`](crate::Logger) renders and reads the clock before taking
+    /// the handler's lock, so threads sharing the file wait only for the
+    /// copy. A due write-out of the buffer is left to the caller: `true` if
+    /// one is due, to be begun with [`begin_write_out`](Self::begin_write_out)
+    /// and written after the handler's lock is let go ([`crate::write_out`]).
+    pub(crate) fn handle_line_deferred(
+        &mut self,
+        record: &Record<'_>,
+        line: &[u8],
+        now: Option<i64>,
+    ) -> bool {
         if !self.base.accepts(record) {
             return false;
         }
-        let written = self.file.write_line(line, record.level);
-        self.count_write(record, written)
+        match self.file.write_line_deferred(line, record.level, now) {
+            Ok(due) => due,
+            Err(e) => {
+                self.write_failed(record, e);
+                false
+            }
+        }
+    }
+
+    /// Hands out the due buffer (see [`LogFile::begin_write_out`]); reports
+    /// the last deferred write-out's failure, if it failed.
+    pub(crate) fn begin_write_out(&mut self, outs: &mut WriteOuts) -> Option<WriteOut> {
+        let (earlier, write_out) = self.file.begin_write_out(outs);
+        if let Err(e) = earlier {
+            self.report(&e, "writing out buffered records of");
+        }
+        write_out
+    }
+
+    /// The lock every write-out of this file takes.
+    pub(crate) fn write_outs(&self) -> &Arc<Mutex<WriteOuts>> {
+        self.file.write_outs()
+    }
+
+    /// The clock a record's write reads, if any (a buffered file's interval).
+    pub(crate) fn clock(&self) -> Option<&crate::Clock> {
+        self.file.clock()
     }
 
     /// The formatter.
@@ -222,11 +258,9 @@ impl FileHandler {
 
     #[inline]
     fn count_write(&mut self, record: &Record<'_>, written: io::Result<()>) -> bool {
+        // An emitted record is counted by the file (`LogFile::written`).
         match written {
-            Ok(()) => {
-                self.base.count_emitted(false);
-                true
-            }
+            Ok(()) => true,
             Err(e) => self.write_failed(record, e),
         }
     }
@@ -259,7 +293,33 @@ impl FileHandler {
 }
 
 impl Handler for FileHandler {
-    emlog::delegate_to_base!(base);
+    fn level(&self) -> Level {
+        self.base.level()
+    }
+
+    fn set_level(&mut self, level: Level) {
+        self.base.set_level(level);
+    }
+
+    fn stats(&self) -> emlog::HandlerStats {
+        let mut stats = self.base.stats();
+        stats.emitted += self.file.written();
+        // A deferred write-out that failed is counted before the next write
+        // takes it in and reports it.
+        let outs = self
+            .write_outs()
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, records)) = outs.done.as_ref().and_then(|d| d.failed.as_ref()) {
+            stats.errors += 1;
+            stats.dropped += records;
+        }
+        stats
+    }
+
+    fn name(&self) -> &str {
+        self.base.name()
+    }
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         if !self.base.accepts(record) || self.render(record).is_none() {

@@ -4,12 +4,12 @@
 //! then wait for each other only while a line is copied (W4 of issue 6).
 
 use std::any::Any;
-use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use emlog::{Escape, Formatter, Handler, NullHandler, Record};
 
-use crate::{FileHandler, LineRenderer};
+use crate::write_out::{WriteOut, WriteOuts};
+use crate::{Clock, FileHandler, LineRenderer};
 
 pub(crate) type BoxedHandler = Box<dyn Handler + Send>;
 
@@ -44,18 +44,46 @@ impl Held {
     pub(crate) fn outside_rendering(&self) -> Option<OutsideRendering> {
         match self {
             Held::Any(_) => None,
-            Held::File(file) => Some(OutsideRendering::new(
-                file.formatter().clone(),
-                file.line.escape(),
-            )),
+            Held::File(file) => Some(OutsideRendering {
+                formatter: file.formatter().clone(),
+                escape: file.line.escape(),
+                clock: file.clock().cloned(),
+            }),
         }
     }
 
-    /// Handles `record`, rendered as `line` by [`OutsideRendering`] if given.
-    pub(crate) fn handle_rendered(&mut self, record: &Record<'_>, line: Option<&[u8]>) -> bool {
+    /// Handles `record`, rendered as `line` by an [`OutsideRendering`]'s
+    /// renderer if given. `true` if a buffered file's write-out is due, to
+    /// be run with [`begin_write_out`](Self::begin_write_out) and written
+    /// after the handler's lock is let go.
+    pub(crate) fn handle_rendered(
+        &mut self,
+        record: &Record<'_>,
+        line: Option<&[u8]>,
+        now: Option<i64>,
+    ) -> bool {
         match (self, line) {
-            (Held::File(file), Some(line)) => file.handle_line(record, line),
-            (held, _) => held.handle(record),
+            (Held::File(file), Some(line)) => file.handle_line_deferred(record, line, now),
+            (held, _) => {
+                held.handle(record);
+                false
+            }
+        }
+    }
+
+    /// The due buffer of a file handler, to be written holding `outs`.
+    pub(crate) fn begin_write_out(&mut self, outs: &mut WriteOuts) -> Option<WriteOut> {
+        match self {
+            Held::File(file) => file.begin_write_out(outs),
+            Held::Any(_) => None,
+        }
+    }
+
+    /// The lock a file handler's write-outs take.
+    pub(crate) fn write_outs(&self) -> Option<Arc<Mutex<WriteOuts>>> {
+        match self {
+            Held::File(file) => Some(Arc::clone(file.write_outs())),
+            Held::Any(_) => None,
         }
     }
 }
@@ -80,65 +108,26 @@ impl std::ops::DerefMut for Held {
     }
 }
 
-/// A copy of a file handler's formatter and escaping, rendered with on each
-/// calling thread.
+/// A copy of a file handler's formatter and escaping, from which each
+/// calling thread makes its own [`LineRenderer`] (buffer and `asctime` cache).
 pub(crate) struct OutsideRendering {
-    /// Which handler, for the thread's renderers.
-    id: u64,
     formatter: Formatter,
     /// The handler's escaping: a line rendered here is written as it is.
     escape: Escape,
-}
-
-/// Renderers a thread keeps before it starts over (handlers removed long ago).
-const RENDERERS_PER_THREAD: usize = 16;
-
-thread_local! {
-    /// This thread's renderer (buffer and `asctime` cache) for each file handler.
-    static RENDERERS: RefCell<Vec<(u64, LineRenderer)>> = const { RefCell::new(Vec::new()) };
+    /// The clock each record's write reads (a buffered file's interval),
+    /// read before the handler's lock is taken.
+    clock: Option<Clock>,
 }
 
 impl OutsideRendering {
-    fn new(formatter: Formatter, escape: Escape) -> OutsideRendering {
-        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
-        OutsideRendering {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            formatter,
-            escape,
-        }
+    /// The time a record's write needs, if any.
+    #[inline]
+    pub(crate) fn now(&self) -> Option<i64> {
+        self.clock.as_ref().map(Clock::now_millis)
     }
 
-    /// Renders `record` with this thread's renderer and gives `write` the
-    /// line; `None` if it could not be rendered here (then the handler renders
-    /// it itself, and reports a failure as it always does).
-    pub(crate) fn render(&self, record: &Record<'_>, write: impl FnOnce(Option<&[u8]>)) {
-        let mut write = Some(write);
-        let _ = RENDERERS.try_with(|cell| {
-            let Ok(mut renderers) = cell.try_borrow_mut() else {
-                return;
-            };
-            let at = match renderers.iter().position(|(id, _)| *id == self.id) {
-                Some(at) => at,
-                None => {
-                    if renderers.len() >= RENDERERS_PER_THREAD {
-                        renderers.clear();
-                    }
-                    renderers.push((
-                        self.id,
-                        LineRenderer::new(self.formatter.clone()).with_escape(self.escape),
-                    ));
-                    renderers.len() - 1
-                }
-            };
-            if let Some((_, renderer)) = renderers.get_mut(at)
-                && let Ok(line) = renderer.render(record)
-                && let Some(write) = write.take()
-            {
-                write(Some(line));
-            }
-        });
-        if let Some(write) = write.take() {
-            write(None);
-        }
+    /// A renderer for one thread.
+    pub(crate) fn renderer(&self) -> LineRenderer {
+        LineRenderer::new(self.formatter.clone()).with_escape(self.escape)
     }
 }

@@ -31,6 +31,7 @@ mod log_file;
 mod logger;
 mod periodic_flush;
 mod piece_cache;
+mod published_list;
 mod queue;
 mod rollover_schedule;
 mod rotating_file;
@@ -43,6 +44,7 @@ mod stream;
 mod timed_rotating_file;
 #[cfg(unix)]
 mod watched_file;
+mod write_out;
 
 pub use clock::{Clock, ManualClock};
 pub use environment::{

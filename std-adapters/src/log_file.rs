@@ -7,12 +7,14 @@ use std::io::{self, Write};
 #[cfg(unix)]
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use emlog::Level;
 
 use crate::Clock;
 use crate::file_open::{WriteMode, open_log_file};
+use crate::write_out::{WriteOut, WriteOuts, write_counted};
 
 /// When a buffered file handler writes its buffer out.
 ///
@@ -32,6 +34,12 @@ use crate::file_open::{WriteMode, open_log_file};
 ///
 /// A buffered record counts as emitted when it enters the buffer; if the
 /// write-out fails, every record in it is also counted as dropped.
+///
+/// In a [`Logger`](crate::Logger), the thread whose record makes the buffer
+/// due writes it out after letting go of the handler's lock, so threads
+/// sharing the file do not wait for the write (still before its log call
+/// returns, and in order); a failure of such a write-out is reported at the
+/// handler's next write-out, flush or close.
 #[derive(Clone, Debug)]
 pub struct Buffering {
     /// Write out when this many bytes are waiting.
@@ -94,17 +102,70 @@ pub(crate) struct LogFile {
     path: PathBuf,
     options: FileOptions,
     file: Option<File>,
+    /// Every write of a buffered file takes this lock, so that a write-out
+    /// run after the handler's lock is let go keeps its place in the file.
+    write_outs: Arc<Mutex<WriteOuts>>,
     /// Bytes in the file when opened plus bytes written since (regular files).
     position: u64,
     regular: bool,
     identity: Option<(u64, u64)>,
-    pending: Vec<u8>,
-    pending_records: u64,
+    /// `options.buffering`'s write-out rules as each record checks them.
+    due: WriteOutRules,
+    /// What every record writes, on a cache line of its own.
+    tail: Tail,
     /// A write stopped partway (a full disk): the file ends inside a line, so
     /// the next write starts a fresh line first.
     torn: bool,
     /// Records lost since the owner last asked ([`take_lost`](Self::take_lost)).
     lost_records: u64,
+}
+
+/// When a buffered record makes the buffer be written out, in the form each
+/// record compares with; from [`Buffering`], fixed when the file is made.
+#[derive(Debug)]
+struct WriteOutRules {
+    /// At this many buffered bytes (`usize::MAX`: written through, never buffered).
+    bytes: usize,
+    /// A record at this level or above.
+    level: Level,
+    /// This many milliseconds after the last write-out (`i64::MAX`: never).
+    interval_millis: i64,
+}
+
+impl WriteOutRules {
+    fn new(buffering: Option<&Buffering>) -> WriteOutRules {
+        match buffering {
+            None => WriteOutRules {
+                bytes: usize::MAX,
+                level: Level::new(u8::MAX),
+                interval_millis: i64::MAX,
+            },
+            Some(b) => WriteOutRules {
+                bytes: b.capacity,
+                level: b.flush_level,
+                interval_millis: b.interval.map_or(i64::MAX, |i| {
+                    i64::try_from(i.as_millis()).unwrap_or(i64::MAX)
+                }),
+            },
+        }
+    }
+}
+
+/// The fields a record writes, together on one cache line. Threads sharing a
+/// file take turns at its lock, and each turn moves the lines the record
+/// writes to the turn's core: one line here, instead of the three these
+/// fields were spread over among fields that records only read (the
+/// options), which then stay in every core's cache (W4 of issue 6).
+#[derive(Debug, Default)]
+#[repr(align(64))]
+struct Tail {
+    /// Buffered bytes.
+    pending: Vec<u8>,
+    /// Records in `pending`.
+    pending_records: u64,
+    /// Records that reached the file or its buffer.
+    written: u64,
+    /// When `pending` was last written out (buffered files).
     last_flush_millis: i64,
 }
 
@@ -112,6 +173,7 @@ impl LogFile {
     pub(crate) fn new(path: impl AsRef<Path>, options: FileOptions) -> io::Result<LogFile> {
         // Python stores the absolute path, so a later chdir does not move the log.
         let path = std::path::absolute(path.as_ref())?;
+        let due = WriteOutRules::new(options.buffering.as_ref());
         let mut file = LogFile {
             path,
             options,
@@ -119,11 +181,11 @@ impl LogFile {
             position: 0,
             regular: true,
             identity: None,
-            pending: Vec::new(),
-            pending_records: 0,
+            write_outs: Arc::default(),
+            due,
+            tail: Tail::default(),
             torn: false,
             lost_records: 0,
-            last_flush_millis: 0,
         };
         if !file.options.delay {
             file.open()?;
@@ -161,7 +223,7 @@ impl LogFile {
 
     /// Bytes in the file, counting buffered ones.
     pub(crate) fn position(&self) -> u64 {
-        self.position + self.pending.len() as u64
+        self.position + self.tail.pending.len() as u64
     }
 
     /// Opens the file unless it is open (the check is inlined into each
@@ -194,7 +256,7 @@ impl LogFile {
         }
         self.file = Some(file);
         if let Some(b) = &self.options.buffering {
-            self.last_flush_millis = b.clock.now_millis();
+            self.tail.last_flush_millis = b.clock.now_millis();
         }
         Ok(())
     }
@@ -246,56 +308,184 @@ impl LogFile {
         )
     }
 
+    /// Whether records read a clock: buffered with an interval.
+    pub(crate) fn clock(&self) -> Option<&Clock> {
+        self.options
+            .buffering
+            .as_ref()
+            .filter(|b| b.interval.is_some())
+            .map(|b| &b.clock)
+    }
+
     /// Writes one rendered line (through, or into the buffer).
     /// On failure the records lost (this one, or every buffered one) are
     /// added to [`take_lost`](Self::take_lost).
     pub(crate) fn write_line(&mut self, line: &[u8], level: Level) -> io::Result<()> {
+        let now = self.clock().map(Clock::now_millis);
+        self.write_line_at(line, level, now)
+    }
+
+    /// [`write_line`](Self::write_line) with the time already read from
+    /// [`clock`](Self::clock) (`None` if it has none): a logger reads it
+    /// before taking the handler's lock, so threads sharing the file do not
+    /// wait for each other's clock reads.
+    #[inline]
+    pub(crate) fn write_line_at(
+        &mut self,
+        line: &[u8],
+        level: Level,
+        now: Option<i64>,
+    ) -> io::Result<()> {
+        let due = self.append_line(line, level, now)?;
+        let written = if due { self.write_pending() } else { Ok(()) };
+        if written.is_ok() {
+            self.tail.written += 1;
+        }
+        written
+    }
+
+    /// [`write_line_at`](Self::write_line_at) that leaves a due write-out to
+    /// the caller ([`begin_write_out`](Self::begin_write_out)); `Ok(true)`
+    /// if one is due. The record counts as written once it is in the buffer.
+    #[inline]
+    pub(crate) fn write_line_deferred(
+        &mut self,
+        line: &[u8],
+        level: Level,
+        now: Option<i64>,
+    ) -> io::Result<bool> {
+        let due = self.append_line(line, level, now)?;
+        self.tail.written += 1;
+        Ok(due)
+    }
+
+    /// Writes a line through, or appends it to the buffer and says whether
+    /// the buffer is due to be written out (the caller counts it written).
+    /// Always inlined: a call here cost a Logger's record 37 instructions
+    /// of its 1,585 (callgrind, bench W1).
+    #[inline(always)]
+    fn append_line(&mut self, line: &[u8], level: Level, now: Option<i64>) -> io::Result<bool> {
         if let Err(e) = self.open() {
             self.lost_records += 1;
             return Err(e);
         }
-        let Some(buffering) = &self.options.buffering else {
-            let written = self.write_whole(line);
-            if written.is_err() {
-                self.lost_records += 1;
-            }
-            return written;
+        if self.options.buffering.is_none() {
+            return match self.write_whole(line) {
+                Ok(()) => Ok(false),
+                Err(e) => {
+                    self.lost_records += 1;
+                    Err(e)
+                }
+            };
+        }
+        self.tail.pending.extend_from_slice(line);
+        self.tail.pending_records += 1;
+        Ok(level >= self.due.level
+            || self.tail.pending.len() >= self.due.bytes
+            || (self.due.interval_millis != i64::MAX && {
+                let now = now.or_else(|| self.clock().map(Clock::now_millis));
+                now.unwrap_or(0).saturating_sub(self.tail.last_flush_millis)
+                    >= self.due.interval_millis
+            }))
+    }
+
+    /// The lock a deferred write-out holds (see [`crate::write_out`]).
+    pub(crate) fn write_outs(&self) -> &Arc<Mutex<WriteOuts>> {
+        &self.write_outs
+    }
+
+    /// Takes in what the last deferred write-out did: its bytes, a torn
+    /// line, and its failure (the records it lost are counted here).
+    fn take_in(&mut self, outs: &mut WriteOuts) -> io::Result<()> {
+        let Some(done) = outs.done.take() else {
+            return Ok(());
         };
-        self.pending.extend_from_slice(line);
-        self.pending_records += 1;
-        let now = buffering.clock.now_millis();
-        let due = level >= buffering.flush_level
-            || self.pending.len() >= buffering.capacity
-            || buffering.interval.is_some_and(|i| {
-                now.saturating_sub(self.last_flush_millis)
-                    >= i64::try_from(i.as_millis()).unwrap_or(i64::MAX)
-            });
-        if due { self.write_pending() } else { Ok(()) }
+        self.position += done.bytes;
+        self.torn = done.torn;
+        match done.failed {
+            Some((e, records)) => {
+                self.lost_records += records;
+                Err(e)
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Swaps the due buffer for the spare one in `outs` (this file's
+    /// [`write_outs`](Self::write_outs) lock, held until the write-out is
+    /// written) and hands it out, to be written after the handler's lock is
+    /// let go. The `Err` is the last deferred write-out's failure, taken in
+    /// now, or this buffer's loss when the file is not open (as
+    /// [`flush`](Self::flush) would lose it).
+    pub(crate) fn begin_write_out(
+        &mut self,
+        outs: &mut WriteOuts,
+    ) -> (io::Result<()>, Option<WriteOut>) {
+        let earlier = self.take_in(outs);
+        if let Some(b) = &self.options.buffering {
+            self.tail.last_flush_millis = b.clock.now_millis();
+        }
+        if self.tail.pending.is_empty() {
+            return (earlier, None);
+        }
+        // Its own descriptor of the open file (no heap allocation; the same
+        // file position), which this file cannot close before the write-out
+        // is written: closing waits for `outs`.
+        let Some(Ok(file)) = self.file.as_ref().map(File::try_clone) else {
+            // Not open, or out of descriptors: written (or lost) here, as a
+            // flush would.
+            let now = self.write_pending_holding(outs);
+            return (earlier.and(now), None);
+        };
+        let bytes = std::mem::replace(&mut self.tail.pending, std::mem::take(&mut outs.spare));
+        let write_out = WriteOut {
+            file,
+            bytes,
+            records: std::mem::take(&mut self.tail.pending_records),
+            // The write-out writes the newline; what it leaves is taken in later.
+            torn: std::mem::take(&mut self.torn),
+        };
+        (earlier, Some(write_out))
+    }
+
+    /// Records that reached the file or its buffer (a buffered record counts
+    /// when it enters the buffer); kept here, on the line each record writes
+    /// anyway, instead of in the handler's counters.
+    pub(crate) fn written(&self) -> u64 {
+        self.tail.written
     }
 
     fn write_pending(&mut self) -> io::Result<()> {
+        // Every write of a buffered file waits for a deferred write-out under
+        // way and takes in what it did, so the file keeps the buffers' order.
+        let write_outs = Arc::clone(&self.write_outs);
+        let mut outs = write_outs.lock().unwrap_or_else(PoisonError::into_inner);
+        self.write_pending_holding(&mut outs)
+    }
+
+    /// [`write_pending`](Self::write_pending) holding the write-out lock.
+    fn write_pending_holding(&mut self, outs: &mut WriteOuts) -> io::Result<()> {
+        let earlier = self.take_in(outs);
         if let Some(b) = &self.options.buffering {
-            self.last_flush_millis = b.clock.now_millis();
+            self.tail.last_flush_millis = b.clock.now_millis();
         }
-        if self.pending.is_empty() {
-            return Ok(());
+        if self.tail.pending.is_empty() {
+            return earlier;
         }
-        let records = std::mem::take(&mut self.pending_records);
-        let pending = std::mem::take(&mut self.pending);
+        let records = std::mem::take(&mut self.tail.pending_records);
+        let pending = std::mem::take(&mut self.tail.pending);
         let result = if self.file.is_some() {
             self.write_whole(&pending)
         } else {
-            Err(io::Error::other(format!(
-                "{records} buffered records could not be written: the file is not open"
-            )))
+            Err(not_open_buffered(records))
         };
         if result.is_err() {
             // Dropped rather than retried forever, and counted.
             self.lost_records += records;
         }
-        self.pending = pending;
-        self.pending.clear();
-        result
+        self.tail.pending = pending;
+        self.tail.pending.clear();
+        earlier.and(result)
     }
 
     /// Writes whole lines to the open file, counting the bytes that reached
@@ -303,7 +493,7 @@ impl LogFile {
     /// marked torn and the next write begins with a newline, so a later record
     /// is never glued to the end of a cut one.
     fn write_whole(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let Some(file) = self.file.as_mut() else {
+        let Some(file) = self.file.as_ref() else {
             return Err(not_open());
         };
         if self.torn {
@@ -366,20 +556,12 @@ fn clear_nonblocking(file: &File) -> io::Result<()> {
     Ok(())
 }
 
-/// `write_all` that also says how many bytes were written before an error.
-fn write_counted(file: &mut File, bytes: &[u8]) -> (usize, io::Result<()>) {
-    let mut done = 0;
-    while done < bytes.len() {
-        match file.write(&bytes[done..]) {
-            Ok(0) => return (done, Err(io::ErrorKind::WriteZero.into())),
-            Ok(n) => done += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return (done, Err(e)),
-        }
-    }
-    (done, Ok(()))
-}
-
 fn not_open() -> io::Error {
     io::Error::other("the log file is not open")
+}
+
+fn not_open_buffered(records: u64) -> io::Error {
+    io::Error::other(format!(
+        "{records} buffered records could not be written: the file is not open"
+    ))
 }

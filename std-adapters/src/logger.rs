@@ -4,12 +4,13 @@
 //! The core's `Dispatcher` holds one critical section while any handler runs,
 //! which is right for a microcontroller and wrong for a server: a thread
 //! writing a slow file would hold up a thread writing to stderr. Here the
-//! handler list sits behind a `RwLock` that dispatching threads only read (they
-//! never contend with each other), and each handler has its own `Mutex`.
+//! handler list is published to dispatching threads, which each read their
+//! own copy of it ([`crate::published_list`]: nothing shared is written to
+//! find the handlers), and each handler has its own `Mutex`.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use crate::handler_panic::PanicCount;
 use emlog::{
@@ -54,7 +55,10 @@ impl std::fmt::Display for LoggerError {
 
 impl std::error::Error for LoggerError {}
 
+use crate::LineRenderer;
 use crate::held_handler::{BoxedHandler, Held, OutsideRendering};
+use crate::published_list::{PublishedList, ThreadCopies};
+use crate::write_out::WriteOuts;
 
 struct Slot {
     key: HandlerKey,
@@ -64,9 +68,13 @@ struct Slot {
     level: AtomicU8,
     // For a file handler: its lines are rendered before its lock is taken.
     outside: Option<OutsideRendering>,
+    // For a file handler: its buffer is written out after its lock is let go.
+    write_outs: Option<Arc<Mutex<WriteOuts>>>,
     // The handler's name when added, for reporting a panic outside its lock.
     name: String,
-    handler: OwnLine<Mutex<Held>>,
+    // `None` once removed: a thread holding an older list may still reach
+    // the slot, and finds no handler.
+    handler: OwnLine<Mutex<Option<Held>>>,
 }
 
 /// A value on cache lines of its own: a lock whose state threads logging at
@@ -85,60 +93,104 @@ impl<T> std::ops::Deref for OwnLine<T> {
 }
 
 impl Slot {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Held> {
+    fn lock(&self) -> MutexGuard<'_, Option<Held>> {
         // A handler that panicked is still usable: its state is counters and a file.
         self.handler.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Takes the handler out (removal): no record reaches it after this.
+    fn take(&self) -> Option<Held> {
+        self.lock().take()
+    }
+
     /// Gives `record` to the handler; a panic in it (or in rendering its
-    /// line) is caught and counted in `panics`.
-    fn handle(&self, record: &Record<'_>, panics: &PanicCount) {
-        match &self.outside {
-            Some(outside) => {
+    /// line with this thread's `renderer`) is caught and counted in `panics`.
+    #[inline]
+    fn handle(&self, record: &Record<'_>, panics: &PanicCount, renderer: &mut Renderer) {
+        match renderer {
+            Some(renderer) => {
                 panics.catch(&self.name, Some(record), || {
-                    outside.render(record, |line| {
-                        self.lock().handle_rendered(record, line);
-                    })
+                    let line = renderer.render(record).ok();
+                    let now = self.outside.as_ref().and_then(OutsideRendering::now);
+                    let mut held = self.lock();
+                    if let Some(handler) = &mut *held
+                        && handler.handle_rendered(record, line, now)
+                        && let Some(write_outs) = &self.write_outs
+                    {
+                        // Taken before the handler's lock is let go, so this
+                        // buffer reaches the file before any later one.
+                        let mut outs = write_outs.lock().unwrap_or_else(PoisonError::into_inner);
+                        let write_out = handler.begin_write_out(&mut outs);
+                        drop(held);
+                        if let Some(write_out) = write_out {
+                            write_out.write(&mut outs);
+                        }
+                    }
                 });
             }
             None => {
-                panics.run(&mut **self.lock(), Some(record), |h| h.handle(record));
+                if let Some(held) = &mut *self.lock() {
+                    panics.run(&mut **held, Some(record), |h| h.handle(record));
+                }
             }
         }
     }
 }
 
+/// A thread's renderer for a slot whose lines are rendered outside its lock.
+type Renderer = Option<LineRenderer>;
+
+/// What a thread keeps while it logs.
+struct ThreadState {
+    /// Inside a handler (or a logger change that holds one's lock).
+    dispatching: Cell<bool>,
+    /// The thread's copies of the handler lists it dispatches to.
+    copies: RefCell<ThreadCopies<Slot, Renderer>>,
+}
+
 thread_local! {
-    static DISPATCHING: Cell<bool> = const { Cell::new(false) };
+    static THREAD: ThreadState = const {
+        ThreadState {
+            dispatching: Cell::new(false),
+            copies: RefCell::new(ThreadCopies::new()),
+        }
+    };
+}
+
+/// This thread's renderer for `slot`: the one it had, or a new one.
+fn renderer_for(slot: &Slot, kept: Option<Renderer>) -> Renderer {
+    kept.flatten()
+        .or_else(|| slot.outside.as_ref().map(OutsideRendering::renderer))
 }
 
 /// Marks this thread as inside the logger until dropped.
-struct InsideGuard;
+struct InsideGuard<'a>(&'a Cell<bool>);
 
-impl InsideGuard {
-    fn enter() -> Option<InsideGuard> {
-        let entered = DISPATCHING
-            .try_with(|d| {
-                if d.get() {
-                    false
-                } else {
-                    d.set(true);
-                    true
+impl InsideGuard<'_> {
+    /// Runs `f` marked as inside the logger; `None` if this thread already
+    /// is (or is exiting and has no state left).
+    fn run<R>(f: impl FnOnce(&ThreadState) -> R) -> Option<R> {
+        THREAD
+            .try_with(|state| {
+                if state.dispatching.replace(true) {
+                    return None;
                 }
+                let _inside = InsideGuard(&state.dispatching);
+                Some(f(state))
             })
-            .unwrap_or(false);
-        entered.then_some(InsideGuard)
+            .ok()
+            .flatten()
     }
 }
 
-impl Drop for InsideGuard {
+impl Drop for InsideGuard<'_> {
     fn drop(&mut self) {
-        let _ = DISPATCHING.try_with(|d| d.set(false));
+        self.0.set(false);
     }
 }
 
 fn inside_handler() -> bool {
-    DISPATCHING.try_with(Cell::get).unwrap_or(true)
+    THREAD.try_with(|s| s.dispatching.get()).unwrap_or(true)
 }
 
 /// The program's dispatcher on an operating system: handlers each behind their
@@ -167,7 +219,7 @@ fn inside_handler() -> bool {
 /// assert_eq!(LOGGER.handler_stats(key).unwrap().emitted, 1);
 /// ```
 pub struct Logger {
-    handlers: OwnLine<RwLock<Vec<Slot>>>,
+    handlers: PublishedList<Slot>,
     loggers: RwLock<Loggers<LOGGER_LEVELS>>,
     /// The root's level while no other logger has one (every logger's
     /// effective level then), else [`NAMED_LEVELS`]: a record's level is
@@ -189,7 +241,7 @@ impl Logger {
     /// No handlers; the root logger at `root`.
     pub const fn with_root_level(root: Level) -> Logger {
         Logger {
-            handlers: OwnLine(RwLock::new(Vec::new())),
+            handlers: PublishedList::new(),
             loggers: RwLock::new(Loggers::new(root)),
             root_only: AtomicU16::new(root.number() as u16),
             next_key: AtomicU64::new(0),
@@ -237,45 +289,50 @@ impl Logger {
             return Err(LoggerError::InsideHandler);
         }
         let key = HandlerKey(self.next_key.fetch_add(1, Ordering::Relaxed));
-        let slot = Slot {
+        let slot = Arc::new(Slot {
             key,
             scope,
             level: AtomicU8::new(handler.level().number()),
             outside: handler.outside_rendering(),
+            write_outs: handler.write_outs(),
             name: handler.name().to_owned(),
-            handler: OwnLine(Mutex::new(handler)),
-        };
-        self.handlers
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(slot);
+            handler: OwnLine(Mutex::new(Some(handler))),
+        });
+        self.handlers.change(|slots| slots.push(slot));
         self.refresh();
         Ok(key)
     }
 
-    /// Removes a handler and hands it back (not closed).
+    /// Removes a handler and hands it back (not closed). A record that
+    /// another thread is dispatching at that moment reaches it or not, as
+    /// it takes the handler's lock before or after the removal; none reaches
+    /// it once this returns.
     pub fn remove(&self, key: HandlerKey) -> Result<BoxedHandler, LoggerError> {
         if inside_handler() {
             return Err(LoggerError::InsideHandler);
         }
-        let slot = {
-            let mut handlers = self
-                .handlers
-                .write()
-                .unwrap_or_else(PoisonError::into_inner);
-            let i = handlers
+        let slot = self.handlers.change(|slots| {
+            let i = slots
                 .iter()
                 .position(|s| s.key == key)
                 .ok_or(LoggerError::UnknownHandler(key))?;
-            handlers.remove(i)
-        };
+            Ok(slots.remove(i))
+        })?;
         self.refresh();
-        Ok(slot
-            .handler
+        // Taken after the list's lock is released: a handler holding its own
+        // lock may be asking the list for something (`handler_count`).
+        slot.take()
+            .map(Held::into_boxed)
+            .ok_or(LoggerError::UnknownHandler(key))
+    }
+
+    /// The slot of handler `key`.
+    fn slot(&self, key: HandlerKey) -> Result<Arc<Slot>, LoggerError> {
+        self.handlers
+            .snapshot()
             .0
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
-            .into_boxed())
+            .and_then(|slots| slots.iter().find(|s| s.key == key).cloned())
+            .ok_or(LoggerError::UnknownHandler(key))
     }
 
     /// Runs `f` on one handler, under its lock. `f` must not change this
@@ -285,21 +342,16 @@ impl Logger {
         key: HandlerKey,
         f: impl FnOnce(&mut (dyn Handler + Send)) -> R,
     ) -> Result<R, LoggerError> {
-        let Some(_inside) = InsideGuard::enter() else {
-            return Err(LoggerError::InsideHandler);
-        };
-        let result = {
-            let handlers = self.handlers.read().unwrap_or_else(PoisonError::into_inner);
-            let slot = handlers
-                .iter()
-                .find(|s| s.key == key)
-                .ok_or(LoggerError::UnknownHandler(key))?;
-            let mut handler = slot.lock();
+        let result = InsideGuard::run(|_| {
+            let slot = self.slot(key)?;
+            let mut held = slot.lock();
+            let handler = held.as_mut().ok_or(LoggerError::UnknownHandler(key))?;
             let result = f(&mut **handler);
             slot.level
                 .store(handler.level().number(), Ordering::Relaxed);
-            result
-        };
+            Ok(result)
+        })
+        .ok_or(LoggerError::InsideHandler)??;
         self.refresh();
         Ok(result)
     }
@@ -352,21 +404,21 @@ impl Logger {
 
     /// How many handlers there are.
     pub fn handler_count(&self) -> usize {
-        self.handlers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.handlers.snapshot().0.map_or(0, |slots| slots.len())
     }
 
     /// Flushes every handler, waiting for each one's lock.
     pub fn flush_all(&self) {
-        let Some(_inside) = InsideGuard::enter() else {
+        let Some(slots) = self.handlers.snapshot().0 else {
             return;
         };
-        let handlers = self.handlers.read().unwrap_or_else(PoisonError::into_inner);
-        for slot in handlers.iter() {
-            self.panics.run(&mut **slot.lock(), None, |h| h.flush());
-        }
+        InsideGuard::run(|_| {
+            for slot in slots.iter() {
+                if let Some(held) = &mut *slot.lock() {
+                    self.panics.run(&mut **held, None, |h| h.flush());
+                }
+            }
+        });
     }
 
     /// Flushes every handler every `interval` on a thread of its own, until
@@ -390,11 +442,13 @@ impl Logger {
     /// Flushes the handlers whose lock is free now; for panic hooks, where the
     /// panicking thread may hold a handler's lock.
     pub fn try_flush_all(&self) {
-        let Ok(handlers) = self.handlers.try_read() else {
+        let Some(Some(slots)) = self.handlers.try_snapshot() else {
             return;
         };
-        for slot in handlers.iter() {
-            if let Ok(mut handler) = slot.handler.try_lock() {
+        for slot in slots.iter() {
+            if let Ok(mut held) = slot.handler.try_lock()
+                && let Some(handler) = &mut *held
+            {
                 self.panics.run(&mut **handler, None, |h| h.flush());
             }
         }
@@ -406,17 +460,14 @@ impl Logger {
         if inside_handler() {
             return Err(LoggerError::InsideHandler);
         }
-        let slots: Vec<Slot> = std::mem::take(
-            &mut *self
-                .handlers
-                .write()
-                .unwrap_or_else(PoisonError::into_inner),
-        );
+        let slots = self.handlers.change(std::mem::take);
         for slot in slots.iter().rev() {
-            self.panics.run(&mut **slot.lock(), None, |h| {
-                h.flush();
-                h.close();
-            });
+            if let Some(mut handler) = slot.take() {
+                self.panics.run(&mut *handler, None, |h| {
+                    h.flush();
+                    h.close();
+                });
+            }
         }
         self.refresh();
         Ok(())
@@ -446,30 +497,46 @@ impl std::fmt::Debug for Logger {
     }
 }
 
+impl Drop for Logger {
+    /// Drops the handlers now (a buffered file writes out), not when the
+    /// last thread holding a copy of the list lets go of their slots.
+    fn drop(&mut self) {
+        for slot in self.handlers.change(std::mem::take) {
+            drop(slot.take());
+        }
+    }
+}
+
 impl Dispatch for Logger {
     fn dispatch(&self, record: &Record<'_>) {
-        let Some(_inside) = InsideGuard::enter() else {
-            self.reentrant.fetch_add(1, Ordering::Relaxed);
-            return;
-        };
-        let threshold = match u8::try_from(self.root_only.load(Ordering::Relaxed)) {
-            Ok(root) => Level::new(root),
-            Err(_) => self.effective_level(record.logger),
-        };
-        if record.level < threshold {
-            return;
-        }
-        let handlers = self.handlers.read().unwrap_or_else(PoisonError::into_inner);
-        if handlers.is_empty() {
-            self.no_handler.fetch_add(1, Ordering::Relaxed);
-            return;
-        }
-        for slot in handlers.iter() {
-            if record.level >= Level::new(slot.level.load(Ordering::Relaxed))
-                && (slot.scope.is_empty() || emlog::filter::is_within(record.logger, slot.scope))
-            {
-                slot.handle(record, &self.panics);
+        let dispatched = InsideGuard::run(|state| {
+            let threshold = match u8::try_from(self.root_only.load(Ordering::Relaxed)) {
+                Ok(root) => Level::new(root),
+                Err(_) => self.effective_level(record.logger),
+            };
+            if record.level < threshold {
+                return;
             }
+            let generation = self.handlers.generation();
+            let copies = &mut *state.copies.borrow_mut();
+            let Some(slots) = (match generation {
+                0 => None,
+                g => copies.get(&self.handlers, g, renderer_for),
+            }) else {
+                self.no_handler.fetch_add(1, Ordering::Relaxed);
+                return;
+            };
+            for (slot, renderer) in slots.iter_mut() {
+                if record.level >= Level::new(slot.level.load(Ordering::Relaxed))
+                    && (slot.scope.is_empty()
+                        || emlog::filter::is_within(record.logger, slot.scope))
+                {
+                    slot.handle(record, &self.panics, renderer);
+                }
+            }
+        });
+        if dispatched.is_none() {
+            self.reentrant.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -485,11 +552,14 @@ impl Dispatch for Logger {
             .lowest();
         let handlers = self
             .handlers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .map(|s| Level::new(s.level.load(Ordering::Relaxed)))
-            .min()
+            .snapshot()
+            .0
+            .and_then(|slots| {
+                slots
+                    .iter()
+                    .map(|s| Level::new(s.level.load(Ordering::Relaxed)))
+                    .min()
+            })
             // With no handler, records are still made so they can be counted.
             .unwrap_or(Level::NOTSET);
         loggers.max(handlers)

@@ -146,3 +146,48 @@ fn dev_full_every_record_is_dropped_counted_and_reported_and_the_caller_continue
         "each failed write is reported"
     );
 }
+
+/// A buffer that a `Logger` writes out after letting go of the handler's
+/// lock, cut by a full disk: its records are counted as lost, and the next
+/// write-out starts on a line of its own.
+#[test]
+fn a_deferred_write_out_cut_by_a_full_disk_is_counted_and_not_glued_to_the_next() {
+    let disk = SmallDisk::mount(64);
+    let path = disk.path().join("app.log");
+    let logger = emlog_std::Logger::with_root_level(Level::DEBUG);
+    let h = FileHandler::builder(&path)
+        .buffered(Buffering {
+            interval: None,
+            ..Buffering::default()
+        })
+        .open()
+        .unwrap();
+    let key = logger.add(h).unwrap();
+    let log = |level, m: &str| {
+        emlog::Dispatch::dispatch(&logger, &Record::new(level, "app", format_args!("{m}")))
+    };
+    log(Level::ERROR, "first");
+    let filler = disk.fill();
+    // Written in part: the file's first page still has room for some of it.
+    log(Level::ERROR, &"L".repeat(6000));
+    let s = logger.handler_stats(key).unwrap();
+    assert_eq!((s.emitted, s.dropped, s.errors), (2, 1, 1), "{s:?}");
+    std::fs::remove_file(filler).unwrap();
+    log(Level::ERROR, "next");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.first(), Some(&"first"));
+    assert_eq!(
+        lines.last(),
+        Some(&"next"),
+        "the next write-out starts its own line"
+    );
+    assert_eq!(lines.len(), 3, "first, the cut line, next");
+    assert!(
+        !lines[1].is_empty() && lines[1].len() < 6000,
+        "{} bytes",
+        lines[1].len()
+    );
+    let s = logger.handler_stats(key).unwrap();
+    assert_eq!((s.emitted, s.dropped, s.errors), (3, 1, 1), "{s:?}");
+}

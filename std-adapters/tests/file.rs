@@ -121,6 +121,37 @@ fn buffered_mode_writes_out_after_the_interval() {
     assert_eq!(read(&path), "a\nb\nc\n");
 }
 
+/// In a `Logger` the interval's clock is read before the handler's lock is
+/// taken (W4 of issue 6); the rule is the handler's own.
+#[test]
+fn buffered_mode_in_a_logger_writes_out_after_the_interval_and_counts_each_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.log");
+    let clock = ManualClock::at_secs(100);
+    let logger = emlog_std::Logger::with_root_level(Level::DEBUG);
+    let h = FileHandler::builder(&path)
+        .buffered(buffered(&clock))
+        .open()
+        .unwrap();
+    let key = logger.add(h).unwrap();
+    let log = |m: &str| {
+        emlog::Dispatch::dispatch(
+            &logger,
+            &Record::new(Level::INFO, "app", format_args!("{m}")),
+        )
+    };
+    log("a");
+    clock.advance_secs(4);
+    log("b");
+    assert_eq!(read(&path), "");
+    clock.advance_secs(1);
+    log("c");
+    assert_eq!(read(&path), "a\nb\nc\n");
+    log("d");
+    assert_eq!(read(&path), "a\nb\nc\n");
+    assert_eq!(logger.handler_stats(key).unwrap().emitted, 4);
+}
+
 #[test]
 fn buffered_mode_writes_out_on_flush_close_and_drop() {
     let dir = tempfile::tempdir().unwrap();
@@ -233,4 +264,95 @@ fn a_failed_buffered_write_out_counts_every_lost_record() {
     h.close();
     let s = h.stats();
     assert_eq!((s.errors, s.dropped), (2, 5));
+}
+
+/// Two threads share a buffered file in a `Logger` whose buffer is due every
+/// few records, so its write-outs run after the handler's lock is let go
+/// while the other thread appends, and a third thread flushes meanwhile:
+/// every record is in the file once, each thread's in the order it logged
+/// them.
+#[test]
+fn deferred_write_outs_keep_every_record_once_and_each_threads_order() {
+    static LOGGER: emlog_std::Logger = emlog_std::Logger::with_root_level(Level::DEBUG);
+    const PER_THREAD: u64 = 20_000;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.log");
+    let h = FileHandler::builder(&path)
+        .buffered(Buffering {
+            capacity: 200,
+            ..Buffering::default()
+        })
+        .open()
+        .unwrap();
+    let key = LOGGER.add(h).unwrap();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flusher = {
+        let done = std::sync::Arc::clone(&done);
+        std::thread::spawn(move || {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                LOGGER.flush_all();
+                std::thread::yield_now();
+            }
+        })
+    };
+    let threads: Vec<_> = (0..2u64)
+        .map(|t| {
+            std::thread::spawn(move || {
+                for i in 0..PER_THREAD {
+                    emlog::Dispatch::dispatch(
+                        &LOGGER,
+                        &Record::new(Level::INFO, "app", format_args!("{t} {i}")),
+                    );
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    flusher.join().unwrap();
+    let stats = LOGGER.handler_stats(key).unwrap();
+    assert_eq!(
+        (stats.emitted, stats.dropped, stats.errors),
+        (2 * PER_THREAD, 0, 0)
+    );
+    LOGGER.shutdown().unwrap();
+    let mut next = [0u64; 2];
+    for line in read(&path).lines() {
+        let (t, i) = line.split_once(' ').unwrap();
+        let (t, i): (usize, u64) = (t.parse().unwrap(), i.parse().unwrap());
+        assert_eq!(i, next[t], "thread {t}'s records out of order or missing");
+        next[t] += 1;
+    }
+    assert_eq!(next, [PER_THREAD; 2]);
+}
+
+/// A write-out that a `Logger` ran after letting go of the handler's lock
+/// and that failed is counted at once (stats) and reported at the next
+/// write: as when the handler writes its own buffer.
+#[test]
+fn a_failed_deferred_write_out_counts_every_lost_record_and_is_reported_once() {
+    let clock = ManualClock::at_secs(100);
+    let logger = emlog_std::Logger::with_root_level(Level::DEBUG);
+    let h = FileHandler::builder("/dev/full")
+        .buffered(buffered(&clock))
+        .open()
+        .unwrap();
+    let key = logger.add(h).unwrap();
+    let log = |level, m: &str| {
+        emlog::Dispatch::dispatch(&logger, &Record::new(level, "app", format_args!("{m}")))
+    };
+    for _ in 0..3 {
+        log(Level::INFO, "buffered");
+    }
+    log(Level::ERROR, "triggers the write-out");
+    let s = logger.handler_stats(key).unwrap();
+    assert_eq!((s.emitted, s.errors, s.dropped), (4, 1, 4));
+    // Taken in (and reported) by the flush; nothing is counted twice.
+    logger.flush_all();
+    let s = logger.handler_stats(key).unwrap();
+    assert_eq!((s.errors, s.dropped), (1, 4));
+    log(Level::INFO, "lost at close");
+    logger.shutdown().unwrap();
 }

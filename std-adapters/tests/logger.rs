@@ -444,3 +444,193 @@ fn a_slow_message_does_not_hold_up_other_threads_writing_the_same_file() {
         "other\nslow, after the other\n"
     );
 }
+
+/// Counts what it gets; complains if it gets a record after it was removed.
+struct Counted {
+    base: HandlerBase,
+    got: Arc<std::sync::atomic::AtomicU64>,
+    removed: Arc<std::sync::atomic::AtomicBool>,
+    after_removal: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Counted {
+    fn new() -> Counted {
+        Counted {
+            base: HandlerBase::new(Level::NOTSET),
+            got: Arc::default(),
+            removed: Arc::default(),
+            after_removal: Arc::default(),
+        }
+    }
+}
+
+impl Handler for Counted {
+    fn level(&self) -> Level {
+        self.base.level()
+    }
+    fn set_level(&mut self, level: Level) {
+        self.base.set_level(level);
+    }
+    fn handle(&mut self, _: &Record<'_>) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        if self.removed.load(SeqCst) {
+            self.after_removal.fetch_add(1, SeqCst);
+        }
+        self.got.fetch_add(1, SeqCst);
+        self.base.count_emitted(false);
+        true
+    }
+    fn stats(&self) -> HandlerStats {
+        self.base.stats()
+    }
+}
+
+/// Two threads log while a third adds and removes handlers (each thread
+/// reads its own copy of the handler list): the handler that stays gets
+/// every record, none is counted as without a handler or re-entrant, and a
+/// removed handler gets nothing once `remove` has returned.
+#[test]
+fn handlers_added_and_removed_while_two_threads_log_leave_every_record_accounted_for() {
+    use std::sync::atomic::Ordering::SeqCst;
+    static LOGGER: Logger = Logger::with_root_level(Level::DEBUG);
+    const PER_THREAD: u64 = 20_000;
+    let stays = LOGGER.add(Counted::new()).unwrap();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let changer = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let (mut changes, mut delivered, mut late) = (0u64, 0u64, 0u64);
+            while !stop.load(SeqCst) || changes < 50 {
+                let handler = Counted::new();
+                let (got, removed, after) = (
+                    Arc::clone(&handler.got),
+                    Arc::clone(&handler.removed),
+                    Arc::clone(&handler.after_removal),
+                );
+                let key = LOGGER.add(handler).unwrap();
+                std::thread::yield_now();
+                let back = LOGGER.remove(key).unwrap();
+                removed.store(true, SeqCst);
+                assert_eq!(back.stats().emitted, got.load(SeqCst));
+                drop(back);
+                delivered += got.load(SeqCst);
+                late += after.load(SeqCst);
+                changes += 1;
+            }
+            (changes, delivered, late)
+        })
+    };
+    let loggers: Vec<_> = (0..2)
+        .map(|t| {
+            std::thread::spawn(move || {
+                for i in 0..PER_THREAD {
+                    LOGGER.dispatch(&Record::new(Level::INFO, "app", format_args!("{t} {i}")));
+                }
+            })
+        })
+        .collect();
+    for l in loggers {
+        l.join().unwrap();
+    }
+    stop.store(true, SeqCst);
+    let (changes, delivered, late) = changer.join().unwrap();
+    assert!(changes >= 50);
+    assert_eq!(
+        late, 0,
+        "a removed handler got records after remove returned"
+    );
+    assert!(delivered <= 2 * PER_THREAD);
+    assert_eq!(LOGGER.handler_stats(stays).unwrap().emitted, 2 * PER_THREAD);
+    assert_eq!(LOGGER.stats().no_handler, 0);
+    assert_eq!(LOGGER.stats().reentrant, 0);
+    assert_eq!(LOGGER.handler_count(), 1);
+}
+
+/// A thread that has logged (and so holds a copy of the handler list) sees
+/// a handler added after that, in the first record it logs after the add.
+#[test]
+fn a_handler_added_before_a_record_gets_it_on_a_thread_that_logged_before() {
+    static LOGGER: Logger = Logger::with_root_level(Level::DEBUG);
+    LOGGER.add(emlog::NullHandler::new()).unwrap();
+    let (go_tx, go) = std::sync::mpsc::channel::<()>();
+    let (logged_tx, logged) = std::sync::mpsc::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        LOGGER.dispatch(&Record::new(Level::INFO, "a", format_args!("before")));
+        logged_tx.send(()).unwrap();
+        go.recv().unwrap();
+        LOGGER.dispatch(&Record::new(Level::INFO, "a", format_args!("after")));
+    });
+    logged.recv().unwrap();
+    let (probe, seen) = Probe::new("late");
+    LOGGER.add(probe).unwrap();
+    go_tx.send(()).unwrap();
+    thread.join().unwrap();
+    assert_eq!(*seen.lock().unwrap(), ["after"]);
+}
+
+/// A handler that asks its logger for its handler count (the list's lock)
+/// while another thread removes that handler (which waits for the handler's
+/// lock): neither waits for the other forever.
+#[test]
+fn removing_a_handler_that_reads_its_logger_does_not_deadlock() {
+    static LOGGER: Logger = Logger::with_root_level(Level::DEBUG);
+    struct Asker(HandlerBase, std::sync::mpsc::Sender<usize>);
+    impl Handler for Asker {
+        fn level(&self) -> Level {
+            self.0.level()
+        }
+        fn set_level(&mut self, l: Level) {
+            self.0.set_level(l)
+        }
+        fn handle(&mut self, _: &Record<'_>) -> bool {
+            std::thread::sleep(Duration::from_millis(1));
+            let _ = self.1.send(LOGGER.handler_count());
+            true
+        }
+        fn stats(&self) -> HandlerStats {
+            self.0.stats()
+        }
+    }
+    let (counts_tx, counts) = std::sync::mpsc::channel();
+    let (done_tx, done) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for round in 0..20 {
+            let key = LOGGER
+                .add(Asker(HandlerBase::new(Level::NOTSET), counts_tx.clone()))
+                .unwrap();
+            let logger = std::thread::spawn(|| {
+                for _ in 0..5 {
+                    LOGGER.dispatch(&Record::new(Level::INFO, "a", format_args!("x")));
+                }
+            });
+            if round % 2 == 0 {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            LOGGER.remove(key).unwrap();
+            logger.join().unwrap();
+        }
+        done_tx.send(()).unwrap();
+    });
+    done.recv_timeout(Duration::from_secs(60))
+        .expect("remove and a handler reading its logger deadlocked");
+    assert!(counts.try_iter().all(|n| n <= 1));
+    assert_eq!(LOGGER.handler_count(), 0);
+}
+
+/// A logger that is dropped drops (and so writes out) its handlers then,
+/// though the thread that logged still holds a copy of its handler list.
+#[test]
+fn a_dropped_logger_writes_out_its_buffered_file_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dropped.log");
+    let logger = Logger::with_root_level(Level::DEBUG);
+    let file = emlog_std::FileHandler::builder(&path)
+        .buffered(emlog_std::Buffering::default())
+        .open()
+        .unwrap();
+    logger.add(file).unwrap();
+    logger.dispatch(&Record::new(Level::INFO, "a", format_args!("kept")));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
+    drop(logger);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "kept\n");
+}
