@@ -305,6 +305,8 @@ pub struct NoPrecision;
 pub trait Precisions {
     /// That precision, or [`NO_PRECISION`].
     fn of(&self, k: usize) -> u8;
+    /// All of them (empty when no placeholder has one).
+    fn as_slice(&self) -> &[u8];
 }
 
 impl Precisions for NoPrecision {
@@ -312,12 +314,18 @@ impl Precisions for NoPrecision {
     fn of(&self, _: usize) -> u8 {
         NO_PRECISION
     }
+    fn as_slice(&self) -> &[u8] {
+        &[]
+    }
 }
 
 impl Precisions for &[u8] {
     #[inline(always)]
     fn of(&self, k: usize) -> u8 {
         self.get(k).copied().unwrap_or(NO_PRECISION)
+    }
+    fn as_slice(&self) -> &[u8] {
+        self
     }
 }
 
@@ -327,6 +335,50 @@ impl<P: Precisions> WriteMessage for PlainMessage<'_, P> {
         return staged::write(self, out);
         #[cfg(not(target_pointer_width = "64"))]
         return self.write_direct(out);
+    }
+
+    fn plain_parts(&self) -> Option<PlainParts<'_>> {
+        Some(PlainParts {
+            pieces: self.pieces,
+            precisions: self.precisions.as_slice(),
+            args: self.args,
+        })
+    }
+}
+
+/// What a plain call's message is made of: the text around its placeholders,
+/// their precisions (empty when none has one, else one per argument,
+/// [`NO_PRECISION`] for `{}`) and its arguments. A queue copies the
+/// arguments and formats them on its listener's thread
+/// ([`with_plain_message`]), writing exactly what the call's own thread
+/// would have.
+#[derive(Clone, Copy)]
+pub struct PlainParts<'a> {
+    /// The text around the placeholders (one more than the arguments).
+    pub pieces: &'static [&'static str],
+    /// The placeholders' precisions, or empty.
+    pub precisions: &'a [u8],
+    /// The arguments.
+    pub args: &'a [Arg<'a>],
+}
+
+/// Runs `f` with the message that `parts` make: what the plain call they
+/// were taken from (or copied from) would have given its record.
+///
+/// ```
+/// use emlog::__private::{Arg, PlainParts, with_plain_message};
+/// let parts = PlainParts { pieces: &["took ", " ms"], precisions: &[1], args: &[Arg::F64(2.25)] };
+/// assert_eq!(with_plain_message(parts, |m| m.to_string()), "took 2.2 ms");
+/// ```
+pub fn with_plain_message<R>(parts: PlainParts<'_>, f: impl FnOnce(Message<'_>) -> R) -> R {
+    if parts.precisions.is_empty() {
+        f(Message::plain(&PlainMessage::new(parts.pieces, parts.args)))
+    } else {
+        f(Message::plain(&PlainMessage {
+            pieces: parts.pieces,
+            precisions: parts.precisions,
+            args: parts.args,
+        }))
     }
 }
 
