@@ -485,3 +485,240 @@ impl fmt::Display for Shown<'_> {
         self.0.display(f)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use emlog::__private::DisplayArg;
+
+    /// A record with every field set, and `message` as its message.
+    fn record<'a>(logger: &'a str, names: &'a str, message: Message<'a>) -> Record<'a> {
+        Record {
+            level: Level::new(27),
+            logger,
+            args: message,
+            location: Location {
+                file: names,
+                line: 4_000_000_000,
+                module_path: names,
+            },
+            timestamp: Timestamp::new(1_700_000_000, 999_999_999),
+            sequence: u32::MAX,
+            thread: ThreadInfo {
+                id: u64::MAX - 1,
+                name: names,
+            },
+            process: (77, names),
+        }
+    }
+
+    /// Every field of `r`, its message as its `Display` writes it.
+    fn fields(r: &Record<'_>) -> String {
+        format!(
+            "{:?} {} [{}] {}:{} {} {:?} #{} {}/{} {}/{}",
+            r.level,
+            r.logger,
+            r.args,
+            r.location.file,
+            r.location.line,
+            r.location.module_path,
+            r.timestamp,
+            r.sequence,
+            r.thread.id,
+            r.thread.name,
+            r.process.0,
+            r.process.1
+        )
+    }
+
+    /// `r` copied into a slot (as the caller's thread does) and read back
+    /// (as the listener's does), in a slot that has held `before` first.
+    fn round_trip(r: &Record<'_>, format_here: bool, before: Option<&Record<'_>>) -> String {
+        let mut slot: Box<QueuedRecord> = Box::new(unsafe_free_zeroed());
+        let mut scratch = String::new();
+        for r in before.into_iter().chain([r]) {
+            prepare(r, None, format_here, &mut scratch, |message| {
+                slot.fill(&Capture::new(r, message))
+            })
+            .unwrap();
+        }
+        let shown = slot.with_record(fields);
+        slot.release();
+        slot.free_spill();
+        shown
+    }
+
+    /// A zeroed record, as the ring allocates it.
+    fn unsafe_free_zeroed() -> QueuedRecord {
+        // SAFETY: every field is an integer or a byte array.
+        unsafe { std::mem::zeroed() }
+    }
+
+    /// Arguments of every kind, with and without precisions.
+    struct Custom;
+    impl fmt::Display for Custom {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            // Its own use of the precision: not a cut.
+            write!(f, "custom(precision {:?})", f.precision())
+        }
+    }
+
+    fn check_all_paths(parts: PlainParts<'_>, names: &str) {
+        with_plain_message(parts, |message| {
+            let r = record("app.net", names, message);
+            let expected = fields(&r);
+            for format_here in [false, true] {
+                assert_eq!(round_trip(&r, format_here, None), expected, "{format_here}");
+                let long = "é".repeat(200);
+                let big = record(&long, &long, Message::from_text(&"x"));
+                assert_eq!(
+                    round_trip(&r, format_here, Some(&big)),
+                    expected,
+                    "after a spilled record, {format_here}"
+                );
+            }
+        });
+    }
+
+    #[test]
+    fn every_argument_kind_reads_back_as_the_callers_thread_writes_it() {
+        let text = "é€😀 text";
+        let custom = Custom;
+        let args = [
+            Arg::Unsigned(u32::MAX),
+            Arg::Signed(i32::MIN),
+            Arg::Unsigned64(u64::MAX),
+            Arg::Signed64(i64::MIN),
+            Arg::F32(-0.0),
+            Arg::F64(1234.5678),
+            Arg::Str(text),
+            Arg::Display(&custom as &dyn DisplayArg),
+        ];
+        let pieces: &'static [&'static str] = &["<", "|", "|", "|", "|", "|", "|", "|", ">"];
+        for names in ["", "src/a.rs", &"n".repeat(100)] {
+            check_all_paths(
+                PlainParts {
+                    pieces,
+                    precisions: &[],
+                    args: &args,
+                },
+                names,
+            );
+            // Precisions: cut text, ignored by integers, spent by `Display`.
+            check_all_paths(
+                PlainParts {
+                    pieces,
+                    precisions: &[3, NO_PRECISION, 2, 0, 4, 1, 3, 2],
+                    args: &args,
+                },
+                names,
+            );
+        }
+        for x in [
+            f64::NAN,
+            f64::INFINITY,
+            -1e300,
+            0.0005,
+            5e-324,
+            16_777_216.0,
+        ] {
+            for precision in [NO_PRECISION, 0, 3, 17] {
+                check_all_paths(
+                    PlainParts {
+                        pieces: &["took ", " ms"],
+                        precisions: &[precision],
+                        args: &[Arg::F64(x)],
+                    },
+                    "m",
+                );
+                check_all_paths(
+                    PlainParts {
+                        pieces: &["took ", " ms"],
+                        precisions: &[precision],
+                        args: &[Arg::F32(x as f32)],
+                    },
+                    "m",
+                );
+            }
+        }
+        check_all_paths(
+            PlainParts {
+                pieces: &["", "", ""],
+                precisions: &[],
+                args: &[Arg::Unused, Arg::Str("")],
+            },
+            "",
+        );
+    }
+
+    #[test]
+    fn a_message_of_format_args_and_long_text_read_back_whole() {
+        let long = "€".repeat(2_000);
+        let custom = Custom;
+        for message in [
+            format_args!("{custom:.3} and {:>8}|{:?}", 12, "q"),
+            format_args!("{long}"),
+            format_args!(""),
+        ] {
+            let r = record("app", "src/b.rs", Message::new(message));
+            assert_eq!(round_trip(&r, false, None), fields(&r));
+        }
+        // A plain call whose text arguments overflow the slot.
+        let args = [Arg::Str(&long), Arg::Unsigned(7)];
+        check_all_paths(
+            PlainParts {
+                pieces: &["[", "] ", ""],
+                precisions: &[],
+                args: &args,
+            },
+            "n",
+        );
+    }
+
+    #[test]
+    fn a_plain_call_with_more_arguments_than_a_slot_carries_is_formatted_here() {
+        let args = [Arg::Unsigned(1); MAX_ARGS + 1];
+        let pieces: &'static [&'static str] = &[" "; MAX_ARGS + 2];
+        with_plain_message(
+            PlainParts {
+                pieces,
+                precisions: &[],
+                args: &args,
+            },
+            |message| {
+                let r = record("app", "f", message);
+                let mut scratch = String::new();
+                let text = prepare(&r, None, false, &mut scratch, |m| {
+                    matches!(m, Prepared::Text(_))
+                });
+                assert_eq!(text, Ok(true));
+                assert_eq!(round_trip(&r, false, None), fields(&r));
+            },
+        );
+    }
+
+    #[test]
+    fn a_small_spill_is_kept_for_the_next_lap_and_a_large_one_freed() {
+        let mut slot: Box<QueuedRecord> = Box::new(unsafe_free_zeroed());
+        let names = "s".repeat(60);
+        let r = record(&names, &names, Message::from_text(&"m"));
+        slot.fill(&Capture::new(&r, Prepared::Text("m")));
+        let kept = slot.spill;
+        assert_ne!(kept[0], 0, "spilled");
+        slot.release();
+        assert_eq!(slot.spill, kept, "kept while small");
+        slot.fill(&Capture::new(&r, Prepared::Text("m")));
+        assert_eq!(slot.spill, kept, "used again");
+        let huge = "h".repeat(KEEP_SPILL);
+        slot.fill(&Capture::new(&r, Prepared::Text(&huge)));
+        assert!(slot.spill[1] > KEEP_SPILL);
+        assert_eq!(slot.with_record(|r| r.args.to_string()), huge);
+        slot.release();
+        assert_eq!(slot.spill, [0, 0], "freed when large");
+        // A record that fits goes inline again.
+        let small = record("app", "n", Message::from_text(&""));
+        slot.fill(&Capture::new(&small, Prepared::Text("")));
+        assert_eq!(slot.kind & SPILLED, 0);
+        assert_eq!(slot.with_record(fields), fields(&small));
+    }
+}
