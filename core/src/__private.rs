@@ -337,6 +337,7 @@ impl<P: Precisions> WriteMessage for PlainMessage<'_, P> {
         return self.write_direct(out);
     }
 
+    #[cfg(feature = "queue-capture")]
     fn plain_parts(&self) -> Option<PlainParts<'_>> {
         Some(PlainParts {
             pieces: self.pieces,
@@ -1018,6 +1019,47 @@ mod tests {
             args: &args,
         };
         assert_eq!(message.to_string(), "ab abcdef 7");
+    }
+
+    /// A queue sees a plain call's parts, and the message they make again
+    /// is the call's own; no other message shows parts.
+    #[cfg(feature = "queue-capture")]
+    #[test]
+    fn plain_parts_give_back_the_call_and_make_the_same_message() {
+        use std::string::String;
+        let args = [Arg::Str("disk"), Arg::Unsigned(93), Arg::Display(&'%')];
+        const PIECES: [&str; 4] = plain_pieces::<4>("{} at {:.1}{}");
+        const PRECISIONS: [u8; 3] = placeholder_precisions::<3>("{} at {:.1}{}");
+        for precisions in [&PRECISIONS[..], &[]] {
+            let message = PlainMessage {
+                pieces: &PIECES,
+                precisions,
+                args: &args,
+            };
+            let original = Message::plain(&message);
+            let Some(parts) = original.plain_parts() else {
+                panic!("a plain message shows its parts");
+            };
+            assert_eq!(parts.pieces, &PIECES);
+            assert_eq!(parts.precisions, precisions);
+            assert_eq!(parts.args.len(), 3);
+            let again = with_plain_message(parts, |m| m.to_string());
+            assert_eq!(again, original.to_string());
+            assert_eq!(again, "disk at 93%");
+        }
+        let unset = PlainMessage::new(&PIECES, &args);
+        assert_eq!(
+            Message::plain(&unset)
+                .plain_parts()
+                .map(|p| p.precisions.len()),
+            Some(0)
+        );
+        assert!(Message::new(format_args!("{}", 1)).plain_parts().is_none());
+        let text = "text";
+        assert!(Message::from_text(&text).plain_parts().is_none());
+        let mut out = String::new();
+        Message::from_text(&text).write_to_sink(&mut out).unwrap();
+        assert_eq!(out, "text");
     }
 
     /// `<{}>` (or `<{:.N}>` with `precision`) of `arg`, through the path the

@@ -57,6 +57,7 @@ pub(crate) trait WriteMessage {
 
     /// A plain call's text and arguments, for a queue that carries them to
     /// another thread unformatted; `None` for any other message.
+    #[cfg(feature = "queue-capture")]
     fn plain_parts(&self) -> Option<crate::__private::PlainParts<'_>> {
         None
     }
@@ -123,8 +124,10 @@ impl<'a> Message<'a> {
 
     /// The text and arguments of a plain call's message (see
     /// [`__private::log_plain`](crate::__private::log_plain)), for a queue
-    /// that carries them unformatted; `None` for any other message.
+    /// that carries them unformatted; `None` for any other message. With the
+    /// `queue-capture` feature.
     #[doc(hidden)]
+    #[cfg(feature = "queue-capture")]
     pub fn plain_parts(&self) -> Option<crate::__private::PlainParts<'_>> {
         match &self.0 {
             Repr::Args(..) => None,

@@ -61,8 +61,12 @@ const WAKE_EVERY: usize = 64;
 /// Spins of the listener on an empty queue before it sleeps.
 const SPINS_BEFORE_SLEEP: u32 = 128;
 
-/// The largest capacity: the ring's positions keep a slot index in 32 bits.
-pub(crate) const MAX_CAPACITY: usize = (1 << 31) - 2;
+/// The largest capacity (4 GiB of slots).
+pub(crate) const MAX_CAPACITY: usize = 1 << 24;
+
+/// The most bytes of the ring backed by memory when it is made; beyond them
+/// (a capacity above 262,144), pages are backed as the ring first fills.
+const BACKED_AT_ONCE: usize = 64 << 20;
 
 /// One record's place in the ring.
 #[repr(C, align(64))]
@@ -168,8 +172,9 @@ unsafe impl Sync for RecordQueue {}
 unsafe impl Send for RecordQueue {}
 
 impl RecordQueue {
-    /// Holds up to `capacity` records (at least 1, at most 2^31 - 2);
-    /// `overflow` says what a full queue does.
+    /// Holds up to `capacity` records (at least 1, at most 16,777,216);
+    /// `overflow` says what a full queue does. Takes 256 bytes a record,
+    /// backed by memory at once up to 64 MiB.
     pub fn new(capacity: usize, overflow: Overflow) -> Arc<RecordQueue> {
         let capacity = capacity.clamp(1, MAX_CAPACITY);
         let slot_count = capacity + 1;
@@ -588,8 +593,8 @@ impl std::fmt::Debug for RecordQueue {
 /// Allocated with the allocator's usual alignment and aligned by hand (asked
 /// for zeroed memory aligned beyond that, the system allocator writes the
 /// zeros itself, where `calloc` of a large block gets fresh zero pages), then
-/// backed by memory at once: a record never waits for the system to find a
-/// page, and a large ring asks for huge pages first.
+/// backed by memory at once (up to [`BACKED_AT_ONCE`]): a record never waits
+/// for the system to find a page, and a large ring asks for huge pages first.
 struct Slots {
     /// The allocation, as made.
     block: *mut u8,
@@ -614,7 +619,7 @@ impl Slots {
         if block.is_null() {
             std::alloc::handle_alloc_error(layout);
         }
-        back_now(block, layout.size());
+        back_now(block, layout.size().min(BACKED_AT_ONCE));
         let offset = block.align_offset(align_of::<Slot>());
         Slots {
             block,
