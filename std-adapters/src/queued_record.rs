@@ -97,7 +97,6 @@ pub(crate) enum Prepared<'a> {
 pub(crate) struct Capture<'a> {
     record: &'a Record<'a>,
     message: Prepared<'a>,
-    strings: [&'a str; 5],
     len: usize,
 }
 
@@ -105,13 +104,6 @@ impl<'a> Capture<'a> {
     /// What copying `record` with `message` takes.
     #[inline(always)]
     pub(crate) fn new(record: &'a Record<'a>, message: Prepared<'a>) -> Capture<'a> {
-        let strings = [
-            record.logger,
-            record.location.file,
-            record.location.module_path,
-            record.thread.name,
-            record.process.1,
-        ];
         let message_len = match message {
             Prepared::Text(text) => text.len(),
             Prepared::Plain(parts) => parts.args.iter().fold(0, |len, arg| match arg {
@@ -119,11 +111,15 @@ impl<'a> Capture<'a> {
                 _ => len + VALUE,
             }),
         };
-        let len = strings.iter().fold(message_len, |len, s| len + s.len());
+        let len = message_len
+            + record.logger.len()
+            + record.location.file.len()
+            + record.location.module_path.len()
+            + record.thread.name.len()
+            + record.process.1.len();
         Capture {
             record,
             message,
-            strings,
             len,
         }
     }
@@ -158,19 +154,27 @@ impl QueuedRecord {
             self.lens = [0; 6];
             return;
         }
-        let (values, mut rest) = match capture.message {
-            Prepared::Plain(parts) => data.split_at_mut(parts.args.len().min(MAX_ARGS) * VALUE),
-            Prepared::Text(_) => data.split_at_mut(0),
+        let values_len = match capture.message {
+            Prepared::Plain(parts) => parts.args.len().min(MAX_ARGS) * VALUE,
+            Prepared::Text(_) => 0,
         };
-        for (len, s) in self.lens.iter_mut().zip(capture.strings) {
-            copy_short(front(&mut rest, s.len()), s.as_bytes());
+        let (values, mut rest) = data.split_at_mut(values_len);
+        let strings = [
+            record.logger,
+            record.location.file,
+            record.location.module_path,
+            record.thread.name,
+            record.process.1,
+        ];
+        for (len, s) in self.lens.iter_mut().zip(strings) {
+            put(&mut rest, s.as_bytes());
             *len = s.len() as u32;
         }
         match capture.message {
             Prepared::Text(text) => {
                 self.kind = TEXT | spilled;
                 self.args = 0;
-                copy_short(front(&mut rest, text.len()), text.as_bytes());
+                put(&mut rest, text.as_bytes());
                 self.lens[5] = text.len() as u32;
             }
             Prepared::Plain(parts) => {
@@ -178,15 +182,20 @@ impl QueuedRecord {
                 self.pieces = [parts.pieces.as_ptr() as usize, parts.pieces.len()];
                 self.args = parts.args.len().min(MAX_ARGS) as u8;
                 self.precise = !parts.precisions.is_empty();
-                let mut text_at = total - rest.len();
-                let mut text_len = 0;
-                for (k, (arg, value)) in parts
+                if self.precise {
+                    for (to, &from) in self.precisions.iter_mut().zip(parts.precisions) {
+                        *to = from;
+                    }
+                }
+                let texts_start = total - rest.len();
+                for ((arg, value), kind) in parts
                     .args
                     .iter()
                     .zip(values.chunks_exact_mut(VALUE))
-                    .enumerate()
+                    .zip(&mut self.kinds)
                 {
-                    let (kind, bits) = match *arg {
+                    let bits;
+                    (*kind, bits) = match *arg {
                         Arg::Unsigned(n) => (UNSIGNED, u64::from(n)),
                         Arg::Signed(n) => (SIGNED, n as u64),
                         #[cfg(target_pointer_width = "64")]
@@ -198,10 +207,8 @@ impl QueuedRecord {
                         #[cfg(target_pointer_width = "64")]
                         Arg::F64(x) => (F64, x.to_bits()),
                         Arg::Str(s) => {
-                            copy_short(front(&mut rest, s.len()), s.as_bytes());
-                            let at = text_at;
-                            text_at += s.len();
-                            text_len += s.len();
+                            let at = total - rest.len();
+                            put(&mut rest, s.as_bytes());
                             (STR, (at as u64) | ((s.len() as u64) << 32))
                         }
                         // Formatted into text before (see `prepare`); never
@@ -211,14 +218,8 @@ impl QueuedRecord {
                     if let Ok(value) = <&mut [u8; VALUE]>::try_from(value) {
                         *value = bits.to_le_bytes();
                     }
-                    if let (Some(to), Some(from)) =
-                        (self.kinds.get_mut(k), self.precisions.get_mut(k))
-                    {
-                        *to = kind;
-                        *from = parts.precisions.get(k).copied().unwrap_or(NO_PRECISION);
-                    }
                 }
-                self.lens[5] = text_len as u32;
+                self.lens[5] = (total - rest.len() - texts_start) as u32;
             }
         }
     }
@@ -377,15 +378,14 @@ fn decode(data: &[u8], kind: u8, bits: u64) -> Arg<'_> {
     }
 }
 
-/// The first `n` bytes of `rest` (which keeps what follows), for `fill`
-/// (which sized the data for all it puts: never short).
+/// Copies `bytes` to the front of `rest`, which keeps what follows them.
+/// `fill` sized the data for everything it puts: `rest` is never short.
 #[inline(always)]
-fn front<'d>(rest: &mut &'d mut [u8], n: usize) -> &'d mut [u8] {
+fn put(rest: &mut &mut [u8], bytes: &[u8]) {
     let data = std::mem::take(rest);
-    let at = n.min(data.len());
-    let (head, tail) = data.split_at_mut(at);
+    let (head, tail) = data.split_at_mut(bytes.len().min(data.len()));
+    copy_short(head, bytes);
     *rest = tail;
-    head
 }
 
 /// The first `n` bytes of `rest` (which keeps what follows).
