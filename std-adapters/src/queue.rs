@@ -31,6 +31,8 @@ pub enum Overflow {
     /// The new record is dropped and counted.
     DropNewest,
     /// The oldest queued record is dropped and counted, the new one queued.
+    /// (Should another producer still be writing that oldest record at that
+    /// very moment, the new one is dropped and counted instead.)
     DropOldest,
 }
 
