@@ -45,14 +45,18 @@ pub enum Overflow {
 /// here and in the queue, and the listener reports the count in-band.
 ///
 /// With the default formatter (the message alone), a plain call's message
-/// (`{}` and `{:.N}` placeholders) is not formatted here: its numbers and
-/// text are copied in binary, with its `'static` text pieces, and the
-/// listener formats them into the line it writes. `Display` arguments, other
-/// messages and a formatter given with [`with_formatter`](Self::with_formatter)
-/// are formatted here, as in Python. Queueing takes one atomic
-/// compare-and-swap and no lock, allocates nothing unless a record's strings
-/// and arguments exceed 156 bytes, and never waits for file I/O (with
-/// [`Overflow::Block`] it may wait for room in the queue).
+/// (`{}` and `{:.N}` placeholders, at most 8 arguments) is not formatted
+/// here: its numbers and text are copied in binary, with its `'static` text
+/// pieces, and the listener formats them into the line it writes. `Display`
+/// arguments, other messages and a formatter given with
+/// [`with_formatter`](Self::with_formatter) are formatted here, as in
+/// Python. So is every message while at least half the queue waits: the
+/// listener is then behind, and the formatting moves to the thread that
+/// has time for it (the text is the same either way).
+///
+/// Queueing takes one atomic compare-and-swap and no lock, allocates nothing
+/// once the queue's slots are warm (see [`RecordQueue`]), and never waits for
+/// file I/O (with [`Overflow::Block`] it may wait for room in the queue).
 #[derive(Debug)]
 pub struct QueueHandler {
     base: HandlerBase,
