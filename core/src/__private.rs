@@ -305,6 +305,8 @@ pub struct NoPrecision;
 pub trait Precisions {
     /// That precision, or [`NO_PRECISION`].
     fn of(&self, k: usize) -> u8;
+    /// All of them (empty when no placeholder has one).
+    fn as_slice(&self) -> &[u8];
 }
 
 impl Precisions for NoPrecision {
@@ -312,12 +314,18 @@ impl Precisions for NoPrecision {
     fn of(&self, _: usize) -> u8 {
         NO_PRECISION
     }
+    fn as_slice(&self) -> &[u8] {
+        &[]
+    }
 }
 
 impl Precisions for &[u8] {
     #[inline(always)]
     fn of(&self, k: usize) -> u8 {
         self.get(k).copied().unwrap_or(NO_PRECISION)
+    }
+    fn as_slice(&self) -> &[u8] {
+        self
     }
 }
 
@@ -327,6 +335,51 @@ impl<P: Precisions> WriteMessage for PlainMessage<'_, P> {
         return staged::write(self, out);
         #[cfg(not(target_pointer_width = "64"))]
         return self.write_direct(out);
+    }
+
+    #[cfg(feature = "queue-capture")]
+    fn plain_parts(&self) -> Option<PlainParts<'_>> {
+        Some(PlainParts {
+            pieces: self.pieces,
+            precisions: self.precisions.as_slice(),
+            args: self.args,
+        })
+    }
+}
+
+/// What a plain call's message is made of: the text around its placeholders,
+/// their precisions (empty when none has one, else one per argument,
+/// [`NO_PRECISION`] for `{}`) and its arguments. A queue copies the
+/// arguments and formats them on its listener's thread
+/// ([`with_plain_message`]), writing exactly what the call's own thread
+/// would have.
+#[derive(Clone, Copy)]
+pub struct PlainParts<'a> {
+    /// The text around the placeholders (one more than the arguments).
+    pub pieces: &'static [&'static str],
+    /// The placeholders' precisions, or empty.
+    pub precisions: &'a [u8],
+    /// The arguments.
+    pub args: &'a [Arg<'a>],
+}
+
+/// Runs `f` with the message that `parts` make: what the plain call they
+/// were taken from (or copied from) would have given its record.
+///
+/// ```
+/// use emlog::__private::{Arg, PlainParts, with_plain_message};
+/// let parts = PlainParts { pieces: &["took ", " ms"], precisions: &[1], args: &[Arg::F64(2.25)] };
+/// assert_eq!(with_plain_message(parts, |m| m.to_string()), "took 2.2 ms");
+/// ```
+pub fn with_plain_message<R>(parts: PlainParts<'_>, f: impl FnOnce(Message<'_>) -> R) -> R {
+    if parts.precisions.is_empty() {
+        f(Message::plain(&PlainMessage::new(parts.pieces, parts.args)))
+    } else {
+        f(Message::plain(&PlainMessage {
+            pieces: parts.pieces,
+            precisions: parts.precisions,
+            args: parts.args,
+        }))
     }
 }
 
@@ -974,6 +1027,47 @@ mod tests {
             args: &args,
         };
         assert_eq!(message.to_string(), "ab abcdef 7");
+    }
+
+    /// A queue sees a plain call's parts, and the message they make again
+    /// is the call's own; no other message shows parts.
+    #[cfg(feature = "queue-capture")]
+    #[test]
+    fn plain_parts_give_back_the_call_and_make_the_same_message() {
+        use std::string::String;
+        let args = [Arg::Str("disk"), Arg::Unsigned(93), Arg::Display(&'%')];
+        const PIECES: [&str; 4] = plain_pieces::<4>("{} at {:.1}{}");
+        const PRECISIONS: [u8; 3] = placeholder_precisions::<3>("{} at {:.1}{}");
+        for precisions in [&PRECISIONS[..], &[]] {
+            let message = PlainMessage {
+                pieces: &PIECES,
+                precisions,
+                args: &args,
+            };
+            let original = Message::plain(&message);
+            let Some(parts) = original.plain_parts() else {
+                panic!("a plain message shows its parts");
+            };
+            assert_eq!(parts.pieces, &PIECES);
+            assert_eq!(parts.precisions, precisions);
+            assert_eq!(parts.args.len(), 3);
+            let again = with_plain_message(parts, |m| m.to_string());
+            assert_eq!(again, original.to_string());
+            assert_eq!(again, "disk at 93%");
+        }
+        let unset = PlainMessage::new(&PIECES, &args);
+        assert_eq!(
+            Message::plain(&unset)
+                .plain_parts()
+                .map(|p| p.precisions.len()),
+            Some(0)
+        );
+        assert!(Message::new(format_args!("{}", 1)).plain_parts().is_none());
+        let text = "text";
+        assert!(Message::from_text(&text).plain_parts().is_none());
+        let mut out = String::new();
+        Message::from_text(&text).write_to_sink(&mut out).unwrap();
+        assert_eq!(out, "text");
     }
 
     /// `<{}>` (or `<{:.N}>` with `precision`) of `arg`, through the path the

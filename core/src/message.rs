@@ -54,6 +54,20 @@ pub(crate) fn write_args(out: &mut dyn Sink, args: fmt::Arguments<'_>) -> fmt::R
 pub(crate) trait WriteMessage {
     /// Writes the whole message into `out`.
     fn write_message(&self, out: &mut dyn Sink) -> fmt::Result;
+
+    /// A plain call's text and arguments, for a queue that carries them to
+    /// another thread unformatted; `None` for any other message.
+    #[cfg(feature = "queue-capture")]
+    fn plain_parts(&self) -> Option<crate::__private::PlainParts<'_>> {
+        None
+    }
+}
+
+/// Text already formatted, as a message.
+impl WriteMessage for &str {
+    fn write_message(&self, out: &mut dyn Sink) -> fmt::Result {
+        out.write_str(self)
+    }
 }
 
 /// How a message in `fmt::Arguments` is written into a [`Sink`]: a function
@@ -94,6 +108,31 @@ impl<'a> Message<'a> {
     /// A message that writes itself.
     pub(crate) fn plain(message: &'a dyn WriteMessage) -> Message<'a> {
         Message(Repr::Plain(message))
+    }
+
+    /// Text formatted earlier (a queue's listener replaying a message the
+    /// caller formatted), written as it is, without `core::fmt`.
+    ///
+    /// ```
+    /// let text = "link up";
+    /// assert_eq!(emlog::Message::from_text(&text).to_string(), "link up");
+    /// ```
+    #[doc(hidden)]
+    pub fn from_text(text: &'a &'a str) -> Message<'a> {
+        Message::plain(text)
+    }
+
+    /// The text and arguments of a plain call's message (see
+    /// [`__private::log_plain`](crate::__private::log_plain)), for a queue
+    /// that carries them unformatted; `None` for any other message. With the
+    /// `queue-capture` feature.
+    #[doc(hidden)]
+    #[cfg(feature = "queue-capture")]
+    pub fn plain_parts(&self) -> Option<crate::__private::PlainParts<'_>> {
+        match &self.0 {
+            Repr::Args(..) => None,
+            Repr::Plain(message) => message.plain_parts(),
+        }
     }
 
     /// Writes the message into `out` (through `core::fmt` only for a message

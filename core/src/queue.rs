@@ -392,7 +392,7 @@ impl<const N: usize, const M: usize> Dispatch for Queue<N, M> {
 /// message, with the handler's formatter if it has one) and enqueues it.
 ///
 /// Unlike Python, a full queue is not an error report: the drop is counted in
-/// [`HandlerStats::dropped`] and in the queue, and the listener reports it
+/// [`HandlerStats::dropped`](crate::HandlerStats::dropped) and in the queue, and the listener reports it
 /// in-band. Inside the core [`Dispatcher`](crate::Dispatcher) the handler runs
 /// under its critical section; to keep formatting out of it, install the
 /// [`Queue`] itself as the dispatcher.

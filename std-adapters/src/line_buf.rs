@@ -35,32 +35,6 @@ impl LineBuf {
         self.len = 0;
     }
 
-    /// Appends the text of `other`.
-    pub(crate) fn append(&mut self, other: &LineBuf) {
-        let src = other.as_bytes();
-        let end = self.len.saturating_add(src.len());
-        if end.saturating_add(PAD) > self.bytes.len() {
-            self.grow(end);
-        }
-        if let Some(dst) = self.bytes.get_mut(self.len..end) {
-            dst.copy_from_slice(src);
-            self.len = end;
-        }
-    }
-
-    /// How many bytes of text there are.
-    pub(crate) fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Removes the first `n` bytes of text (which must end at a character
-    /// boundary; the queue removes whole records), moving the rest down.
-    pub(crate) fn remove_front(&mut self, n: usize) {
-        let n = n.min(self.len);
-        self.bytes.copy_within(n..self.len, 0);
-        self.len -= n;
-    }
-
     /// The text written since the last [`LineBuf::clear`].
     pub(crate) fn as_bytes(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or(&[])
@@ -174,14 +148,6 @@ mod tests {
         buf.write_str("é€😀").unwrap();
         expected.push_str("é€😀");
         assert_eq!(buf.as_str().unwrap(), expected);
-        assert_eq!(buf.len(), expected.len());
-        let mut copy = LineBuf::with_capacity(0);
-        copy.write_str("<").unwrap();
-        copy.append(&buf);
-        copy.append(&LineBuf::default());
-        assert_eq!(copy.as_str().unwrap(), format!("<{expected}"));
-        buf.remove_front(10);
-        assert_eq!(buf.as_str().unwrap(), &expected[10..]);
         buf.clear();
         assert_eq!(buf.as_bytes(), b"");
     }

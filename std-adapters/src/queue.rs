@@ -1,18 +1,24 @@
 //! QueueHandler and QueueListener: records handed to a thread that does the I/O.
 //!
-//! The application thread formats the message (Python's `prepare`), copies the
-//! record into the queue and returns; the listener thread writes files. With
-//! the drop policies a caller never waits for anything but the queue's lock.
+//! The application thread copies the record into the queue's ring
+//! ([`RecordQueue`]) and returns; the listener thread formats and writes.
+//! Python's `prepare` formats the message on the caller's thread; here a
+//! plain call's arguments (numbers and text) are copied in binary instead and
+//! formatted on the listener's thread into the same text, and only what may
+//! borrow from the caller (a `Display` argument, a `format_args!` message, a
+//! QueueHandler's own formatter) is formatted first. With the drop policies a
+//! caller never waits.
 
-use std::collections::VecDeque;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::thread::{JoinHandle, ThreadId};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
 
 use crate::handler_panic::PanicCount;
-use crate::line_buf::LineBuf;
-use emlog::{Formatter, Handler, HandlerBase, Level, Location, Record, ThreadInfo, Timestamp};
+use crate::queued_record::{Capture, prepare};
+use crate::record_ring::Producer;
+use emlog::{Formatter, Handler, HandlerBase, Level, Record};
+
+pub use crate::record_ring::RecordQueue;
 
 /// What a full queue does with a new record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,311 +31,42 @@ pub enum Overflow {
     /// The new record is dropped and counted.
     DropNewest,
     /// The oldest queued record is dropped and counted, the new one queued.
+    /// (Should another producer still be writing that oldest record at that
+    /// very moment, the new one is dropped and counted instead.)
     DropOldest,
 }
 
-/// A record copied out of its call site: its fields, and where its strings
-/// are in its [`Batch`]'s text.
-#[derive(Clone, Copy, Debug)]
-struct QueuedRecord {
-    level: Level,
-    /// Where this record's strings start in [`Batch::text`]…
-    start: usize,
-    /// …and where each ends, counted from `start`: logger, message, file,
-    /// module path, thread name, process name.
-    ends: [usize; 6],
-    line: u32,
-    timestamp: Timestamp,
-    sequence: u32,
-    thread_id: u64,
-    process_id: u32,
-}
-
-/// Queued records, their strings one after another in one text buffer
-/// (short strings copied inline, [`LineBuf`]). The queue and its listener
-/// swap two of them, each keeping its capacity, so once both have grown to
-/// the largest batch, queueing allocates nothing.
-#[derive(Debug, Default)]
-struct Batch {
-    records: VecDeque<QueuedRecord>,
-    text: LineBuf,
-}
-
-/// Text of dropped-oldest records kept before it is worth moving the rest down.
-const COMPACT_AT: usize = 64 * 1024;
-
-impl Batch {
-    /// Copies `record`, with `message` as its message.
-    fn push(&mut self, record: &Record<'_>, message: &LineBuf) {
-        let start = self.text.len();
-        let mut ends = [0; 6];
-        // Cannot fail: the buffer grows as needed.
-        let _ = self.text.write_str(record.logger);
-        ends[0] = self.text.len() - start;
-        self.text.append(message);
-        ends[1] = self.text.len() - start;
-        let parts = [
-            record.location.file,
-            record.location.module_path,
-            record.thread.name,
-            record.process.1,
-        ];
-        for (end, part) in ends.iter_mut().skip(2).zip(parts) {
-            let _ = self.text.write_str(part);
-            *end = self.text.len() - start;
-        }
-        self.records.push_back(QueuedRecord {
-            level: record.level,
-            start,
-            ends,
-            line: record.location.line,
-            timestamp: record.timestamp,
-            sequence: record.sequence,
-            thread_id: record.thread.id,
-            process_id: record.process.0,
-        });
-    }
-
-    /// Drops the oldest record; its text goes when enough has piled up.
-    fn drop_oldest(&mut self) {
-        self.records.pop_front();
-        let waste = self.records.front().map_or(self.text.len(), |r| r.start);
-        if waste >= COMPACT_AT && waste * 2 >= self.text.len() {
-            self.text.remove_front(waste);
-            for r in &mut self.records {
-                r.start -= waste;
-            }
-        }
-    }
-
-    fn clear(&mut self) {
-        self.records.clear();
-        self.text.clear();
-    }
-
-    /// This batch's text: one UTF-8 check for all its records (always valid:
-    /// only `str`s are written to it).
-    fn text(&self) -> &str {
-        self.text.as_str().unwrap_or("")
-    }
-
-    /// Runs `f` with `q` as a record borrowing this batch's text; the message
-    /// is the pre-formatted text.
-    #[cfg(test)]
-    fn with_record<R>(&self, q: &QueuedRecord, f: impl FnOnce(&Record<'_>) -> R) -> R {
-        Batch::record_in(self.text(), q, f)
-    }
-
-    /// [`Batch::with_record`] with the batch's [`text`](Batch::text) checked already.
-    fn record_in<R>(text: &str, q: &QueuedRecord, f: impl FnOnce(&Record<'_>) -> R) -> R {
-        let mut parts = [""; 6];
-        let mut from = q.start;
-        for (part, end) in parts.iter_mut().zip(q.ends) {
-            *part = text.get(from..q.start + end).unwrap_or("");
-            from = q.start + end;
-        }
-        let [
-            logger,
-            message,
-            file,
-            module_path,
-            thread_name,
-            process_name,
-        ] = parts;
-        f(&Record {
-            level: q.level,
-            logger,
-            args: emlog::Message::new(format_args!("{}", Text(message))),
-            location: Location {
-                file,
-                line: q.line,
-                module_path,
-            },
-            timestamp: q.timestamp,
-            sequence: q.sequence,
-            thread: ThreadInfo {
-                id: q.thread_id,
-                name: thread_name,
-            },
-            process: (q.process_id, process_name),
-        })
-    }
-}
-
-/// A queued message as the record's `Display`: written as it is, without
-/// `str`'s `Display` looking for a width or precision there never is.
-struct Text<'a>(&'a str);
-
-impl std::fmt::Display for Text<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0)
-    }
-}
-
-#[derive(Debug, Default)]
-struct QueueState {
-    pending: Batch,
-    stopping: bool,
-    /// The listener thread taking from this queue, while it runs.
-    listener: Option<ThreadId>,
-}
-
-/// The bounded queue between [`QueueHandler`]s and a [`QueueListener`].
+/// Python's `QueueHandler`: copies each record into a [`RecordQueue`] and
+/// returns.
 ///
-/// ```
-/// use emlog_std::{Overflow, RecordQueue};
-/// let queue = RecordQueue::new(1024, Overflow::DropOldest);
-/// assert_eq!(queue.capacity(), 1024);
-/// assert_eq!(queue.dropped(), 0);
-/// ```
-#[derive(Debug)]
-pub struct RecordQueue {
-    state: Mutex<QueueState>,
-    not_empty: Condvar,
-    not_full: Condvar,
-    capacity: usize,
-    overflow: Overflow,
-    dropped: AtomicU64,
-}
-
-impl RecordQueue {
-    /// Holds up to `capacity` records (at least 1); `overflow` says what a full queue does.
-    pub fn new(capacity: usize, overflow: Overflow) -> Arc<RecordQueue> {
-        Arc::new(RecordQueue {
-            state: Mutex::new(QueueState::default()),
-            not_empty: Condvar::new(),
-            not_full: Condvar::new(),
-            capacity: capacity.max(1),
-            overflow,
-            dropped: AtomicU64::new(0),
-        })
-    }
-
-    /// The capacity.
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
-
-    /// Records dropped because the queue was full (or stopped), in total.
-    pub fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
-    }
-
-    /// Records waiting.
-    pub fn len(&self) -> usize {
-        self.lock().pending.records.len()
-    }
-
-    /// Whether no record waits.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Queues a copy of `record` with `message`; `false` if it was dropped
-    /// (full or stopped). The lock is held only for the copy.
-    fn push(&self, record: &Record<'_>, message: &LineBuf) -> bool {
-        let mut state = self.lock();
-        loop {
-            if state.stopping {
-                drop(state);
-                self.dropped.fetch_add(1, Ordering::Relaxed);
-                return false;
-            }
-            if state.pending.records.len() < self.capacity {
-                // The listener only waits on an empty queue: wake it only then
-                // (a futex call per record would double the caller's cost).
-                let was_empty = state.pending.records.is_empty();
-                state.pending.push(record, message);
-                drop(state);
-                if was_empty {
-                    self.not_empty.notify_one();
-                }
-                return true;
-            }
-            match self.overflow {
-                Overflow::Block if state.listener == Some(std::thread::current().id()) => {
-                    // Only this thread could make room: waiting would never end.
-                    drop(state);
-                    self.dropped.fetch_add(1, Ordering::Relaxed);
-                    return false;
-                }
-                Overflow::Block => {
-                    state = self
-                        .not_full
-                        .wait(state)
-                        .unwrap_or_else(PoisonError::into_inner);
-                }
-                Overflow::DropNewest => {
-                    drop(state);
-                    self.dropped.fetch_add(1, Ordering::Relaxed);
-                    return false;
-                }
-                Overflow::DropOldest => {
-                    state.pending.drop_oldest();
-                    state.pending.push(record, message);
-                    drop(state);
-                    self.dropped.fetch_add(1, Ordering::Relaxed);
-                    return true;
-                }
-            }
-        }
-    }
-
-    /// Takes everything waiting into `into` (which must be empty), blocking
-    /// until something is there or the queue is stopping; `false` when
-    /// stopping and empty.
-    fn take_all(&self, into: &mut Batch) -> bool {
-        let mut state = self.lock();
-        while state.pending.records.is_empty() && !state.stopping {
-            state = self
-                .not_empty
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-        if state.pending.records.is_empty() {
-            return false;
-        }
-        std::mem::swap(into, &mut state.pending);
-        drop(state);
-        self.not_full.notify_all();
-        true
-    }
-
-    fn set_listener(&self, listener: Option<ThreadId>) {
-        self.lock().listener = listener;
-    }
-
-    fn set_stopping(&self, stopping: bool) {
-        self.lock().stopping = stopping;
-        self.not_empty.notify_all();
-        self.not_full.notify_all();
-    }
-}
-
-/// Python's `QueueHandler`: formats the message on the caller's thread
-/// (Python's `prepare`), copies the record into a [`RecordQueue`] and returns.
+/// The listener's handlers see the record's message exactly as formatting it
+/// here would have written it (Python's `prepare`), and apply their own
+/// formatters around it. A record that does not fit is counted as dropped
+/// here and in the queue, and the listener reports the count in-band.
 ///
-/// Its formatter (default: the message alone) produces the message the
-/// listener's handlers see, as in Python; those handlers apply their own
-/// formatters around it. A record that does not fit is counted as dropped here
-/// and in the queue, and the listener reports the count in-band.
+/// With the default formatter (the message alone), a plain call's message
+/// (`{}` and `{:.N}` placeholders, at most 8 arguments) is not formatted
+/// here: its numbers and text are copied in binary, with its `'static` text
+/// pieces, and the listener formats them into the line it writes. `Display`
+/// arguments, other messages and a formatter given with
+/// [`with_formatter`](Self::with_formatter) are formatted here, as in
+/// Python. So is every message while at least half the queue waits: the
+/// listener is then behind, and the formatting moves to the thread that
+/// has time for it (the text is the same either way).
 ///
-/// The caller formats the message into the handler's own buffer, then, under
-/// the queue's lock, copies the record's fields and strings onto the end of
-/// the queue's text buffer; that buffer and the listener's are swapped, never
-/// freed, so in steady state the caller allocates nothing. It never waits on
+/// Queueing takes one atomic compare-and-swap and no lock, allocates nothing
+/// once the queue's slots are warm (see [`RecordQueue`]), and never waits for
 /// file I/O (with [`Overflow::Block`] it may wait for room in the queue).
 #[derive(Debug)]
 pub struct QueueHandler {
     base: HandlerBase,
-    formatter: Formatter,
+    /// `None`: the message alone (Python's default), copied unformatted when it can be.
+    formatter: Option<Formatter>,
     queue: Arc<RecordQueue>,
-    /// The message of the record being queued, formatted before the queue's lock.
-    message: LineBuf,
+    /// Text formatted here: the message, or a plain call's `Display` arguments.
+    scratch: String,
+    /// What this handler knows of the queue's positions.
+    producer: Producer,
 }
 
 impl QueueHandler {
@@ -337,15 +74,17 @@ impl QueueHandler {
     pub fn new(queue: Arc<RecordQueue>) -> QueueHandler {
         QueueHandler {
             base: HandlerBase::new(Level::NOTSET),
-            formatter: Formatter::message_only(),
+            formatter: None,
             queue,
-            message: LineBuf::with_capacity(256),
+            scratch: String::with_capacity(256),
+            producer: Producer::new(),
         }
     }
 
     /// Formats the message with `formatter` before queueing.
     pub fn with_formatter(mut self, formatter: Formatter) -> Self {
-        self.formatter = formatter;
+        let message_only = formatter.source() == Formatter::message_only().source();
+        self.formatter = (!message_only).then_some(formatter);
         self
     }
 
@@ -360,12 +99,6 @@ impl QueueHandler {
         self.base.set_name(name);
         self
     }
-
-    /// Python's `prepare`: the record's message formatted (into `self.message`).
-    fn prepare(&mut self, record: &Record<'_>) -> std::fmt::Result {
-        self.message.clear();
-        self.formatter.render(record, &mut self.message)
-    }
 }
 
 impl Handler for QueueHandler {
@@ -375,17 +108,33 @@ impl Handler for QueueHandler {
         if !self.base.accepts(record) {
             return false;
         }
-        if self.prepare(record).is_err() {
-            self.base.fail(&crate::RenderError, Some(record), true);
-            return false;
-        }
-        let queued = self.queue.push(record, &self.message);
-        if queued {
-            self.base.count_emitted(false);
-            true
-        } else {
-            self.base.count_dropped();
-            false
+        let (queue, producer) = (&self.queue, &mut self.producer);
+        // The listener behind: formatting here costs this thread nothing it
+        // would not spend waiting or dropping, and spares the listener.
+        let format_here = queue.is_busy(producer);
+        let queued = prepare(
+            record,
+            self.formatter.as_ref(),
+            format_here,
+            &mut self.scratch,
+            |message| {
+                let capture = Capture::new(record, message);
+                queue.push(producer, |slot| slot.fill(&capture))
+            },
+        );
+        match queued {
+            Ok(true) => {
+                self.base.count_emitted(false);
+                true
+            }
+            Ok(false) => {
+                self.base.count_dropped();
+                false
+            }
+            Err(_) => {
+                self.base.fail(&crate::RenderError, Some(record), true);
+                false
+            }
         }
     }
 
@@ -566,42 +315,68 @@ impl Drop for QueueListener {
     }
 }
 
+/// Records the listener delivers before it lets go of its handlers' lock
+/// (so that [`QueueListener::flush_every`] gets a turn).
+const PASS: usize = 4096;
+
 fn monitor(
     queue: &RecordQueue,
     handlers: &Mutex<Vec<Box<dyn Handler + Send>>>,
     respect: bool,
     panics: &PanicCount,
 ) {
-    let mut batch = Batch::default();
-    let mut reported_drops = 0u64;
-    let mut notice = String::new();
-    while queue.take_all(&mut batch) {
+    let mut drops = DropReport::default();
+    while queue.wait_for_records() {
         let mut handlers = handlers.lock().unwrap_or_else(PoisonError::into_inner);
-        let dropped = queue.dropped();
-        if dropped > reported_drops {
-            notice.clear();
-            let _ = write!(
-                notice,
-                "--- {} records dropped ---",
-                dropped - reported_drops
-            );
-            reported_drops = dropped;
-            deliver(
-                &mut handlers,
-                &Record::new(Level::WARNING, "emlog.queue", format_args!("{notice}"))
-                    .with_timestamp(crate::system_timestamp()),
-                respect,
-                panics,
-            );
-        }
-        let text = batch.text();
-        for queued in &batch.records {
-            Batch::record_in(text, queued, |record| {
-                deliver(&mut handlers, record, respect, panics)
-            });
-        }
-        drop(handlers);
-        batch.clear();
+        queue.take(PASS, |queued| {
+            // Drops are reported before the next record delivered after them.
+            if queue.dropped() > drops.reported {
+                drops.report(queue.dropped(), &mut handlers, respect, panics);
+            }
+            queued.with_record(|record| deliver(&mut handlers, record, respect, panics))
+        });
+    }
+}
+
+/// The in-band report of the records the queue dropped.
+#[derive(Default)]
+struct DropReport {
+    /// Drops reported so far.
+    reported: u64,
+    /// The report's text.
+    notice: String,
+}
+
+impl DropReport {
+    /// Delivers `--- N records dropped ---` for the drops after those reported.
+    #[cold]
+    #[inline(never)]
+    fn report(
+        &mut self,
+        dropped: u64,
+        handlers: &mut [Box<dyn Handler + Send>],
+        respect: bool,
+        panics: &PanicCount,
+    ) {
+        self.notice.clear();
+        let _ = write!(
+            self.notice,
+            "--- {} records dropped ---",
+            dropped - self.reported
+        );
+        self.reported = dropped;
+        let text = self.notice.as_str();
+        deliver(
+            handlers,
+            &Record::new(
+                Level::WARNING,
+                "emlog.queue",
+                emlog::Message::from_text(&text),
+            )
+            .with_timestamp(crate::system_timestamp()),
+            respect,
+            panics,
+        );
     }
 }
 
@@ -615,93 +390,5 @@ fn deliver(
         if !respect || record.level >= handler.level() {
             panics.run(&mut **handler, Some(record), |h| h.handle(record));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn record<'a>(logger: &'a str, sequence: u32) -> Record<'a> {
-        Record::new(Level::WARNING, logger, format_args!("unused"))
-            .with_location(Location {
-                file: "src/a.rs",
-                line: 7,
-                module_path: "app::a",
-            })
-            .with_sequence(sequence)
-            .with_timestamp(Timestamp::new(5, 6))
-            .with_thread(ThreadInfo {
-                id: 9,
-                name: "worker",
-            })
-    }
-
-    fn text(s: &str) -> LineBuf {
-        let mut buf = LineBuf::default();
-        buf.write_str(s).unwrap();
-        buf
-    }
-
-    fn fields(batch: &Batch, q: &QueuedRecord) -> String {
-        batch.with_record(q, |r| {
-            format!(
-                "{} {} {} {}:{} {} {:?} #{} {}/{} {}/{}",
-                r.level,
-                r.logger,
-                r.args,
-                r.location.file,
-                r.location.line,
-                r.location.module_path,
-                r.timestamp,
-                r.sequence,
-                r.thread.id,
-                r.thread.name,
-                r.process.0,
-                r.process.1
-            )
-        })
-    }
-
-    #[test]
-    fn a_queued_record_gives_back_every_field() {
-        let mut batch = Batch::default();
-        batch.push(&record("app.net", 3), &text("link up"));
-        batch.push(&record("", 4), &text(""));
-        let shown: Vec<String> = batch.records.iter().map(|q| fields(&batch, q)).collect();
-        assert_eq!(
-            shown,
-            [
-                "WARNING app.net link up src/a.rs:7 app::a Timestamp { secs: 5, nanos: 6 } #3 9/worker 0/MainProcess",
-                "WARNING   src/a.rs:7 app::a Timestamp { secs: 5, nanos: 6 } #4 9/worker 0/MainProcess",
-            ]
-        );
-    }
-
-    #[test]
-    fn dropping_the_oldest_reclaims_their_text_and_keeps_the_rest_intact() {
-        let mut batch = Batch::default();
-        let big = "x".repeat(COMPACT_AT / 2);
-        for i in 0..6 {
-            batch.push(&record("app", i), &text(&format!("{i}{big}")));
-        }
-        for _ in 0..4 {
-            batch.drop_oldest();
-        }
-        // Without compaction all six big messages would still be there.
-        assert!(batch.text.len() < 4 * big.len(), "text was compacted");
-        let messages: Vec<String> = batch
-            .records
-            .iter()
-            .map(|q| {
-                batch.with_record(q, |r| {
-                    format!("{}#{}", &r.args.to_string()[..1], r.sequence)
-                })
-            })
-            .collect();
-        assert_eq!(messages, ["4#4", "5#5"]);
-        batch.drop_oldest();
-        batch.drop_oldest();
-        assert!(batch.records.is_empty());
     }
 }

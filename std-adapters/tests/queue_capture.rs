@@ -1,0 +1,168 @@
+//! Through the macros, a global Logger and the queue: the message the
+//! listener's handler sees is exactly what formatting it on the caller's
+//! thread gives (`format!` of the same call), whether the call's arguments
+//! were carried in binary (the queue quiet) or formatted on the caller (the
+//! queue busy, a `Display` argument, a format beyond `{}` and `{:.N}`); and
+//! every field of the record arrives as the call made it.
+//!
+//! One test: the dispatcher is global.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use emlog::{Handler, HandlerBase, Level, Record};
+use emlog_std::{Logger, Overflow, QueueHandler, QueueListener, RecordQueue};
+
+static LOGGER: Logger = Logger::with_root_level(Level::DEBUG);
+
+/// What the listener's handler got of one record.
+#[derive(Clone, Debug, PartialEq)]
+struct Got {
+    level: Level,
+    logger: String,
+    message: String,
+    file: String,
+    line: u32,
+    module_path: String,
+    thread: String,
+    sequence: u32,
+    secs: u64,
+}
+
+struct Keep(HandlerBase, Arc<Mutex<Vec<Got>>>);
+
+impl Handler for Keep {
+    fn level(&self) -> Level {
+        self.0.level()
+    }
+    fn set_level(&mut self, level: Level) {
+        self.0.set_level(level)
+    }
+    fn stats(&self) -> emlog::HandlerStats {
+        self.0.stats()
+    }
+    fn handle(&mut self, r: &Record<'_>) -> bool {
+        self.1.lock().unwrap().push(Got {
+            level: r.level,
+            logger: r.logger.to_owned(),
+            message: r.args.to_string(),
+            file: r.location.file.to_owned(),
+            line: r.location.line,
+            module_path: r.location.module_path.to_owned(),
+            thread: r.thread.name.to_owned(),
+            sequence: r.sequence,
+            secs: r.timestamp.secs,
+        });
+        true
+    }
+}
+
+/// Writes its precision, to show it reaches `Display` (not a cut).
+struct Precise;
+
+impl fmt::Display for Precise {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "precise{:?}", f.precision())
+    }
+}
+
+/// Logs one round of calls of every shape; returns the messages as
+/// `format!` writes them, and the line of the first call.
+fn log_round(round: u32) -> (Vec<String>, u32) {
+    let text = String::from("héllo wörld");
+    let long = "ü".repeat(150);
+    let (u8v, i16v, u32v, i32v) = (255u8, -32768i16, u32::MAX, i32::MIN);
+    let (u64v, i64v, usizev, isizev) = (u64::MAX, i64::MIN, usize::MAX, isize::MIN);
+    let (f32v, f64v) = (-1.25f32, 1234.5678f64);
+    let precise = Precise;
+    let first = line!() + 1;
+    emlog::info!(logger: "app.net", "round {} of {}", round, "calls");
+    emlog::debug!(logger: "app.net", "{} {} {} {}", u8v, i16v, u32v, i32v);
+    emlog::warning!(logger: "app", "{} {} {} {}", u64v, i64v, usizev, isizev);
+    emlog::error!(logger: "app", "{}|{:.3}|{:.0}|{:.17}", f64v, f64v, f32v, f64v);
+    emlog::info!(logger: "app", "{} and {:.4} and {:.2}", text, text, u32v);
+    emlog::info!(logger: "app", "{} / {:.5}", precise, precise);
+    emlog::info!(logger: "app", "{}{}", long, long);
+    emlog::info!(logger: "app", "{:?} {:>6} {x}", text, u32v, x = 3);
+    emlog::info!(logger: "app", "no arguments {{}}");
+    emlog::info!(logger: "app", "{}{}{}{}{}{}{}{}{}", 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    emlog::info!(logger: "app", "{} {} {}", f64::NAN, f64::NEG_INFINITY, -0.0f64);
+    let expected = vec![
+        format!("round {} of {}", round, "calls"),
+        format!("{} {} {} {}", u8v, i16v, u32v, i32v),
+        format!("{} {} {} {}", u64v, i64v, usizev, isizev),
+        format!("{}|{:.3}|{:.0}|{:.17}", f64v, f64v, f32v, f64v),
+        format!("{} and {:.4} and {:.2}", text, text, u32v),
+        format!("{} / {:.5}", precise, precise),
+        format!("{}{}", long, long),
+        format!("{:?} {:>6} {x}", text, u32v, x = 3),
+        "no arguments {}".to_owned(),
+        format!("{}{}{}{}{}{}{}{}{}", 1, 2, 3, 4, 5, 6, 7, 8, 9),
+        format!("{} {} {}", f64::NAN, f64::NEG_INFINITY, -0.0f64),
+    ];
+    (expected, first)
+}
+
+#[test]
+fn every_call_arrives_as_formatting_it_on_the_caller_would_have_written_it() {
+    emlog_std::install_environment();
+    emlog::install(&LOGGER).unwrap();
+    // Room for a whole round: while the ring is less than half full the
+    // arguments travel in binary; past half, the caller formats them.
+    let queue = RecordQueue::new(64, Overflow::DropNewest);
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let keep = Keep(HandlerBase::new(Level::NOTSET), Arc::clone(&got));
+    let mut listener = QueueListener::new(Arc::clone(&queue), vec![Box::new(keep)]);
+    let key = LOGGER.add(QueueHandler::new(Arc::clone(&queue))).unwrap();
+    emlog::refresh_threshold();
+
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    // Three rounds queued before the listener starts: the first ones go
+    // in binary, the later ones (the ring busy) formatted here.
+    let mut expected = Vec::new();
+    let mut first_lines = Vec::new();
+    for round in 0..5 {
+        let (messages, first) = std::thread::Builder::new()
+            .name(format!("caller-{round}"))
+            .spawn(move || log_round(round))
+            .unwrap()
+            .join()
+            .unwrap();
+        first_lines.push(first);
+        expected.push(messages);
+        if round == 2 {
+            assert_eq!(queue.dropped(), 0);
+            listener.start().unwrap();
+        }
+    }
+    listener.stop();
+    LOGGER.remove(key).unwrap();
+
+    let got = got.lock().unwrap();
+    let per_round = expected[0].len();
+    assert_eq!(got.len(), 5 * per_round, "every record delivered");
+    for (round, (messages, records)) in expected.iter().zip(got.chunks(per_round)).enumerate() {
+        for (k, (message, r)) in messages.iter().zip(records).enumerate() {
+            assert_eq!(&r.message, message, "round {round}, call {k}");
+            assert_eq!(r.thread, format!("caller-{round}"));
+            assert_eq!(r.file, file!());
+            assert_eq!(r.module_path, module_path!());
+            assert_eq!(
+                r.line,
+                first_lines[round] + k as u32,
+                "round {round}, call {k}"
+            );
+            assert!(r.secs >= before && r.secs <= before + 600);
+        }
+        assert_eq!(records[1].level, Level::DEBUG);
+        assert_eq!(records[2].level, Level::WARNING);
+        assert_eq!(records[0].logger, "app.net");
+    }
+    assert!(
+        got.windows(2).all(|w| w[0].sequence < w[1].sequence),
+        "in the order they were made"
+    );
+}
