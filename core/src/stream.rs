@@ -21,8 +21,11 @@
 
 use core::fmt;
 
-use crate::format::Sink;
+use crate::format::{Sink, Template};
 use crate::{Formatter, Handler, HandlerBase, Level, LineBuffer, Record};
+
+/// Python's default formatter, which a handler starts with.
+const MESSAGE_ONLY: Formatter<1> = Formatter::message_only().fitted();
 
 /// The marker appended to a record that was cut to fit the line buffer.
 pub const TRUNCATION_MARKER: &str = "[...]";
@@ -45,14 +48,14 @@ pub const TRUNCATION_MARKER: &str = "[...]";
 /// use emlog::{Formatter, Handler, Level, Record, StreamHandler};
 /// let mut out = [0u8; 64];
 /// let mut handler: StreamHandler<&mut [u8], 64> = StreamHandler::new(&mut out[..])
-///     .with_formatter(Formatter::new("%(levelname)s:%(name)s:%(message)s").unwrap());
+///     .with_formatter(emlog::formatter!("%(levelname)s:%(name)s:%(message)s"));
 /// handler.handle(&Record::new(Level::INFO, "net", format_args!("up {}", 1)));
 /// drop(handler);
 /// assert!(out.starts_with(b"INFO:net:up 1\n"));
 /// ```
 pub struct StreamHandler<W, const LINE: usize = 256> {
     base: HandlerBase,
-    formatter: Formatter,
+    formatter: Template<'static>,
     writer: W,
     terminator: &'static str,
     marker: &'static str,
@@ -80,14 +83,14 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
     ///     Err(_) => panic!("bad format string"),
     /// };
     /// static mut OUT: StreamHandler<Uart, 64> = StreamHandler::new(Uart)
-    ///     .with_formatter(FORMAT)
+    ///     .with_formatter(emlog::formatter!(FORMAT))
     ///     .with_level(emlog::Level::INFO)
     ///     .with_terminator("\r\n");
     /// ```
     pub const fn new(writer: W) -> Self {
         StreamHandler {
             base: HandlerBase::new(Level::NOTSET),
-            formatter: Formatter::message_only(),
+            formatter: MESSAGE_ONLY.template(),
             writer,
             terminator: "\n",
             marker: TRUNCATION_MARKER,
@@ -96,9 +99,15 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
         }
     }
 
-    /// Sets the formatter.
-    pub const fn with_formatter(mut self, formatter: Formatter) -> Self {
-        self.formatter = formatter;
+    /// Sets the formatter. The handler borrows it: a formatter in a
+    /// `const` item is borrowed as `&FORMAT` (the compiler keeps it in
+    /// flash), and [`formatter!`](crate::formatter!) makes one that holds
+    /// only its own pieces, so a handler in a `static` carries a pointer.
+    pub const fn with_formatter<const N: usize>(
+        mut self,
+        formatter: &'static Formatter<N>,
+    ) -> Self {
+        self.formatter = formatter.template();
         self
     }
 
@@ -205,7 +214,15 @@ struct Direct<'w, W> {
 
 impl<W: embedded_io::Write> fmt::Write for Direct<'_, W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.writer.write_all(s.as_bytes()).map_err(|e| {
+        let bytes = s.as_bytes();
+        // One `write` first: a writer that takes every byte at once (a
+        // blocking UART) is known to, and then keeps no `write_all` loop.
+        let written = match self.writer.write(bytes) {
+            Ok(n) if n == bytes.len() => Ok(()),
+            Ok(n) => self.writer.write_all(bytes.get(n..).unwrap_or_default()),
+            Err(e) => Err(e),
+        };
+        written.map_err(|e| {
             self.failed = Some(embedded_io::Error::kind(&e));
             fmt::Error
         })

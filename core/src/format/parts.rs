@@ -15,10 +15,10 @@ use super::field::{Field, Kind, Value};
 use super::number::{self, Number};
 use super::render::{self, Context};
 use super::spec::{Conv, Spec};
-use super::{Formatter, Piece, Sink};
+use super::{Piece, Sink, Template};
 use crate::{Record, Timestamp};
 
-pub(crate) type Renderer = fn(&Formatter, &Record<'_>, &mut dyn Sink) -> fmt::Result;
+pub(crate) type Renderer = fn(&Template<'_>, &Record<'_>, &mut dyn Sink) -> fmt::Result;
 pub(crate) type AscTime = fn(&Context, Timestamp, &mut dyn fmt::Write) -> fmt::Result;
 pub(crate) type Decimal = fn(&mut dyn fmt::Write, Number, Spec) -> fmt::Result;
 pub(crate) type Repr = fn(&Context, Value<'_>, bool, &mut dyn fmt::Write) -> fmt::Result;
@@ -46,14 +46,14 @@ fn no_repr(_: &Context, _: Value<'_>, _: bool, _: &mut dyn fmt::Write) -> fmt::R
     Ok(())
 }
 
-fn message(_: &Formatter, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
+fn message(_: &Template<'_>, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
     record.args.write_to_sink(out)
 }
 
 /// A template whose fields are all plain `name`, `levelname` and `message`
 /// (Python's BASIC_FORMAT and its like): a walk that links no field table, no
 /// padding and no number code.
-fn plain(formatter: &Formatter, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
+fn plain(formatter: &Template<'_>, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
     for piece in formatter.pieces() {
         // One `write_str` call for the text pieces keeps the walk small.
         let text = match *piece {
@@ -79,6 +79,15 @@ fn plain(formatter: &Formatter, record: &Record<'_>, out: &mut dyn Sink) -> fmt:
     Ok(())
 }
 
+/// Any other template: the general renderer.
+fn render_template(
+    template: &Template<'_>,
+    record: &Record<'_>,
+    out: &mut dyn Sink,
+) -> fmt::Result {
+    template.render_template(record, out)
+}
+
 /// Python's BASIC_FORMAT and other templates of plain name, levelname and message.
 const PLAIN: Parts = Parts {
     render: plain,
@@ -98,7 +107,7 @@ pub(crate) const MESSAGE_ONLY: Parts = Parts {
 macro_rules! template_parts {
     ($($name:ident = $asctime:expr, $decimal:expr, $repr:expr;)*) => {
         $(const $name: Parts = Parts {
-            render: Formatter::render_template,
+            render: render_template,
             asctime: $asctime,
             decimal: $decimal,
             repr: $repr,

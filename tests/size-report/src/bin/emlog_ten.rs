@@ -14,7 +14,7 @@ const FORMAT: Formatter = match Formatter::new(Formatter::BASIC) {
 static LOGGING: Dispatcher<1> = Dispatcher::with_root_level(Level::INFO);
 // Built by the compiler: no start-up code moves or clears it.
 static mut OUT: StreamHandler<board::Uart, 0> =
-    StreamHandler::new(board::Uart).with_formatter(FORMAT);
+    StreamHandler::new(board::Uart).with_formatter(emlog::formatter!(FORMAT));
 
 #[cortex_m_rt::entry]
 fn main() -> ! {
