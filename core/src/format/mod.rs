@@ -84,6 +84,7 @@ use core::fmt;
 
 use crate::{Record, Timestamp};
 
+mod compiled;
 mod error;
 mod field;
 pub(crate) mod number;
@@ -93,8 +94,12 @@ mod render;
 mod spec;
 
 pub use crate::message::Sink;
+#[doc(hidden)]
+pub use compiled::Compiled;
 pub use error::{FormatError, FormatErrorKind};
 use field::Field;
+#[doc(hidden)]
+pub use parts::Parts;
 use render::Context;
 use spec::Spec;
 
@@ -583,36 +588,46 @@ impl<'a> Template<'a> {
         out: &mut dyn fmt::Write,
         mut asctime: Option<&mut AscTimeWriter<'_>>,
     ) -> fmt::Result {
-        let context = self.context();
         for piece in pieces {
-            match *piece {
-                Piece::Literal { start, len } => out.write_str(self.literal(start, len))?,
-                Piece::Field {
-                    field: Field::AscTime,
-                    spec,
-                } if spec.is_plain_text() && asctime.is_some() => {
-                    if let Some(write) = asctime.as_mut() {
-                        write(record.timestamp, out)?;
-                    }
-                }
-                // `%(msecs)03d`, the usual millisecond field: three digits.
-                #[cfg(target_pointer_width = "64")]
-                Piece::Field {
-                    field: Field::Msecs,
-                    spec,
-                } if spec == render::MSECS_03D && record.timestamp.millis() < 1000 => {
-                    render::write_three_digits(record.timestamp.millis(), out)?
-                }
-                // The common case, plain `%(name)s` or `{name}`: no detour.
-                Piece::Field { field, spec } if spec.is_plain_text() => {
-                    context.write_raw(field.value(record), out)?
-                }
-                Piece::Field { field, spec } => {
-                    context.write_field(field.value(record), spec, out)?
-                }
-            }
+            self.render_piece(*piece, record, out, &mut asctime)?;
         }
         Ok(())
+    }
+
+    /// One piece. Inlined: with a constant piece (a compiled template's)
+    /// only that piece's code is left.
+    #[inline(always)]
+    pub(crate) fn render_piece(
+        &self,
+        piece: Piece,
+        record: &Record<'_>,
+        out: &mut dyn fmt::Write,
+        asctime: &mut Option<&mut AscTimeWriter<'_>>,
+    ) -> fmt::Result {
+        let context = self.context();
+        match piece {
+            Piece::Literal { start, len } => out.write_str(self.literal(start, len)),
+            Piece::Field {
+                field: Field::AscTime,
+                spec,
+            } if spec.is_plain_text() && asctime.is_some() => match asctime.as_mut() {
+                Some(write) => write(record.timestamp, out),
+                None => Ok(()),
+            },
+            // `%(msecs)03d`, the usual millisecond field: three digits.
+            #[cfg(target_pointer_width = "64")]
+            Piece::Field {
+                field: Field::Msecs,
+                spec,
+            } if spec == render::MSECS_03D && record.timestamp.millis() < 1000 => {
+                render::write_three_digits(record.timestamp.millis(), out)
+            }
+            // The common case, plain `%(name)s` or `{name}`: no detour.
+            Piece::Field { field, spec } if spec.is_plain_text() => {
+                context.write_raw(field.value(record), out)
+            }
+            Piece::Field { field, spec } => context.write_field(field.value(record), spec, out),
+        }
     }
 }
 
@@ -664,8 +679,14 @@ macro_rules! formatter {
     };
     ($formatter:expr $(,)?) => {{
         const FORMATTER: $crate::Formatter = $formatter;
-        const FITTED: &$crate::Formatter<{ FORMATTER.piece_count() }> = &FORMATTER.fitted();
-        FITTED
+        const N: usize = FORMATTER.piece_count();
+        // The type whose renderer is this formatter's own (see `format::compiled`).
+        struct Compiled;
+        impl $crate::format::Compiled<N> for Compiled {
+            const FORMATTER: &'static $crate::Formatter<N> = &FORMATTER.compiled(&PARTS);
+        }
+        const PARTS: $crate::format::Parts = FORMATTER.compiled_parts::<Compiled, N>();
+        <Compiled as $crate::format::Compiled<N>>::FORMATTER
     }};
 }
 

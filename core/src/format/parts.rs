@@ -24,8 +24,9 @@ pub(crate) type Decimal = fn(&mut dyn fmt::Write, Number, Spec) -> fmt::Result;
 pub(crate) type Repr = fn(&Context, Value<'_>, bool, &mut dyn fmt::Write) -> fmt::Result;
 
 /// The functions one formatter renders with.
+#[doc(hidden)]
 #[derive(Debug)]
-pub(crate) struct Parts {
+pub struct Parts {
     pub(crate) render: Renderer,
     pub(crate) asctime: AscTime,
     pub(crate) decimal: Decimal,
