@@ -21,7 +21,7 @@
 
 use core::fmt;
 
-use crate::format::{Sink, Template};
+use crate::format::{Rendering, Sink};
 use crate::{Formatter, Handler, HandlerBase, Level, LineBuffer, Record};
 
 /// Python's default formatter, which a handler starts with.
@@ -55,7 +55,7 @@ pub const TRUNCATION_MARKER: &str = "[...]";
 /// ```
 pub struct StreamHandler<W, const LINE: usize = 256> {
     base: HandlerBase,
-    formatter: Template<'static>,
+    formatter: Rendering<'static>,
     writer: W,
     terminator: &'static str,
     marker: &'static str,
@@ -90,7 +90,7 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
     pub const fn new(writer: W) -> Self {
         StreamHandler {
             base: HandlerBase::new(Level::NOTSET),
-            formatter: MESSAGE_ONLY.template(),
+            formatter: MESSAGE_ONLY.rendering(),
             writer,
             terminator: "\n",
             marker: TRUNCATION_MARKER,
@@ -107,7 +107,7 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
         mut self,
         formatter: &'static Formatter<N>,
     ) -> Self {
-        self.formatter = formatter.template();
+        self.formatter = formatter.rendering();
         self
     }
 

@@ -22,7 +22,7 @@ use crate::message::SinkWrite;
 /// Implemented by the type each [`formatter!`](crate::formatter!) defines.
 #[doc(hidden)]
 pub trait Compiled<const N: usize> {
-    /// The formatter, with [`render`] (for this very type) as its renderer.
+    /// The formatter, with `render` (for this very type) as its renderer.
     const FORMATTER: &'static Formatter<N>;
 }
 
@@ -37,8 +37,12 @@ impl<C: Compiled<N>, const N: usize, const I: usize> At<C, N, I> {
     };
 }
 
+/// A compiled formatter's renderer.
+pub(crate) type Render = fn(&Record<'_>, &mut dyn Sink) -> fmt::Result;
+
 impl Formatter {
-    /// This formatter, fitted to `M` pieces, rendering with `parts`: what
+    /// This formatter, fitted to its `M` pieces, rendering with `parts`
+    /// (those of [`compiled_parts`](Self::compiled_parts)): what
     /// [`formatter!`](crate::formatter!) keeps.
     #[doc(hidden)]
     pub const fn compiled<const M: usize>(&self, parts: &'static Parts) -> Formatter<M> {
@@ -47,13 +51,15 @@ impl Formatter {
         fitted
     }
 
-    /// The parts of the compiled formatter `C`: its own renderer, and for
-    /// its other fields the code this formatter's template chose.
+    /// The parts of the compiled formatter `C`: its own renderer (also as
+    /// the walk, so that rendering through the formatter links no walk),
+    /// and for its other fields the code this formatter's template chose.
     #[doc(hidden)]
     pub const fn compiled_parts<C: Compiled<M>, const M: usize>(&self) -> Parts {
         let chosen = self.head.context.parts;
         Parts {
-            render: render::<C, M>,
+            render: render_template::<C, M>,
+            compiled: Some(render::<C, M>),
             asctime: chosen.asctime,
             decimal: chosen.decimal,
             repr: chosen.repr,
@@ -64,11 +70,7 @@ impl Formatter {
 /// The renderer of the compiled formatter `C`: each of its pieces in turn
 /// (up to [`MAX_PIECES`](super::MAX_PIECES); the steps past its last piece
 /// are empty and vanish).
-pub(crate) fn render<C: Compiled<N>, const N: usize>(
-    _: &Template<'_>,
-    record: &Record<'_>,
-    out: &mut dyn Sink,
-) -> fmt::Result {
+fn render<C: Compiled<N>, const N: usize>(record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
     macro_rules! pieces {
         ($($i:literal)*) => {
             $(piece::<C, N, $i>(record, out)?;)*
@@ -77,6 +79,15 @@ pub(crate) fn render<C: Compiled<N>, const N: usize>(
     pieces!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23);
     const _: () = assert!(super::MAX_PIECES == 24, "a step for every piece");
     Ok(())
+}
+
+/// [`render`] with the signature of a walk.
+fn render_template<C: Compiled<N>, const N: usize>(
+    _: &Template<'_>,
+    record: &Record<'_>,
+    out: &mut dyn Sink,
+) -> fmt::Result {
+    render::<C, N>(record, out)
 }
 
 /// Piece `I` of `C`, if it has one.

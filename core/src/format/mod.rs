@@ -161,10 +161,6 @@ pub struct Formatter<const N: usize = MAX_PIECES> {
     pieces: [Piece; N],
 }
 
-fn utc(_: Timestamp) -> i32 {
-    0
-}
-
 impl Formatter {
     /// Python's `logging.BASIC_FORMAT`, the format of `basicConfig()`.
     ///
@@ -195,7 +191,7 @@ impl Formatter {
                 source: "%(message)s",
                 context: Context {
                     datefmt: "",
-                    utc_offset: utc,
+                    utc_offset: None,
                     parts: &parts::MESSAGE_ONLY,
                 },
                 len: 1,
@@ -282,7 +278,7 @@ impl Formatter {
                 source,
                 context: Context {
                     datefmt: "",
-                    utc_offset: utc,
+                    utc_offset: None,
                     parts: parts::for_template(&pieces.items),
                 },
                 len: pieces.len,
@@ -333,7 +329,7 @@ impl Formatter {
     /// assert_eq!(out, "20:30 -0330 m");
     /// ```
     pub const fn with_utc_offset(mut self, utc_offset: fn(Timestamp) -> i32) -> Formatter {
-        self.head.context.utc_offset = utc_offset;
+        self.head.context.utc_offset = Some(utc_offset);
         self
     }
 
@@ -380,6 +376,16 @@ impl<const N: usize> Formatter<N> {
         Template {
             head: &self.head,
             pieces,
+        }
+    }
+
+    /// How a handler that borrows this formatter renders: by its compiled
+    /// renderer alone (nothing else of the formatter is kept at run time),
+    /// or by walking its template.
+    pub(crate) const fn rendering(&self) -> Rendering<'_> {
+        match self.head.context.parts.compiled {
+            Some(render) => Rendering::Compiled(render),
+            None => Rendering::Walk(self.template()),
         }
     }
 
@@ -532,6 +538,26 @@ impl<const N: usize> Formatter<N> {
         let end = range.end.min(pieces.len());
         let pieces = pieces.get(range.start.min(end)..end).unwrap_or(&[]);
         template.render_these(pieces, record, out, Some(asctime))
+    }
+}
+
+/// How a handler renders with the formatter it borrows
+/// ([`Formatter::rendering`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Rendering<'a> {
+    /// A compiled formatter's own renderer.
+    Compiled(compiled::Render),
+    /// The walk of a template.
+    Walk(Template<'a>),
+}
+
+impl Rendering<'_> {
+    /// Writes `record`.
+    pub(crate) fn render_to(&self, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
+        match self {
+            Rendering::Compiled(render) => render(record, out),
+            Rendering::Walk(template) => template.render_to(record, out),
+        }
     }
 }
 

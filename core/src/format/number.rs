@@ -156,9 +156,10 @@ pub(crate) fn write(
             )?;
             out.write_str(ascii(&buf[at..]))
         }
-        Conv::Shortest | Conv::Fixed | Conv::Exp | Conv::ExpUpper => {
-            (parts.decimal)(out, number, spec)
-        }
+        Conv::Shortest | Conv::Fixed | Conv::Exp | Conv::ExpUpper => match parts.decimal {
+            Some(decimal) => decimal(out, number, spec),
+            None => Ok(()),
+        },
         // Text conversions never reach here: the parser sends them to the text path.
         Conv::Str | Conv::Repr | Conv::Ascii => write_u64(out, number.whole),
     }

@@ -16,7 +16,8 @@ use crate::civil::{self, DateTime};
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Context {
     pub(crate) datefmt: &'static str,
-    pub(crate) utc_offset: fn(crate::Timestamp) -> i32,
+    /// `None` for UTC.
+    pub(crate) utc_offset: Option<fn(crate::Timestamp) -> i32>,
     pub(crate) parts: &'static Parts,
 }
 
@@ -39,7 +40,11 @@ pub(crate) fn write_asctime(
     timestamp: crate::Timestamp,
     out: &mut dyn fmt::Write,
 ) -> fmt::Result {
-    let time = DateTime::from_timestamp(timestamp, (context.utc_offset)(timestamp));
+    let offset = match context.utc_offset {
+        Some(utc_offset) => utc_offset(timestamp),
+        None => 0,
+    };
+    let time = DateTime::from_timestamp(timestamp, offset);
     if context.datefmt.is_empty() {
         civil::write_default(&time, out)
     } else {
@@ -186,7 +191,10 @@ impl Context {
             Value::Text(text) => out.write_str(text),
             Value::Level(level) => write_level_name(level, &mut &mut *out),
             Value::Args(args) => args.write_to(out),
-            Value::AscTime(timestamp) => (self.parts.asctime)(self, timestamp, out),
+            Value::AscTime(timestamp) => match self.parts.asctime {
+                Some(asctime) => asctime(self, timestamp, out),
+                None => Ok(()),
+            },
             Value::Integer(whole) => {
                 number::write_plain(out, Number { whole, nanos: 0 }, Conv::Int, self.parts)
             }
@@ -226,7 +234,10 @@ impl Context {
             Conv::Ascii => true,
             _ => return self.write_raw(value, out),
         };
-        (self.parts.repr)(self, value, ascii, out)
+        match self.parts.repr {
+            Some(repr) => repr(self, value, ascii, out),
+            None => Ok(()),
+        }
     }
 
     /// One field with its width, alignment and fill.
