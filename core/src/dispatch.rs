@@ -15,6 +15,7 @@ use core::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 
 use critical_section::Mutex;
 
+use crate::handler::Count;
 use crate::table::{DynHandler, HandlerTable, UnknownHandler};
 use crate::{HandlerId, HandlerStats, Level, Loggers, Record};
 
@@ -49,7 +50,9 @@ pub trait Dispatch: Sync {
     }
 }
 
-/// Records a dispatcher dropped, by reason.
+/// Records a dispatcher dropped, by reason. The core [`Dispatcher`] counts
+/// as handlers do (see [`HandlerStats`]: on targets narrower than 64 bits,
+/// each count stops at `u32::MAX`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DispatchStats {
     /// Logged from inside a handler while the dispatcher was busy on the same context.
@@ -312,7 +315,14 @@ struct Tables<const N: usize, const L: usize> {
 /// ```
 pub struct Dispatcher<const N: usize, const L: usize = 8> {
     tables: Mutex<RefCell<Tables<N, L>>>,
-    stats: Mutex<Cell<DispatchStats>>,
+    drops: Mutex<Cell<Drops>>,
+}
+
+/// What a [`Dispatcher`] dropped ([`DispatchStats`]), in its counters.
+#[derive(Clone, Copy)]
+struct Drops {
+    reentrant: Count,
+    no_handler: Count,
 }
 
 impl<const N: usize, const L: usize> Dispatcher<N, L> {
@@ -328,9 +338,9 @@ impl<const N: usize, const L: usize> Dispatcher<N, L> {
                 handlers: HandlerTable::new(),
                 loggers: Loggers::new(root),
             })),
-            stats: Mutex::new(Cell::new(DispatchStats {
-                reentrant: 0,
-                no_handler: 0,
+            drops: Mutex::new(Cell::new(Drops {
+                reentrant: Count::ZERO,
+                no_handler: Count::ZERO,
             })),
         }
     }
@@ -402,11 +412,11 @@ impl<const N: usize, const L: usize> Dispatcher<N, L> {
     }
 
     /// Counts a drop, inside the critical section the caller holds.
-    fn count(&self, cs: critical_section::CriticalSection<'_>, f: impl FnOnce(&mut DispatchStats)) {
-        let cell = self.stats.borrow(cs);
-        let mut stats = cell.get();
-        f(&mut stats);
-        cell.set(stats);
+    fn count(&self, cs: critical_section::CriticalSection<'_>, f: impl FnOnce(&mut Drops)) {
+        let cell = self.drops.borrow(cs);
+        let mut drops = cell.get();
+        f(&mut drops);
+        cell.set(drops);
     }
 }
 
@@ -421,14 +431,14 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
         critical_section::with(|cs| {
             let Ok(mut tables) = self.tables.borrow(cs).try_borrow_mut() else {
                 // A handler is logging from inside its own output path.
-                self.count(cs, |s| s.reentrant += 1);
+                self.count(cs, |d| d.reentrant.add_one());
                 return;
             };
             if record.level < tables.loggers.effective_level(record.logger) {
                 return;
             }
             if tables.handlers.is_empty() {
-                self.count(cs, |s| s.no_handler += 1);
+                self.count(cs, |d| d.no_handler.add_one());
                 return;
             }
             tables.handlers.handle(record);
@@ -467,6 +477,10 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
     }
 
     fn stats(&self) -> DispatchStats {
-        critical_section::with(|cs| self.stats.borrow(cs).get())
+        let drops = critical_section::with(|cs| self.drops.borrow(cs).get());
+        DispatchStats {
+            reentrant: drops.reentrant.get(),
+            no_handler: drops.no_handler.get(),
+        }
     }
 }

@@ -21,6 +21,7 @@
 
 use core::fmt;
 
+use crate::filter::MAX_FILTERS;
 use crate::format::{Rendering, Sink};
 use crate::{Formatter, Handler, HandlerBase, Level, LineBuffer, Record};
 
@@ -33,7 +34,9 @@ pub const TRUNCATION_MARKER: &str = "[...]";
 /// Writes each record as one line to an `embedded_io::Write`.
 ///
 /// `LINE` is the line buffer's capacity in bytes, terminator and marker
-/// included; 0 means no buffer (see the [module docs](self)).
+/// included; 0 means no buffer (see the [module docs](self)). `FILTERS` is
+/// how many user filters it has room for ([`Filters`](crate::Filters)); 0
+/// for a handler that takes none (its name filter still works).
 ///
 /// ```
 /// use emlog::{Formatter, Handler, Level, Record, StreamHandler};
@@ -53,8 +56,8 @@ pub const TRUNCATION_MARKER: &str = "[...]";
 /// drop(handler);
 /// assert!(out.starts_with(b"INFO:net:up 1\n"));
 /// ```
-pub struct StreamHandler<W, const LINE: usize = 256> {
-    base: HandlerBase,
+pub struct StreamHandler<W, const LINE: usize = 256, const FILTERS: usize = MAX_FILTERS> {
+    base: HandlerBase<FILTERS>,
     formatter: Rendering<'static>,
     writer: W,
     terminator: &'static str,
@@ -63,7 +66,9 @@ pub struct StreamHandler<W, const LINE: usize = 256> {
     line: LineBuffer<LINE>,
 }
 
-impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
+impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
+    StreamHandler<W, LINE, FILTERS>
+{
     /// A handler at NOTSET writing the message alone (Python's default formatter).
     ///
     /// The constructor and the `with_*` settings are `const fn`, so firmware
@@ -89,7 +94,7 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
     /// ```
     pub const fn new(writer: W) -> Self {
         StreamHandler {
-            base: HandlerBase::new(Level::NOTSET),
+            base: HandlerBase::with_filter_room(Level::NOTSET),
             formatter: MESSAGE_ONLY.rendering(),
             writer,
             terminator: "\n",
@@ -142,7 +147,7 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
     }
 
     /// The shared handler state: filters, name, counters.
-    pub fn base_mut(&mut self) -> &mut HandlerBase {
+    pub fn base_mut(&mut self) -> &mut HandlerBase<FILTERS> {
         &mut self.base
     }
 
@@ -162,7 +167,9 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
     }
 }
 
-impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
+impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
+    StreamHandler<W, LINE, FILTERS>
+{
     /// `handle` without a line buffer (`LINE = 0`): pieces straight to the writer.
     fn handle_unbuffered(&mut self, record: &Record<'_>) -> bool {
         let mut out = Direct {
@@ -238,7 +245,9 @@ impl fmt::Display for WriteFailed {
     }
 }
 
-impl<W: embedded_io::Write, const LINE: usize> Handler for StreamHandler<W, LINE> {
+impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize> Handler
+    for StreamHandler<W, LINE, FILTERS>
+{
     crate::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
