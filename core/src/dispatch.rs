@@ -460,7 +460,9 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
     }
 
     fn lowest_level(&self) -> Level {
-        critical_section::with(|cs| match self.tables.borrow(cs).try_borrow() {
+        // A mutable borrow (the critical section makes it exclusive anyway):
+        // it fails in the same cases here, in less code than a shared one.
+        critical_section::with(|cs| match self.tables.borrow(cs).try_borrow_mut() {
             Ok(t) => {
                 let loggers = t.loggers.lowest();
                 // In defmt mode the macros' calls go to defmt, which takes

@@ -42,6 +42,15 @@ pub trait Handler {
     /// the output failed.
     fn handle(&mut self, record: &Record<'_>) -> bool;
 
+    /// [`handle`](Handler::handle) if the record's level reaches
+    /// [`level`](Handler::level), as a table or a logger calls its handlers;
+    /// returns whether the record was emitted. One call through a table of
+    /// handlers instead of two: the default, inlined into each handler's
+    /// own code, is what a handler should keep.
+    fn offer(&mut self, record: &Record<'_>) -> bool {
+        record.level >= self.level() && self.handle(record)
+    }
+
     /// Pushes out anything buffered. Failures are counted and reported.
     fn flush(&mut self) {}
 

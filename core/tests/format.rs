@@ -1070,3 +1070,40 @@ fn three_digit_msecs_match_the_general_path_for_every_millisecond() {
         }
     }
 }
+
+/// A compiled formatter writes `levelname` and the short literal after it
+/// together, from a table of its own: for every level number (named or
+/// `Level N`), each such format must write what the walk writes.
+#[test]
+fn compiled_levelname_and_its_literal_match_the_walk_for_every_level() {
+    // The format, its compiled formatter's rendering, and the walk's formatter.
+    macro_rules! compiled_and_walked {
+        ($style:ident $format:literal) => {{
+            const PARSED: Formatter = emlog::format::expect_valid(Formatter::$style($format));
+            let compiled: fn(&Record<'_>) -> String =
+                |record| render(emlog::formatter!(PARSED), record);
+            ($format, compiled, PARSED)
+        }};
+    }
+    type RenderCompiled = fn(&Record<'_>) -> String;
+    let formats: [(&str, RenderCompiled, Formatter); 8] = [
+        compiled_and_walked!(new "%(levelname)s:%(name)s:%(message)s"),
+        compiled_and_walked!(new "[%(levelname)s] %(message)s"),
+        compiled_and_walked!(new "%(levelname)s%(message)s"),
+        compiled_and_walked!(new "%(levelname)s: a literal longer than four bytes|%(message)s"),
+        compiled_and_walked!(new "%(levelname)-8s:%(message)s"),
+        compiled_and_walked!(new "%(levelname)sé|%(message)s"),
+        compiled_and_walked!(brace "{levelname}: {message}"),
+        compiled_and_walked!(new "%(levelname)s:%(levelname)s|%(message)s"),
+    ];
+    for (format, compiled, walked) in &formats {
+        for number in 0..=u8::MAX {
+            let record = Record::new(Level::new(number), "app", format_args!("m"));
+            assert_eq!(
+                compiled(&record),
+                render(walked, &record),
+                "{format:?} at level {number}"
+            );
+        }
+    }
+}

@@ -16,6 +16,7 @@ use core::marker::PhantomData;
 use super::field::Field;
 use super::{Formatter, Piece, Sink, Template, parts::Parts, render};
 use crate::Record;
+use crate::level::{NAME_ENDS, NAMES};
 use crate::message::SinkWrite;
 
 /// A formatter whose pieces the compiler knows: `FORMATTER` is a constant.
@@ -24,6 +25,9 @@ use crate::message::SinkWrite;
 pub trait Compiled<const N: usize> {
     /// The formatter, with `render` (for this very type) as its renderer.
     const FORMATTER: &'static Formatter<N>;
+    /// The level names, each followed by the literal that follows
+    /// `levelname` in the template ([`Formatter::level_text`]), or empty.
+    const LEVEL_TEXT: &'static str;
 }
 
 /// Piece `I` of a compiled formatter, found by the compiler.
@@ -35,6 +39,131 @@ impl<C: Compiled<N>, const N: usize, const I: usize> At<C, N, I> {
     } else {
         None
     };
+    /// This piece is the `levelname` written with the literal after it.
+    const WITH_NEXT: bool = matches!(C::FORMATTER.level_pair(), Some((at, _)) if at == I);
+    /// This piece is that literal, already written.
+    const WITH_PREVIOUS: bool = matches!(C::FORMATTER.level_pair(), Some((at, _)) if at + 1 == I);
+    /// The literal after this piece, if it is one (else empty).
+    const NEXT_LITERAL: (u16, u16) = match C::FORMATTER.template().pieces {
+        pieces if I + 1 < pieces.len() => match pieces[I + 1] {
+            Piece::Literal { start, len } => (start, len),
+            Piece::Field { .. } => (0, 0),
+        },
+        _ => (0, 0),
+    };
+    /// Where each level's run of `C::LEVEL_TEXT` ends, as `level::NAME_ENDS`.
+    const LEVEL_ENDS: [u8; 12] = match C::FORMATTER.level_pair() {
+        Some((_, literal)) => level_ends(literal),
+        None => [0; 12],
+    };
+    /// Checked by the compiler, whoever implemented `Compiled`: every run
+    /// `LEVEL_ENDS[k]..LEVEL_ENDS[k + 1]` of `C::LEVEL_TEXT` is in bounds and
+    /// on char boundaries.
+    const LEVEL_RUNS_FIT: () = if Self::WITH_NEXT {
+        let (text, ends) = (C::LEVEL_TEXT, Self::LEVEL_ENDS);
+        let mut k = 0;
+        while k < ends.len() {
+            assert!(
+                ends[k] as usize <= text.len()
+                    && text.is_char_boundary(ends[k] as usize)
+                    && (k == 0 || ends[k - 1] <= ends[k]),
+                "LEVEL_TEXT is the formatter's level_text"
+            );
+            k += 1;
+        }
+    };
+}
+
+/// The longest literal written together with the level name before it: a
+/// name and its literal cost a byte of flash each per named level (7), so
+/// longer literals are written on their own.
+const MAX_LEVEL_LITERAL: usize = 4;
+
+/// `level::NAME_ENDS` for names each followed by `literal` bytes.
+const fn level_ends(literal: usize) -> [u8; 12] {
+    let mut ends = NAME_ENDS;
+    let mut named = 0;
+    let mut slot = 1;
+    while slot < ends.len() {
+        if NAME_ENDS[slot] != NAME_ENDS[slot - 1] {
+            named += 1;
+        }
+        ends[slot] += (named * literal) as u8;
+        slot += 1;
+    }
+    ends
+}
+
+impl<const N: usize> Formatter<N> {
+    /// The first plain `levelname` followed by a literal of at most
+    /// [`MAX_LEVEL_LITERAL`] bytes: its index and the literal's length.
+    const fn level_pair(&self) -> Option<(usize, usize)> {
+        let pieces = self.template().pieces;
+        let mut i = 0;
+        while i + 1 < pieces.len() {
+            if let (
+                Piece::Field {
+                    field: Field::LevelName,
+                    spec,
+                },
+                Piece::Literal { len, .. },
+            ) = (pieces[i], pieces[i + 1])
+                && spec.is_plain_text()
+                && len as usize <= MAX_LEVEL_LITERAL
+            {
+                return Some((i, len as usize));
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The length of [`level_text`](Self::level_text).
+    #[doc(hidden)]
+    pub const fn level_text_len(&self) -> usize {
+        match self.level_pair() {
+            Some((_, literal)) => NAMES.len() + 7 * literal,
+            None => 0,
+        }
+    }
+
+    /// Every level name followed by the literal after the template's
+    /// `levelname` ([`Compiled::LEVEL_TEXT`]): `"NOTSET:TRACE:…CRITICAL:"`
+    /// for `%(levelname)s:%(name)s`, so that a record's name and that
+    /// literal are one write.
+    #[doc(hidden)]
+    pub const fn level_text<const M: usize>(&self) -> [u8; M] {
+        let mut text = [0; M];
+        let Some((at, _)) = self.level_pair() else {
+            return text;
+        };
+        let Piece::Literal { start, len } = self.pieces[at + 1] else {
+            return text;
+        };
+        let source = self.head.source.as_bytes();
+        let ends = level_ends(len as usize);
+        let mut slot = 0;
+        while slot + 1 < NAME_ENDS.len() {
+            let (from, to) = (NAME_ENDS[slot] as usize, NAME_ENDS[slot + 1] as usize);
+            let mut out = ends[slot] as usize;
+            let mut j = from;
+            while j < to {
+                text[out] = NAMES[j];
+                out += 1;
+                j += 1;
+            }
+            if from != to {
+                let mut k = 0;
+                while k < len as usize {
+                    text[out] = source[start as usize + k];
+                    out += 1;
+                    k += 1;
+                }
+            }
+            slot += 1;
+        }
+        text
+    }
 }
 
 /// A compiled formatter's renderer.
@@ -81,6 +210,28 @@ fn render<C: Compiled<N>, const N: usize>(record: &Record<'_>, out: &mut dyn Sin
     Ok(())
 }
 
+/// Piece `I` of `C`, `levelname`, and the literal after it: one write for a
+/// named level.
+fn write_level_and_literal<C: Compiled<N>, const N: usize, const I: usize>(
+    record: &Record<'_>,
+    out: &mut dyn Sink,
+) -> fmt::Result {
+    let () = At::<C, N, I>::LEVEL_RUNS_FIT;
+    let ends = &At::<C, N, I>::LEVEL_ENDS;
+    if let Some(slot) = record.level.slot() {
+        let (start, end) = (usize::from(ends[slot]), usize::from(ends[slot + 1]));
+        if start != end {
+            // SAFETY: `slot <= 10`, and `LEVEL_RUNS_FIT` (evaluated by the
+            // compiler above) proved each run of `LEVEL_ENDS` in bounds of
+            // `LEVEL_TEXT`, increasing and on char boundaries.
+            return out.write_str(unsafe { C::LEVEL_TEXT.get_unchecked(start..end) });
+        }
+    }
+    render::write_level_number(record.level, out)?;
+    let (start, len) = At::<C, N, I>::NEXT_LITERAL;
+    out.write_str(C::FORMATTER.template().literal(start, len))
+}
+
 /// [`render`] with the signature of a walk.
 fn render_template<C: Compiled<N>, const N: usize>(
     _: &Template<'_>,
@@ -99,7 +250,13 @@ fn piece<C: Compiled<N>, const N: usize, const I: usize>(
     let Some(piece) = At::<C, N, I>::PIECE else {
         return Ok(());
     };
+    if At::<C, N, I>::WITH_PREVIOUS {
+        return Ok(());
+    }
     let template = C::FORMATTER.template();
+    if At::<C, N, I>::WITH_NEXT {
+        return write_level_and_literal::<C, N, I>(record, out);
+    }
     match piece {
         Piece::Literal { start, len } => out.write_str(template.literal(start, len)),
         Piece::Field { field, spec } if spec.is_plain_text() => match field {

@@ -710,7 +710,14 @@ macro_rules! formatter {
         struct Compiled;
         impl $crate::format::Compiled<N> for Compiled {
             const FORMATTER: &'static $crate::Formatter<N> = &FORMATTER.compiled(&PARTS);
+            const LEVEL_TEXT: &'static str = match ::core::str::from_utf8(&LEVEL_TEXT) {
+                ::core::result::Result::Ok(text) => text,
+                ::core::result::Result::Err(_) => {
+                    ::core::panic!("level names and a literal are UTF-8")
+                }
+            };
         }
+        const LEVEL_TEXT: [u8; FORMATTER.level_text_len()] = FORMATTER.level_text();
         const PARTS: $crate::format::Parts = FORMATTER.compiled_parts::<Compiled, N>();
         <Compiled as $crate::format::Compiled<N>>::FORMATTER
     }};

@@ -27,11 +27,14 @@ pub(crate) struct Context {
 pub(crate) fn write_level_name(level: crate::Level, out: &mut dyn Sink) -> fmt::Result {
     match level.name() {
         Some(name) => out.write_str(name),
-        None => {
-            out.write_str("Level ")?;
-            number::write_u32(out, level.number().into(), false)
-        }
+        None => write_level_number(level, out),
     }
+}
+
+/// `Level N`: the `levelname` of a level without a name.
+pub(crate) fn write_level_number(level: crate::Level, out: &mut dyn Sink) -> fmt::Result {
+    out.write_str("Level ")?;
+    number::write_u32(out, level.number().into(), false)
 }
 
 /// `asctime`: the default layout or the `datefmt`, at the offset in force.
