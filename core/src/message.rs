@@ -10,6 +10,9 @@
 
 use core::fmt;
 
+#[cfg(target_pointer_width = "64")]
+use crate::__private::ByteSink;
+
 /// Where text goes: `fmt::Write` cut down to `write_str`.
 ///
 /// Every `fmt::Write` is a `Sink`. Writing into a `&mut dyn Sink` never
@@ -54,6 +57,12 @@ pub(crate) fn write_args(out: &mut dyn Sink, args: fmt::Arguments<'_>) -> fmt::R
 pub(crate) trait WriteMessage {
     /// Writes the whole message into `out`.
     fn write_message(&self, out: &mut dyn Sink) -> fmt::Result;
+
+    /// Writes the whole message into the room `out` lends, where it can.
+    #[cfg(target_pointer_width = "64")]
+    fn write_bytes(&self, out: &mut dyn ByteSink) -> fmt::Result {
+        self.write_message(out)
+    }
 }
 
 /// How a message in `fmt::Arguments` is written into a [`Sink`]: a function
@@ -109,6 +118,16 @@ impl<'a> Message<'a> {
         match &self.0 {
             Repr::Args(args, write) => write(args, out),
             Repr::Plain(message) => message.write_message(out),
+        }
+    }
+
+    /// [`write_to_sink`](Self::write_to_sink) into a sink that lends room
+    /// (see [`crate::__private::write_message_bytes`]).
+    #[cfg(target_pointer_width = "64")]
+    pub(crate) fn write_to_bytes(&self, out: &mut dyn ByteSink) -> fmt::Result {
+        match &self.0 {
+            Repr::Args(args, write) => write(args, out),
+            Repr::Plain(message) => message.write_bytes(out),
         }
     }
 
