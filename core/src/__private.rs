@@ -735,149 +735,168 @@ mod staged {
 
     impl Room<'_> {
         /// Writes the items of `message` from `*next` on until one does not
-        /// fit or needs the sink; `*next` is then that item.
+        /// fit or needs the sink; `*next` is then that item. (The room's
+        /// length is kept in a local while filling, so that it stays in a
+        /// register; the writers below take it and return the new one.)
         #[inline(always)]
         fn fill<P: Precisions>(&mut self, message: &PlainMessage<'_, P>, next: &mut usize) -> Stop {
+            let room = &mut *self.bytes;
+            let mut len = self.len;
             let mut k = *next / 2;
-            if *next % 2 == 1 {
-                // Resuming after a piece: its argument first.
-                if let Err(stop) = self.push_argument(message, k) {
-                    return stop;
+            let stop = 'fill: {
+                if *next % 2 == 1 {
+                    // Resuming after a piece: its argument first.
+                    match push_argument(room, len, message, k) {
+                        Ok(end) => len = end,
+                        Err(stop) => break 'fill stop,
+                    }
+                    k += 1;
                 }
-                k += 1;
-            }
-            while let Some(piece) = message.pieces.get(k) {
-                if let Err(stop) = self.push_str(piece) {
-                    *next = 2 * k;
-                    return stop;
+                while let Some(piece) = message.pieces.get(k) {
+                    match push_str(room, len, piece) {
+                        Ok(end) => len = end,
+                        Err(stop) => {
+                            *next = 2 * k;
+                            break 'fill stop;
+                        }
+                    }
+                    match push_argument(room, len, message, k) {
+                        Ok(end) => len = end,
+                        Err(stop) => {
+                            *next = 2 * k + 1;
+                            break 'fill stop;
+                        }
+                    }
+                    k += 1;
                 }
-                if let Err(stop) = self.push_argument(message, k) {
-                    *next = 2 * k + 1;
-                    return stop;
-                }
-                k += 1;
-            }
-            Stop::Done
-        }
-
-        /// Argument `k` of `message`, if there is one.
-        #[inline(always)]
-        fn push_argument<P: Precisions>(
-            &mut self,
-            message: &PlainMessage<'_, P>,
-            k: usize,
-        ) -> Result<(), Stop> {
-            let Some(arg) = message.args.get(k) else {
-                return Ok(());
+                Stop::Done
             };
-            match message.precisions.of(k) {
-                NO_PRECISION => self.push_arg(arg),
-                precision => self.push_with_precision(arg, precision),
-            }
+            self.len = len;
+            stop
         }
+    }
 
-        /// Appends `s`, or says what it needs.
-        #[inline(always)]
-        fn push_str(&mut self, s: &str) -> Result<(), Stop> {
-            let src = s.as_bytes();
-            if let Some(dst) = self.bytes.get_mut(self.len..)
-                && dst.len() >= src.len()
-            {
-                copy_short(dst, src);
-                self.len += src.len();
-                return Ok(());
-            }
-            Err(if src.len() <= SHORT_TEXT {
-                Stop::Full(src.len())
-            } else {
-                Stop::Slow
-            })
+    /// Argument `k` of `message`, if there is one, at `room[len..]`; the
+    /// new length, or what stopped it.
+    #[inline(always)]
+    fn push_argument<P: Precisions>(
+        room: &mut [u8],
+        len: usize,
+        message: &PlainMessage<'_, P>,
+        k: usize,
+    ) -> Result<usize, Stop> {
+        let Some(arg) = message.args.get(k) else {
+            return Ok(len);
+        };
+        match message.precisions.of(k) {
+            NO_PRECISION => push_arg(room, len, arg),
+            precision => push_with_precision(room, len, arg, precision),
         }
+    }
 
-        /// Appends ASCII text (a number), or says what it needs.
-        #[inline(always)]
-        fn push_ascii(&mut self, text: &[u8]) -> Result<(), Stop> {
-            if let Some(dst) = self.bytes.get_mut(self.len..)
-                && dst.len() >= text.len()
-            {
-                copy_short(dst, text);
-                self.len += text.len();
-                return Ok(());
-            }
-            Err(Stop::Full(text.len()))
+    /// Appends `s`, or says what it needs.
+    #[inline(always)]
+    fn push_str(room: &mut [u8], len: usize, s: &str) -> Result<usize, Stop> {
+        let src = s.as_bytes();
+        if let Some(dst) = room.get_mut(len..)
+            && dst.len() >= src.len()
+        {
+            copy_short(dst, src);
+            return Ok(len + src.len());
         }
+        Err(if src.len() <= SHORT_TEXT {
+            Stop::Full(src.len())
+        } else {
+            Stop::Slow
+        })
+    }
 
-        /// `n` in decimal, after a `-` when `negative`.
-        #[inline(always)]
-        fn push_decimal(&mut self, n: u64, negative: bool) -> Result<(), Stop> {
-            let mut text = [0; NUMBER_ROOM];
-            let mut at = push_whole(&mut text, NUMBER_ROOM, n);
-            if negative {
-                at = push(&mut text, at, b'-');
-            }
-            self.push_ascii(text.get(at..).unwrap_or_default())
+    /// Appends ASCII text (a number), or says what it needs.
+    #[inline(always)]
+    fn push_ascii(room: &mut [u8], len: usize, text: &[u8]) -> Result<usize, Stop> {
+        if let Some(dst) = room.get_mut(len..)
+            && dst.len() >= text.len()
+        {
+            copy_short(dst, text);
+            return Ok(len + text.len());
         }
+        Err(Stop::Full(text.len()))
+    }
 
-        /// An argument as `{}` writes it, if no `core::fmt` is needed.
-        #[inline(always)]
-        fn push_arg(&mut self, arg: &Arg<'_>) -> Result<(), Stop> {
-            match *arg {
-                Arg::Unsigned(n) => self.push_decimal(n.into(), false),
-                Arg::Signed(n) => self.push_decimal(n.unsigned_abs().into(), n < 0),
-                Arg::Unsigned64(n) => self.push_decimal(n, false),
-                Arg::Signed64(n) => self.push_decimal(n.unsigned_abs(), n < 0),
-                Arg::F32(x) => self.push_shortest(x.into()),
-                Arg::F64(x) => self.push_shortest(x),
-                Arg::Str(s) => self.push_str(s),
-                Arg::Display(_) => Err(Stop::Slow),
-                Arg::Unused => Ok(()),
-            }
+    /// `n` in decimal, after a `-` when `negative`.
+    #[inline(always)]
+    fn push_decimal(room: &mut [u8], len: usize, n: u64, negative: bool) -> Result<usize, Stop> {
+        let mut text = [0; NUMBER_ROOM];
+        let mut at = push_whole(&mut text, NUMBER_ROOM, n);
+        if negative {
+            at = push(&mut text, at, b'-');
         }
+        push_ascii(room, len, text.get(at..).unwrap_or_default())
+    }
 
-        /// `{}` of a float: an integral value below 2^24 (exact in `f32`
-        /// too) is its digits (`-0` for -0.0), as `core::fmt` writes it;
-        /// anything else is left to `core::fmt` (its shortest form).
-        fn push_shortest(&mut self, x: f64) -> Result<(), Stop> {
-            let magnitude = x.abs();
-            if magnitude < 16_777_216.0 && (magnitude as u64) as f64 == magnitude {
-                return self.push_decimal(magnitude as u64, x.is_sign_negative());
-            }
-            Err(Stop::Slow)
+    /// An argument as `{}` writes it, if no `core::fmt` is needed.
+    #[inline(always)]
+    fn push_arg(room: &mut [u8], len: usize, arg: &Arg<'_>) -> Result<usize, Stop> {
+        match *arg {
+            Arg::Unsigned(n) => push_decimal(room, len, n.into(), false),
+            Arg::Signed(n) => push_decimal(room, len, n.unsigned_abs().into(), n < 0),
+            Arg::Unsigned64(n) => push_decimal(room, len, n, false),
+            Arg::Signed64(n) => push_decimal(room, len, n.unsigned_abs(), n < 0),
+            Arg::F32(x) => push_shortest(room, len, x.into()),
+            Arg::F64(x) => push_shortest(room, len, x),
+            Arg::Str(s) => push_str(room, len, s),
+            Arg::Display(_) => Err(Stop::Slow),
+            Arg::Unused => Ok(len),
         }
+    }
 
-        /// An argument as `{:.N}` writes it: floats to `precision` places
-        /// when [`scaled_rounded`] can round them; everything else is left
-        /// to `core::fmt` (it cuts text, and integers ignore the precision).
-        #[inline(always)]
-        fn push_with_precision(&mut self, arg: &Arg<'_>, precision: u8) -> Result<(), Stop> {
-            let x = match *arg {
-                Arg::F32(x) => f64::from(x),
-                Arg::F64(x) => x,
-                _ => return Err(Stop::Slow),
-            };
-            self.push_fixed(x, precision)
+    /// `{}` of a float: an integral value below 2^24 (exact in `f32` too)
+    /// is its digits (`-0` for -0.0), as `core::fmt` writes it; anything
+    /// else is left to `core::fmt` (its shortest form).
+    fn push_shortest(room: &mut [u8], len: usize, x: f64) -> Result<usize, Stop> {
+        let magnitude = x.abs();
+        if magnitude < 16_777_216.0 && (magnitude as u64) as f64 == magnitude {
+            return push_decimal(room, len, magnitude as u64, x.is_sign_negative());
         }
+        Err(Stop::Slow)
+    }
 
-        /// `{:.N}` of `x`: rounded as `core::fmt` rounds the exact binary
-        /// value (`-` for every negative value and -0.0, as it writes);
-        /// left to `core::fmt` when [`scaled_rounded`] cannot tell.
-        #[inline(always)]
-        fn push_fixed(&mut self, x: f64, precision: u8) -> Result<(), Stop> {
-            let rounded = scaled_rounded(x, precision).ok_or(Stop::Slow)?;
-            // The places are written first (from the end), and what they
-            // leave of `rounded` is the whole part.
-            let mut text = [0; NUMBER_ROOM];
-            let (mut at, whole) =
-                push_places(&mut text, NUMBER_ROOM, rounded, usize::from(precision));
-            if precision > 0 {
-                at = push(&mut text, at, b'.');
-            }
-            at = push_whole(&mut text, at, whole);
-            if x.is_sign_negative() {
-                at = push(&mut text, at, b'-');
-            }
-            self.push_ascii(text.get(at..).unwrap_or_default())
+    /// An argument as `{:.N}` writes it: floats to `precision` places when
+    /// [`scaled_rounded`] can round them; everything else is left to
+    /// `core::fmt` (it cuts text, and integers ignore the precision).
+    #[inline(always)]
+    fn push_with_precision(
+        room: &mut [u8],
+        len: usize,
+        arg: &Arg<'_>,
+        precision: u8,
+    ) -> Result<usize, Stop> {
+        let x = match *arg {
+            Arg::F32(x) => f64::from(x),
+            Arg::F64(x) => x,
+            _ => return Err(Stop::Slow),
+        };
+        push_fixed(room, len, x, precision)
+    }
+
+    /// `{:.N}` of `x`: rounded as `core::fmt` rounds the exact binary value
+    /// (`-` for every negative value and -0.0, as it writes); left to
+    /// `core::fmt` when [`scaled_rounded`] cannot tell.
+    #[inline(always)]
+    fn push_fixed(room: &mut [u8], len: usize, x: f64, precision: u8) -> Result<usize, Stop> {
+        let rounded = scaled_rounded(x, precision).ok_or(Stop::Slow)?;
+        // The places are written first (from the end), and what they leave
+        // of `rounded` is the whole part.
+        let mut text = [0; NUMBER_ROOM];
+        let (mut at, whole) = push_places(&mut text, NUMBER_ROOM, rounded, usize::from(precision));
+        if precision > 0 {
+            at = push(&mut text, at, b'.');
         }
+        at = push_whole(&mut text, at, whole);
+        if x.is_sign_negative() {
+            at = push(&mut text, at, b'-');
+        }
+        push_ascii(room, len, text.get(at..).unwrap_or_default())
     }
 
     /// `00`, `01`, ..., `99`.

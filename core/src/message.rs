@@ -1,9 +1,10 @@
 //! The message of a record, and the text sink a formatter writes into.
 //!
-//! A record's message is either `fmt::Arguments` (the general case) or the
+//! A record's message is either `fmt::Arguments` (the general case), the
 //! message of a call whose format string has only plain `{}` placeholders,
-//! which emlog writes with its own digit loop. Writing one into a [`Sink`]
-//! goes through `core::fmt` only for the first kind: a firmware whose calls
+//! which emlog writes with its own digit loop, or text formatted earlier
+//! ([`Message::text`]). Writing one into a [`Sink`] goes through `core::fmt`
+//! only for the first kind: a firmware whose calls
 //! are all plain, writing through [`Formatter::render_to`](crate::Formatter::render_to)
 //! (as [`StreamHandler`](crate::StreamHandler) does), links no `core::fmt`
 //! formatting machinery at all.
@@ -65,6 +66,12 @@ pub(crate) trait WriteMessage {
     }
 }
 
+impl WriteMessage for &str {
+    fn write_message(&self, out: &mut dyn Sink) -> fmt::Result {
+        out.write_str(self)
+    }
+}
+
 /// How a message in `fmt::Arguments` is written into a [`Sink`]: a function
 /// chosen where the message is made, so that only programs that make one
 /// link `core::fmt::write`.
@@ -103,6 +110,18 @@ impl<'a> Message<'a> {
     /// A message that writes itself.
     pub(crate) fn plain(message: &'a dyn WriteMessage) -> Message<'a> {
         Message(Repr::Plain(message))
+    }
+
+    /// A message that is `text` as it is, written without `core::fmt` (a
+    /// message formatted earlier, such as a queued record's).
+    ///
+    /// ```
+    /// let text = "disk {} full";
+    /// let message = emlog::Message::text(&text);
+    /// assert_eq!(message.to_string(), "disk {} full");
+    /// ```
+    pub fn text(text: &'a &'a str) -> Message<'a> {
+        Message(Repr::Plain(text))
     }
 
     /// Writes the message into `out` (through `core::fmt` only for a message

@@ -139,7 +139,7 @@ impl Batch {
         f(&Record {
             level: q.level,
             logger,
-            args: emlog::Message::new(format_args!("{}", Text(message))),
+            args: emlog::Message::text(&message),
             location: Location {
                 file,
                 line: q.line,
@@ -153,16 +153,6 @@ impl Batch {
             },
             process: (q.process_id, process_name),
         })
-    }
-}
-
-/// A queued message as the record's `Display`: written as it is, without
-/// `str`'s `Display` looking for a width or precision there never is.
-struct Text<'a>(&'a str);
-
-impl std::fmt::Display for Text<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0)
     }
 }
 
