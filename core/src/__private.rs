@@ -10,9 +10,11 @@
 //! precision too, whenever the quick rounding is provably the exact one;
 //! everything else an argument needs (a float's shortest form, a precision on
 //! text) is left to `core::fmt`. Which path a call takes is decided at compile
-//! time; both write the same text. On 64-bit targets the message is gathered
-//! on the stack first and handed to the sink in one `write_str` (see
-//! `staged`); 32-bit targets write each piece as it comes, which is smaller.
+//! time; both write the same text. On 64-bit targets the message is written
+//! into room the sink lends (`ByteSink`: emlog-std's line buffer lends the
+//! end of its line), or gathered on the stack and handed to any other sink in
+//! one `write_str` (see `staged`); 32-bit targets write each piece as it
+//! comes, which is smaller.
 
 use core::fmt;
 
@@ -360,7 +362,7 @@ pub fn write_message_bytes(message: &Message<'_>, out: &mut dyn ByteSink) -> fmt
 
 impl<P: Precisions> PlainMessage<'_, P> {
     /// Writes each piece and argument into `out` as it comes (what 32-bit
-    /// targets do; 64-bit ones gather the text first, see `staged`, and
+    /// targets do; 64-bit ones write into lent room, see `staged`, and
     /// build this only for their tests, which check it against `format!`).
     #[cfg(any(not(target_pointer_width = "64"), test))]
     fn write_direct(&self, out: &mut dyn Sink) -> fmt::Result {
