@@ -40,6 +40,7 @@ mod setup;
 mod sighup;
 mod stream;
 mod timed_rotating_file;
+mod tsc_clock;
 #[cfg(unix)]
 mod watched_file;
 
