@@ -5,9 +5,12 @@
 //! Runs of pieces that depend on the level, the logger name and the second
 //! at most (literal text, `levelname`, `name`, an `asctime` without `%f`)
 //! are rendered once into kept text and copied for every later record with
-//! the same three. The millisecond digits inside such a run (`%(msecs)03d`,
-//! the end of a default-layout `asctime`) are three bytes written into the
-//! copy. A plain `%(message)s` is written straight into the line
+//! the same three. Text is kept for four such combinations at once, so that
+//! records of a few loggers, interleaved, each find theirs (three loggers in
+//! turn: 431 instructions a line, against 1,599 when one level and name was
+//! kept). The millisecond digits inside a run (`%(msecs)03d`, the end of a
+//! default-layout `asctime`) are three bytes written into the copy. A plain
+//! `%(message)s` is written straight into the line
 //! ([`emlog::__private::write_message_bytes`]). Only the other pieces go
 //! through the formatter, for every record. In
 //! `%(asctime)s.%(msecs)03d %(levelname)s %(name)s: %(message)s` with a
@@ -25,19 +28,18 @@ use crate::line_buf::{LineBuf, may_need_escape};
 /// One step of rendering a line, after the kept text it starts with.
 #[derive(Debug)]
 enum Step {
-    /// Kept text.
-    Kept(Kept),
+    /// The kept text of a run (an index into the runs).
+    Kept(usize),
     /// The message, written into the line directly.
     Message,
     /// Pieces the formatter renders for every record.
     Render(Range<usize>),
 }
 
-/// The text of a run of pieces for the level, name and second last seen,
-/// with the millisecond digits written per record.
+/// The text of a run of pieces for one level, name and second, with the
+/// millisecond digits written per record.
 #[derive(Debug)]
 struct Kept {
-    pieces: Range<usize>,
     /// Up to [`BLOCK`] bytes of text in a block copied whole (the line
     /// buffer has that much padding after its text); `text` is the same.
     block: [u8; BLOCK],
@@ -52,9 +54,8 @@ struct Kept {
 const BLOCK: usize = 64;
 
 impl Kept {
-    fn new(pieces: Range<usize>) -> Kept {
+    fn new() -> Kept {
         Kept {
-            pieces,
             block: [0; BLOCK],
             text: String::with_capacity(BLOCK),
             millis: None,
@@ -62,16 +63,21 @@ impl Kept {
         }
     }
 
-    /// Renders the text for the level, logger name and second of
+    /// Renders `pieces` for the level, logger name and second of
     /// `at_second` (a record at a whole second), `000` where the
     /// milliseconds go; returns whether the text holds a byte escaping may rewrite.
-    fn renew(&mut self, formatter: &Formatter, at_second: &Record<'_>) -> Result<bool, fmt::Error> {
-        // Everything is cleared and refilled in place: renewing, once a
-        // second, allocates nothing after the first time.
+    fn renew(
+        &mut self,
+        formatter: &Formatter,
+        pieces: Range<usize>,
+        at_second: &Record<'_>,
+    ) -> Result<bool, fmt::Error> {
+        // Everything is cleared and refilled in place: renewing allocates
+        // nothing after the first time.
         self.text.clear();
         self.millis = None;
         self.more_millis.clear();
-        for at in self.pieces.clone() {
+        for at in pieces {
             let place = if formatter.piece_shortcut(at) == Some(Shortcut::ThreeDigitMsecs) {
                 let place = self.text.len();
                 self.text.push_str("000");
@@ -133,36 +139,86 @@ impl Kept {
     }
 }
 
-/// A template compiled into kept text it starts with and [`Step`]s.
+/// How many level, name and second combinations keep their text at once:
+/// records of a few loggers, interleaved, each find theirs.
+const ENTRIES: usize = 4;
+
+/// The kept text of every run for one level, logger name and second.
 #[derive(Debug)]
-pub(crate) struct CompiledTemplate {
-    /// The kept run the template starts with, if it does.
-    head: Option<Kept>,
-    /// The rest; never starts with kept text.
-    body: Vec<Step>,
-    /// Whether there is any kept text.
-    keeps: bool,
-    /// All ones when some kept run depends on the record's second, else
-    /// zero: the record's second, masked, is compared with `second`.
-    second_mask: u64,
-    /// The second the kept text is for (masked).
-    second: u64,
-    /// The number of the level the kept text is for; `NO_LEVEL` before the
-    /// first record.
+struct Entry {
+    /// The level's number; `NO_LEVEL` while the entry is empty.
     level: u16,
+    /// The second (masked: see [`CompiledTemplate::second_mask`]).
+    second: u64,
     name: String,
-    /// Whether some kept text holds a byte that escaping may rewrite (a
-    /// logger name with a control character).
-    kept_may_need_escape: bool,
+    /// The text of run 0 (in place: the usual line starts with it), and of
+    /// the runs after it.
+    first: Kept,
+    others: Vec<Kept>,
+    /// Whether some text holds a byte that escaping may rewrite (a logger
+    /// name with a control character).
+    may_need_escape: bool,
 }
 
-/// [`CompiledTemplate::level`] when nothing is kept yet.
+/// [`Entry::level`] of an empty entry.
 const NO_LEVEL: u16 = u16::MAX;
+
+impl Entry {
+    fn new(runs: usize) -> Entry {
+        Entry {
+            level: NO_LEVEL,
+            second: 0,
+            name: String::with_capacity(64),
+            first: Kept::new(),
+            others: (1..runs).map(|_| Kept::new()).collect(),
+            may_need_escape: false,
+        }
+    }
+
+    /// The text of run `run`.
+    #[inline(always)]
+    fn text(&mut self, run: usize) -> Option<&mut Kept> {
+        match run {
+            0 => Some(&mut self.first),
+            _ => self.others.get_mut(run - 1),
+        }
+    }
+
+    /// Whether the entry is for `record`'s level, logger name and second.
+    #[inline(always)]
+    fn is_for(&self, record: &Record<'_>, second_mask: u64) -> bool {
+        self.level == u16::from(record.level.number())
+            && self.second == record.timestamp.secs & second_mask
+            && same_text(&self.name, record.logger)
+    }
+}
+
+/// A template compiled into runs of kept text and [`Step`]s.
+#[derive(Debug)]
+pub(crate) struct CompiledTemplate {
+    /// The pieces of each run that is kept.
+    runs: Vec<Range<usize>>,
+    /// Whether the template starts with run 0.
+    head: bool,
+    /// The rest; never starts with kept text.
+    body: Vec<Step>,
+    /// All ones when some run depends on the record's second, else zero:
+    /// an entry's second is the record's, masked.
+    second_mask: u64,
+    /// Whether any text is kept.
+    keeps: bool,
+    /// The kept text for [`ENTRIES`] level, name and second combinations,
+    /// the last one used, and the next to be replaced.
+    entries: [Entry; ENTRIES],
+    current: usize,
+    replace: usize,
+}
 
 impl CompiledTemplate {
     /// The steps for `formatter`'s template.
     pub(crate) fn new(formatter: &Formatter) -> CompiledTemplate {
         let count = formatter.piece_count();
+        let mut runs = Vec::new();
         let mut steps: Vec<Step> = Vec::new();
         let mut by_second = false;
         let mut at = 0;
@@ -176,7 +232,8 @@ impl CompiledTemplate {
                 at += 1;
             }
             if at > start {
-                steps.push(Step::Kept(Kept::new(start..at)));
+                steps.push(Step::Kept(runs.len()));
+                runs.push(start..at);
                 continue;
             }
             if formatter.piece_shortcut(at) == Some(Shortcut::Message) {
@@ -188,23 +245,19 @@ impl CompiledTemplate {
             }
             at += 1;
         }
-        let keeps = steps.iter().any(|step| matches!(step, Step::Kept(_)));
-        let head = match steps.first() {
-            Some(Step::Kept(_)) => match steps.remove(0) {
-                Step::Kept(kept) => Some(kept),
-                _ => None,
-            },
-            _ => None,
-        };
+        let head = matches!(steps.first(), Some(Step::Kept(0)));
+        if head {
+            steps.remove(0);
+        }
         CompiledTemplate {
+            entries: std::array::from_fn(|_| Entry::new(runs.len())),
+            keeps: !runs.is_empty(),
+            runs,
             head,
             body: steps,
-            keeps,
             second_mask: if by_second { u64::MAX } else { 0 },
-            second: 0,
-            level: NO_LEVEL,
-            name: String::with_capacity(64),
-            kept_may_need_escape: false,
+            current: 0,
+            replace: 0,
         }
     }
 
@@ -222,20 +275,18 @@ impl CompiledTemplate {
             // Not a time a clock gives (nanoseconds past a second).
             return render_whole(formatter, record, out);
         };
-        if self.keeps && !self.fresh(record) {
-            self.renew(formatter, record)?;
+        let mut current = self.current % ENTRIES;
+        if self.keeps && !self.entries[current].is_for(record, self.second_mask) {
+            current = self.find(formatter, record)?;
         }
-        if let Some(head) = &mut self.head {
-            head.write(out, digits)?;
+        let entry = &mut self.entries[current];
+        if self.head {
+            entry.first.write(out, digits)?;
         }
-        let scan_from = if self.kept_may_need_escape {
-            0
-        } else {
-            out.len()
-        };
-        for step in &mut self.body {
+        let scan_from = if entry.may_need_escape { 0 } else { out.len() };
+        for step in &self.body {
             match step {
-                Step::Kept(kept) => kept.write(out, digits)?,
+                Step::Kept(run) => entry.text(*run).ok_or(fmt::Error)?.write(out, digits)?,
                 Step::Message => emlog::__private::write_message_bytes(&record.args, out)?,
                 Step::Render(pieces) => render_pieces(formatter, pieces.clone(), record, out)?,
             }
@@ -243,37 +294,40 @@ impl CompiledTemplate {
         Ok(scan_from)
     }
 
-    /// Whether the kept text is for `record`'s level, logger name and second.
-    #[inline(always)]
-    fn fresh(&self, record: &Record<'_>) -> bool {
-        self.level == u16::from(record.level.number())
-            && self.second == record.timestamp.secs & self.second_mask
-            && same_text(&self.name, record.logger)
-    }
-
-    /// Renders the kept runs for `record`'s level, logger name and second.
+    /// The entry for `record`'s level, logger name and second: one that
+    /// has it, else the next to replace, renewed for it.
     #[cold]
     #[inline(never)]
-    fn renew(&mut self, formatter: &Formatter, record: &Record<'_>) -> fmt::Result {
-        self.level = NO_LEVEL;
+    fn find(&mut self, formatter: &Formatter, record: &Record<'_>) -> Result<usize, fmt::Error> {
+        let second_mask = self.second_mask;
+        if let Some(found) = self
+            .entries
+            .iter()
+            .position(|entry| entry.is_for(record, second_mask))
+        {
+            self.current = found;
+            return Ok(found);
+        }
+        let index = self.replace % ENTRIES;
+        self.replace = (index + 1) % ENTRIES;
+        let entry = &mut self.entries[index];
+        entry.level = NO_LEVEL;
         let at_second = Record {
             timestamp: Timestamp::new(record.timestamp.secs, 0),
             ..*record
         };
         let mut may_need_escape_here = false;
-        let body = self.body.iter_mut().filter_map(|step| match step {
-            Step::Kept(kept) => Some(kept),
-            _ => None,
-        });
-        for kept in self.head.iter_mut().chain(body) {
-            may_need_escape_here |= kept.renew(formatter, &at_second)?;
+        let texts = std::iter::once(&mut entry.first).chain(&mut entry.others);
+        for (kept, pieces) in texts.zip(&self.runs) {
+            may_need_escape_here |= kept.renew(formatter, pieces.clone(), &at_second)?;
         }
-        self.kept_may_need_escape = may_need_escape_here;
-        self.name.clear();
-        self.name.push_str(record.logger);
-        self.second = record.timestamp.secs & self.second_mask;
-        self.level = u16::from(record.level.number());
-        Ok(())
+        entry.may_need_escape = may_need_escape_here;
+        entry.name.clear();
+        entry.name.push_str(record.logger);
+        entry.second = record.timestamp.secs & second_mask;
+        entry.level = u16::from(record.level.number());
+        self.current = index;
+        Ok(index)
     }
 }
 
@@ -359,7 +413,7 @@ mod tests {
             .with_datefmt(datefmt)
             .unwrap();
         let template = CompiledTemplate::new(&formatter);
-        let mut shape = String::from(if template.head.is_some() { "K" } else { "" });
+        let mut shape = String::from(if template.head { "K" } else { "" });
         for step in &template.body {
             shape.push(match step {
                 Step::Kept(_) => 'K',
