@@ -45,29 +45,44 @@ pub(crate) fn now() -> Timestamp {
     if counter_is_the_kernels_clock() {
         return x86::now();
     }
+    exact()
+}
+
+/// The system clock's reading (out of line: the counter's path stays small).
+#[inline(never)]
+fn exact() -> Timestamp {
     crate::system_timestamp()
 }
 
 /// Whether the kernel reads time from the counter: asked once.
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 fn counter_is_the_kernels_clock() -> bool {
-    use std::sync::atomic::{AtomicU8, Ordering};
-    const UNKNOWN: u8 = 0;
-    const YES: u8 = 1;
-    const NO: u8 = 2;
-    static ANSWER: AtomicU8 = AtomicU8::new(UNKNOWN);
-    match ANSWER.load(Ordering::Relaxed) {
-        YES => true,
-        NO => false,
-        _ => {
-            let source = std::fs::read_to_string(
-                "/sys/devices/system/clocksource/clocksource0/current_clocksource",
-            );
-            let yes = matches!(source.as_deref().map(str::trim), Ok("tsc"));
-            ANSWER.store(if yes { YES } else { NO }, Ordering::Relaxed);
-            yes
-        }
+    match KERNEL_CLOCK.load(std::sync::atomic::Ordering::Relaxed) {
+        COUNTER => true,
+        OTHER => false,
+        _ => ask_the_kernel(),
     }
+}
+
+/// The kernel's clocksource: not asked yet, the counter, or another.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+static KERNEL_CLOCK: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+const COUNTER: u8 = 1;
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+const OTHER: u8 = 2;
+
+/// Reads the kernel's clocksource into [`KERNEL_CLOCK`].
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[cold]
+#[inline(never)]
+fn ask_the_kernel() -> bool {
+    let source =
+        std::fs::read_to_string("/sys/devices/system/clocksource/clocksource0/current_clocksource");
+    let counter = matches!(source.as_deref().map(str::trim), Ok("tsc"));
+    let answer = if counter { COUNTER } else { OTHER };
+    KERNEL_CLOCK.store(answer, std::sync::atomic::Ordering::Relaxed);
+    counter
 }
 
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
@@ -76,7 +91,7 @@ mod x86 {
 
     use emlog::Timestamp;
 
-    use super::{READ_TICKS, ThreadClock};
+    use super::{MEASURE_NANOS, READ_TICKS, ThreadClock};
 
     thread_local! {
         pub(super) static CLOCK: Cell<ThreadClock> = const { Cell::new(ThreadClock::NEW) };
@@ -97,27 +112,60 @@ mod x86 {
             .checked_add(u64::from(nanos))
     }
 
+    /// What this thread's clock state says to do.
+    enum Read {
+        /// The time, extrapolated.
+        Extrapolated(u64),
+        /// The counter was read (this value) past the anchor's interval.
+        Anchor(u64),
+        /// The rate is being measured, since the clock read this.
+        Measuring(u64),
+    }
+
     pub(super) fn now() -> Timestamp {
-        let tsc = counter();
-        let extrapolated = CLOCK
-            .try_with(|cell| cell.get().extrapolate(tsc))
-            .ok()
-            .flatten();
-        match extrapolated {
-            Some(nanos) => super::timestamp(nanos),
-            None => anchor(),
+        let read = CLOCK.try_with(|cell| {
+            let state = cell.get();
+            if state.measuring() {
+                return Read::Measuring(state.start_nanos);
+            }
+            let tsc = counter();
+            match state.extrapolate(tsc) {
+                Some(nanos) => Read::Extrapolated(nanos),
+                None => Read::Anchor(tsc),
+            }
+        });
+        match read {
+            Ok(Read::Extrapolated(nanos)) => super::timestamp(nanos),
+            Ok(Read::Anchor(tsc)) => anchor(tsc),
+            Ok(Read::Measuring(start)) => measuring(start),
+            // The thread is ending.
+            Err(_) => super::exact(),
         }
+    }
+
+    /// Until the rate is measured, the clock itself (no counter read); then
+    /// the anchor that ends the measurement.
+    #[cold]
+    #[inline(never)]
+    fn measuring(start: u64) -> Timestamp {
+        let Some(real) = clock() else {
+            return super::exact();
+        };
+        if real > start && real - start < MEASURE_NANOS {
+            return super::timestamp(real);
+        }
+        anchor(counter())
     }
 
     /// Reads the clock between two counter reads, and takes them as the
     /// anchor unless the read took too long (the thread was preempted): the
     /// reading is the timestamp either way.
+    /// `before` is the counter read just now.
     #[cold]
     #[inline(never)]
-    fn anchor() -> Timestamp {
-        let before = counter();
+    fn anchor(before: u64) -> Timestamp {
         let Some(real) = clock() else {
-            return crate::system_timestamp();
+            return super::exact();
         };
         let ticks = counter().wrapping_sub(before);
         if ticks <= READ_TICKS {
@@ -162,6 +210,12 @@ impl ThreadClock {
         start_tsc: 0,
         start_nanos: 0,
     };
+
+    /// Whether the rate is being measured (the clock read directly meanwhile).
+    #[inline(always)]
+    fn measuring(&self) -> bool {
+        self.rate == 0 && self.start_nanos != 0
+    }
 
     /// The time at counter `tsc`, if it is within [`REANCHOR_NANOS`] after
     /// the anchor. (`delta × rate` is below 2⁶⁴: `delta` is below
@@ -267,6 +321,21 @@ mod tests {
         let (worst, extrapolated) = run(&mut clock, &m, 2_000_000, 100_000, 100);
         assert!(extrapolated > 99_000, "{extrapolated}");
         assert!(worst <= 2, "{worst} ns");
+    }
+
+    #[test]
+    fn a_thread_measures_the_rate_for_two_milliseconds_from_its_first_anchor() {
+        let mut clock = ThreadClock::NEW;
+        assert!(!clock.measuring(), "nothing to measure from yet");
+        clock.anchor(1_000, 5_000_000_000);
+        assert!(clock.measuring());
+        clock.anchor(5_000_000, 5_001_999_999);
+        assert!(clock.measuring(), "not yet 2 ms");
+        clock.anchor(6_001_000, 5_002_000_000);
+        assert!(!clock.measuring());
+        // 3,000 ticks at 1/3 ns a tick, to the nanosecond below.
+        let later = clock.extrapolate(6_001_000 + 3_000).unwrap();
+        assert!(later.abs_diff(5_002_001_000) <= 1, "{later}");
     }
 
     #[test]
