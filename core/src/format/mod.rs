@@ -90,12 +90,14 @@ pub(crate) mod number;
 pub(crate) mod parse;
 mod parts;
 mod render;
+mod shortcut;
 mod spec;
 
 pub use crate::message::Sink;
 pub use error::{FormatError, FormatErrorKind};
 use field::Field;
 use render::Context;
+pub use shortcut::Shortcut;
 use spec::Spec;
 
 /// How many pieces (literal runs and fields) a format string may have.
