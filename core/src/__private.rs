@@ -10,9 +10,11 @@
 //! precision too, whenever the quick rounding is provably the exact one;
 //! everything else an argument needs (a float's shortest form, a precision on
 //! text) is left to `core::fmt`. Which path a call takes is decided at compile
-//! time; both write the same text. On 64-bit targets the message is gathered
-//! on the stack first and handed to the sink in one `write_str` (see
-//! `staged`); 32-bit targets write each piece as it comes, which is smaller.
+//! time; both write the same text. On 64-bit targets the message is written
+//! into room the sink lends (`ByteSink`: emlog-std's line buffer lends the
+//! end of its line), or gathered on the stack and handed to any other sink in
+//! one `write_str` (see `staged`); 32-bit targets write each piece as it
+//! comes, which is smaller.
 
 use core::fmt;
 
@@ -345,6 +347,11 @@ impl<P: Precisions> WriteMessage for PlainMessage<'_, P> {
             args: self.args,
         })
     }
+
+    #[cfg(target_pointer_width = "64")]
+    fn write_bytes(&self, out: &mut dyn ByteSink) -> fmt::Result {
+        staged::write_bytes(self, out)
+    }
 }
 
 /// What a plain call's message is made of: the text around its placeholders,
@@ -383,9 +390,32 @@ pub fn with_plain_message<R>(parts: PlainParts<'_>, f: impl FnOnce(Message<'_>) 
     }
 }
 
+/// A sink that lends the room after its text, so that a plain call's
+/// message is written there directly rather than gathered and copied
+/// (64-bit targets; emlog-std's line buffer is one). See [`write_message_bytes`].
+#[cfg(target_pointer_width = "64")]
+pub trait ByteSink: Sink {
+    /// The room after the text: at least `min` bytes (usually all there is),
+    /// or an error when that much cannot be had.
+    fn room(&mut self, min: usize) -> Result<&mut [u8], fmt::Error>;
+
+    /// The first `n` bytes of the room lent last are text now. The writer put
+    /// UTF-8 text there (whole `str`s and ASCII), and wrote nothing through
+    /// the sink in between.
+    fn commit(&mut self, n: usize) -> fmt::Result;
+}
+
+/// Writes `message` into `out` as [`Message::write_to_sink`] does, a plain
+/// call's message straight into the room `out` lends.
+#[cfg(target_pointer_width = "64")]
+#[inline]
+pub fn write_message_bytes(message: &Message<'_>, out: &mut dyn ByteSink) -> fmt::Result {
+    message.write_to_bytes(out)
+}
+
 impl<P: Precisions> PlainMessage<'_, P> {
     /// Writes each piece and argument into `out` as it comes (what 32-bit
-    /// targets do; 64-bit ones gather the text first, see `staged`, and
+    /// targets do; 64-bit ones write into lent room, see `staged`, and
     /// build this only for their tests, which check it against `format!`).
     #[cfg(any(not(target_pointer_width = "64"), test))]
     fn write_direct(&self, out: &mut dyn Sink) -> fmt::Result {
@@ -601,23 +631,336 @@ mod float {
     }
 }
 
-/// The plain path on 64-bit targets: the message is gathered in a buffer on
-/// the stack, digits written straight into it (two at a time), and handed to
-/// the sink in one `write_str`, instead of one dynamic call per piece and
-/// argument. Whatever needs `core::fmt` (a `Display` argument, a float it
-/// cannot round quickly) first passes on what is gathered, then writes into
-/// the sink itself.
+/// The plain path on 64-bit targets: the message is written straight into
+/// room its destination lends ([`ByteSink`]), digits two at a time, instead
+/// of one dynamic call per piece and argument. emlog-std's line buffer lends
+/// the end of its line, so the message lands where it stays; any other sink
+/// gets a buffer on the stack, handed over in one `write_str`. Whatever needs
+/// `core::fmt` (a `Display` argument, a float it cannot round quickly), and
+/// text longer than the room, goes through the sink itself once what the room
+/// holds is passed on.
 #[cfg(target_pointer_width = "64")]
 mod staged {
     use core::fmt;
 
     use super::float::scaled_rounded;
-    use super::{Arg, NO_PRECISION, PlainMessage, Precisions, Shown, copy_short};
+    use super::{Arg, ByteSink, NO_PRECISION, PlainMessage, Precisions, Shown, copy_short};
     use crate::format::Sink;
     use crate::message::write_args;
 
-    /// Bytes gathered before they are passed on.
-    const ROOM: usize = 128;
+    /// The stack buffer of a sink that lends no room.
+    const STACK_ROOM: usize = 128;
+
+    /// Text up to this long that does not fit in the room waits for more
+    /// room; longer text goes to the sink in one piece.
+    const SHORT_TEXT: usize = 64;
+
+    /// Writes `message` into `out`, gathered on the stack first.
+    pub(super) fn write<P: Precisions>(
+        message: &PlainMessage<'_, P>,
+        out: &mut dyn Sink,
+    ) -> fmt::Result {
+        write_bytes(
+            message,
+            &mut Stacked {
+                bytes: [0; STACK_ROOM],
+                out,
+            },
+        )
+    }
+
+    /// Writes `message` into the room `out` lends (see the module). The
+    /// message is a run of items, piece 0, argument 0, piece 1, ...: item
+    /// `2k` is piece `k`, item `2k + 1` argument `k`.
+    pub(super) fn write_bytes<P: Precisions>(
+        message: &PlainMessage<'_, P>,
+        out: &mut dyn ByteSink,
+    ) -> fmt::Result {
+        let mut next = 0;
+        let mut need = 0;
+        loop {
+            let mut room = Room {
+                bytes: out.room(need)?,
+                len: 0,
+            };
+            let stop = room.fill(message, &mut next);
+            let written = room.len;
+            out.commit(written)?;
+            match stop {
+                Stop::Done => return Ok(()),
+                // Item `next` needs `n` bytes: ask for them (`n` is at most
+                // `SHORT_TEXT`, which every sink lends).
+                Stop::Full(n) => need = n,
+                Stop::Slow => {
+                    write_slow(message, next, out)?;
+                    next += 1;
+                    need = 0;
+                }
+            }
+        }
+    }
+
+    /// Why [`Room::fill`] stopped before the end of the message.
+    enum Stop {
+        /// Every item is written.
+        Done,
+        /// The next item needs this many bytes and the room has fewer.
+        Full(usize),
+        /// The next item is written through the sink itself ([`write_slow`]).
+        Slow,
+    }
+
+    /// Item `item` of `message` written through the sink: text too long for
+    /// the room, or an argument only `core::fmt` writes.
+    fn write_slow<P: Precisions>(
+        message: &PlainMessage<'_, P>,
+        item: usize,
+        out: &mut dyn ByteSink,
+    ) -> fmt::Result {
+        let out: &mut dyn Sink = out;
+        let k = item / 2;
+        if item.is_multiple_of(2) {
+            return out.write_str(message.pieces.get(k).copied().unwrap_or(""));
+        }
+        let Some(&arg) = message.args.get(k) else {
+            return Ok(());
+        };
+        match message.precisions.of(k) {
+            NO_PRECISION => match arg {
+                Arg::Str(s) => out.write_str(s),
+                Arg::F32(x) => write_args(out, format_args!("{}", x)),
+                Arg::F64(x) => write_args(out, format_args!("{}", x)),
+                Arg::Display(d) => d.write_text(out),
+                // Integers always fit: never here.
+                _ => Ok(()),
+            },
+            precision => match arg {
+                Arg::F32(x) => write_fixed_args(out, precision, &x),
+                Arg::F64(x) => write_fixed_args(out, precision, &x),
+                Arg::Display(d) => write_fixed_args(out, precision, &Shown(d)),
+                Arg::Unsigned(n) => write_fixed_args(out, precision, &n),
+                Arg::Signed(n) => write_fixed_args(out, precision, &n),
+                Arg::Unsigned64(n) => write_fixed_args(out, precision, &n),
+                Arg::Signed64(n) => write_fixed_args(out, precision, &n),
+                Arg::Str(s) => write_fixed_args(out, precision, &s),
+                Arg::Unused => Ok(()),
+            },
+        }
+    }
+
+    /// `{:.*}` through `core::fmt`.
+    fn write_fixed_args(out: &mut dyn Sink, precision: u8, text: &dyn fmt::Display) -> fmt::Result {
+        write_args(out, format_args!("{:.*}", usize::from(precision), text))
+    }
+
+    /// A sink that lends no room: the room is this stack buffer, passed on
+    /// with one `write_str` when committed.
+    struct Stacked<'o> {
+        bytes: [u8; STACK_ROOM],
+        out: &'o mut dyn Sink,
+    }
+
+    impl ByteSink for Stacked<'_> {
+        fn room(&mut self, min: usize) -> Result<&mut [u8], fmt::Error> {
+            if min > STACK_ROOM {
+                return Err(fmt::Error);
+            }
+            Ok(&mut self.bytes)
+        }
+
+        fn commit(&mut self, n: usize) -> fmt::Result {
+            if n == 0 {
+                return Ok(());
+            }
+            let text = self.bytes.get(..n).ok_or(fmt::Error)?;
+            // SAFETY: a `Stacked` is only ever given to `write_bytes` (it is
+            // private to this module), whose `Room` fills the room from its
+            // start with whole `str`s (`push_str`) and ASCII digits, signs and
+            // points (`push_ascii`), and commits exactly what it filled:
+            // `bytes[..n]` is valid UTF-8.
+            self.out
+                .write_str(unsafe { core::str::from_utf8_unchecked(text) })
+        }
+    }
+
+    impl fmt::Write for Stacked<'_> {
+        /// Text written through the sink, after a commit: passed straight on.
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.out.write_str(s)
+        }
+    }
+
+    /// The room lent by a sink, `bytes[..len]` written so far.
+    struct Room<'b> {
+        bytes: &'b mut [u8],
+        len: usize,
+    }
+
+    impl Room<'_> {
+        /// Writes the items of `message` from `*next` on until one does not
+        /// fit or needs the sink; `*next` is then that item. (The room's
+        /// length is kept in a local while filling, so that it stays in a
+        /// register; the writers below take it and return the new one.)
+        #[inline(always)]
+        fn fill<P: Precisions>(&mut self, message: &PlainMessage<'_, P>, next: &mut usize) -> Stop {
+            let room = &mut *self.bytes;
+            let mut len = self.len;
+            let mut k = *next / 2;
+            let stop = 'fill: {
+                if *next % 2 == 1 {
+                    // Resuming after a piece: its argument first.
+                    match push_argument(room, len, message, k) {
+                        Ok(end) => len = end,
+                        Err(stop) => break 'fill stop,
+                    }
+                    k += 1;
+                }
+                while let Some(piece) = message.pieces.get(k) {
+                    match push_str(room, len, piece) {
+                        Ok(end) => len = end,
+                        Err(stop) => {
+                            *next = 2 * k;
+                            break 'fill stop;
+                        }
+                    }
+                    match push_argument(room, len, message, k) {
+                        Ok(end) => len = end,
+                        Err(stop) => {
+                            *next = 2 * k + 1;
+                            break 'fill stop;
+                        }
+                    }
+                    k += 1;
+                }
+                Stop::Done
+            };
+            self.len = len;
+            stop
+        }
+    }
+
+    /// Argument `k` of `message`, if there is one, at `room[len..]`; the
+    /// new length, or what stopped it.
+    #[inline(always)]
+    fn push_argument<P: Precisions>(
+        room: &mut [u8],
+        len: usize,
+        message: &PlainMessage<'_, P>,
+        k: usize,
+    ) -> Result<usize, Stop> {
+        let Some(arg) = message.args.get(k) else {
+            return Ok(len);
+        };
+        match message.precisions.of(k) {
+            NO_PRECISION => push_arg(room, len, arg),
+            precision => push_with_precision(room, len, arg, precision),
+        }
+    }
+
+    /// Appends `s`, or says what it needs.
+    #[inline(always)]
+    fn push_str(room: &mut [u8], len: usize, s: &str) -> Result<usize, Stop> {
+        let src = s.as_bytes();
+        if let Some(dst) = room.get_mut(len..)
+            && dst.len() >= src.len()
+        {
+            copy_short(dst, src);
+            return Ok(len + src.len());
+        }
+        Err(if src.len() <= SHORT_TEXT {
+            Stop::Full(src.len())
+        } else {
+            Stop::Slow
+        })
+    }
+
+    /// Appends ASCII text (a number), or says what it needs.
+    #[inline(always)]
+    fn push_ascii(room: &mut [u8], len: usize, text: &[u8]) -> Result<usize, Stop> {
+        if let Some(dst) = room.get_mut(len..)
+            && dst.len() >= text.len()
+        {
+            copy_short(dst, text);
+            return Ok(len + text.len());
+        }
+        Err(Stop::Full(text.len()))
+    }
+
+    /// `n` in decimal, after a `-` when `negative`.
+    #[inline(always)]
+    fn push_decimal(room: &mut [u8], len: usize, n: u64, negative: bool) -> Result<usize, Stop> {
+        let mut text = [0; NUMBER_ROOM];
+        let mut at = push_whole(&mut text, NUMBER_ROOM, n);
+        if negative {
+            at = push(&mut text, at, b'-');
+        }
+        push_ascii(room, len, text.get(at..).unwrap_or_default())
+    }
+
+    /// An argument as `{}` writes it, if no `core::fmt` is needed.
+    #[inline(always)]
+    fn push_arg(room: &mut [u8], len: usize, arg: &Arg<'_>) -> Result<usize, Stop> {
+        match *arg {
+            Arg::Unsigned(n) => push_decimal(room, len, n.into(), false),
+            Arg::Signed(n) => push_decimal(room, len, n.unsigned_abs().into(), n < 0),
+            Arg::Unsigned64(n) => push_decimal(room, len, n, false),
+            Arg::Signed64(n) => push_decimal(room, len, n.unsigned_abs(), n < 0),
+            Arg::F32(x) => push_shortest(room, len, x.into()),
+            Arg::F64(x) => push_shortest(room, len, x),
+            Arg::Str(s) => push_str(room, len, s),
+            Arg::Display(_) => Err(Stop::Slow),
+            Arg::Unused => Ok(len),
+        }
+    }
+
+    /// `{}` of a float: an integral value below 2^24 (exact in `f32` too)
+    /// is its digits (`-0` for -0.0), as `core::fmt` writes it; anything
+    /// else is left to `core::fmt` (its shortest form).
+    fn push_shortest(room: &mut [u8], len: usize, x: f64) -> Result<usize, Stop> {
+        let magnitude = x.abs();
+        if magnitude < 16_777_216.0 && (magnitude as u64) as f64 == magnitude {
+            return push_decimal(room, len, magnitude as u64, x.is_sign_negative());
+        }
+        Err(Stop::Slow)
+    }
+
+    /// An argument as `{:.N}` writes it: floats to `precision` places when
+    /// [`scaled_rounded`] can round them; everything else is left to
+    /// `core::fmt` (it cuts text, and integers ignore the precision).
+    #[inline(always)]
+    fn push_with_precision(
+        room: &mut [u8],
+        len: usize,
+        arg: &Arg<'_>,
+        precision: u8,
+    ) -> Result<usize, Stop> {
+        let x = match *arg {
+            Arg::F32(x) => f64::from(x),
+            Arg::F64(x) => x,
+            _ => return Err(Stop::Slow),
+        };
+        push_fixed(room, len, x, precision)
+    }
+
+    /// `{:.N}` of `x`: rounded as `core::fmt` rounds the exact binary value
+    /// (`-` for every negative value and -0.0, as it writes); left to
+    /// `core::fmt` when [`scaled_rounded`] cannot tell.
+    #[inline(always)]
+    fn push_fixed(room: &mut [u8], len: usize, x: f64, precision: u8) -> Result<usize, Stop> {
+        let rounded = scaled_rounded(x, precision).ok_or(Stop::Slow)?;
+        // The places are written first (from the end), and what they leave
+        // of `rounded` is the whole part.
+        let mut text = [0; NUMBER_ROOM];
+        let (mut at, whole) = push_places(&mut text, NUMBER_ROOM, rounded, usize::from(precision));
+        if precision > 0 {
+            at = push(&mut text, at, b'.');
+        }
+        at = push_whole(&mut text, at, whole);
+        if x.is_sign_negative() {
+            at = push(&mut text, at, b'-');
+        }
+        push_ascii(room, len, text.get(at..).unwrap_or_default())
+    }
 
     /// `00`, `01`, ..., `99`.
     const PAIRS: [[u8; 2]; 100] = {
@@ -630,217 +973,64 @@ mod staged {
         pairs
     };
 
-    /// Writes `message` into `out` (see the module).
-    pub(super) fn write<P: Precisions>(
-        message: &PlainMessage<'_, P>,
-        out: &mut dyn Sink,
-    ) -> fmt::Result {
-        let mut staged = Staged {
-            bytes: [0; ROOM],
-            len: 0,
-            out,
-        };
-        let mut args = message.args.iter();
-        for (k, piece) in message.pieces.iter().enumerate() {
-            staged.push_str(piece)?;
-            if let Some(arg) = args.next() {
-                match message.precisions.of(k) {
-                    NO_PRECISION => staged.push_arg(arg)?,
-                    precision => staged.push_with_precision(arg, precision)?,
-                }
-            }
-        }
-        staged.flush()
-    }
+    /// Room for the longest number written here: a sign, 20 whole digits
+    /// (`u64::MAX`), a point and 17 places.
+    const NUMBER_ROOM: usize = 40;
 
-    /// The gathered text: `bytes[..len]`, always valid UTF-8 (whole `str`s
-    /// and ASCII digits only).
-    pub(super) struct Staged<'o> {
-        bytes: [u8; ROOM],
-        len: usize,
-        out: &'o mut dyn Sink,
-    }
+    /// A number's text, written from its end (digits come out last first):
+    /// `bytes[at..]`. Plain functions on a local `at` rather than methods,
+    /// so that `at` stays in a register.
+    type Backwards = [u8; NUMBER_ROOM];
 
-    impl Staged<'_> {
-        /// Passes the gathered text on to the sink.
-        pub(super) fn flush(&mut self) -> fmt::Result {
-            let len = core::mem::take(&mut self.len);
-            if len == 0 {
-                return Ok(());
-            }
-            let text = self.bytes.get(..len).unwrap_or(&[]);
-            // SAFETY: `bytes[..len]` holds only whole `str`s (`push_str`) and
-            // ASCII digits, signs and points (`reserve`'s callers), so it is
-            // valid UTF-8.
-            self.out
-                .write_str(unsafe { core::str::from_utf8_unchecked(text) })
-        }
-
-        /// The sink itself, for text only `core::fmt` writes: the gathered
-        /// text goes first.
-        fn sink(&mut self) -> Result<&mut dyn Sink, fmt::Error> {
-            self.flush()?;
-            Ok(&mut *self.out)
-        }
-
-        /// Appends `s` (text longer than the room goes straight to the sink).
-        #[inline(always)]
-        pub(super) fn push_str(&mut self, s: &str) -> fmt::Result {
-            let src = s.as_bytes();
-            let end = self.len + src.len();
-            if let Some(dst) = self.bytes.get_mut(self.len..end) {
-                copy_short(dst, src);
-                self.len = end;
-                return Ok(());
-            }
-            self.sink()?.write_str(s)
-        }
-
-        /// `n` bytes at the end of the gathered text, for ASCII only (`n` is
-        /// at most 40, far below the room).
-        #[inline(always)]
-        fn reserve(&mut self, n: usize) -> Result<&mut [u8], fmt::Error> {
-            if self.len + n > ROOM {
-                self.flush()?;
-            }
-            let start = self.len;
-            self.len = start + n;
-            self.bytes.get_mut(start..start + n).ok_or(fmt::Error)
-        }
-
-        /// `n` in decimal, after a `-` when `negative`.
-        #[inline(always)]
-        pub(super) fn push_decimal(&mut self, n: u64, negative: bool) -> fmt::Result {
-            let sign = usize::from(negative);
-            let dst = self.reserve(sign + digit_count(n))?;
-            put(dst, 0, negative, b'-');
-            write_digits(dst.get_mut(sign..).unwrap_or_default(), n);
-            Ok(())
-        }
-
-        /// An argument as `{}` writes it.
-        fn push_arg(&mut self, arg: &Arg<'_>) -> fmt::Result {
-            match *arg {
-                Arg::Unsigned(n) => self.push_decimal(n.into(), false),
-                Arg::Signed(n) => self.push_decimal(n.unsigned_abs().into(), n < 0),
-                Arg::Unsigned64(n) => self.push_decimal(n, false),
-                Arg::Signed64(n) => self.push_decimal(n.unsigned_abs(), n < 0),
-                Arg::F32(x) => self.push_shortest(x.into(), &x),
-                Arg::F64(x) => self.push_shortest(x, &x),
-                Arg::Str(s) => self.push_str(s),
-                Arg::Display(d) => d.write_text(self.sink()?),
-                Arg::Unused => Ok(()),
-            }
-        }
-
-        /// `{}` of a float: an integral value below 2^24 (exact in `f32`
-        /// too) is its digits (`-0` for -0.0), as `core::fmt` writes it;
-        /// anything else through `display`, the argument's own shortest form.
-        fn push_shortest(&mut self, x: f64, display: &dyn fmt::Display) -> fmt::Result {
-            let magnitude = x.abs();
-            if magnitude < 16_777_216.0 && (magnitude as u64) as f64 == magnitude {
-                return self.push_decimal(magnitude as u64, x.is_sign_negative());
-            }
-            write_args(self.sink()?, format_args!("{}", display))
-        }
-
-        /// An argument as `{:.N}` writes it: floats to `precision` places
-        /// when [`scaled_rounded`] can round them, everything else through
-        /// `core::fmt` (it cuts text, and integers ignore the precision).
-        fn push_with_precision(&mut self, arg: &Arg<'_>, precision: u8) -> fmt::Result {
-            let x = match *arg {
-                Arg::F32(x) => f64::from(x),
-                Arg::F64(x) => x,
-                Arg::Display(d) => return write_fixed_args(self.sink()?, precision, &Shown(d)),
-                Arg::Unsigned(n) => return write_fixed_args(self.sink()?, precision, &n),
-                Arg::Signed(n) => return write_fixed_args(self.sink()?, precision, &n),
-                Arg::Unsigned64(n) => return write_fixed_args(self.sink()?, precision, &n),
-                Arg::Signed64(n) => return write_fixed_args(self.sink()?, precision, &n),
-                Arg::Str(s) => return write_fixed_args(self.sink()?, precision, &s),
-                Arg::Unused => return Ok(()),
-            };
-            self.push_fixed(x, precision)
-        }
-
-        /// `{:.N}` of `x`: rounded as `core::fmt` rounds the exact binary
-        /// value (`-` for every negative value and -0.0, as it writes);
-        /// through `core::fmt` when [`scaled_rounded`] cannot tell.
-        pub(super) fn push_fixed(&mut self, x: f64, precision: u8) -> fmt::Result {
-            let Some(rounded) = scaled_rounded(x, precision) else {
-                return write_fixed_args(self.sink()?, precision, &x);
-            };
-            // The digits of `rounded`, at least one before the point, with
-            // the point `places` digits from the end: the places are written
-            // first, and what they leave of `rounded` is the whole part.
-            let sign = usize::from(x.is_sign_negative());
-            let places = usize::from(precision);
-            let whole_len = digit_count(rounded).saturating_sub(places).max(1);
-            let point = usize::from(places > 0);
-            let dot = sign + whole_len;
-            let dst = self.reserve(dot + point + places)?;
-            put(dst, 0, sign > 0, b'-');
-            let whole = write_digits(dst.get_mut(dot + point..).unwrap_or_default(), rounded);
-            put(dst, dot, point > 0, b'.');
-            write_digits(dst.get_mut(sign..dot).unwrap_or_default(), whole);
-            Ok(())
-        }
-    }
-
-    /// `{:.*}` through `core::fmt`.
-    fn write_fixed_args(out: &mut dyn Sink, precision: u8, text: &dyn fmt::Display) -> fmt::Result {
-        write_args(out, format_args!("{:.*}", usize::from(precision), text))
-    }
-
-    /// Sets `dst[at]` to `byte` when `wanted` (a sign or a point).
+    /// Puts `byte` before the text at `at`; returns where the text starts
+    /// now. The room is never exceeded (see [`NUMBER_ROOM`]); were it, the
+    /// byte would be dropped, not written elsewhere.
     #[inline(always)]
-    fn put(dst: &mut [u8], at: usize, wanted: bool, byte: u8) {
-        if wanted && let Some(place) = dst.get_mut(at) {
+    fn push(text: &mut Backwards, at: usize, byte: u8) -> usize {
+        let at = at.wrapping_sub(1);
+        if let Some(place) = text.get_mut(at) {
             *place = byte;
         }
+        at
     }
 
-    /// How many decimal digits `n` has (1 for 0): from its bit length
-    /// (`bits × 1233 / 4096`, at most 19, is one less than the digits of the
-    /// smallest number of that length, or equal to them), one more when `n`
-    /// reaches that power of ten. `n | 1` has as many digits as `n`, and
-    /// one where `n` is 0.
+    /// Puts the last two digits of `n` before the text at `at`.
     #[inline(always)]
-    pub(super) fn digit_count(n: u64) -> usize {
-        let n = n | 1;
-        let bits = u64::BITS - n.leading_zeros();
-        let guess = ((bits * 1233) >> 12) as usize;
-        let power = TEN_TO_THE.get(guess).copied().unwrap_or(u64::MAX);
-        guess + usize::from(n >= power)
-    }
-
-    /// 10^0 ..= 10^19.
-    const TEN_TO_THE: [u64; 20] = {
-        let mut powers = [1u64; 20];
-        let mut i = 1;
-        while i < powers.len() {
-            powers[i] = powers[i - 1] * 10;
-            i += 1;
+    fn push_pair(text: &mut Backwards, at: usize, n: u64) -> usize {
+        let at = at.wrapping_sub(2);
+        if let Some(place) = text.get_mut(at..at.wrapping_add(2)) {
+            place.copy_from_slice(&PAIRS[(n % 100) as usize]);
         }
-        powers
-    };
+        at
+    }
 
-    /// Fills `dst` with the last `dst.len()` decimal digits of `n`, with
-    /// leading zeros: two at a time from the end. Returns what is left of
-    /// `n` (`n / 10^dst.len()`).
+    /// Puts the decimal digits of `n` (at least one) before the text at `at`.
     #[inline(always)]
-    fn write_digits(dst: &mut [u8], mut n: u64) -> u64 {
-        let mut pairs = dst.rchunks_exact_mut(2);
-        for pair in &mut pairs {
-            if let Ok(pair) = <&mut [u8; 2]>::try_from(pair) {
-                *pair = PAIRS[(n % 100) as usize];
-            }
+    fn push_whole(text: &mut Backwards, mut at: usize, mut n: u64) -> usize {
+        while n >= 100 {
+            at = push_pair(text, at, n);
             n /= 100;
         }
-        if let [digit] = pairs.into_remainder() {
-            *digit = b'0' + (n % 10) as u8;
+        if n >= 10 {
+            push_pair(text, at, n)
+        } else {
+            push(text, at, b'0' + n as u8)
+        }
+    }
+
+    /// Puts the last `count` decimal digits of `n` (leading zeros included)
+    /// before the text at `at`; returns where the text starts and `n / 10^count`.
+    #[inline(always)]
+    fn push_places(text: &mut Backwards, mut at: usize, mut n: u64, count: usize) -> (usize, u64) {
+        for _ in 0..count / 2 {
+            at = push_pair(text, at, n);
+            n /= 100;
+        }
+        if count % 2 == 1 {
+            at = push(text, at, b'0' + (n % 10) as u8);
             n /= 10;
         }
-        n
+        (at, n)
     }
 }
 
@@ -1064,9 +1254,9 @@ mod tests {
         );
         assert!(Message::new(format_args!("{}", 1)).plain_parts().is_none());
         let text = "text";
-        assert!(Message::from_text(&text).plain_parts().is_none());
+        assert!(Message::text(&text).plain_parts().is_none());
         let mut out = String::new();
-        Message::from_text(&text).write_to_sink(&mut out).unwrap();
+        Message::text(&text).write_to_sink(&mut out).unwrap();
         assert_eq!(out, "text");
     }
 
@@ -1137,22 +1327,6 @@ mod tests {
         assert_eq!(both_paths(Arg::Unsigned(42), 3).0, "<42>");
         assert_eq!(both_paths(Arg::Str("abcdef"), 3).0, "<abc>");
         assert_eq!(both_paths(Arg::Display(&"abcdef"), 2).0, "<ab>");
-    }
-
-    /// The digit count behind the quick integers, at every power of ten and next to it.
-    #[cfg(target_pointer_width = "64")]
-    #[test]
-    fn digit_counts_are_exact() {
-        use std::string::ToString;
-        let mut values = std::vec![0u64, 1, u64::MAX];
-        for k in 0..20 {
-            let power = 10u64.pow(k);
-            values.extend([power - 1, power, power + 1]);
-        }
-        values.extend((0..64).flat_map(|b| [1u64 << b, (1u64 << b) - 1]));
-        for n in values {
-            assert_eq!(staged::digit_count(n), n.to_string().len(), "{n}");
-        }
     }
 
     /// Floats, with and without a precision, at ties, tiny, huge, negative
@@ -1279,6 +1453,108 @@ mod tests {
             let mut direct = String::new();
             message.write_direct(&mut direct).unwrap();
             assert_eq!(direct, expected, "{count}");
+        }
+    }
+
+    /// A sink that lends `lend` bytes of room at a time (more when asked
+    /// for more), and records what it was given and how.
+    #[cfg(target_pointer_width = "64")]
+    struct Lender {
+        text: std::string::String,
+        room: [u8; 512],
+        lend: usize,
+        commits: usize,
+        written_through: usize,
+    }
+
+    #[cfg(target_pointer_width = "64")]
+    impl ByteSink for Lender {
+        fn room(&mut self, min: usize) -> Result<&mut [u8], fmt::Error> {
+            let n = self.lend.max(min);
+            self.room.get_mut(..n).ok_or(fmt::Error)
+        }
+
+        fn commit(&mut self, n: usize) -> fmt::Result {
+            let bytes = self.room.get(..n).ok_or(fmt::Error)?;
+            self.text
+                .push_str(core::str::from_utf8(bytes).map_err(|_| fmt::Error)?);
+            self.commits += 1;
+            Ok(())
+        }
+    }
+
+    #[cfg(target_pointer_width = "64")]
+    impl fmt::Write for Lender {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.text.push_str(s);
+            self.written_through += 1;
+            Ok(())
+        }
+    }
+
+    /// Written into lent room of every size from none to more than the
+    /// message, a message is the same text as `format!` makes: pieces and
+    /// numbers that do not fit wait for more room, long text and what only
+    /// `core::fmt` writes go through the sink, in order.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn messages_in_lent_room_of_any_size_match_core_fmt() {
+        use std::format;
+        use std::string::String;
+        let long: String = "ü-long text-".repeat(12);
+        const SOURCE: &str =
+            "{} é{:.3}|{}{} [{:.0}] {} {:.2} {}{} end of the message, a long piece of it {}";
+        const PIECES: [&str; 11] = plain_pieces::<11>(SOURCE);
+        const PRECISIONS: [u8; 10] = placeholder_precisions::<10>(SOURCE);
+        for lend in 0..400 {
+            let args = [
+                Arg::Unsigned64(u64::MAX),
+                Arg::F64(-1234.5678),
+                Arg::Str(&long),
+                Arg::Display(&'c'),
+                Arg::F64(2.5),
+                Arg::F64(0.1),
+                Arg::Str("abc"),
+                Arg::Signed64(i64::MIN),
+                Arg::F32(1.5),
+                Arg::Signed(-7),
+            ];
+            let message = PlainMessage {
+                pieces: &PIECES,
+                precisions: &PRECISIONS[..],
+                args: &args,
+            };
+            let expected = format!(
+                "{} é{:.3}|{}{} [{:.0}] {} {:.2} {}{} end of the message, a long piece of it {}",
+                u64::MAX,
+                -1234.5678,
+                long,
+                'c',
+                2.5,
+                0.1,
+                "abc",
+                i64::MIN,
+                1.5f32,
+                -7,
+            );
+            let mut lender = Lender {
+                text: String::new(),
+                room: [0; 512],
+                lend,
+                commits: 0,
+                written_through: 0,
+            };
+            message.write_bytes(&mut lender).unwrap();
+            assert_eq!(lender.text, expected, "lending {lend}");
+            // Five items go through the sink (`core::fmt`): the `Display`
+            // `'c'`, the tie 2.5 to no places, `{}` of 0.1 and of 1.5f32
+            // (not integral), and "abc" cut to two characters. With room for
+            // everything, the room is lent once more after each of them and
+            // never for want of room: six commits.
+            assert!(lender.written_through >= 5, "lending {lend}");
+            if lend >= expected.len() {
+                assert_eq!(lender.commits, 6, "lending {lend}");
+            }
         }
     }
 

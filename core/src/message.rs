@@ -1,14 +1,18 @@
 //! The message of a record, and the text sink a formatter writes into.
 //!
-//! A record's message is either `fmt::Arguments` (the general case) or the
+//! A record's message is either `fmt::Arguments` (the general case), the
 //! message of a call whose format string has only plain `{}` placeholders,
-//! which emlog writes with its own digit loop. Writing one into a [`Sink`]
-//! goes through `core::fmt` only for the first kind: a firmware whose calls
+//! which emlog writes with its own digit loop, or text formatted earlier
+//! ([`Message::text`]). Writing one into a [`Sink`] goes through `core::fmt`
+//! only for the first kind: a firmware whose calls
 //! are all plain, writing through [`Formatter::render_to`](crate::Formatter::render_to)
 //! (as [`StreamHandler`](crate::StreamHandler) does), links no `core::fmt`
 //! formatting machinery at all.
 
 use core::fmt;
+
+#[cfg(target_pointer_width = "64")]
+use crate::__private::ByteSink;
 
 /// Where text goes: `fmt::Write` cut down to `write_str`.
 ///
@@ -54,6 +58,12 @@ pub(crate) fn write_args(out: &mut dyn Sink, args: fmt::Arguments<'_>) -> fmt::R
 pub(crate) trait WriteMessage {
     /// Writes the whole message into `out`.
     fn write_message(&self, out: &mut dyn Sink) -> fmt::Result;
+
+    /// Writes the whole message into the room `out` lends, where it can.
+    #[cfg(target_pointer_width = "64")]
+    fn write_bytes(&self, out: &mut dyn ByteSink) -> fmt::Result {
+        self.write_message(out)
+    }
 
     /// A plain call's text and arguments, for a queue that carries them to
     /// another thread unformatted; `None` for any other message.
@@ -110,16 +120,16 @@ impl<'a> Message<'a> {
         Message(Repr::Plain(message))
     }
 
-    /// Text formatted earlier (a queue's listener replaying a message the
-    /// caller formatted), written as it is, without `core::fmt`.
+    /// A message that is `text` as it is, written without `core::fmt` (a
+    /// message formatted earlier, such as a queued record's).
     ///
     /// ```
-    /// let text = "link up";
-    /// assert_eq!(emlog::Message::from_text(&text).to_string(), "link up");
+    /// let text = "disk {} full";
+    /// let message = emlog::Message::text(&text);
+    /// assert_eq!(message.to_string(), "disk {} full");
     /// ```
-    #[doc(hidden)]
-    pub fn from_text(text: &'a &'a str) -> Message<'a> {
-        Message::plain(text)
+    pub fn text(text: &'a &'a str) -> Message<'a> {
+        Message(Repr::Plain(text))
     }
 
     /// The text and arguments of a plain call's message (see
@@ -148,6 +158,16 @@ impl<'a> Message<'a> {
         match &self.0 {
             Repr::Args(args, write) => write(args, out),
             Repr::Plain(message) => message.write_message(out),
+        }
+    }
+
+    /// [`write_to_sink`](Self::write_to_sink) into a sink that lends room
+    /// (see [`crate::__private::write_message_bytes`]).
+    #[cfg(target_pointer_width = "64")]
+    pub(crate) fn write_to_bytes(&self, out: &mut dyn ByteSink) -> fmt::Result {
+        match &self.0 {
+            Repr::Args(args, write) => write(args, out),
+            Repr::Plain(message) => message.write_bytes(out),
         }
     }
 

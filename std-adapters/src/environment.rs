@@ -30,7 +30,9 @@ pub fn install_environment() {
 pub fn std_environment() -> &'static Environment {
     static ENV: OnceLock<Environment> = OnceLock::new();
     ENV.get_or_init(|| Environment {
-        clock: system_timestamp,
+        // The system clock, read through the time-stamp counter where that
+        // is sound (see tsc_clock.rs).
+        clock: crate::tsc_clock::now,
         thread: current_thread,
         process_id: std::process::id(),
         process_name: process_name(),

@@ -16,8 +16,8 @@
 #![warn(missing_docs)]
 
 // std: setup, dispatch, streams, files, rotation, queue (branch `std`).
-mod asctime_cache;
 mod clock;
+mod compiled_template;
 mod environment;
 mod error_report;
 mod file;
@@ -30,7 +30,6 @@ mod line_renderer;
 mod log_file;
 mod logger;
 mod periodic_flush;
-mod piece_cache;
 mod published_list;
 mod queue;
 mod queued_record;
@@ -45,6 +44,7 @@ mod setup;
 mod sighup;
 mod stream;
 mod timed_rotating_file;
+mod tsc_clock;
 #[cfg(unix)]
 mod watched_file;
 mod write_out;

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use emlog::__private::copy_short;
+use emlog::__private::{ByteSink, copy_short};
 
 /// Bytes kept after the line: room for the blocks the escape scan reads past
 /// the end, and for the line end.
@@ -40,38 +40,82 @@ impl LineBuf {
         self.bytes.get(..self.len).unwrap_or(&[])
     }
 
+    /// How many bytes of text there are.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     /// The text as `str`: always valid, since only `str`s are written
     /// (checked all the same, without `unsafe`).
     pub(crate) fn as_str(&self) -> Result<&str, fmt::Error> {
         std::str::from_utf8(self.as_bytes()).map_err(|_| fmt::Error)
     }
 
-    /// Whether the text may hold a character [`emlog::Escape::ControlChars`]
-    /// rewrites: a byte below 0x20 (TAB included), DEL, or a 0xC2 or 0xE2 lead
-    /// byte. `false` means it certainly holds none; `true` needs the exact
-    /// check. Reads the text in 16-byte blocks without an early exit (vector
+    /// Whether the text from byte `from` on may hold a character
+    /// [`emlog::Escape::ControlChars`] rewrites (see [`may_need_escape`]).
+    /// `false` means it certainly holds none; `true` needs the exact check.
+    /// Reads the text in 16-byte blocks without an early exit (vector
     /// instructions), the last block padded with spaces.
-    pub(crate) fn may_need_escape(&mut self) -> bool {
-        let end = self.len.div_ceil(16) * 16;
-        // One fixed 16-byte store when there is room (there usually is), else
-        // exactly the padding.
-        if let Some(pad) = self.bytes.get_mut(self.len..self.len + 16)
-            && let Ok(pad) = <&mut [u8; 16]>::try_from(pad)
-        {
-            *pad = [b' '; 16];
-        } else if let Some(pad) = self.bytes.get_mut(self.len..end) {
-            pad.fill(b' ');
-        }
-        let Some(text) = self.bytes.get(..end) else {
+    pub(crate) fn may_need_escape_from(&mut self, from: usize) -> bool {
+        let len = self.len;
+        // The text is followed by at least one block of padding (`PAD`).
+        let Some(pad) = self.bytes.get_mut(len..len + 16) else {
             return true;
         };
-        let mut any = false;
+        pad.copy_from_slice(&[b' '; 16]);
+        // Whole blocks from `from` to at most a block past the end: they
+        // cover the text, and the padding they reach holds no candidate.
+        let Some(text) = self.bytes.get(from.min(len)..len + 16) else {
+            return true;
+        };
+        let mut any = [0u8; 16];
         for block in text.chunks_exact(16) {
-            any |= block.iter().fold(false, |any, &b| {
-                any | (b < 0x20) | (b == 0x7f) | (b == 0xc2) | (b == 0xe2)
-            });
+            for (any, &b) in any.iter_mut().zip(block) {
+                *any |= u8::from(may_need_escape(b));
+            }
         }
-        any
+        any != [0; 16]
+    }
+
+    /// Appends the first `len` bytes of `block` (UTF-8 text) with one
+    /// copy of the whole block, into the padding after the text.
+    #[inline(always)]
+    pub(crate) fn push_block(&mut self, block: &[u8; 64], len: usize) -> fmt::Result {
+        let start = self.len;
+        let text = block.get(..len).ok_or(fmt::Error)?;
+        match self.bytes.get_mut(start..start + 64) {
+            Some(place) => {
+                place.copy_from_slice(block);
+                self.len = start + len;
+                Ok(())
+            }
+            None => self.write_long(text),
+        }
+    }
+
+    /// Appends a line end.
+    #[inline(always)]
+    pub(crate) fn push_newline(&mut self) -> fmt::Result {
+        match self.bytes.get_mut(self.len) {
+            // There is always padding after the text.
+            Some(place) => {
+                *place = b'\n';
+                self.len += 1;
+                Ok(())
+            }
+            None => fmt::Write::write_str(self, "\n"),
+        }
+    }
+
+    /// Sets the three bytes of text at `at` to ASCII `digits`.
+    #[inline(always)]
+    pub(crate) fn set_digits(&mut self, at: usize, digits: [u8; 3]) {
+        if let Some(place) = self.bytes.get_mut(at..at + 3)
+            && let Ok(place) = <&mut [u8; 3]>::try_from(place)
+            && at + 3 <= self.len
+        {
+            *place = digits;
+        }
     }
 
     /// Makes room for `end` bytes and the padding (steady-state logging
@@ -83,6 +127,39 @@ impl LineBuf {
             .max(self.bytes.len().saturating_mul(2))
             .saturating_add(PAD);
         self.bytes.resize(size, 0);
+    }
+}
+
+/// Whether `b` may belong to a character [`emlog::Escape::ControlChars`]
+/// rewrites: a byte below 0x20 (TAB included), DEL, or a 0xC2 or 0xE2 lead byte.
+#[inline(always)]
+pub(crate) fn may_need_escape(b: u8) -> bool {
+    // 0xC2 and 0xE2 are the bytes that are 0xC2 without their 0x20 bit.
+    (b < 0x20) | (b == 0x7f) | (b & !0x20 == 0xc2)
+}
+
+impl ByteSink for LineBuf {
+    /// The bytes after the text, less the padding: at least `min`.
+    #[inline]
+    fn room(&mut self, min: usize) -> Result<&mut [u8], fmt::Error> {
+        let end = self.len.checked_add(min).ok_or(fmt::Error)?;
+        if end.saturating_add(PAD) > self.bytes.len() {
+            self.grow(end);
+        }
+        let usable = self.bytes.len().saturating_sub(PAD);
+        self.bytes.get_mut(self.len..usable).ok_or(fmt::Error)
+    }
+
+    /// The writer put UTF-8 there ([`ByteSink::commit`]'s contract); the
+    /// buffer checks it all the same wherever it hands out text as `str`.
+    #[inline]
+    fn commit(&mut self, n: usize) -> fmt::Result {
+        let end = self.len.checked_add(n).ok_or(fmt::Error)?;
+        if end.saturating_add(PAD) > self.bytes.len() {
+            return Err(fmt::Error);
+        }
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -153,20 +230,66 @@ mod tests {
     }
 
     #[test]
+    fn lent_room_grows_to_what_is_asked_and_commits_stay_within_it() {
+        let mut buf = LineBuf::with_capacity(8);
+        buf.write_str("head").unwrap();
+        let room = buf.room(100).unwrap();
+        assert!(room.len() >= 100);
+        room[..5].copy_from_slice(b"-tail");
+        buf.commit(5).unwrap();
+        assert_eq!(buf.as_str().unwrap(), "head-tail");
+        let lent = buf.room(0).unwrap().len();
+        assert!(buf.commit(lent + PAD).is_err(), "past the room");
+        assert_eq!(buf.as_str().unwrap(), "head-tail");
+    }
+
+    #[test]
+    fn a_kept_block_appends_its_text_with_or_without_room_for_the_whole_block() {
+        let block: [u8; 64] = std::array::from_fn(|i| b'a' + (i % 26) as u8);
+        let mut buf = LineBuf::with_capacity(0);
+        let mut expected = String::new();
+        for len in [0, 1, 37, 64, 5, 64, 64, 64, 64] {
+            buf.push_block(&block, len).unwrap();
+            expected.push_str(std::str::from_utf8(&block[..len]).unwrap());
+            assert_eq!(buf.as_str().unwrap(), expected);
+        }
+        buf.push_newline().unwrap();
+        assert_eq!(buf.as_bytes().last(), Some(&b'\n'));
+    }
+
+    #[test]
+    fn the_escape_scan_starts_where_it_is_told() {
+        let mut buf = LineBuf::with_capacity(64);
+        for at in 0..40 {
+            buf.clear();
+            buf.write_str(&"x".repeat(at)).unwrap();
+            buf.write_str("\n").unwrap();
+            buf.write_str(&"y".repeat(40 - at)).unwrap();
+            assert!(buf.may_need_escape_from(at), "{at}");
+            assert!(buf.may_need_escape_from(0), "{at}");
+            assert!(!buf.may_need_escape_from(at + 1), "{at}");
+        }
+        assert!(!buf.may_need_escape_from(1000), "past the end: nothing");
+    }
+
+    #[test]
     fn the_escape_scan_ignores_stale_bytes_after_the_text() {
         let mut buf = LineBuf::with_capacity(64);
         buf.write_str("0123456789abcdef0123\n\n\n").unwrap();
-        assert!(buf.may_need_escape());
+        assert!(buf.may_need_escape_from(0));
         buf.clear();
         buf.write_str("0123456789abcdef0123").unwrap();
-        assert!(!buf.may_need_escape(), "the old newlines are past the end");
+        assert!(
+            !buf.may_need_escape_from(0),
+            "the old newlines are past the end"
+        );
         for candidate in ["\t", "\x1b", "\x7f", "\u{85}", "\u{2028}", "£", "—"] {
             buf.clear();
             buf.write_str("plain text of some length ").unwrap();
             buf.write_str(candidate).unwrap();
-            assert!(buf.may_need_escape(), "{candidate:?}");
+            assert!(buf.may_need_escape_from(0), "{candidate:?}");
         }
         buf.clear();
-        assert!(!buf.may_need_escape());
+        assert!(!buf.may_need_escape_from(0));
     }
 }

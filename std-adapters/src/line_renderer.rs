@@ -1,16 +1,14 @@
 //! A formatter with its own reusable buffer: each record is rendered into the
-//! same byte buffer (short pieces copied inline), so steady-state logging
-//! allocates nothing; `asctime` is formatted once per second, and the text of
-//! template runs that depend only on the level and logger name (and, with a
-//! `datefmt` without `%f`, the second) is kept between records.
-
-use std::fmt::Write;
+//! same byte buffer (short pieces copied inline, the message written in
+//! place), so steady-state logging allocates nothing; the template is
+//! compiled once into steps, and the text of template runs that depend only
+//! on the level, the logger name and the second (`asctime` among them) is
+//! kept between records ([`CompiledTemplate`]).
 
 use emlog::{Escape, Formatter, Record};
 
-use crate::asctime_cache::AscTimeCache;
+use crate::compiled_template::CompiledTemplate;
 use crate::line_buf::LineBuf;
-use crate::piece_cache::PieceCache;
 
 /// Renders records to one line of bytes ending in `"\n"`, reusing its buffer.
 ///
@@ -24,9 +22,7 @@ use crate::piece_cache::PieceCache;
 pub struct LineRenderer {
     formatter: Formatter,
     escape: Escape,
-    asctime: AscTimeCache,
-    /// The text of the pieces that depend on the level and logger name only.
-    pieces: Option<PieceCache>,
+    template: CompiledTemplate,
     buffer: LineBuf,
     /// Where a line with control characters is escaped into (then swapped).
     escaped: LineBuf,
@@ -49,8 +45,7 @@ impl LineRenderer {
     /// Renders with `formatter`, control characters as they are (Python's behaviour).
     pub fn new(formatter: Formatter) -> LineRenderer {
         LineRenderer {
-            asctime: AscTimeCache::new(&formatter),
-            pieces: PieceCache::new(&formatter),
+            template: CompiledTemplate::new(&formatter),
             formatter,
             escape: Escape::Off,
             buffer: LineBuf::with_capacity(256),
@@ -73,8 +68,7 @@ impl LineRenderer {
 
     /// Replaces the formatter.
     pub fn set_formatter(&mut self, formatter: Formatter) {
-        self.asctime = AscTimeCache::new(&formatter);
-        self.pieces = PieceCache::new(&formatter);
+        self.template = CompiledTemplate::new(&formatter);
         self.formatter = formatter;
     }
 
@@ -91,7 +85,7 @@ impl LineRenderer {
     /// Renders `record` followed by `"\n"`; the bytes stay valid until the next call.
     pub fn render(&mut self, record: &Record<'_>) -> Result<&[u8], RenderError> {
         self.render_into_buffer(record)?;
-        self.buffer.write_str("\n").map_err(|_| RenderError)?;
+        self.buffer.push_newline().map_err(|_| RenderError)?;
         Ok(self.buffer.as_bytes())
     }
 
@@ -104,19 +98,16 @@ impl LineRenderer {
     /// Renders into the buffer, then escapes: one scan of the whole line is
     /// cheaper than escaping each piece the formatter writes, and a line
     /// without control characters (the usual one) is not copied. The scan
-    /// reads whole blocks first ([`LineBuf::may_need_escape`]); only a line
-    /// with a candidate byte is checked exactly.
+    /// reads whole blocks first ([`LineBuf::may_need_escape_from`]), and
+    /// skips kept text known to hold no candidate; only a line with a
+    /// candidate byte is checked exactly.
     fn render_into_buffer(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
         self.buffer.clear();
-        let (formatter, asctime) = (&self.formatter, &mut self.asctime);
-        let mut write_asctime =
-            |t, out: &mut dyn core::fmt::Write| asctime.write(formatter, t, out);
-        match &mut self.pieces {
-            Some(pieces) => pieces.render(formatter, record, &mut self.buffer, &mut write_asctime),
-            None => formatter.render_with_asctime(record, &mut self.buffer, &mut write_asctime),
-        }
-        .map_err(|_| RenderError)?;
-        if self.escape == Escape::ControlChars && self.buffer.may_need_escape() {
+        let scan_from = self
+            .template
+            .render(&self.formatter, record, &mut self.buffer)
+            .map_err(|_| RenderError)?;
+        if self.escape == Escape::ControlChars && self.buffer.may_need_escape_from(scan_from) {
             let text = self.buffer.as_str().map_err(|_| RenderError)?;
             if emlog::escape::needs_escape(text) {
                 self.escaped.clear();

@@ -368,12 +368,8 @@ impl DropReport {
         let text = self.notice.as_str();
         deliver(
             handlers,
-            &Record::new(
-                Level::WARNING,
-                "emlog.queue",
-                emlog::Message::from_text(&text),
-            )
-            .with_timestamp(crate::system_timestamp()),
+            &Record::new(Level::WARNING, "emlog.queue", emlog::Message::text(&text))
+                .with_timestamp(crate::system_timestamp()),
             respect,
             panics,
         );

@@ -266,7 +266,7 @@ impl QueuedRecord {
         }
         if self.kind & !SPILLED == TEXT {
             let message = text(split_front(&mut rest, self.lens[5] as usize));
-            return f(&self.record(strings, Message::from_text(&message)));
+            return f(&self.record(strings, Message::text(&message)));
         }
         let data = self.data();
         let mut args = [Arg::Unused; MAX_ARGS];
@@ -570,7 +570,7 @@ mod tests {
             for format_here in [false, true] {
                 assert_eq!(round_trip(&r, format_here, None), expected, "{format_here}");
                 let long = "é".repeat(200);
-                let big = record(&long, &long, Message::from_text(&"x"));
+                let big = record(&long, &long, Message::text(&"x"));
                 assert_eq!(
                     round_trip(&r, format_here, Some(&big)),
                     expected,
@@ -701,7 +701,7 @@ mod tests {
     fn a_small_spill_is_kept_for_the_next_lap_and_a_large_one_freed() {
         let mut slot: Box<QueuedRecord> = Box::new(unsafe_free_zeroed());
         let names = "s".repeat(60);
-        let r = record(&names, &names, Message::from_text(&"m"));
+        let r = record(&names, &names, Message::text(&"m"));
         slot.fill(&Capture::new(&r, Prepared::Text("m")));
         let kept = slot.spill;
         assert_ne!(kept[0], 0, "spilled");
@@ -716,7 +716,7 @@ mod tests {
         slot.release();
         assert_eq!(slot.spill, [0, 0], "freed when large");
         // A record that fits goes inline again.
-        let small = record("app", "n", Message::from_text(&""));
+        let small = record("app", "n", Message::text(&""));
         slot.fill(&Capture::new(&small, Prepared::Text("")));
         assert_eq!(slot.kind & SPILLED, 0);
         assert_eq!(slot.with_record(fields), fields(&small));

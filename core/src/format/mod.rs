@@ -95,6 +95,7 @@ pub(crate) mod number;
 pub(crate) mod parse;
 mod parts;
 mod render;
+mod shortcut;
 mod spec;
 
 pub use crate::message::Sink;
@@ -105,6 +106,7 @@ use field::Field;
 #[doc(hidden)]
 pub use parts::Parts;
 use render::Context;
+pub use shortcut::Shortcut;
 use spec::Spec;
 
 /// How many pieces (literal runs and fields) a format string may have.

@@ -295,8 +295,7 @@ impl PaddedDecimal {
 }
 
 /// The spec of `%(msecs)03d` (and `{msecs:03d}`), which 64-bit targets
-/// write with [`write_three_digits`].
-#[cfg(target_pointer_width = "64")]
+/// write with [`write_three_digits`] (and host renderers with their own digits).
 pub(crate) const MSECS_03D: Spec = match super::parse::percent("%(msecs)03d") {
     Ok(pieces) => match pieces.items[0] {
         super::Piece::Field { spec, .. } => spec,
