@@ -313,6 +313,18 @@ struct Tables<const N: usize, const L: usize> {
 /// LOGGING.set_logger_level("", Level::DEBUG).unwrap();
 /// assert_eq!(LOGGING.lowest_level(), Level::INFO);
 /// ```
+///
+/// A firmware that sets no logger's level can leave no room for any
+/// (`L = 0`): the root logger's level still applies, and a named logger's
+/// level is refused with [`CapacityError`].
+///
+/// ```
+/// use emlog::{CapacityError, Dispatch, Dispatcher, Level};
+/// static LOGGING: Dispatcher<1, 0> = Dispatcher::with_root_level(Level::INFO);
+/// assert_eq!(LOGGING.set_logger_level("app.net", Level::DEBUG), Err(CapacityError { capacity: 0 }));
+/// LOGGING.set_logger_level("", Level::ERROR).unwrap();
+/// assert_eq!(LOGGING.lowest_level(), Level::ERROR);
+/// ```
 pub struct Dispatcher<const N: usize, const L: usize = 8> {
     tables: Mutex<RefCell<Tables<N, L>>>,
     drops: Mutex<Cell<Drops>>,
