@@ -170,7 +170,23 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
 impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
     StreamHandler<W, LINE, FILTERS>
 {
+    /// [`Handler::handle`] of a record at `min` or above (`offer` passes the
+    /// handler's level, `handle` NOTSET): one body for both, so that the
+    /// table's `offer` is its level test and a jump, not a call of `handle`.
+    #[inline(never)]
+    fn handle_from(&mut self, record: &Record<'_>, min: u32) -> bool {
+        // `min` as a word: no zero-extension of a byte argument.
+        if u32::from(record.level.number()) < min || !self.base.accepts(record) {
+            return false;
+        }
+        if LINE == 0 {
+            return self.handle_unbuffered(record);
+        }
+        self.handle_buffered(record)
+    }
+
     /// `handle` without a line buffer (`LINE = 0`): pieces straight to the writer.
+    #[inline(always)]
     fn handle_unbuffered(&mut self, record: &Record<'_>) -> bool {
         let mut out = Direct {
             writer: &mut self.writer,
@@ -182,7 +198,7 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
             rendered = Sink::write_str(&mut out, self.terminator);
         }
         let mut result = match out.failed {
-            Some(kind) => Err(kind),
+            Some(e) => Err(embedded_io::Error::kind(&e)),
             None if rendered.is_err() => {
                 self.base.fail(
                     &"a Display implementation in the message returned an error",
@@ -213,10 +229,12 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
 }
 
 /// The writer as the [`Sink`](crate::format::Sink) of an unbuffered handler:
-/// keeps the first error's kind and stops the rendering there.
-struct Direct<'w, W> {
+/// keeps the first error and stops the rendering there. The error itself,
+/// not its kind: for a writer that cannot fail (`Infallible`) there is then
+/// nothing to keep, set or test.
+struct Direct<'w, W: embedded_io::ErrorType> {
     writer: &'w mut W,
-    failed: Option<embedded_io::ErrorKind>,
+    failed: Option<W::Error>,
 }
 
 impl<W: embedded_io::Write> fmt::Write for Direct<'_, W> {
@@ -230,7 +248,7 @@ impl<W: embedded_io::Write> fmt::Write for Direct<'_, W> {
             Err(e) => Err(e),
         };
         written.map_err(|e| {
-            self.failed = Some(embedded_io::Error::kind(&e));
+            self.failed = Some(e);
             fmt::Error
         })
     }
@@ -251,12 +269,35 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize> Handler
     crate::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
-        if !self.base.accepts(record) {
-            return false;
+        self.handle_from(record, 0)
+    }
+
+    fn offer(&mut self, record: &Record<'_>) -> bool {
+        self.handle_from(record, self.base.level().number().into())
+    }
+
+    fn flush(&mut self) {
+        if let Err(e) = self.writer.flush() {
+            let kind = embedded_io::Error::kind(&e);
+            self.base.fail(&WriteFailed(kind), None, false);
         }
-        if LINE == 0 {
-            return self.handle_unbuffered(record);
+    }
+
+    fn close(&mut self) {
+        if !self.base.is_closed() {
+            self.flush();
+            self.base.close();
         }
+    }
+}
+
+impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
+    StreamHandler<W, LINE, FILTERS>
+{
+    /// `handle` with the line buffer (`LINE > 0`): the record rendered into
+    /// it, then one write.
+    #[inline(always)]
+    fn handle_buffered(&mut self, record: &Record<'_>) -> bool {
         self.line.clear(self.marker.len() + self.terminator.len());
         let rendered = self.formatter.render_to(record, &mut self.line);
         let truncated = self.line.is_truncated();
@@ -286,20 +327,6 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize> Handler
                 self.base.fail(&WriteFailed(kind), Some(record), true);
                 false
             }
-        }
-    }
-
-    fn flush(&mut self) {
-        if let Err(e) = self.writer.flush() {
-            let kind = embedded_io::Error::kind(&e);
-            self.base.fail(&WriteFailed(kind), None, false);
-        }
-    }
-
-    fn close(&mut self) {
-        if !self.base.is_closed() {
-            self.flush();
-            self.base.close();
         }
     }
 }

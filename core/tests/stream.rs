@@ -130,3 +130,41 @@ fn without_a_line_buffer_a_failing_display_is_an_error_not_a_line() {
     assert_eq!((stats.emitted, stats.errors, stats.dropped), (0, 1, 1));
     assert_eq!(out.text(), "");
 }
+
+#[test]
+fn offer_emits_from_the_handler_level_up_and_handle_ignores_the_level() {
+    fn check<const LINE: usize>() {
+        let out = Capture::default();
+        let mut h: StreamHandler<_, LINE> = StreamHandler::new(out.clone())
+            .with_formatter(emlog::formatter!(BASIC))
+            .with_level(Level::WARNING);
+        let at = |level| Record::new(level, "app", format_args!("m"));
+        assert!(
+            !h.offer(&at(Level::INFO)),
+            "below the level: not offered on"
+        );
+        assert!(h.offer(&at(Level::WARNING)));
+        assert!(h.offer(&at(Level::new(31))));
+        assert!(
+            h.handle(&at(Level::DEBUG)),
+            "handle leaves the level to its caller"
+        );
+        assert_eq!(
+            out.lines(),
+            ["WARNING:app:m", "Level 31:app:m", "DEBUG:app:m"]
+        );
+        // A record below the level is not the handler's: neither filtered nor dropped.
+        let stats = h.stats();
+        assert_eq!((stats.emitted, stats.filtered, stats.dropped), (3, 0, 0));
+        h.close();
+        assert!(!h.offer(&at(Level::INFO)));
+        assert!(!h.offer(&at(Level::ERROR)));
+        assert_eq!(
+            h.stats().dropped,
+            1,
+            "only the record at the level reached the closed handler"
+        );
+    }
+    check::<0>();
+    check::<64>();
+}
