@@ -93,27 +93,38 @@ pub(crate) fn write_u32(out: &mut dyn Sink, mut n: u32, negative: bool) -> fmt::
     // Room for a sign and the ten digits of `u32::MAX`, filled from the end
     // (left uninitialised before: only the bytes written are read).
     let mut text = [MaybeUninit::<u8>::uninit(); 11];
-    let mut at = text.len();
-    loop {
-        let rest = n / 10;
-        at -= 1;
-        // SAFETY: a u32 has at most ten digits, so this runs at most ten
-        // times and `at` stays within 1..=10.
-        unsafe { text.get_unchecked_mut(at) }.write(b'0' + (n - rest * 10) as u8);
+    let end = text.as_mut_ptr_range().end.cast::<u8>();
+    // A pointer down from the end, not an index: one register for both
+    // the place and the count, stored to with a decrement.
+    let mut at = end;
+    // The last digit before the loop, which then tests the quotient it has
+    // just made (tested on `n` instead, the compiler keeps a copy of it).
+    let mut rest = n / 10;
+    // SAFETY: a u32 has at most ten digits, so `at` goes down at most ten
+    // times from the end of `text` (here and in the loop), to `text + 1`.
+    unsafe {
+        at = at.sub(1);
+        at.write(b'0' + (n - rest * 10) as u8);
+    }
+    while rest != 0 {
         n = rest;
-        if n == 0 {
-            break;
+        rest = n / 10;
+        // SAFETY: as above.
+        unsafe {
+            at = at.sub(1);
+            at.write(b'0' + (n - rest * 10) as u8);
         }
     }
     if negative {
-        at -= 1;
-        // SAFETY: `at >= 1` before this (see above).
-        unsafe { text.get_unchecked_mut(at) }.write(b'-');
+        // SAFETY: `at >= text + 1` (see above).
+        unsafe {
+            at = at.sub(1);
+            at.write(b'-');
+        }
     }
-    // SAFETY: `at <= 10 < text.len()` (see above); the bytes from `at` on
-    // were all written, with digits and `-`, which are ASCII.
-    let written =
-        unsafe { core::slice::from_raw_parts(text.as_ptr().add(at).cast::<u8>(), text.len() - at) };
+    // SAFETY: `at` is within `text` (see above) and every byte from `at` to
+    // the end was written, with digits and `-`, which are ASCII.
+    let written = unsafe { core::slice::from_raw_parts(at, end.offset_from_unsigned(at)) };
     out.write_str(ascii(written))
 }
 
