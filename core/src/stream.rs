@@ -239,18 +239,20 @@ struct Direct<'w, W: embedded_io::ErrorType> {
 
 impl<W: embedded_io::Write> fmt::Write for Direct<'_, W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let bytes = s.as_bytes();
-        // One `write` first: a writer that takes every byte at once (a
-        // blocking UART) is known to, and then keeps no `write_all` loop.
-        let written = match self.writer.write(bytes) {
-            Ok(n) if n == bytes.len() => Ok(()),
-            Ok(n) => self.writer.write_all(bytes.get(n..).unwrap_or_default()),
-            Err(e) => Err(e),
-        };
-        written.map_err(|e| {
+        write_whole(self.writer, s.as_bytes()).map_err(|e| {
             self.failed = Some(e);
             fmt::Error
         })
+    }
+}
+
+/// `write_all`, with one `write` first: a writer that takes every byte at
+/// once (a blocking UART) is known to, and then keeps no `write_all` loop.
+fn write_whole<W: embedded_io::Write>(writer: &mut W, bytes: &[u8]) -> Result<(), W::Error> {
+    match writer.write(bytes) {
+        Ok(n) if n == bytes.len() => Ok(()),
+        Ok(n) => writer.write_all(bytes.get(n..).unwrap_or_default()),
+        Err(e) => Err(e),
     }
 }
 
@@ -313,7 +315,7 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
             self.line.push_reserved(self.marker);
         }
         self.line.push_reserved(self.terminator);
-        let mut result = self.writer.write_all(self.line.as_bytes());
+        let mut result = write_whole(&mut self.writer, self.line.as_bytes());
         if result.is_ok() && self.flush_each_record {
             result = self.writer.flush();
         }

@@ -168,3 +168,38 @@ fn offer_emits_from_the_handler_level_up_and_handle_ignores_the_level() {
     check::<0>();
     check::<64>();
 }
+
+#[test]
+fn a_writer_that_takes_a_few_bytes_a_write_still_gets_every_line_whole() {
+    /// Takes at most 3 bytes a write (a UART FIFO that is nearly full).
+    #[derive(Clone, Default)]
+    struct Trickle(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl embedded_io::ErrorType for Trickle {
+        type Error = core::convert::Infallible;
+    }
+    impl embedded_io::Write for Trickle {
+        fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+            let n = buf.len().min(3);
+            self.0.lock().unwrap().extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+    let text = |out: &Trickle| String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    let record = Record::new(Level::WARNING, "app.net", format_args!("link {} down", 2));
+    let expected = "WARNING:app.net:link 2 down\n";
+
+    let out = Trickle::default();
+    let mut direct: StreamHandler<_, 0> =
+        StreamHandler::new(out.clone()).with_formatter(emlog::formatter!(BASIC));
+    assert!(direct.handle(&record));
+    assert_eq!(text(&out), expected);
+
+    let out = Trickle::default();
+    let mut buffered: StreamHandler<_, 64> =
+        StreamHandler::new(out.clone()).with_formatter(emlog::formatter!(BASIC));
+    assert!(buffered.handle(&record));
+    assert_eq!(text(&out), expected);
+}
