@@ -17,7 +17,6 @@ use super::field::Field;
 use super::{Formatter, Piece, Sink, Template, parts::Parts, render};
 use crate::Record;
 use crate::level::{NAME_ENDS, NAMES};
-use crate::message::SinkWrite;
 
 /// A formatter whose pieces the compiler knows: `FORMATTER` is a constant.
 /// Implemented by the type each [`formatter!`](crate::formatter!) defines.
@@ -317,9 +316,9 @@ fn piece<C: Compiled<N>, const N: usize, const I: usize>(
             Field::Name => out.write_str(record.logger),
             Field::LevelName => render::write_level_name(record.level, out),
             Field::Message => record.args.write_to_sink(out),
-            _ => template.render_piece(piece, record, &mut SinkWrite(out), &mut None),
+            _ => template.render_piece(piece, record, out, &mut None),
         },
-        Piece::Field { .. } => template.render_piece(piece, record, &mut SinkWrite(out), &mut None),
+        Piece::Field { .. } => template.render_piece(piece, record, out, &mut None),
     }
 }
 

@@ -23,7 +23,7 @@ pub(crate) struct Number {
 }
 
 /// Writes `count` copies of the ASCII byte `fill`.
-pub(crate) fn write_fill(out: &mut dyn fmt::Write, fill: u8, mut count: usize) -> fmt::Result {
+pub(crate) fn write_fill(out: &mut dyn Sink, fill: u8, mut count: usize) -> fmt::Result {
     const CHUNK: usize = 16;
     let chunk = [if fill.is_ascii() { fill } else { b' ' }; CHUNK];
     while count > 0 {
@@ -129,7 +129,7 @@ pub(crate) fn write_u32(out: &mut dyn Sink, mut n: u32, negative: bool) -> fmt::
 }
 
 /// Writes `value` in decimal.
-pub(crate) fn write_u64(out: &mut dyn fmt::Write, value: u64) -> fmt::Result {
+pub(crate) fn write_u64(out: &mut dyn Sink, value: u64) -> fmt::Result {
     let mut buf = [0; 22];
     let at = digits(value, 10, false, &mut buf);
     out.write_str(ascii(&buf[at..]))
@@ -138,7 +138,7 @@ pub(crate) fn write_u64(out: &mut dyn fmt::Write, value: u64) -> fmt::Result {
 /// Writes `number` as `spec.conv` says, with `pad` fill characters between
 /// the sign or prefix and the digits (`=` alignment, the `0` flag).
 pub(crate) fn write(
-    out: &mut dyn fmt::Write,
+    out: &mut dyn Sink,
     number: Number,
     spec: Spec,
     pad: usize,
@@ -187,7 +187,7 @@ pub(crate) fn write(
 }
 
 /// The digits of `f`, `e` and `repr(float)`: everything after the sign and padding.
-pub(crate) fn write_decimal(out: &mut dyn fmt::Write, number: Number, spec: Spec) -> fmt::Result {
+pub(crate) fn write_decimal(out: &mut dyn Sink, number: Number, spec: Spec) -> fmt::Result {
     let precision = spec.precision();
     match spec.conv {
         Conv::Shortest => {
@@ -312,7 +312,7 @@ impl DecimalDigits {
         }
     }
 
-    fn write(&self, out: &mut dyn fmt::Write, from: usize, to: usize) -> fmt::Result {
+    fn write(&self, out: &mut dyn Sink, from: usize, to: usize) -> fmt::Result {
         let mut text = [0; 30];
         let (from, to) = (from.min(self.len), to.min(self.len));
         if from >= to {
@@ -327,7 +327,7 @@ impl DecimalDigits {
 
 /// Plain decimal or `repr(float)` of a number, for the text path.
 pub(crate) fn write_plain(
-    out: &mut dyn fmt::Write,
+    out: &mut dyn Sink,
     number: Number,
     conv: Conv,
     parts: &Parts,
