@@ -74,7 +74,12 @@ impl<F: Fn(defmt::Formatter<'_>)> defmt::Format for DefmtMessage<F> {
 /// Makes the record and dispatches it. Kept out of line so each call site
 /// stays a load, a compare and a call.
 #[inline(never)]
-pub fn log(level: Level, logger: &str, args: fmt::Arguments<'_>, location: &Location<'static>) {
+pub fn log(
+    level: Level,
+    logger: &str,
+    args: fmt::Arguments<'_>,
+    location: &'static Location<'static>,
+) {
     emit(level, logger, Message::new(args), location);
 }
 
@@ -90,7 +95,7 @@ pub fn log_plain(
     pieces: &'static [&'static str],
     precisions: &'static [u8],
     args: &[Arg<'_>],
-    location: &Location<'static>,
+    location: &'static Location<'static>,
 ) {
     if precisions.is_empty() {
         log_pieces(level, logger, pieces, args, location);
@@ -106,7 +111,7 @@ fn log_pieces(
     logger: &str,
     pieces: &'static [&'static str],
     args: &[Arg<'_>],
-    location: &Location<'static>,
+    location: &'static Location<'static>,
 ) {
     let message = PlainMessage::new(pieces, args);
     emit(level, logger, Message::plain(&message), location);
@@ -120,7 +125,7 @@ fn log_precise(
     pieces: &'static [&'static str],
     precisions: &'static [u8],
     args: &[Arg<'_>],
-    location: &Location<'static>,
+    location: &'static Location<'static>,
 ) {
     let message = PlainMessage {
         pieces,
@@ -131,8 +136,8 @@ fn log_precise(
 }
 
 #[inline(always)]
-fn emit(level: Level, logger: &str, args: Message<'_>, location: &Location<'static>) {
-    let record = Record::capture(level, logger, args, *location);
+fn emit(level: Level, logger: &str, args: Message<'_>, location: &'static Location<'static>) {
+    let record = Record::capture(level, logger, args.at(location), *location);
     crate::dispatch(&record);
 }
 

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use crate::handler_panic::PanicCount;
-use crate::queued_record::{Capture, prepare};
+use crate::queued_record::{Capture, KnownNames, Prepared, Shape, prepare, shape};
 use crate::record_ring::Producer;
 use emlog::{Formatter, Handler, HandlerBase, Level, Record};
 
@@ -67,6 +67,8 @@ pub struct QueueHandler {
     scratch: String,
     /// What this handler knows of the queue's positions.
     producer: Producer,
+    /// The `'static` names it last saw.
+    names: KnownNames,
 }
 
 impl QueueHandler {
@@ -78,6 +80,7 @@ impl QueueHandler {
             queue,
             scratch: String::with_capacity(256),
             producer: Producer::new(),
+            names: KnownNames::new(),
         }
     }
 
@@ -101,6 +104,66 @@ impl QueueHandler {
     }
 }
 
+/// What became of a record given to a [`QueueHandler`].
+enum Sent {
+    Queued,
+    /// The queue was full or stopped (counted there too).
+    Dropped,
+    /// Its message could not be formatted; `lost` if it was not queued
+    /// (else it was, with the text written up to the failure).
+    Failed {
+        lost: bool,
+    },
+}
+
+impl QueueHandler {
+    /// Copies `record`, with its message as `message`, into the queue.
+    #[inline(always)]
+    fn send(&mut self, record: &Record<'_>, message: Prepared<'_>) -> Sent {
+        let Some(capture) = Capture::new(record, message, &mut self.names) else {
+            return Sent::Failed { lost: true };
+        };
+        // While the listener is behind, a plain message is formatted into
+        // the slot: that costs this thread nothing it would not spend
+        // waiting or dropping, and spares the listener.
+        let filled = self.queue.push(&mut self.producer, |slot, spill, busy| {
+            slot.fill(spill, &capture, busy)
+        });
+        match filled {
+            Some(true) => Sent::Queued,
+            Some(false) => Sent::Failed { lost: false },
+            None => Sent::Dropped,
+        }
+    }
+
+    /// [`send`](Self::send) for a message that must be made ready first
+    /// (see [`prepare`]).
+    #[inline(never)]
+    fn send_prepared(&mut self, record: &Record<'_>) -> Sent {
+        let (queue, producer, names) = (&self.queue, &mut self.producer, &mut self.names);
+        let seen = *producer;
+        let sent = prepare(
+            record,
+            self.formatter.as_ref(),
+            &mut self.scratch,
+            || queue.looks_busy(&seen),
+            |message| {
+                let Some(capture) = Capture::new(record, message, names) else {
+                    return Sent::Failed { lost: true };
+                };
+                match queue.push(producer, |slot, spill, busy| {
+                    slot.fill(spill, &capture, busy)
+                }) {
+                    Some(true) => Sent::Queued,
+                    Some(false) => Sent::Failed { lost: false },
+                    None => Sent::Dropped,
+                }
+            },
+        );
+        sent.unwrap_or(Sent::Failed { lost: true })
+    }
+}
+
 impl Handler for QueueHandler {
     emlog::delegate_to_base!(base);
 
@@ -108,31 +171,32 @@ impl Handler for QueueHandler {
         if !self.base.accepts(record) {
             return false;
         }
-        let (queue, producer) = (&self.queue, &mut self.producer);
-        // The listener behind: formatting here costs this thread nothing it
-        // would not spend waiting or dropping, and spares the listener.
-        let format_here = queue.is_busy(producer);
-        let queued = prepare(
-            record,
-            self.formatter.as_ref(),
-            format_here,
-            &mut self.scratch,
-            |message| {
-                let capture = Capture::new(record, message);
-                queue.push(producer, |slot| slot.fill(&capture))
+        let sent = match (&self.formatter, record.args.plain_parts()) {
+            (None, Some(parts)) => match shape(&parts) {
+                Shape::Binary { texts } => self.send(
+                    record,
+                    Prepared::Plain {
+                        parts,
+                        message: Some(&record.args),
+                        texts,
+                    },
+                ),
+                Shape::Format => self.send(record, Prepared::Format(&record.args)),
+                Shape::Displays => self.send_prepared(record),
             },
-        );
-        match queued {
-            Ok(true) => {
+            _ => self.send_prepared(record),
+        };
+        match sent {
+            Sent::Queued => {
                 self.base.count_emitted(false);
                 true
             }
-            Ok(false) => {
+            Sent::Dropped => {
                 self.base.count_dropped();
                 false
             }
-            Err(_) => {
-                self.base.fail(&crate::RenderError, Some(record), true);
+            Sent::Failed { lost } => {
+                self.base.fail(&crate::RenderError, Some(record), lost);
                 false
             }
         }
@@ -328,12 +392,14 @@ fn monitor(
     let mut drops = DropReport::default();
     while queue.wait_for_records() {
         let mut handlers = handlers.lock().unwrap_or_else(PoisonError::into_inner);
-        queue.take(PASS, |queued| {
+        queue.take(PASS, |queued, spill| {
             // Drops are reported before the next record delivered after them.
             if queue.dropped() > drops.reported {
                 drops.report(queue.dropped(), &mut handlers, respect, panics);
             }
-            queued.with_record(|record| deliver(&mut handlers, record, respect, panics))
+            queued.with_record(spill, |record| {
+                deliver(&mut handlers, record, respect, panics)
+            })
         });
     }
 }
