@@ -532,29 +532,36 @@ impl QueuedRecord {
             &mut kind,
             PROCESS_COPIED,
         );
-        let head: [u8; PLAIN_HEAD] = match message {
+        self.kind = kind;
+        match message {
             Prepared::Text(text) => {
                 data.put(text.as_bytes());
-                text_head(text.len())
+                if let Some(head) = data.bytes.get_mut(..TEXT_HEAD) {
+                    head.copy_from_slice(&(text.len() as u64).to_ne_bytes());
+                }
+                true
             }
             Prepared::Plain { parts, .. } => {
                 self.pieces_len = parts.pieces.len() as u8;
-                let mut kinds = [0; MAX_ARGS];
+                // The head and values gathered here, then copied at once.
+                let mut head = [0; PLAIN_HEAD + MAX_ARGS * VALUE];
+                head[..VALUE].copy_from_slice(&address(parts.pieces).to_ne_bytes());
                 for (k, arg) in parts.args.iter().enumerate().take(args) {
                     let (arg_kind, bits) = encode(arg, &mut data);
                     let precision = parts.precisions.get(k).copied().unwrap_or(NO_PRECISION);
-                    kinds[k % MAX_ARGS] = arg_kind | precision_code(precision) << 3;
+                    if let Some(byte) = head.get_mut(VALUE + k) {
+                        *byte = arg_kind | precision_code(precision) << 3;
+                    }
                     let at = PLAIN_HEAD + k * VALUE;
-                    if let Some(value) = data.bytes.get_mut(at..at + VALUE)
-                        && let Ok(value) = <&mut [u8; VALUE]>::try_from(value)
-                    {
-                        *value = bits.to_le_bytes();
+                    if let Some(value) = head.get_mut(at..at + VALUE) {
+                        value.copy_from_slice(&bits.to_ne_bytes());
                     }
                 }
-                let mut head = [0; PLAIN_HEAD];
-                head[..VALUE].copy_from_slice(&address(parts.pieces).to_ne_bytes());
-                head[VALUE..].copy_from_slice(&kinds);
-                head
+                let len = PLAIN_HEAD + args * VALUE;
+                if let (Some(to), Some(from)) = (data.bytes.get_mut(..len), head.get(..len)) {
+                    copy_short(to, from);
+                }
+                true
             }
             Prepared::Format(message) => {
                 // Formatted here, last: the text may not fit where the data
@@ -571,26 +578,16 @@ impl QueuedRecord {
                 #[cfg(not(target_pointer_width = "64"))]
                 let written = message.write_to_sink(&mut data);
                 if data.spilled {
-                    kind |= SPILLED;
+                    self.kind |= SPILLED;
                 }
                 // At most `LIMIT`: `Data` takes no more.
-                let head = text_head(data.len - at);
-                if let Some(to) = data.bytes().get_mut(..TEXT_HEAD) {
-                    to.copy_from_slice(&head[..TEXT_HEAD]);
+                let len = (data.len - at) as u64;
+                if let Some(head) = data.bytes().get_mut(..TEXT_HEAD) {
+                    head.copy_from_slice(&len.to_ne_bytes());
                 }
-                self.kind = kind;
-                return written.is_ok();
+                written.is_ok()
             }
-        };
-        let head_len = match kind & PLAIN {
-            0 => TEXT_HEAD,
-            _ => PLAIN_HEAD,
-        };
-        if let (Some(to), Some(from)) = (data.bytes.get_mut(..head_len), head.get(..head_len)) {
-            to.copy_from_slice(from);
         }
-        self.kind = kind;
-        true
     }
 
     /// The data: inline, or in the slot's spill.
@@ -617,12 +614,6 @@ impl QueuedRecord {
     #[inline(always)]
     pub(crate) fn with_record<R>(&self, spill: &Spill, f: impl FnOnce(&Record<'_>) -> R) -> R {
         let data = self.data(spill);
-        let head = data.get(..PLAIN_HEAD).unwrap_or_default();
-        let word = |at: usize| {
-            head.get(at..at + VALUE)
-                .and_then(|w| <[u8; VALUE]>::try_from(w).ok())
-                .map_or(0, u64::from_ne_bytes)
-        };
         let count = usize::from(self.args).min(MAX_ARGS);
         let mut at = match self.kind & PLAIN {
             0 => TEXT_HEAD,
@@ -668,22 +659,26 @@ impl QueuedRecord {
             ),
         ];
         if self.kind & PLAIN == 0 {
-            let message = text_at(data, &mut at, word(0) as u32);
+            let len = data
+                .get(..TEXT_HEAD)
+                .and_then(|w| <[u8; TEXT_HEAD]>::try_from(w).ok())
+                .map_or(0, u64::from_ne_bytes);
+            let message = text_at(data, &mut at, len as u32);
             return f(&self.record(logger, location, names, Message::text(&message)));
         }
+        let word = |at: usize| {
+            data.get(at..at + VALUE)
+                .and_then(|w| <[u8; VALUE]>::try_from(w).ok())
+                .map_or(0, u64::from_ne_bytes)
+        };
         let kinds = word(VALUE).to_ne_bytes();
         let mut args = [Arg::Unused; MAX_ARGS];
         let mut precisions = [NO_PRECISION; MAX_ARGS];
         for k in 0..count {
-            let at = PLAIN_HEAD + k * VALUE;
-            if let (Some(value), Some(arg), Some(precision)) = (
-                data.get(at..at + VALUE),
-                args.get_mut(k),
-                precisions.get_mut(k),
-            ) && let Ok(&value) = <&[u8; VALUE]>::try_from(value)
+            if let (Some(arg), Some(precision), Some(&byte)) =
+                (args.get_mut(k), precisions.get_mut(k), kinds.get(k))
             {
-                let byte = kinds[k % MAX_ARGS];
-                *arg = decode(data, byte & 7, u64::from_le_bytes(value));
+                *arg = decode(data, byte & 7, word(PLAIN_HEAD + k * VALUE));
                 *precision = (byte >> 3).wrapping_sub(1);
             }
         }
@@ -768,14 +763,6 @@ impl QueuedRecord {
             },
         }
     }
-}
-
-/// A text message's head: its length.
-#[inline(always)]
-fn text_head(len: usize) -> [u8; PLAIN_HEAD] {
-    let mut head = [0; PLAIN_HEAD];
-    head[..TEXT_HEAD].copy_from_slice(&(len as u64).to_ne_bytes());
-    head
 }
 
 /// A precision as an argument's byte keeps it: plus one, or 0 for none.

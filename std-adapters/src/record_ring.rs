@@ -292,7 +292,7 @@ impl RecordQueue {
     /// returned, or `None` if the record was dropped (the queue full or
     /// stopped, counted in [`dropped`](Self::dropped)); `fill` is not called
     /// then.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push<R>(
         &self,
         producer: &mut Producer,
