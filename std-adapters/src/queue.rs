@@ -120,20 +120,13 @@ impl QueueHandler {
     /// Copies `record`, with its message as `message`, into the queue.
     #[inline(always)]
     fn send(&mut self, record: &Record<'_>, message: Prepared<'_>) -> Sent {
-        let Some(capture) = Capture::new(record, message, &mut self.names) else {
-            return Sent::Failed { lost: true };
-        };
-        // While the listener is behind, a plain message is formatted into
-        // the slot: that costs this thread nothing it would not spend
-        // waiting or dropping, and spares the listener.
-        let filled = self.queue.push(&mut self.producer, |slot, spill, busy| {
-            slot.fill(spill, &capture, busy)
-        });
-        match filled {
-            Some(true) => Sent::Queued,
-            Some(false) => Sent::Failed { lost: false },
-            None => Sent::Dropped,
-        }
+        send(
+            &self.queue,
+            &mut self.producer,
+            &mut self.names,
+            record,
+            message,
+        )
     }
 
     /// [`send`](Self::send) for a message that must be made ready first
@@ -141,26 +134,34 @@ impl QueueHandler {
     #[inline(never)]
     fn send_prepared(&mut self, record: &Record<'_>) -> Sent {
         let (queue, producer, names) = (&self.queue, &mut self.producer, &mut self.names);
-        let seen = *producer;
-        let sent = prepare(
+        let busy = producer.busy();
+        prepare(
             record,
             self.formatter.as_ref(),
             &mut self.scratch,
-            || queue.looks_busy(&seen),
-            |message| {
-                let Some(capture) = Capture::new(record, message, names) else {
-                    return Sent::Failed { lost: true };
-                };
-                match queue.push(producer, |slot, spill, busy| {
-                    slot.fill(spill, &capture, busy)
-                }) {
-                    Some(true) => Sent::Queued,
-                    Some(false) => Sent::Failed { lost: false },
-                    None => Sent::Dropped,
-                }
-            },
-        );
-        sent.unwrap_or(Sent::Failed { lost: true })
+            busy,
+            |message| send(queue, producer, names, record, message),
+        )
+        .unwrap_or(Sent::Failed { lost: true })
+    }
+}
+
+/// Copies `record`, with its message as `message`, into `queue`.
+#[inline(always)]
+fn send(
+    queue: &RecordQueue,
+    producer: &mut Producer,
+    names: &mut KnownNames,
+    record: &Record<'_>,
+    message: Prepared<'_>,
+) -> Sent {
+    let Some(capture) = Capture::new(record, message, names) else {
+        return Sent::Failed { lost: true };
+    };
+    match queue.push(producer, |slot, spill| slot.fill(spill, &capture)) {
+        Some(true) => Sent::Queued,
+        Some(false) => Sent::Failed { lost: false },
+        None => Sent::Dropped,
     }
 }
 
@@ -171,20 +172,20 @@ impl Handler for QueueHandler {
         if !self.base.accepts(record) {
             return false;
         }
-        let sent = match (&self.formatter, record.args.plain_parts()) {
-            (None, Some(parts)) => match shape(&parts) {
-                Shape::Binary { texts } => self.send(
-                    record,
-                    Prepared::Plain {
-                        parts,
-                        message: Some(&record.args),
-                        texts,
-                    },
-                ),
+        // While the listener is behind, messages are formatted here: that
+        // costs this thread nothing it would not spend waiting or dropping,
+        // and spares the listener.
+        let plain = match (&self.formatter, self.producer.busy()) {
+            (None, false) => record.args.plain_parts(),
+            _ => None,
+        };
+        let sent = match plain {
+            Some(parts) => match shape(&parts) {
+                Shape::Binary { texts } => self.send(record, Prepared::Plain { parts, texts }),
                 Shape::Format => self.send(record, Prepared::Format(&record.args)),
                 Shape::Displays => self.send_prepared(record),
             },
-            _ => self.send_prepared(record),
+            None => self.send_prepared(record),
         };
         match sent {
             Sent::Queued => {

@@ -146,15 +146,9 @@ pub(crate) type Spill = Option<Box<[u8]>>;
 pub(crate) enum Prepared<'a> {
     /// Text formatted before (in the handler's buffer).
     Text(&'a str),
-    /// A plain call's parts, every argument a number or text: copied in
-    /// binary, or while the queue is busy formatted into the slot when the
-    /// message they make is given (one that runs none of the caller's code).
-    /// `texts`: the text arguments' bytes.
-    Plain {
-        parts: PlainParts<'a>,
-        message: Option<&'a Message<'a>>,
-        texts: usize,
-    },
+    /// A plain call's parts, every argument a number or text, copied in
+    /// binary; `texts`: the text arguments' bytes.
+    Plain { parts: PlainParts<'a>, texts: usize },
     /// A plain call's message, every argument a number or text, that the
     /// slot cannot carry in binary: formatted into the slot.
     Format(&'a Message<'a>),
@@ -453,13 +447,11 @@ impl fmt::Write for Data<'_> {
 
 impl QueuedRecord {
     /// Fills this record (and the slot's `spill` if it does not fit inline)
-    /// from `capture`; a plain message is formatted into the slot when
-    /// `busy` (see [`QueueHandler`](crate::QueueHandler)). Never panics (it
-    /// runs while the record's slot is claimed). `false` if a message
-    /// formatted here failed (not reached: the slot takes any text), its
-    /// record then carrying the text written.
+    /// from `capture`. Never panics (it runs while the record's slot is
+    /// claimed). `false` if a message formatted here failed (not reached:
+    /// the slot takes any text), its record then carrying the text written.
     #[inline(always)]
-    pub(crate) fn fill(&mut self, spill: &mut Spill, capture: &Capture<'_>, busy: bool) -> bool {
+    pub(crate) fn fill(&mut self, spill: &mut Spill, capture: &Capture<'_>) -> bool {
         let record = capture.record;
         self.level = record.level.number();
         self.line = record.location.line;
@@ -468,13 +460,7 @@ impl QueuedRecord {
         self.process_id = record.process.0;
         self.secs = record.timestamp.secs.to_ne_bytes();
         self.thread_id = record.thread.id.to_ne_bytes();
-        let message = match capture.message {
-            Prepared::Plain {
-                message: Some(message),
-                ..
-            } if busy => Prepared::Format(message),
-            other => other,
-        };
+        let message = capture.message;
         // Everything but text formatted here takes `len` bytes.
         let len = match message {
             Prepared::Format(_) => capture.strings + TEXT_HEAD,
@@ -905,23 +891,27 @@ pub(crate) fn shape(parts: &PlainParts<'_>) -> Shape {
     }
 }
 
-/// Makes the message of a record that [`shape`] does not take as it is
-/// ready to copy, as the caller's thread must: with `formatter` (a
-/// QueueHandler's own, Python's `prepare`) into `scratch`; for a plain call
-/// with `Display` arguments, those formatted into `scratch` (they may borrow
-/// anything, and run the caller's code: never while a slot is claimed) and
-/// the rest as they are, or when `busy()` (or the binary form cannot hold
-/// it) the whole message formatted into `scratch`; any other message
-/// formatted into `scratch`. Then runs `f` with it.
+/// Makes a record's message ready to copy, as the caller's thread must:
+/// with `formatter` (a QueueHandler's own, Python's `prepare`) into
+/// `scratch`; while the queue is `busy`, or for a message that is not a
+/// plain call's or that the binary form cannot hold, formatted into
+/// `scratch`; else a plain call's parts as they are (see [`shape`]), its
+/// `Display` arguments formatted into `scratch` first (they may borrow
+/// anything, and run the caller's code: never while a slot is claimed).
+/// Then runs `f` with it.
 pub(crate) fn prepare<'r, R>(
     record: &'r Record<'r>,
     formatter: Option<&Formatter>,
     scratch: &mut String,
-    busy: impl FnOnce() -> bool,
+    busy: bool,
     f: impl FnOnce(Prepared<'_>) -> R,
 ) -> Result<R, fmt::Error> {
-    let parts = match (formatter, record.args.plain_parts()) {
-        (None, Some(parts)) => parts,
+    let plain = match (formatter, busy) {
+        (None, false) => record.args.plain_parts(),
+        _ => None,
+    };
+    let parts = match plain {
+        Some(parts) => parts,
         _ => {
             scratch.clear();
             match formatter {
@@ -932,31 +922,24 @@ pub(crate) fn prepare<'r, R>(
         }
     };
     let texts = match shape(&parts) {
-        Shape::Binary { texts } => {
-            return Ok(f(Prepared::Plain {
-                parts,
-                message: Some(&record.args),
-                texts,
-            }));
-        }
+        Shape::Binary { texts } => return Ok(f(Prepared::Plain { parts, texts })),
         Shape::Format => return Ok(f(Prepared::Format(&record.args))),
-        Shape::Displays if parts.args.len() > MAX_ARGS || busy() => None,
-        Shape::Displays => Some(parts.args.iter().fold(0, |len, arg| match arg {
+        Shape::Displays => parts.args.iter().fold(0, |len, arg| match arg {
             Arg::Str(s) => len + s.len(),
             _ => len,
-        })),
+        }),
     };
-    let Some(texts) = texts.filter(|_| {
-        parts.pieces.len() <= usize::from(u8::MAX)
-            && parts
-                .precisions
-                .iter()
-                .all(|&p| p <= MAX_PRECISION || p == NO_PRECISION)
-    }) else {
+    if parts.args.len() > MAX_ARGS
+        || parts.pieces.len() > usize::from(u8::MAX)
+        || !parts
+            .precisions
+            .iter()
+            .all(|&p| p <= MAX_PRECISION || p == NO_PRECISION)
+    {
         scratch.clear();
         record.args.write_to_sink(scratch)?;
         return Ok(f(Prepared::Text(scratch)));
-    };
+    }
     // `Display` arguments are formatted here (with their precision, which
     // is then spent), each into its own range of `scratch`.
     scratch.clear();
@@ -998,7 +981,6 @@ pub(crate) fn prepare<'r, R>(
             },
             args: args.get(..count).unwrap_or(&[]),
         },
-        message: None,
         texts: texts + scratch.len(),
     }))
 }
@@ -1066,16 +1048,10 @@ mod tests {
         fn fill(&mut self, r: &Record<'_>, format_here: bool) -> bool {
             let mut scratch = String::new();
             let (record, spill, names) = (&mut self.record, &mut self.spill, &mut self.names);
-            prepare(
-                r,
-                None,
-                &mut scratch,
-                || format_here,
-                |message| {
-                    let capture = Capture::new(r, message, names).unwrap();
-                    record.fill(spill, &capture, format_here)
-                },
-            )
+            prepare(r, None, &mut scratch, format_here, |message| {
+                let capture = Capture::new(r, message, names).unwrap();
+                record.fill(spill, &capture)
+            })
             .unwrap()
         }
 
@@ -1243,13 +1219,9 @@ mod tests {
             |message| {
                 let r = record("app", "f", message);
                 let mut scratch = String::new();
-                let formatted = prepare(
-                    &r,
-                    None,
-                    &mut scratch,
-                    || false,
-                    |m| matches!(m, Prepared::Format(_)),
-                );
+                let formatted = prepare(&r, None, &mut scratch, false, |m| {
+                    matches!(m, Prepared::Format(_))
+                });
                 assert_eq!(formatted, Ok(true));
                 assert_eq!(round_trip(&r, false, None), fields(&r));
             },
@@ -1258,14 +1230,18 @@ mod tests {
 
     #[test]
     fn a_message_formatted_into_the_slot_moves_to_a_spill_of_any_size_midway() {
-        // Text that outgrows the inline data, an earlier lap's small spill,
-        // and a large spill; names copied after it (they are not 'static).
-        for len in [INLINE - 10, INLINE + 1, MIN_SPILL + 10, 3 * KEEP_SPILL] {
+        // A plain call of more arguments than the binary form holds, its text
+        // outgrowing the inline data, an earlier lap's small spill, and a
+        // large spill; the names (not 'static) copied before it move along.
+        for len in [INLINE - 30, INLINE + 1, MIN_SPILL + 10, 3 * KEEP_SPILL] {
             let text = "ü".repeat(len / 2);
             let names = String::from("copied-name");
-            let args = [Arg::Str(&text), Arg::Unsigned(9)];
+            let mut args = [Arg::Unsigned(9); MAX_ARGS + 1];
+            args[0] = Arg::Str(&text);
+            let pieces: &'static [&'static str] =
+                &["<", "|", "|", "|", "|", "|", "|", "|", "|", ">"];
             let parts = PlainParts {
-                pieces: &["<", "|", ">"],
+                pieces,
                 precisions: &[],
                 args: &args,
             };
@@ -1275,12 +1251,12 @@ mod tests {
             let spilled = record(&mid, "x", Message::text(&"m"));
             for before in [None, Some(&small), Some(&spilled)] {
                 if let Some(before) = before {
-                    assert!(slot.fill(before, true));
+                    assert!(slot.fill(before, false));
                     slot.read();
                 }
                 with_plain_message(parts, |message| {
                     let r = record("app", &names, message);
-                    assert!(slot.fill(&r, true));
+                    assert!(slot.fill(&r, false));
                     assert_eq!(slot.record.kind & PLAIN, 0, "formatted");
                     assert_eq!(
                         slot.read(),

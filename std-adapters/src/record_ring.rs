@@ -106,6 +106,11 @@ pub(crate) struct Producer {
     seen_head: Position,
     /// Records queued since `seen_head` was read while the queue looked busy.
     busy_for: u32,
+    /// Whether at least half the queue waited when this producer last
+    /// queued a record: the listener is behind, and the producer's time is
+    /// better spent on work the listener would do (see
+    /// [`QueueHandler`](crate::QueueHandler)).
+    busy: bool,
 }
 
 impl Producer {
@@ -113,7 +118,14 @@ impl Producer {
         Producer {
             seen_head: Position::START,
             busy_for: 0,
+            busy: false,
         }
+    }
+
+    /// Whether the queue was busy at this producer's last record.
+    #[inline(always)]
+    pub(crate) fn busy(&self) -> bool {
+        self.busy
     }
 }
 
@@ -257,20 +269,10 @@ impl RecordQueue {
         &self.spills[position.index as usize]
     }
 
-    /// Whether at least half the queue waits, as `producer` last saw the
-    /// listener's position: the listener is behind, and a producer's time
-    /// is better spent on work the listener would do (see
-    /// [`QueueHandler`](crate::QueueHandler)).
-    #[inline]
-    pub(crate) fn looks_busy(&self, producer: &Producer) -> bool {
-        let tail = Position::unpack(self.producers.tail.load(Ordering::Relaxed));
-        tail.since(producer.seen_head, self.slot_count) as usize >= self.wake_room
-    }
-
-    /// Whether the queue is busy (as [`looks_busy`](Self::looks_busy)) for
-    /// the record at `position`, `waiting` records after the listener's
-    /// position as `producer` saw it; that position is read again every
-    /// [`BUSY_RECHECK`] records while it says so.
+    /// Whether at least half the queue waits at the record at `position`,
+    /// `waiting` records after the listener's position as `producer` saw
+    /// it; that position is read again every [`BUSY_RECHECK`] records while
+    /// it says so.
     #[inline(always)]
     fn busy_at(&self, position: Position, waiting: u64, producer: &mut Producer) -> bool {
         if (waiting as usize) < self.wake_room {
@@ -285,9 +287,9 @@ impl RecordQueue {
         position.since(producer.seen_head, self.slot_count) as usize >= self.wake_room
     }
 
-    /// Queues a record: `fill` writes it into an empty slot and its spill,
-    /// told whether the queue is busy (it must not panic: it runs between
-    /// claiming and publishing).
+    /// Queues a record: `fill` writes it into an empty slot and its spill
+    /// (it must not panic: it runs between claiming and publishing), and
+    /// `producer` learns whether the queue is busy.
     /// `producer` is what the caller knows of the queue. What `fill`
     /// returned, or `None` if the record was dropped (the queue full or
     /// stopped, counted in [`dropped`](Self::dropped)); `fill` is not called
@@ -296,7 +298,7 @@ impl RecordQueue {
     pub(crate) fn push<R>(
         &self,
         producer: &mut Producer,
-        fill: impl FnOnce(&mut QueuedRecord, &mut Spill, bool) -> R,
+        fill: impl FnOnce(&mut QueuedRecord, &mut Spill) -> R,
     ) -> Option<R> {
         let seen_head = &mut producer.seen_head;
         let slots = self.slot_count;
@@ -333,7 +335,7 @@ impl RecordQueue {
                 Err(now) => word = now,
             }
         };
-        let busy = self.busy_at(position, waiting, producer);
+        producer.busy = self.busy_at(position, waiting, producer);
         let slot = self.slot(position);
         if slot.turn.load(Ordering::Acquire) != position.free_turn() {
             wait_for_turn(&slot.turn, position.free_turn());
@@ -342,11 +344,9 @@ impl RecordQueue {
         // (loaded with Acquire) says it is free for it: no other thread
         // touches the record or its spill until the Release store below
         // publishes them.
-        let filled = fill(
-            unsafe { &mut *slot.record.get() },
-            unsafe { &mut *self.spill(position).get() },
-            busy,
-        );
+        let filled = fill(unsafe { &mut *slot.record.get() }, unsafe {
+            &mut *self.spill(position).get()
+        });
         slot.turn.store(position.ready_turn(), Ordering::Release);
         if word & SLEEPING != 0 {
             self.wake_listener();
