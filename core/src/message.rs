@@ -134,7 +134,7 @@ impl<'a> Message<'a> {
     }
 
     /// The message of the macro call at `location` (kept only with the
-    /// `queue-capture` feature: see [`static_location`](Self::static_location)).
+    /// `queue-capture` feature, for `static_location`).
     #[inline(always)]
     #[allow(unused_mut, unused_variables)]
     pub(crate) fn at(mut self, location: &'static crate::Location<'static>) -> Message<'a> {

@@ -13,16 +13,14 @@
 //! string held here, so a string that merely reads the same (a `String`
 //! dropped once `handle` returns) is always copied.
 //!
-//! A record's fixed fields take the first cache line of its slot, with the
-//! slot's turn; the names' places and its data follow. The data is the
-//! arguments' values (eight bytes each: a number's bits, or where a text
-//! argument is), then the logger name, the file and module path (unless
-//! carried by reference), the message text or the text arguments, and the
-//! thread and process names (unless carried by reference). A record whose
-//! data does not fit inline keeps all of it in a heap block of its slot's
-//! instead (its *spill*, kept beside the ring), made the first time the slot
-//! needs one that large and kept for later laps while it is at most
-//! [`KEEP_SPILL`] bytes: a queue whose records are of a steady size
+//! A record's fixed fields, and where its thread and process names are,
+//! take the first cache line of its slot, with the slot's turn; three
+//! lengths and its data ([`INLINE`] bytes) the second (see [`QueuedRecord`]
+//! for the data's order). A
+//! record whose data does not fit inline keeps all of it in a heap block of
+//! its slot's instead (its *spill*, kept beside the ring), made the first
+//! time the slot needs one that large and kept for later laps while it is at
+//! most [`KEEP_SPILL`] bytes: a queue whose records are of a steady size
 //! allocates nothing once every slot has been used.
 
 use std::fmt::{self, Write as _};
@@ -53,7 +51,8 @@ pub(crate) const INLINE: usize = SLOT - FIELDS;
 pub(crate) const MAX_ARGS: usize = 8;
 
 /// The largest spill a slot keeps for its next lap: the ring holds at most
-/// `capacity × (SLOT + KEEP_SPILL)` bytes once warm.
+/// `capacity × (SLOT + 16 + KEEP_SPILL)` bytes once warm (16: the spill's
+/// place in the table beside the ring).
 pub(crate) const KEEP_SPILL: usize = 512;
 
 /// A spill is made at least this large, so a slot whose records vary a
