@@ -2,6 +2,11 @@
 //! call takes: `{}` and `{:.N}` placeholders with positional arguments go
 //! through emlog's own writer (integers, text and fixed-point floats without
 //! `core::fmt`'s code where it can), everything else through `format_args!`.
+//!
+//! Every record is written twice: by a `StreamHandler` (through a sink, as
+//! firmware writes it) and, on 64-bit targets, into room lent at once (as
+//! emlog-std's line buffer writes it: a plain call's writer made for its call
+//! site). The lines of both must agree with `format!`.
 
 mod common;
 
@@ -10,25 +15,78 @@ use std::fmt;
 use std::sync::{Mutex, MutexGuard, Once};
 
 use common::{Capture, leak};
-use emlog::{Dispatcher, Level, StreamHandler};
+use emlog::{Dispatcher, Handler, HandlerStats, Level, Record, StreamHandler};
 
-static LOGGING: Dispatcher<1, 1> = Dispatcher::with_root_level(Level::DEBUG);
+static LOGGING: Dispatcher<2, 1> = Dispatcher::with_root_level(Level::DEBUG);
 static OUT: Mutex<Option<Capture>> = Mutex::new(None);
+/// The lines written into lent room ([`InRoom`]).
+static IN_ROOM: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// For each of them, whether the room writer wrote it whole (not left to
+/// the general path), and if so whether it said the text is printable ASCII.
+static ROOM_WRITES: Mutex<Vec<Option<bool>>> = Mutex::new(Vec::new());
 
-fn serial() -> (MutexGuard<'static, Option<Capture>>, Capture) {
+/// Writes each message as emlog-std's line buffer does: into room lent at
+/// once (`write_message_into`), else the general way.
+struct InRoom;
+
+impl Handler for InRoom {
+    fn level(&self) -> Level {
+        Level::NOTSET
+    }
+    fn set_level(&mut self, _: Level) {}
+    fn handle(&mut self, record: &Record<'_>) -> bool {
+        let general = record.args.to_string();
+        #[cfg(target_pointer_width = "64")]
+        {
+            let mut room = [0u8; 300];
+            if let Some((len, printable)) =
+                emlog::__private::write_message_into(&record.args, &mut room)
+            {
+                let text = String::from_utf8(room[..len].to_vec()).expect("UTF-8 in the room");
+                assert!(!printable || text.bytes().all(|b| (b' '..=b'~').contains(&b)));
+                ROOM_WRITES.lock().unwrap().push(Some(printable));
+                IN_ROOM.lock().unwrap().push(text);
+                return true;
+            }
+        }
+        ROOM_WRITES.lock().unwrap().push(None);
+        IN_ROOM.lock().unwrap().push(general);
+        true
+    }
+    fn stats(&self) -> HandlerStats {
+        HandlerStats::default()
+    }
+}
+
+/// What the handlers wrote since the test began.
+struct Written(Capture);
+
+impl Written {
+    /// The lines, the same from both handlers.
+    fn lines(&self) -> Vec<String> {
+        let lines = self.0.lines();
+        assert_eq!(*IN_ROOM.lock().unwrap(), lines, "written into lent room");
+        lines
+    }
+}
+
+fn serial() -> (MutexGuard<'static, Option<Capture>>, Written) {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let capture = Capture::default();
         let handler: &'static mut StreamHandler<Capture, 512> =
             leak(StreamHandler::new(capture.clone()));
-        assert!(LOGGING.add(handler).is_ok(), "room for one handler");
+        assert!(LOGGING.add(handler).is_ok(), "room for two handlers");
+        assert!(LOGGING.add(leak(InRoom)).is_ok(), "room for two handlers");
         emlog::install(&LOGGING).expect("first install");
         *OUT.lock().unwrap() = Some(capture);
     });
     let guard = OUT.lock().unwrap_or_else(|e| e.into_inner());
     let capture = guard.clone().expect("installed above");
     capture.clear();
-    (guard, capture)
+    IN_ROOM.lock().unwrap().clear();
+    ROOM_WRITES.lock().unwrap().clear();
+    (guard, Written(capture))
 }
 
 struct Celsius(i32);
@@ -175,6 +233,67 @@ fn arguments_are_evaluated_once_and_only_when_the_call_is_wanted() {
     assert_eq!(out.lines(), ["call 1 2"]);
 }
 
+/// On 64-bit targets a plain call's own writer writes numbers and text
+/// whole into the room (and says when the text is printable ASCII, so an
+/// escaping sink skips its scan); `Display` arguments, a float at a tie and
+/// text longer than the room are left to the general path, which writes the
+/// same.
+#[test]
+fn plain_calls_are_written_whole_into_lent_room_where_they_can_be() {
+    let (_g, out) = serial();
+    let long = "x".repeat(400);
+    let text = "tab\there";
+    emlog::info!("request {} served in {:.3} ms", 12_345u64, 12.345);
+    emlog::info!(
+        "{} {} {} {} {:.1}",
+        u8::MAX,
+        i16::MIN,
+        usize::MAX,
+        -7isize,
+        -2.3f32
+    );
+    emlog::info!("{}|{}|{}", text, "é", -0.0);
+    emlog::info!("ü {}", 1);
+    emlog::info!("{} and {}", Celsius(-3), 1);
+    emlog::info!("tie {:.0}", 2.5);
+    emlog::info!("long {}", long);
+    emlog::info!("cut {:.2}", "abc");
+    assert_eq!(
+        out.lines(),
+        [
+            format!("request {} served in {:.3} ms", 12_345u64, 12.345),
+            format!(
+                "{} {} {} {} {:.1}",
+                u8::MAX,
+                i16::MIN,
+                usize::MAX,
+                -7isize,
+                -2.3f32
+            ),
+            format!("{}|{}|{}", text, "é", -0.0),
+            format!("ü {}", 1),
+            format!("{} and {}", Celsius(-3), 1),
+            format!("tie {:.0}", 2.5),
+            format!("long {}", long),
+            format!("cut {:.2}", "abc"),
+        ]
+    );
+    #[cfg(target_pointer_width = "64")]
+    assert_eq!(
+        *ROOM_WRITES.lock().unwrap(),
+        [
+            Some(true),
+            Some(true),
+            Some(false),
+            Some(false),
+            None,
+            None,
+            None,
+            None
+        ]
+    );
+}
+
 /// Logs `$x` with `{}` and with every precision the plain path takes, and
 /// pushes what `format!` writes for each onto `$expected`.
 macro_rules! log_at_every_precision {
@@ -289,6 +408,11 @@ fn floats_at_every_precision_are_written_as_format_writes_them() {
         assert_eq!(line, want);
     }
     assert!(values.len() > 2_000, "{} values", values.len());
+    #[cfg(target_pointer_width = "64")]
+    {
+        let whole = ROOM_WRITES.lock().unwrap().iter().flatten().count();
+        assert!(whole * 2 > lines.len(), "{whole} of {} whole", lines.len());
+    }
 }
 
 #[test]
