@@ -26,10 +26,12 @@ pub fn install_environment() {
     emlog::set_environment(std_environment());
 }
 
+/// The std environment, once made.
+static STD_ENVIRONMENT: OnceLock<Environment> = OnceLock::new();
+
 /// The std environment, made once.
 pub fn std_environment() -> &'static Environment {
-    static ENV: OnceLock<Environment> = OnceLock::new();
-    ENV.get_or_init(|| Environment {
+    STD_ENVIRONMENT.get_or_init(|| Environment {
         // The system clock, read through the time-stamp counter where that
         // is sound (see tsc_clock.rs).
         clock: crate::tsc_clock::now,
@@ -37,6 +39,17 @@ pub fn std_environment() -> &'static Environment {
         process_id: std::process::id(),
         process_name: process_name(),
     })
+}
+
+/// Whether the environment in force is emlog-std's: record timestamps are
+/// the system clock's then (a record made by the macros carries a reading
+/// of it from when it was made).
+#[inline]
+pub(crate) fn stamps_records_with_system_time() -> bool {
+    // Not made yet: not installed either.
+    STD_ENVIRONMENT
+        .get()
+        .is_some_and(|std| std::ptr::eq(emlog::environment(), std))
 }
 
 /// The system clock as a record timestamp.
