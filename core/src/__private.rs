@@ -709,6 +709,23 @@ mod staged {
         )
     }
 
+    /// Writes a message that `fill` writes into room (as
+    /// [`WriteMessage::write_into`] does: UTF-8 text at the start of the
+    /// room) into `out`, gathered on the stack and handed over in one
+    /// `write_str`; `None` when `fill` cannot, and then nothing is written.
+    pub(super) fn write_gathered(
+        out: &mut dyn Sink,
+        fill: impl FnOnce(&mut [u8]) -> Option<Written>,
+    ) -> Option<fmt::Result> {
+        let mut room = [0; STACK_ROOM];
+        let written = fill(&mut room)?;
+        let text = room.get(..written.len)?;
+        // SAFETY: `fill` writes as `WriteMessage::write_into` does (its
+        // callers here pass exactly that): UTF-8 text, whole `str`s and
+        // ASCII, from the start of the room, `written.len` bytes of it.
+        Some(out.write_str(unsafe { core::str::from_utf8_unchecked(text) }))
+    }
+
     /// Writes `message` at the start of `room` if all of it fits there and
     /// nothing needs the sink.
     pub(super) fn write_into<P: Precisions>(

@@ -6,7 +6,8 @@
 //! Every record is written twice: by a `StreamHandler` (through a sink, as
 //! firmware writes it) and, on 64-bit targets, into room lent at once (as
 //! emlog-std's line buffer writes it: a plain call's writer made for its call
-//! site). The lines of both must agree with `format!`.
+//! site). The lines of both must agree with `format!`, and so must the
+//! general plain path (which a queue's listener takes) from the same parts.
 
 mod common;
 
@@ -36,6 +37,13 @@ impl Handler for InRoom {
     fn set_level(&mut self, _: Level) {}
     fn handle(&mut self, record: &Record<'_>) -> bool {
         let general = record.args.to_string();
+        // The general plain path (a queue's listener writes it) from the
+        // same parts, which a call's own writer may have bypassed above.
+        #[cfg(feature = "queue-capture")]
+        if let Some(parts) = record.args.plain_parts() {
+            let again = emlog::__private::with_plain_message(parts, |m| m.to_string());
+            assert_eq!(again, general, "the general plain path");
+        }
         #[cfg(target_pointer_width = "64")]
         {
             let mut room = [0u8; 300];

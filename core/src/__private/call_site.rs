@@ -26,7 +26,7 @@ use core::fmt;
 use core::marker::PhantomData;
 
 use super::float::{POWERS_OF_TEN, scaled_rounded};
-use super::staged::PAIRS;
+use super::staged::{self, PAIRS};
 use super::{
     Arg, ByteSink, Capture, DisplayArg, NO_PRECISION, PlainMessage, copy_short, log_message,
 };
@@ -175,8 +175,14 @@ impl<'a, C: PlainCall, V: Values<'a>, const N: usize> Typed<'a, C, V, N> {
 }
 
 impl<'a, C: PlainCall, V: Values<'a>, const N: usize> WriteMessage for Typed<'a, C, V, N> {
+    /// Written by this call's own writer on the stack, then handed over
+    /// whole (a queue formatting on the caller's thread writes a message
+    /// so), unless it falls back.
     fn write_message(&self, out: &mut dyn Sink) -> fmt::Result {
-        self.with_general(|message| message.write_message(out))
+        match staged::write_gathered(out, |room| self.write_into(room)) {
+            Some(written) => written,
+            None => self.with_general(|message| message.write_message(out)),
+        }
     }
 
     fn write_bytes(&self, out: &mut dyn ByteSink) -> fmt::Result {
