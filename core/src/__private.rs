@@ -609,9 +609,10 @@ fn digits_before(text: &mut [u8; WHOLE_TEXT], mut n: Whole) -> usize {
 /// Floats without `core::fmt` where that gives `core::fmt`'s exact text.
 #[cfg(target_pointer_width = "64")]
 mod float {
-    /// 10^0 ..= 10^17, each exact as an `f64` too.
-    pub(super) const POWERS_OF_TEN: [u64; 18] = {
-        let mut powers = [1; 18];
+    /// 10^0 ..= 10^19, every power of ten a `u64` holds (up to 10^17 each
+    /// exact as an `f64` too).
+    pub(super) const POWERS_OF_TEN: [u64; 20] = {
+        let mut powers = [1; 20];
         let mut i = 1;
         while i < powers.len() {
             powers[i] = powers[i - 1] * 10;
@@ -620,7 +621,8 @@ mod float {
         powers
     };
 
-    /// [`POWERS_OF_TEN`] as `f64`s (each exact).
+    /// [`POWERS_OF_TEN`] up to 10^17 as `f64`s (each exact): the
+    /// precisions the plain path takes.
     const POWERS_OF_TEN_F64: [f64; 18] = {
         let mut powers = [1.0; 18];
         let mut i = 0;

@@ -251,8 +251,15 @@ fn plain_calls_are_written_whole_into_lent_room_where_they_can_be() {
     let (_g, out) = serial();
     let long = "x".repeat(400);
     let text = "tab\there";
-    emlog::info!("request {} served in {:.3} ms", 12_345u64, 12.345);
-    emlog::info!(
+    let mut expected = Vec::new();
+    macro_rules! logged {
+        ($($call:tt)*) => {
+            emlog::info!($($call)*);
+            expected.push(format!($($call)*));
+        };
+    }
+    logged!("request {} served in {:.3} ms", 12_345u64, 12.345);
+    logged!(
         "{} {} {} {} {:.1}",
         u8::MAX,
         i16::MIN,
@@ -260,32 +267,13 @@ fn plain_calls_are_written_whole_into_lent_room_where_they_can_be() {
         -7isize,
         -2.3f32
     );
-    emlog::info!("{}|{}|{}", text, "é", -0.0);
-    emlog::info!("ü {}", 1);
-    emlog::info!("{} and {}", Celsius(-3), 1);
-    emlog::info!("tie {:.0}", 2.5);
-    emlog::info!("long {}", long);
-    emlog::info!("cut {:.2}", "abc");
-    assert_eq!(
-        out.lines(),
-        [
-            format!("request {} served in {:.3} ms", 12_345u64, 12.345),
-            format!(
-                "{} {} {} {} {:.1}",
-                u8::MAX,
-                i16::MIN,
-                usize::MAX,
-                -7isize,
-                -2.3f32
-            ),
-            format!("{}|{}|{}", text, "é", -0.0),
-            format!("ü {}", 1),
-            format!("{} and {}", Celsius(-3), 1),
-            format!("tie {:.0}", 2.5),
-            format!("long {}", long),
-            format!("cut {:.2}", "abc"),
-        ]
-    );
+    logged!("{}|{}|{}", text, "é", -0.0);
+    logged!("ü {}", 1);
+    logged!("{} and {}", Celsius(-3), 1);
+    logged!("tie {:.0}", 2.5);
+    logged!("long {}", long);
+    logged!("cut {:.2}", "abc");
+    assert_eq!(out.lines(), expected);
     #[cfg(target_pointer_width = "64")]
     assert_eq!(
         *ROOM_WRITES.lock().unwrap(),

@@ -285,22 +285,11 @@ fn decimal_len(n: u64) -> usize {
     let bits = (u64::BITS - n.leading_zeros()) as usize;
     // bits × log10(2), rounded down: 1233 / 4096 = 0.30102...
     let fewer = (bits * 1233) >> 12;
-    match POWERS_OF_TEN_U64.get(fewer) {
+    match POWERS_OF_TEN.get(fewer) {
         Some(&power) if n < power => fewer,
         _ => fewer + 1,
     }
 }
-
-/// 10^0 ..= 10^19, every power of ten a `u64` holds.
-const POWERS_OF_TEN_U64: [u64; 20] = {
-    let mut powers = [1; 20];
-    let mut i = 1;
-    while i < powers.len() {
-        powers[i] = powers[i - 1] * 10;
-        i += 1;
-    }
-    powers
-};
 
 /// `{:.N}` of `x`, when [`scaled_rounded`] can round it (see
 /// `staged::push_fixed`, which writes the same text).
