@@ -290,6 +290,30 @@ fn plain_calls_are_written_whole_into_lent_room_where_they_can_be() {
     );
 }
 
+/// A call site in a generic function (one writer per instantiation) and in
+/// a closure writes what `format!` writes.
+#[test]
+fn calls_in_generic_functions_and_closures_write_what_format_writes() {
+    fn generic<T: fmt::Display + Copy>(x: T, n: u64) {
+        emlog::info!("{} at {}", x, n);
+    }
+    let (_g, out) = serial();
+    generic(1.5f64, 2);
+    generic("text", 3);
+    generic(Celsius(4).0, 5);
+    let closure = |k: i64| emlog::info!("closure {:.2} {}", k as f64 / 3.0, k);
+    closure(-7);
+    assert_eq!(
+        out.lines(),
+        [
+            "1.5 at 2".to_string(),
+            "text at 3".to_string(),
+            "4 at 5".to_string(),
+            format!("closure {:.2} {}", -7.0 / 3.0, -7),
+        ]
+    );
+}
+
 /// Logs `$x` with `{}` and with every precision the plain path takes, and
 /// pushes what `format!` writes for each onto `$expected`.
 macro_rules! log_at_every_precision {
