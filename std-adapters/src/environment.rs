@@ -126,11 +126,19 @@ thread_local! {
 /// The calling thread: a small number given in order of first logging (the
 /// main thread is not guaranteed to be 1), and its name or `Thread-N`.
 pub fn current_thread() -> ThreadInfo<'static> {
+    match THREAD.try_with(Cell::get) {
+        Ok(Some(known)) => known,
+        // A tail call: the per-record path keeps no stack frame for it.
+        _ => thread_not_known_yet(),
+    }
+}
+
+/// The calling thread's first record (or one made while it exits).
+#[cold]
+#[inline(never)]
+fn thread_not_known_yet() -> ThreadInfo<'static> {
     THREAD
-        .try_with(|cell| {
-            cell.get()
-                .unwrap_or_else(|| first_record_of_this_thread(cell))
-        })
+        .try_with(first_record_of_this_thread)
         // During thread teardown the thread-local is gone.
         .unwrap_or(ThreadInfo {
             id: 0,
@@ -139,8 +147,6 @@ pub fn current_thread() -> ThreadInfo<'static> {
 }
 
 /// Numbers and names the calling thread, once (out of the per-record path).
-#[cold]
-#[inline(never)]
 fn first_record_of_this_thread(cell: &Cell<Option<ThreadInfo<'static>>>) -> ThreadInfo<'static> {
     static NEXT_ID: AtomicU64 = AtomicU64::new(1);
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
