@@ -190,6 +190,9 @@ impl FileHandler {
     }
 
     /// Renders `record`; `None` if it failed (counted and reported).
+    /// Inlined into the handlers' `handle` (a call cost a rotating file's
+    /// record 15 instructions).
+    #[inline(always)]
     pub(crate) fn render<'s>(&'s mut self, record: &Record<'_>) -> Option<&'s [u8]> {
         match self.line.render(record) {
             Ok(bytes) => Some(bytes),
