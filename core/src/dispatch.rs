@@ -15,6 +15,7 @@ use core::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 
 use critical_section::Mutex;
 
+use crate::handler::Count;
 use crate::table::{DynHandler, HandlerTable, UnknownHandler};
 use crate::{HandlerId, HandlerStats, Level, Loggers, Record};
 
@@ -49,7 +50,9 @@ pub trait Dispatch: Sync {
     }
 }
 
-/// Records a dispatcher dropped, by reason.
+/// Records a dispatcher dropped, by reason. The core [`Dispatcher`] counts
+/// as handlers do (see [`HandlerStats`]: on targets narrower than 64 bits,
+/// each count stops at `u32::MAX`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DispatchStats {
     /// Logged from inside a handler while the dispatcher was busy on the same context.
@@ -310,9 +313,28 @@ struct Tables<const N: usize, const L: usize> {
 /// LOGGING.set_logger_level("", Level::DEBUG).unwrap();
 /// assert_eq!(LOGGING.lowest_level(), Level::INFO);
 /// ```
+///
+/// A firmware that sets no logger's level can leave no room for any
+/// (`L = 0`): the root logger's level still applies, and a named logger's
+/// level is refused with [`CapacityError`].
+///
+/// ```
+/// use emlog::{CapacityError, Dispatch, Dispatcher, Level};
+/// static LOGGING: Dispatcher<1, 0> = Dispatcher::with_root_level(Level::INFO);
+/// assert_eq!(LOGGING.set_logger_level("app.net", Level::DEBUG), Err(CapacityError { capacity: 0 }));
+/// LOGGING.set_logger_level("", Level::ERROR).unwrap();
+/// assert_eq!(LOGGING.lowest_level(), Level::ERROR);
+/// ```
 pub struct Dispatcher<const N: usize, const L: usize = 8> {
     tables: Mutex<RefCell<Tables<N, L>>>,
-    stats: Mutex<Cell<DispatchStats>>,
+    drops: Mutex<Cell<Drops>>,
+}
+
+/// What a [`Dispatcher`] dropped ([`DispatchStats`]), in its counters.
+#[derive(Clone, Copy)]
+struct Drops {
+    reentrant: Count,
+    no_handler: Count,
 }
 
 impl<const N: usize, const L: usize> Dispatcher<N, L> {
@@ -328,9 +350,9 @@ impl<const N: usize, const L: usize> Dispatcher<N, L> {
                 handlers: HandlerTable::new(),
                 loggers: Loggers::new(root),
             })),
-            stats: Mutex::new(Cell::new(DispatchStats {
-                reentrant: 0,
-                no_handler: 0,
+            drops: Mutex::new(Cell::new(Drops {
+                reentrant: Count::ZERO,
+                no_handler: Count::ZERO,
             })),
         }
     }
@@ -402,11 +424,11 @@ impl<const N: usize, const L: usize> Dispatcher<N, L> {
     }
 
     /// Counts a drop, inside the critical section the caller holds.
-    fn count(&self, cs: critical_section::CriticalSection<'_>, f: impl FnOnce(&mut DispatchStats)) {
-        let cell = self.stats.borrow(cs);
-        let mut stats = cell.get();
-        f(&mut stats);
-        cell.set(stats);
+    fn count(&self, cs: critical_section::CriticalSection<'_>, f: impl FnOnce(&mut Drops)) {
+        let cell = self.drops.borrow(cs);
+        let mut drops = cell.get();
+        f(&mut drops);
+        cell.set(drops);
     }
 }
 
@@ -421,14 +443,14 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
         critical_section::with(|cs| {
             let Ok(mut tables) = self.tables.borrow(cs).try_borrow_mut() else {
                 // A handler is logging from inside its own output path.
-                self.count(cs, |s| s.reentrant += 1);
+                self.count(cs, |d| d.reentrant.add_one());
                 return;
             };
             if record.level < tables.loggers.effective_level(record.logger) {
                 return;
             }
             if tables.handlers.is_empty() {
-                self.count(cs, |s| s.no_handler += 1);
+                self.count(cs, |d| d.no_handler.add_one());
                 return;
             }
             tables.handlers.handle(record);
@@ -450,7 +472,9 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
     }
 
     fn lowest_level(&self) -> Level {
-        critical_section::with(|cs| match self.tables.borrow(cs).try_borrow() {
+        // A mutable borrow (the critical section makes it exclusive anyway):
+        // it fails in the same cases here, in less code than a shared one.
+        critical_section::with(|cs| match self.tables.borrow(cs).try_borrow_mut() {
             Ok(t) => {
                 let loggers = t.loggers.lowest();
                 // In defmt mode the macros' calls go to defmt, which takes
@@ -467,6 +491,10 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
     }
 
     fn stats(&self) -> DispatchStats {
-        critical_section::with(|cs| self.stats.borrow(cs).get())
+        let drops = critical_section::with(|cs| self.drops.borrow(cs).get());
+        DispatchStats {
+            reentrant: drops.reentrant.get(),
+            no_handler: drops.no_handler.get(),
+        }
     }
 }

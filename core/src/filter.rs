@@ -77,11 +77,13 @@ pub fn is_within(name: &str, ancestor: &str) -> bool {
     )
 }
 
-/// How many user filters one handler can hold.
+/// How many user filters one handler can hold unless it says otherwise.
 pub const MAX_FILTERS: usize = 4;
 
-/// A handler's filters: an optional logger-name prefix and up to
-/// [`MAX_FILTERS`] user filters. A record passes when every one allows it.
+/// A handler's filters: an optional logger-name prefix and up to `F`
+/// ([`MAX_FILTERS`] by default) user filters. A record passes when every one
+/// allows it. A handler that takes no user filters can have room for none
+/// (`Filters<0>`): each slot is two words (8 bytes on a 32-bit target).
 ///
 /// ```
 /// use emlog::{Filters, Level, Record};
@@ -93,14 +95,21 @@ pub const MAX_FILTERS: usize = 4;
 /// assert!(!filters.allow(&Record::new(Level::INFO, "app.db", format_args!("x"))));
 /// assert!(!filters.allow(&Record::new(Level::ERROR, "other", format_args!("x"))));
 /// ```
-pub struct Filters {
+pub struct Filters<const F: usize = MAX_FILTERS> {
     name: &'static str,
-    user: heapless::Vec<&'static (dyn Filter + Sync), MAX_FILTERS>,
+    user: heapless::Vec<&'static (dyn Filter + Sync), F>,
 }
 
 impl Filters {
     /// No filters: everything passes.
     pub const fn new() -> Filters {
+        Filters::empty()
+    }
+}
+
+impl<const F: usize> Filters<F> {
+    /// No filters, and room for `F` user filters.
+    pub const fn empty() -> Filters<F> {
         Filters {
             name: "",
             user: heapless::Vec::new(),
@@ -120,8 +129,8 @@ impl Filters {
         self.name
     }
 
-    /// Adds a user filter. When [`MAX_FILTERS`] are already there the filter
-    /// is handed back in `Err`.
+    /// Adds a user filter. When `F` are already there the filter is handed
+    /// back in `Err`.
     pub fn add(
         &mut self,
         filter: &'static (dyn Filter + Sync),
@@ -147,13 +156,13 @@ impl Filters {
     }
 }
 
-impl Default for Filters {
+impl<const F: usize> Default for Filters<F> {
     fn default() -> Self {
-        Filters::new()
+        Filters::empty()
     }
 }
 
-impl fmt::Debug for Filters {
+impl<const F: usize> fmt::Debug for Filters<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Filters")
             .field("name", &self.name)

@@ -9,7 +9,7 @@
 use core::fmt;
 use core::sync::atomic::{AtomicPtr, Ordering};
 
-use crate::filter::Filters;
+use crate::filter::{Filters, MAX_FILTERS};
 use crate::{Level, Record};
 
 /// Something that takes records somewhere: a UART, a file, a socket, a buffer.
@@ -42,6 +42,15 @@ pub trait Handler {
     /// the output failed.
     fn handle(&mut self, record: &Record<'_>) -> bool;
 
+    /// [`handle`](Handler::handle) if the record's level reaches
+    /// [`level`](Handler::level), as a table or a logger calls its handlers;
+    /// returns whether the record was emitted. One call through a table of
+    /// handlers instead of two: the default, inlined into each handler's
+    /// own code, is what a handler should keep.
+    fn offer(&mut self, record: &Record<'_>) -> bool {
+        record.level >= self.level() && self.handle(record)
+    }
+
     /// Pushes out anything buffered. Failures are counted and reported.
     fn flush(&mut self) {}
 
@@ -67,6 +76,12 @@ impl fmt::Debug for dyn Handler + Send + '_ {
 }
 
 /// What happened to the records a handler was given.
+///
+/// On targets narrower than 64 bits (microcontrollers) a handler counts in
+/// 32 bits, half the flash and RAM and a third of the instructions of a
+/// 64-bit count there: each count then stops at `u32::MAX` (4,294,967,295)
+/// instead of going on, so a count that reached it means "at least that
+/// many" (a drop is never hidden by a count that wrapped to zero).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct HandlerStats {
     /// Records written out (including cut ones).
@@ -95,29 +110,46 @@ pub struct HandlerStats {
 /// assert_eq!(base.stats().filtered, 1);
 /// ```
 #[derive(Debug)]
-pub struct HandlerBase {
+pub struct HandlerBase<const F: usize = MAX_FILTERS> {
     level: Level,
     name: &'static str,
-    filters: Filters,
-    stats: HandlerStats,
+    filters: Filters<F>,
+    counts: Counts,
     closed: bool,
     /// Whether a record given after close was reported yet (once per close).
     closed_reported: bool,
 }
 
 impl HandlerBase {
-    /// State for a handler that wants `level` and above.
+    /// State for a handler that wants `level` and above, with room for
+    /// [`MAX_FILTERS`] user filters.
     pub const fn new(level: Level) -> HandlerBase {
+        HandlerBase::with_filter_room(level)
+    }
+}
+
+impl<const F: usize> HandlerBase<F> {
+    /// State for a handler that wants `level` and above, with room for `F`
+    /// user filters (0 for a handler that takes none).
+    ///
+    /// ```
+    /// use emlog::{HandlerBase, Level};
+    /// let mut base: HandlerBase<0> = HandlerBase::with_filter_room(Level::INFO);
+    /// base.filters_mut().set_name("app"); // the name prefix needs no room
+    /// static ANY: fn(&emlog::Record) -> bool = |_| true;
+    /// assert!(base.filters_mut().add(&ANY).is_err());
+    /// ```
+    pub const fn with_filter_room(level: Level) -> HandlerBase<F> {
         HandlerBase {
             level,
             name: "",
-            filters: Filters::new(),
-            stats: HandlerStats {
-                emitted: 0,
-                filtered: 0,
-                truncated: 0,
-                dropped: 0,
-                errors: 0,
+            filters: Filters::empty(),
+            counts: Counts {
+                emitted: Count::ZERO,
+                filtered: Count::ZERO,
+                truncated: Count::ZERO,
+                dropped: Count::ZERO,
+                errors: Count::ZERO,
             },
             closed: false,
             closed_reported: false,
@@ -145,30 +177,24 @@ impl HandlerBase {
     }
 
     /// The filters.
-    pub fn filters(&self) -> &Filters {
+    pub fn filters(&self) -> &Filters<F> {
         &self.filters
     }
 
     /// The filters, to add to or change.
-    pub fn filters_mut(&mut self) -> &mut Filters {
+    pub fn filters_mut(&mut self) -> &mut Filters<F> {
         &mut self.filters
     }
 
     /// The counters.
     pub fn stats(&self) -> HandlerStats {
-        // Field by field, with volatile reads so the compiler cannot merge
-        // them back into a whole-struct copy: that is a memcpy call at
-        // opt-level "z", and as this method is in every handler's vtable, it
-        // would link compiler_builtins' 744-byte memcpy into every firmware.
-        // SAFETY: each pointer comes from a live reference to a u64.
-        let read = |counter: &u64| unsafe { core::ptr::read_volatile(counter) };
-        let s = &self.stats;
+        let c = &self.counts;
         HandlerStats {
-            emitted: read(&s.emitted),
-            filtered: read(&s.filtered),
-            truncated: read(&s.truncated),
-            dropped: read(&s.dropped),
-            errors: read(&s.errors),
+            emitted: c.emitted.get(),
+            filtered: c.filtered.get(),
+            truncated: c.truncated.get(),
+            dropped: c.dropped.get(),
+            errors: c.errors.get(),
         }
     }
 
@@ -188,7 +214,7 @@ impl HandlerBase {
     /// reported through [`report_error`], so logging after close is not silent.
     pub fn accepts(&mut self, record: &Record<'_>) -> bool {
         if self.closed {
-            self.stats.dropped += 1;
+            self.counts.dropped.add_one();
             if !self.closed_reported {
                 self.closed_reported = true;
                 report_error(&ErrorReport {
@@ -200,7 +226,7 @@ impl HandlerBase {
             return false;
         }
         if !self.filters.allow(record) {
-            self.stats.filtered += 1;
+            self.counts.filtered.add_one();
             return false;
         }
         true
@@ -208,29 +234,71 @@ impl HandlerBase {
 
     /// Counts an emitted record, `truncated` if it was cut.
     pub fn count_emitted(&mut self, truncated: bool) {
-        self.stats.emitted += 1;
+        self.counts.emitted.add_one();
         if truncated {
-            self.stats.truncated += 1;
+            self.counts.truncated.add_one();
         }
     }
 
     /// Counts a record lost for a reason that is not an output error (a full buffer).
     pub fn count_dropped(&mut self) {
-        self.stats.dropped += 1;
+        self.counts.dropped.add_one();
     }
 
     /// Counts an output failure and reports it. `lost` says whether the record
     /// was lost with it (a failed flush loses nothing new).
     pub fn fail(&mut self, error: &dyn fmt::Display, record: Option<&Record<'_>>, lost: bool) {
-        self.stats.errors += 1;
+        self.counts.errors.add_one();
         if lost {
-            self.stats.dropped += 1;
+            self.counts.dropped.add_one();
         }
         report_error(&ErrorReport {
             handler: self.name,
             error,
             record,
         });
+    }
+}
+
+/// A handler's counters, each a [`Count`].
+#[derive(Debug)]
+struct Counts {
+    emitted: Count,
+    filtered: Count,
+    truncated: Count,
+    dropped: Count,
+    errors: Count,
+}
+
+/// One counter: 64 bits on 64-bit targets, 32 bits that stop at `u32::MAX`
+/// on narrower ones (see [`HandlerStats`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Count(
+    #[cfg(target_pointer_width = "64")] u64,
+    #[cfg(not(target_pointer_width = "64"))] u32,
+);
+
+impl Count {
+    pub(crate) const ZERO: Count = Count(0);
+
+    /// One more (stopping at the maximum).
+    pub(crate) fn add_one(&mut self) {
+        self.0 = self.0.saturating_add(1);
+    }
+
+    /// The count.
+    pub(crate) fn get(&self) -> u64 {
+        // Read volatile, field by field: a whole-struct copy of the counts
+        // would be a memcpy call at opt-level "z", and as `stats` is in every
+        // handler's vtable, that would link compiler_builtins' 744-byte
+        // memcpy into every firmware.
+        // SAFETY: the pointer comes from a live reference to the field.
+        let n = unsafe { core::ptr::read_volatile(&self.0) };
+        #[cfg_attr(
+            target_pointer_width = "64",
+            allow(clippy::useless_conversion, reason = "u32 on narrower targets")
+        )]
+        u64::from(n)
     }
 }
 
@@ -310,5 +378,23 @@ pub fn report_error(report: &ErrorReport<'_>) {
         let reporter: ErrorReporter =
             unsafe { core::mem::transmute::<*mut (), ErrorReporter>(ptr) };
         reporter(report);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Count;
+
+    #[test]
+    fn a_count_stops_at_its_maximum_instead_of_wrapping() {
+        let mut count = Count::ZERO;
+        count.add_one();
+        assert_eq!(count.get(), 1);
+        count.0 = count.0.wrapping_sub(2); // one below the maximum of its width
+        count.add_one();
+        let max = count.get();
+        assert!(max == u64::from(u32::MAX) || max == u64::MAX);
+        count.add_one();
+        assert_eq!(count.get(), max, "at the maximum, a count stays there");
     }
 }

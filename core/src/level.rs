@@ -8,6 +8,14 @@
 use core::fmt;
 use core::str::FromStr;
 
+/// The names of the named levels, one after the other.
+pub(crate) const NAMES: &[u8] = b"NOTSETTRACEDEBUGINFOWARNINGERRORCRITICAL";
+
+/// Where the name of each multiple of 5 up to 50 ends in [`NAMES`] (and the
+/// next one starts): `NAME_ENDS[n / 5]..NAME_ENDS[n / 5 + 1]`, empty for the
+/// multiples without a name.
+pub(crate) const NAME_ENDS: [u8; 12] = [0, 6, 11, 16, 16, 20, 20, 27, 27, 32, 32, 40];
+
 /// A severity level: Python's numbering, with custom levels allowed.
 ///
 /// ```
@@ -57,27 +65,37 @@ impl Level {
     /// assert_eq!(emlog::Level::new(25).name(), None);
     /// ```
     pub const fn name(self) -> Option<&'static str> {
-        // The named levels are the multiples of 5 up to 50 that `ENDS` gives
-        // a non-empty run of `NAMES`: a look-up, smaller on a microcontroller
-        // than a `match` of seven strings.
-        const NAMES: &[u8] = b"NOTSETTRACEDEBUGINFOWARNINGERRORCRITICAL";
-        const ENDS: [u8; 12] = [0, 6, 11, 16, 16, 20, 20, 27, 27, 32, 32, 40];
-        if !self.0.is_multiple_of(5) || self.0 > 50 {
+        // The named levels are the multiples of 5 up to 50 that `NAME_ENDS`
+        // gives a non-empty run of `NAMES`: a look-up, smaller on a
+        // microcontroller than a `match` of seven strings.
+        let Some(slot) = self.slot() else {
             return None;
-        }
-        let index = (self.0 / 5) as usize;
-        let (start, end) = (ENDS[index] as usize, ENDS[index + 1] as usize);
+        };
+        let (start, end) = (NAME_ENDS[slot] as usize, NAME_ENDS[slot + 1] as usize);
         if start == end {
             return None;
         }
-        // SAFETY: `start < end <= NAMES.len()` (the `ENDS` are increasing,
-        // the last is the length), and `NAMES` is ASCII, so any run is UTF-8.
+        // SAFETY: `start < end <= NAMES.len()` (the `NAME_ENDS` are
+        // increasing, the last is the length), and `NAMES` is ASCII, so any
+        // run is UTF-8.
         Some(unsafe {
             core::str::from_utf8_unchecked(core::slice::from_raw_parts(
                 NAMES.as_ptr().add(start),
                 end - start,
             ))
         })
+    }
+
+    /// `number / 5` for a multiple of 5 up to 50 (the numbers a name may
+    /// have, each a slot of [`NAME_ENDS`]), else `None`.
+    #[inline(always)]
+    pub(crate) const fn slot(self) -> Option<usize> {
+        let slot = (self.0 / 5) as usize;
+        // One division: a multiple of 5 is what it gives back.
+        if slot * 5 != self.0 as usize || slot > 10 {
+            return None;
+        }
+        Some(slot)
     }
 
     /// Parses a level name (case-insensitive, with Python's aliases `WARN`

@@ -8,7 +8,7 @@
 //! behind `critical-section` that interrupt handlers may log into.
 //!
 //! ```
-//! use emlog::{Dispatcher, Formatter, Level, StreamHandler};
+//! use emlog::{Dispatcher, Level, StreamHandler};
 //!
 //! static LOGGING: Dispatcher<4> = Dispatcher::with_root_level(Level::DEBUG);
 //!
@@ -16,7 +16,7 @@
 //! # impl embedded_io::Write for Uart { fn write(&mut self, b: &[u8]) -> Result<usize, Self::Error> { Ok(b.len()) } fn flush(&mut self) -> Result<(), Self::Error> { Ok(()) } }
 //! # let uart = Uart;
 //! let handler = StreamHandler::<_, 128>::new(uart)
-//!     .with_formatter(Formatter::new("%(levelname)s:%(name)s:%(message)s").unwrap());
+//!     .with_formatter(emlog::formatter!("%(levelname)s:%(name)s:%(message)s"));
 //! # let handler = Box::leak(Box::new(handler));
 //! LOGGING.add(handler).ok().unwrap();
 //! emlog::install(&LOGGING).unwrap();

@@ -76,12 +76,15 @@ impl<const L: usize> Loggers<L> {
             }
             None if level == Level::NOTSET => Ok(()),
             None => {
-                // Readers reach this list through whatever orders this
-                // `&mut` access before their reads, which orders the flag too.
-                NAMED_LEVELS.store(true, Ordering::Relaxed);
                 self.levels
                     .push((name, level))
-                    .map_err(|_| CapacityError { capacity: L })
+                    .map_err(|_| CapacityError { capacity: L })?;
+                // Readers reach this list through whatever orders this
+                // `&mut` access before their reads, which orders the flag
+                // too. Set only once a level is in: with no room (`L = 0`),
+                // the look-ups stay out of the program.
+                NAMED_LEVELS.store(true, Ordering::Relaxed);
+                Ok(())
             }
         }
     }

@@ -65,6 +65,16 @@ pub(crate) trait WriteMessage {
         self.write_message(out)
     }
 
+    /// Writes the whole message at the start of `room`, UTF-8 text (whole
+    /// `str`s and ASCII), if it fits and needs nothing else (no `core::fmt`);
+    /// `None` otherwise, and then `room` holds nothing of worth and the
+    /// caller writes the message another way.
+    #[cfg(target_pointer_width = "64")]
+    fn write_into(&self, room: &mut [u8]) -> Option<Written> {
+        let _ = room;
+        None
+    }
+
     /// A plain call's text and arguments, for a queue that carries them to
     /// another thread unformatted; `None` for any other message.
     #[cfg(feature = "queue-capture")]
@@ -73,10 +83,29 @@ pub(crate) trait WriteMessage {
     }
 }
 
+/// What [`WriteMessage::write_into`] wrote.
+#[cfg(target_pointer_width = "64")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Written {
+    /// How many bytes, from the start of the room.
+    pub len: usize,
+    /// Whether they are all printable ASCII (so no escaping rewrites them).
+    pub printable: bool,
+}
+
 /// Text already formatted, as a message.
 impl WriteMessage for &str {
     fn write_message(&self, out: &mut dyn Sink) -> fmt::Result {
         out.write_str(self)
+    }
+
+    #[cfg(target_pointer_width = "64")]
+    fn write_into(&self, room: &mut [u8]) -> Option<Written> {
+        room.get_mut(..self.len())?.copy_from_slice(self.as_bytes());
+        Some(Written {
+            len: self.len(),
+            printable: false,
+        })
     }
 }
 
@@ -206,6 +235,16 @@ impl<'a> Message<'a> {
         match &self.repr {
             Repr::Args(args, write) => write(args, out),
             Repr::Plain(message) => message.write_bytes(out),
+        }
+    }
+
+    /// [`WriteMessage::write_into`]: the message at the start of `room`
+    /// if it fits and needs no `core::fmt`.
+    #[cfg(target_pointer_width = "64")]
+    pub(crate) fn write_into(&self, room: &mut [u8]) -> Option<Written> {
+        match &self.repr {
+            Repr::Args(..) => None,
+            Repr::Plain(message) => message.write_into(room),
         }
     }
 

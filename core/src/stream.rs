@@ -21,8 +21,12 @@
 
 use core::fmt;
 
-use crate::format::Sink;
+use crate::filter::MAX_FILTERS;
+use crate::format::{Rendering, Sink};
 use crate::{Formatter, Handler, HandlerBase, Level, LineBuffer, Record};
+
+/// Python's default formatter, which a handler starts with.
+const MESSAGE_ONLY: Formatter<1> = Formatter::message_only().fitted();
 
 /// The marker appended to a record that was cut to fit the line buffer.
 pub const TRUNCATION_MARKER: &str = "[...]";
@@ -30,7 +34,9 @@ pub const TRUNCATION_MARKER: &str = "[...]";
 /// Writes each record as one line to an `embedded_io::Write`.
 ///
 /// `LINE` is the line buffer's capacity in bytes, terminator and marker
-/// included; 0 means no buffer (see the [module docs](self)).
+/// included; 0 means no buffer (see the [module docs](self)). `FILTERS` is
+/// how many user filters it has room for ([`Filters`](crate::Filters)); 0
+/// for a handler that takes none (its name filter still works).
 ///
 /// ```
 /// use emlog::{Formatter, Handler, Level, Record, StreamHandler};
@@ -45,14 +51,14 @@ pub const TRUNCATION_MARKER: &str = "[...]";
 /// use emlog::{Formatter, Handler, Level, Record, StreamHandler};
 /// let mut out = [0u8; 64];
 /// let mut handler: StreamHandler<&mut [u8], 64> = StreamHandler::new(&mut out[..])
-///     .with_formatter(Formatter::new("%(levelname)s:%(name)s:%(message)s").unwrap());
+///     .with_formatter(emlog::formatter!("%(levelname)s:%(name)s:%(message)s"));
 /// handler.handle(&Record::new(Level::INFO, "net", format_args!("up {}", 1)));
 /// drop(handler);
 /// assert!(out.starts_with(b"INFO:net:up 1\n"));
 /// ```
-pub struct StreamHandler<W, const LINE: usize = 256> {
-    base: HandlerBase,
-    formatter: Formatter,
+pub struct StreamHandler<W, const LINE: usize = 256, const FILTERS: usize = MAX_FILTERS> {
+    base: HandlerBase<FILTERS>,
+    formatter: Rendering<'static>,
     writer: W,
     terminator: &'static str,
     marker: &'static str,
@@ -60,7 +66,9 @@ pub struct StreamHandler<W, const LINE: usize = 256> {
     line: LineBuffer<LINE>,
 }
 
-impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
+impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
+    StreamHandler<W, LINE, FILTERS>
+{
     /// A handler at NOTSET writing the message alone (Python's default formatter).
     ///
     /// The constructor and the `with_*` settings are `const fn`, so firmware
@@ -80,14 +88,14 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
     ///     Err(_) => panic!("bad format string"),
     /// };
     /// static mut OUT: StreamHandler<Uart, 64> = StreamHandler::new(Uart)
-    ///     .with_formatter(FORMAT)
+    ///     .with_formatter(emlog::formatter!(FORMAT))
     ///     .with_level(emlog::Level::INFO)
     ///     .with_terminator("\r\n");
     /// ```
     pub const fn new(writer: W) -> Self {
         StreamHandler {
-            base: HandlerBase::new(Level::NOTSET),
-            formatter: Formatter::message_only(),
+            base: HandlerBase::with_filter_room(Level::NOTSET),
+            formatter: MESSAGE_ONLY.rendering(),
             writer,
             terminator: "\n",
             marker: TRUNCATION_MARKER,
@@ -96,9 +104,15 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
         }
     }
 
-    /// Sets the formatter.
-    pub const fn with_formatter(mut self, formatter: Formatter) -> Self {
-        self.formatter = formatter;
+    /// Sets the formatter. The handler borrows it: a formatter in a
+    /// `const` item is borrowed as `&FORMAT` (the compiler keeps it in
+    /// flash), and [`formatter!`](crate::formatter!) makes one that holds
+    /// only its own pieces, so a handler in a `static` carries a pointer.
+    pub const fn with_formatter<const N: usize>(
+        mut self,
+        formatter: &'static Formatter<N>,
+    ) -> Self {
+        self.formatter = formatter.rendering();
         self
     }
 
@@ -133,7 +147,7 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
     }
 
     /// The shared handler state: filters, name, counters.
-    pub fn base_mut(&mut self) -> &mut HandlerBase {
+    pub fn base_mut(&mut self) -> &mut HandlerBase<FILTERS> {
         &mut self.base
     }
 
@@ -153,7 +167,9 @@ impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
     }
 }
 
-impl<W: embedded_io::Write, const LINE: usize> StreamHandler<W, LINE> {
+impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
+    StreamHandler<W, LINE, FILTERS>
+{
     /// `handle` without a line buffer (`LINE = 0`): pieces straight to the writer.
     fn handle_unbuffered(&mut self, record: &Record<'_>) -> bool {
         let mut out = Direct {
@@ -205,7 +221,15 @@ struct Direct<'w, W> {
 
 impl<W: embedded_io::Write> fmt::Write for Direct<'_, W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.writer.write_all(s.as_bytes()).map_err(|e| {
+        let bytes = s.as_bytes();
+        // One `write` first: a writer that takes every byte at once (a
+        // blocking UART) is known to, and then keeps no `write_all` loop.
+        let written = match self.writer.write(bytes) {
+            Ok(n) if n == bytes.len() => Ok(()),
+            Ok(n) => self.writer.write_all(bytes.get(n..).unwrap_or_default()),
+            Err(e) => Err(e),
+        };
+        written.map_err(|e| {
             self.failed = Some(embedded_io::Error::kind(&e));
             fmt::Error
         })
@@ -221,7 +245,9 @@ impl fmt::Display for WriteFailed {
     }
 }
 
-impl<W: embedded_io::Write, const LINE: usize> Handler for StreamHandler<W, LINE> {
+impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize> Handler
+    for StreamHandler<W, LINE, FILTERS>
+{
     crate::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {

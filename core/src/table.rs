@@ -111,7 +111,7 @@ impl<'h, const N: usize> HandlerTable<'h, N> {
     pub fn handle(&mut self, record: &Record<'_>) -> usize {
         let mut emitted = 0;
         for entry in self.entries.iter_mut() {
-            if record.level >= entry.handler.level() && entry.handler.handle(record) {
+            if entry.handler.offer(record) {
                 emitted += 1;
             }
         }

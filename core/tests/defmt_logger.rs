@@ -15,7 +15,7 @@ fn defmt_frames_and_text_lines_share_one_sink_and_split_cleanly() {
     let wire = Capture::default();
     assert!(defmt_logger::set_sink(leak(wire.clone())).is_ok());
     let mut text: StreamHandler<SharedSink, 128> = StreamHandler::new(SharedSink)
-        .with_formatter(Formatter::new("%(levelname)s:%(name)s:%(message)s").unwrap());
+        .with_formatter(emlog::formatter!("%(levelname)s:%(name)s:%(message)s"));
 
     text.handle(&Record::new(Level::INFO, "app", format_args!("text one")));
     defmt::println!("defmt frame {=u32}", 0xABCD_0000u32);

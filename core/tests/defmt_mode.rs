@@ -115,7 +115,8 @@ fn defmt_mode_macros_follow_the_ceiling_and_the_run_time_levels() {
 
     // A text handler on the same wire: it takes Records, never macro calls.
     let text: &'static mut StreamHandler<SharedSink, 128> = leak(
-        StreamHandler::new(SharedSink).with_formatter(Formatter::new(Formatter::BASIC).unwrap()),
+        StreamHandler::new(SharedSink)
+            .with_formatter(emlog::formatter!("%(levelname)s:%(name)s:%(message)s")),
     );
     let Ok(text_id) = LOGGING.add(text) else {
         panic!("the dispatcher refused its only handler")

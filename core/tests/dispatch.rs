@@ -8,7 +8,7 @@ mod common;
 use std::sync::{Mutex, MutexGuard, Once};
 
 use common::{Capture, leak};
-use emlog::{Dispatch, Dispatcher, Formatter, Handler, Level, NullHandler, StreamHandler};
+use emlog::{Dispatch, Dispatcher, Handler, Level, NullHandler, StreamHandler};
 
 static LOGGING: Dispatcher<3, 4> = Dispatcher::new();
 
@@ -32,7 +32,7 @@ fn serial() -> MutexGuard<'static, ()> {
 fn line_handler(capture: &Capture) -> &'static mut StreamHandler<Capture, 128> {
     leak(
         StreamHandler::new(capture.clone())
-            .with_formatter(Formatter::new("%(levelname)s:%(name)s:%(message)s").unwrap()),
+            .with_formatter(emlog::formatter!("%(levelname)s:%(name)s:%(message)s")),
     )
 }
 
@@ -194,7 +194,7 @@ fn a_record_logged_from_inside_a_handler_is_dropped_and_counted() {
     let before = emlog::stats().dispatch.reentrant;
     let handler = leak(
         StreamHandler::<_, 64>::new(LoggingWriter(out.clone()))
-            .with_formatter(Formatter::new("%(name)s:%(message)s").unwrap()),
+            .with_formatter(emlog::formatter!("%(name)s:%(message)s")),
     );
     let id = LOGGING.add(handler).unwrap();
     emlog::warning!(logger: "outer", "first");

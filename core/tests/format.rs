@@ -33,7 +33,7 @@ fn record(args: core::fmt::Arguments<'_>) -> Record<'_> {
     record
 }
 
-fn render(formatter: &Formatter, record: &Record<'_>) -> String {
+fn render<const N: usize>(formatter: &Formatter<N>, record: &Record<'_>) -> String {
     let mut out = String::new();
     formatter
         .render(record, &mut out)
@@ -66,6 +66,31 @@ fn check_table(
         cases.len(),
         failures.join("\n")
     );
+}
+
+/// Each case of `$table` (up to 128) parsed by `Formatter::$parse` and compiled
+/// by `emlog::formatter!`: the compiled renderer must write what Python wrote.
+macro_rules! check_compiled_table {
+    ($table:ident, $parse:ident) => {
+        check_compiled_table!($table, $parse; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79 80 81 82 83 84 85 86 87 88 89 90 91 92 93 94 95 96 97 98 99 100 101 102 103 104 105 106 107 108 109 110 111 112 113 114 115 116 117 118 119 120 121 122 123 124 125 126 127)
+    };
+    ($table:ident, $parse:ident; $($i:literal)*) => {{
+        assert!($table.len() <= 128, "a step for every case");
+        let mut failures = Vec::new();
+        $({
+            // Past the table's end, a step compiles its first case and skips it.
+            const CASE: (&str, &str) = $table[if $i < $table.len() { $i } else { 0 }];
+            const PARSED: Formatter = emlog::format::expect_valid(Formatter::$parse(CASE.0));
+            if $i < $table.len() {
+                let compiled = emlog::formatter!(PARSED);
+                let got = render(compiled, &record(format_args!("link up after {} ms", 12)));
+                if got != CASE.1 {
+                    failures.push(format!("{:?}: got {got:?}, Python wrote {:?}", CASE.0, CASE.1));
+                }
+            }
+        })*
+        assert!(failures.is_empty(), "compiled: {} differ:\n{}", failures.len(), failures.join("\n"));
+    }};
 }
 
 const PERCENT_CASES: &[(&str, &str)] = &[
@@ -268,8 +293,18 @@ fn percent_style_matches_python_for_every_field_flag_width_and_precision() {
 }
 
 #[test]
+fn compiled_percent_style_matches_python_for_every_field_flag_width_and_precision() {
+    check_compiled_table!(PERCENT_CASES, new);
+}
+
+#[test]
 fn brace_style_matches_python_for_every_field_and_spec_option() {
     check_table(BRACE_CASES, Formatter::brace);
+}
+
+#[test]
+fn compiled_brace_style_matches_python_for_every_field_and_spec_option() {
+    check_compiled_table!(BRACE_CASES, brace);
 }
 
 #[test]
@@ -1032,6 +1067,43 @@ fn three_digit_msecs_match_the_general_path_for_every_millisecond() {
             assert_eq!(line, format!("{:03}", record.timestamp.millis()), "{nanos}");
             assert_eq!(line, render(&wider, &record)[1..], "{nanos}");
             assert_eq!(line, render(&brace, &record), "{nanos}");
+        }
+    }
+}
+
+/// A compiled formatter writes `levelname` and the short literal after it
+/// together, from a table of its own: for every level number (named or
+/// `Level N`), each such format must write what the walk writes.
+#[test]
+fn compiled_levelname_and_its_literal_match_the_walk_for_every_level() {
+    // The format, its compiled formatter's rendering, and the walk's formatter.
+    macro_rules! compiled_and_walked {
+        ($style:ident $format:literal) => {{
+            const PARSED: Formatter = emlog::format::expect_valid(Formatter::$style($format));
+            let compiled: fn(&Record<'_>) -> String =
+                |record| render(emlog::formatter!(PARSED), record);
+            ($format, compiled, PARSED)
+        }};
+    }
+    type RenderCompiled = fn(&Record<'_>) -> String;
+    let formats: [(&str, RenderCompiled, Formatter); 8] = [
+        compiled_and_walked!(new "%(levelname)s:%(name)s:%(message)s"),
+        compiled_and_walked!(new "[%(levelname)s] %(message)s"),
+        compiled_and_walked!(new "%(levelname)s%(message)s"),
+        compiled_and_walked!(new "%(levelname)s: a literal longer than four bytes|%(message)s"),
+        compiled_and_walked!(new "%(levelname)-8s:%(message)s"),
+        compiled_and_walked!(new "%(levelname)sé|%(message)s"),
+        compiled_and_walked!(brace "{levelname}: {message}"),
+        compiled_and_walked!(new "%(levelname)s:%(levelname)s|%(message)s"),
+    ];
+    for (format, compiled, walked) in &formats {
+        for number in 0..=u8::MAX {
+            let record = Record::new(Level::new(number), "app", format_args!("m"));
+            assert_eq!(
+                compiled(&record),
+                render(walked, &record),
+                "{format:?} at level {number}"
+            );
         }
     }
 }

@@ -3,11 +3,11 @@
 mod common;
 
 use common::Capture;
-use emlog::{CapturedRecord, Formatter, Handler, Level, MemoryHandler, Record, StreamHandler};
+use emlog::{CapturedRecord, Handler, Level, MemoryHandler, Record, StreamHandler};
 
 fn target(out: &Capture) -> StreamHandler<Capture, 128> {
     StreamHandler::new(out.clone())
-        .with_formatter(Formatter::new("%(levelname)s:%(name)s:%(message)s").unwrap())
+        .with_formatter(emlog::formatter!("%(levelname)s:%(name)s:%(message)s"))
 }
 
 fn log(h: &mut dyn Handler, level: Level, n: u32) {

@@ -21,8 +21,10 @@ use emlog::{
 // The hook is process-wide: the tests take turns.
 static SERIAL: Mutex<()> = Mutex::new(());
 
-fn basic() -> Formatter {
-    Formatter::new(Formatter::BASIC).unwrap()
+const BASIC: Formatter = emlog::format::expect_valid(Formatter::new(Formatter::BASIC));
+
+fn basic() -> &'static Formatter {
+    &BASIC
 }
 
 /// A handler that panics on a record whose message is "boom".
@@ -174,7 +176,7 @@ fn a_panic_inside_a_listener_handler_skips_the_listener_and_drains_the_queue_aro
             let report = flush_on_panic(&[&Target]);
             BUSY_SEEN.store(report.busy, Ordering::SeqCst);
             let mut out = RAW.lock().unwrap().clone().unwrap();
-            drain_to_writer::<8, 64, 96, _>(&QUEUE, &basic(), &mut out);
+            drain_to_writer::<8, 64, 96, _>(&QUEUE, basic(), &mut out);
         },
         || {
             LISTENER.with(|l| l.as_mut().unwrap().process_all());

@@ -13,7 +13,7 @@ use emlog::{
 
 fn lines_handler(out: &Capture) -> StreamHandler<Capture, 256> {
     StreamHandler::new(out.clone())
-        .with_formatter(Formatter::new("%(levelname)s:%(name)s:%(message)s").unwrap())
+        .with_formatter(emlog::formatter!("%(levelname)s:%(name)s:%(message)s"))
 }
 
 fn info(n: u32) -> String {

@@ -13,6 +13,8 @@ macro_rules! record {
     };
 }
 
+const BASIC: Formatter = emlog::format::expect_valid(Formatter::new(Formatter::BASIC));
+
 #[test]
 fn each_record_is_one_write_of_line_and_terminator() {
     let out = Capture::default();
@@ -75,7 +77,7 @@ fn nothing_is_written_after_close_and_each_record_counts_as_dropped() {
 fn the_formatter_decides_the_line() {
     let out = Capture::default();
     let mut h: StreamHandler<_, 64> = StreamHandler::new(out.clone())
-        .with_formatter(Formatter::new(Formatter::BASIC).unwrap())
+        .with_formatter(emlog::formatter!("%(levelname)s:%(name)s:%(message)s"))
         .with_level(Level::WARNING);
     assert_eq!(h.level(), Level::WARNING);
     h.handle(&Record::new(Level::ERROR, "db", format_args!("down")));
@@ -85,8 +87,8 @@ fn the_formatter_decides_the_line() {
 #[test]
 fn without_a_line_buffer_each_piece_goes_straight_to_the_writer_and_nothing_is_cut() {
     let out = Capture::default();
-    let format = Formatter::new(Formatter::BASIC).unwrap();
-    let mut h: StreamHandler<_, 0> = StreamHandler::new(out.clone()).with_formatter(format);
+    let mut h: StreamHandler<_, 0> =
+        StreamHandler::new(out.clone()).with_formatter(emlog::formatter!(BASIC));
     let long = "x".repeat(300);
     assert!(h.handle(&Record::new(Level::INFO, "app", format_args!("n={}", 7))));
     assert!(h.handle(&record!(long)));

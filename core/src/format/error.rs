@@ -97,6 +97,34 @@ pub enum FormatErrorKind {
     },
 }
 
+impl FormatErrorKind {
+    /// What is wrong, in a few words, for a build that fails on it
+    /// ([`formatter!`](crate::formatter!)): a constant's panic can show a
+    /// `&str`, not a `Display`.
+    pub(crate) const fn summary(self) -> &'static str {
+        match self {
+            FormatErrorKind::UnknownField { .. } => "an unknown field name",
+            FormatErrorKind::UnavailableField { .. } => "a field emlog records do not have",
+            FormatErrorKind::Unterminated => "an unterminated field",
+            FormatErrorKind::MissingConversion => "a field without a conversion character",
+            FormatErrorKind::BadConversion { .. } => "an unsupported conversion",
+            FormatErrorKind::ConversionMismatch { .. } => {
+                "a conversion that does not fit its field"
+            }
+            FormatErrorKind::SpecMismatch { .. } => "a spec option that does not fit its field",
+            FormatErrorKind::BadSpec { .. } => "an unexpected character in a field's spec",
+            FormatErrorKind::NumberTooLarge => "a width or precision over 255",
+            FormatErrorKind::LonePercent { .. } => "a '%' not followed by '(' or '%'",
+            FormatErrorKind::DanglingPercent => "a '%' at the end",
+            FormatErrorKind::LoneBrace => "a single '}'",
+            FormatErrorKind::TooManyPieces => "more pieces than MAX_PIECES",
+            FormatErrorKind::NoFields => "no field at all",
+            FormatErrorKind::TooLong => "more than 65,535 bytes",
+            FormatErrorKind::UnknownDirective { .. } => "an unsupported datefmt directive",
+        }
+    }
+}
+
 const PERCENT_CONVERSIONS: &str = "s, r, a, d, i, u, f, F, e, E, x, X, o";
 const BRACE_TYPES: &str = "s, d, x, X, o, e, E, f, F or none";
 

@@ -64,11 +64,15 @@
 //! message's `Display` twice. [`Formatter::message_only`] links none of the
 //! template code, and a formatter built in a `const` item (the constructors
 //! are `const fn`) links no parser, since its format string is checked at
-//! compile time, and only the rendering code its fields need: measured on
-//! thumbv7m-none-eabi (`opt-level = "z"`, LTO) over a bare `write_fmt` of the
-//! message, `Formatter::BASIC` in a `static` adds about 3.2 kB of flash,
-//! `%(asctime)s %(levelname)-8s %(name)s: %(message)s` about 5.5 kB, and the
-//! same parsed at run time about 11.9 kB (every part of the renderer plus the parser).
+//! compile time, and only the rendering code its fields need. Firmware goes
+//! one step further with [`formatter!`](crate::formatter!): the compiler
+//! walks the template once, and the firmware keeps straight-line writes (a
+//! literal is one `write_str` of constant text) instead of the parsed
+//! format string and the walk over it; a [`StreamHandler`](crate::StreamHandler)
+//! given such a formatter keeps a function pointer. On thumbv7m-none-eabi
+//! (`opt-level = "z"`, LTO) the size report's `emlog_minimal`, with
+//! `Formatter::BASIC` so compiled, is under 3 kB of flash in all (an empty
+//! program is 1.1 kB).
 //!
 //! ```
 //! use emlog::{Formatter, Level, Record, Timestamp};
@@ -84,6 +88,7 @@ use core::fmt;
 
 use crate::{Record, Timestamp};
 
+mod compiled;
 mod error;
 mod field;
 pub(crate) mod number;
@@ -94,8 +99,12 @@ mod shortcut;
 mod spec;
 
 pub use crate::message::Sink;
+#[doc(hidden)]
+pub use compiled::Compiled;
 pub use error::{FormatError, FormatErrorKind};
 use field::Field;
+#[doc(hidden)]
+pub use parts::Parts;
 use render::Context;
 pub use shortcut::Shortcut;
 use spec::Spec;
@@ -117,11 +126,33 @@ impl Piece {
     const EMPTY: Piece = Piece::Literal { start: 0, len: 0 };
 }
 
+/// What a formatter is besides its pieces.
+#[derive(Clone, Copy, Debug)]
+struct Head {
+    source: &'static str,
+    context: Context,
+    /// How many of the pieces are used (at most the capacity).
+    len: u8,
+}
+
+/// A formatter as the renderers see it, whatever its capacity: what a
+/// handler that borrows its formatter keeps (three words).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Template<'a> {
+    head: &'a Head,
+    pieces: &'a [Piece],
+}
+
 /// A parsed format string, ready to render records.
 ///
 /// Parsing happens once, in [`new`](Self::new) or [`brace`](Self::brace);
 /// rendering walks a small array and writes each piece straight into the
 /// writer, allocating nothing. See the [module docs](self) for the syntax.
+///
+/// `N` is how many pieces it can hold: [`MAX_PIECES`] for a formatter
+/// built by the constructors, exactly its own number for one made by
+/// [`formatter!`](crate::formatter!), which firmware keeps in flash at
+/// its exact size.
 ///
 /// ```
 /// use emlog::{Formatter, Level, Record};
@@ -131,15 +162,9 @@ impl Piece {
 /// assert_eq!(out, "WARNING |app|disk 91% full");
 /// ```
 #[derive(Clone, Debug)]
-pub struct Formatter {
-    source: &'static str,
-    context: Context,
-    pieces: [Piece; MAX_PIECES],
-    len: u8,
-}
-
-fn utc(_: Timestamp) -> i32 {
-    0
+pub struct Formatter<const N: usize = MAX_PIECES> {
+    head: Head,
+    pieces: [Piece; N],
 }
 
 impl Formatter {
@@ -168,14 +193,16 @@ impl Formatter {
             spec: Spec::PLAIN_TEXT,
         };
         Formatter {
-            source: "%(message)s",
-            context: Context {
-                datefmt: "",
-                utc_offset: utc,
-                parts: &parts::MESSAGE_ONLY,
+            head: Head {
+                source: "%(message)s",
+                context: Context {
+                    datefmt: "",
+                    utc_offset: None,
+                    parts: &parts::MESSAGE_ONLY,
+                },
+                len: 1,
             },
             pieces,
-            len: 1,
         }
     }
 
@@ -253,14 +280,16 @@ impl Formatter {
 
     const fn from_pieces(source: &'static str, pieces: parse::Pieces) -> Formatter {
         Formatter {
-            source,
-            context: Context {
-                datefmt: "",
-                utc_offset: utc,
-                parts: parts::for_template(&pieces.items),
+            head: Head {
+                source,
+                context: Context {
+                    datefmt: "",
+                    utc_offset: None,
+                    parts: parts::for_template(&pieces.items),
+                },
+                len: pieces.len,
             },
             pieces: pieces.items,
-            len: pieces.len,
         }
     }
 
@@ -285,7 +314,7 @@ impl Formatter {
     pub const fn with_datefmt(mut self, datefmt: &'static str) -> Result<Formatter, FormatError> {
         match crate::civil::validate(datefmt) {
             Ok(()) => {
-                self.context.datefmt = datefmt;
+                self.head.context.datefmt = datefmt;
                 Ok(self)
             }
             Err(err) => Err(err),
@@ -306,17 +335,64 @@ impl Formatter {
     /// assert_eq!(out, "20:30 -0330 m");
     /// ```
     pub const fn with_utc_offset(mut self, utc_offset: fn(Timestamp) -> i32) -> Formatter {
-        self.context.utc_offset = utc_offset;
+        self.head.context.utc_offset = Some(utc_offset);
         self
     }
 
+    /// This formatter with room for exactly `M` pieces: what
+    /// [`formatter!`](crate::formatter!) keeps. In a `const` item (its only
+    /// use) a wrong `M` fails the build.
+    #[doc(hidden)]
+    pub const fn fitted<const M: usize>(&self) -> Formatter<M> {
+        assert!(
+            M == self.head.len as usize,
+            "the capacity is the number of pieces"
+        );
+        let mut pieces = [Piece::EMPTY; M];
+        let mut i = 0;
+        while i < M {
+            pieces[i] = self.pieces[i];
+            i += 1;
+        }
+        Formatter {
+            head: self.head,
+            pieces,
+        }
+    }
+}
+
+impl<const N: usize> Formatter<N> {
     /// The format string this formatter was parsed from.
     ///
     /// ```
     /// assert_eq!(emlog::Formatter::message_only().source(), "%(message)s");
     /// ```
     pub const fn source(&self) -> &'static str {
-        self.source
+        self.head.source
+    }
+
+    /// What the renderers see; a `const fn`, so a handler built in a
+    /// `static` keeps it.
+    pub(crate) const fn template(&self) -> Template<'_> {
+        let pieces: &[Piece] = &self.pieces;
+        let pieces = match pieces.split_at_checked(self.head.len as usize) {
+            Some((used, _)) => used,
+            None => pieces,
+        };
+        Template {
+            head: &self.head,
+            pieces,
+        }
+    }
+
+    /// How a handler that borrows this formatter renders: by its compiled
+    /// renderer alone (nothing else of the formatter is kept at run time),
+    /// or by walking its template.
+    pub(crate) const fn rendering(&self) -> Rendering<'_> {
+        match self.head.context.parts.compiled {
+            Some(render) => Rendering::Compiled(render),
+            None => Rendering::Walk(self.template()),
+        }
     }
 
     /// Writes `record` as the format string says. Errors come only from `out`
@@ -333,7 +409,7 @@ impl Formatter {
     /// assert_eq!(line.as_str(), "INFO héllo ");
     /// ```
     pub fn render(&self, record: &Record<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
-        (self.context.parts.render)(self, record, &mut &mut *out)
+        self.template().render_to(record, &mut &mut *out)
     }
 
     /// [`render`](Self::render) into a [`Sink`]. A handler that renders this
@@ -350,33 +426,12 @@ impl Formatter {
     /// assert_eq!(line.as_str(), "INFO:x:up 1");
     /// ```
     pub fn render_to(&self, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
-        (self.context.parts.render)(self, record, out)
+        self.template().render_to(record, out)
     }
 
     /// The template's pieces, in order.
     pub(crate) fn pieces(&self) -> &[Piece] {
-        // SAFETY: `len` is at most MAX_PIECES: the parsers stop there
-        // (`TooManyPieces`), and no other code sets it.
-        unsafe { self.pieces.get_unchecked(..usize::from(self.len)) }
-    }
-
-    /// The text of a literal piece.
-    pub(crate) fn literal(&self, start: u16, len: u16) -> &'static str {
-        let (start, len) = (usize::from(start), usize::from(len));
-        // SAFETY: literal pieces come only from the parsers, which make them
-        // of bytes `start..start + len` of this very `source` (fields are
-        // private; `Clone` copies both together), so the range is inside it.
-        // They cut literals only at the ends of the source and next to ASCII
-        // bytes (`%`, `{`, `}`, the ASCII conversion that ends a `%(...)`
-        // field), which are char boundaries: the bytes are whole UTF-8
-        // characters. (Skipping `str::get`'s range and boundary checks saves
-        // a dozen instructions per literal.)
-        unsafe {
-            core::str::from_utf8_unchecked(core::slice::from_raw_parts(
-                self.source.as_ptr().add(start),
-                len,
-            ))
-        }
+        self.template().pieces
     }
 
     /// [`render`](Self::render), except that a plain `%(asctime)s` (no width,
@@ -398,7 +453,8 @@ impl Formatter {
         out: &mut dyn fmt::Write,
         asctime: &mut AscTimeWriter<'_>,
     ) -> fmt::Result {
-        self.render_pieces(record, out, Some(asctime))
+        let template = self.template();
+        template.render_these(template.pieces, record, out, Some(asctime))
     }
 
     /// `asctime` of `timestamp` as this formatter writes it (the default
@@ -411,22 +467,18 @@ impl Formatter {
     /// assert_eq!(out, "1970-01-01 00:00:00,007");
     /// ```
     pub fn write_asctime(&self, timestamp: Timestamp, out: &mut dyn fmt::Write) -> fmt::Result {
-        render::write_asctime(&self.context, timestamp, out)
+        render::write_asctime(&self.head.context, timestamp, out)
     }
 
-    /// The `datefmt` given to [`with_datefmt`](Self::with_datefmt); empty for the default layout.
+    /// The `datefmt` given to [`with_datefmt`](Formatter::with_datefmt); empty for the default layout.
     pub const fn datefmt(&self) -> &'static str {
-        self.context.datefmt
-    }
-
-    pub(crate) fn render_template(&self, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
-        self.render_pieces(record, &mut crate::message::SinkWrite(out), None)
+        self.head.context.datefmt
     }
 
     /// How many pieces the template has: runs of literal text and fields
     /// (`"%(levelname)s: %(message)s"` has three).
-    pub fn piece_count(&self) -> usize {
-        self.pieces().len()
+    pub const fn piece_count(&self) -> usize {
+        self.head.len as usize
     }
 
     /// What the text of piece `index` depends on ([`DependsOn::Record`] for
@@ -446,6 +498,7 @@ impl Formatter {
     /// assert_eq!(f.piece_depends_on(0), Second);
     /// ```
     pub fn piece_depends_on(&self, index: usize) -> DependsOn {
+        let datefmt = self.head.context.datefmt;
         match self.pieces().get(index) {
             Some(Piece::Literal { .. }) => DependsOn::Nothing,
             Some(Piece::Field {
@@ -455,15 +508,11 @@ impl Formatter {
             Some(Piece::Field {
                 field: Field::AscTime,
                 ..
-            }) if !self.context.datefmt.is_empty() && !self.context.datefmt.contains("%f") => {
-                DependsOn::Second
-            }
+            }) if !datefmt.is_empty() && !datefmt.contains("%f") => DependsOn::Second,
             Some(Piece::Field {
                 field: Field::AscTime,
                 spec,
-            }) if self.context.datefmt.is_empty() && spec.is_plain_text() => {
-                DependsOn::SecondThenMillis
-            }
+            }) if datefmt.is_empty() && spec.is_plain_text() => DependsOn::SecondThenMillis,
             _ => DependsOn::Record,
         }
     }
@@ -490,23 +539,79 @@ impl Formatter {
         out: &mut dyn fmt::Write,
         asctime: &mut AscTimeWriter<'_>,
     ) -> fmt::Result {
-        let pieces = self.pieces();
+        let template = self.template();
+        let pieces = template.pieces;
         let end = range.end.min(pieces.len());
         let pieces = pieces.get(range.start.min(end)..end).unwrap_or(&[]);
-        self.render_these(pieces, record, out, Some(asctime))
+        template.render_these(pieces, record, out, Some(asctime))
+    }
+}
+
+/// How a handler renders with the formatter it borrows
+/// ([`Formatter::rendering`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Rendering<'a> {
+    /// A compiled formatter's own renderer.
+    Compiled(compiled::Render),
+    /// The walk of a template.
+    Walk(Template<'a>),
+}
+
+impl Rendering<'_> {
+    /// Writes `record`.
+    pub(crate) fn render_to(&self, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
+        match self {
+            Rendering::Compiled(render) => render(record, out),
+            Rendering::Walk(template) => template.render_to(record, out),
+        }
+    }
+}
+
+impl<'a> Template<'a> {
+    /// Writes `record` with the renderer the template chose.
+    pub(crate) fn render_to(&self, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
+        (self.head.context.parts.render)(self, record, out)
     }
 
-    // Inlined into both callers, so `render_template` (the firmware's) keeps no hook.
-    #[inline(always)]
-    fn render_pieces(
-        &self,
-        record: &Record<'_>,
-        out: &mut dyn fmt::Write,
-        asctime: Option<&mut AscTimeWriter<'_>>,
-    ) -> fmt::Result {
-        self.render_these(self.pieces(), record, out, asctime)
+    /// The pieces, in order.
+    pub(crate) fn pieces(&self) -> &'a [Piece] {
+        self.pieces
     }
 
+    pub(crate) fn context(&self) -> &'a Context {
+        &self.head.context
+    }
+
+    /// The text of a literal piece.
+    pub(crate) fn literal(&self, start: u16, len: u16) -> &'static str {
+        let (start, len) = (usize::from(start), usize::from(len));
+        // SAFETY: literal pieces come only from the parsers, which make them
+        // of bytes `start..start + len` of this very `source` (fields are
+        // private; `Clone` and `fitted` copy both together), so the range is
+        // inside it. They cut literals only at the ends of the source and
+        // next to ASCII bytes (`%`, `{`, `}`, the ASCII conversion that ends
+        // a `%(...)` field), which are char boundaries: the bytes are whole
+        // UTF-8 characters. (Skipping `str::get`'s range and boundary checks
+        // saves a dozen instructions per literal.)
+        unsafe {
+            core::str::from_utf8_unchecked(core::slice::from_raw_parts(
+                self.head.source.as_ptr().add(start),
+                len,
+            ))
+        }
+    }
+
+    /// The general renderer: every field, width and conversion.
+    pub(crate) fn render_template(&self, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
+        self.render_these(
+            self.pieces,
+            record,
+            &mut crate::message::SinkWrite(out),
+            None,
+        )
+    }
+
+    // Inlined into each caller, so `render_template` (the firmware's) keeps no hook.
     #[inline(always)]
     fn render_these(
         &self,
@@ -516,35 +621,112 @@ impl Formatter {
         mut asctime: Option<&mut AscTimeWriter<'_>>,
     ) -> fmt::Result {
         for piece in pieces {
-            match *piece {
-                Piece::Literal { start, len } => out.write_str(self.literal(start, len))?,
-                Piece::Field {
-                    field: Field::AscTime,
-                    spec,
-                } if spec.is_plain_text() && asctime.is_some() => {
-                    if let Some(write) = asctime.as_mut() {
-                        write(record.timestamp, out)?;
-                    }
-                }
-                // `%(msecs)03d`, the usual millisecond field: three digits.
-                #[cfg(target_pointer_width = "64")]
-                Piece::Field {
-                    field: Field::Msecs,
-                    spec,
-                } if spec == render::MSECS_03D && record.timestamp.millis() < 1000 => {
-                    render::write_three_digits(record.timestamp.millis(), out)?
-                }
-                // The common case, plain `%(name)s` or `{name}`: no detour.
-                Piece::Field { field, spec } if spec.is_plain_text() => {
-                    self.context.write_raw(field.value(record), out)?
-                }
-                Piece::Field { field, spec } => {
-                    self.context.write_field(field.value(record), spec, out)?
-                }
-            }
+            self.render_piece(*piece, record, out, &mut asctime)?;
         }
         Ok(())
     }
+
+    /// One piece. Inlined: with a constant piece (a compiled template's)
+    /// only that piece's code is left.
+    #[inline(always)]
+    pub(crate) fn render_piece(
+        &self,
+        piece: Piece,
+        record: &Record<'_>,
+        out: &mut dyn fmt::Write,
+        asctime: &mut Option<&mut AscTimeWriter<'_>>,
+    ) -> fmt::Result {
+        let context = self.context();
+        match piece {
+            Piece::Literal { start, len } => out.write_str(self.literal(start, len)),
+            Piece::Field {
+                field: Field::AscTime,
+                spec,
+            } if spec.is_plain_text() && asctime.is_some() => match asctime.as_mut() {
+                Some(write) => write(record.timestamp, out),
+                None => Ok(()),
+            },
+            // `%(msecs)03d`, the usual millisecond field: three digits.
+            #[cfg(target_pointer_width = "64")]
+            Piece::Field {
+                field: Field::Msecs,
+                spec,
+            } if spec == render::MSECS_03D && record.timestamp.millis() < 1000 => {
+                render::write_three_digits(record.timestamp.millis(), out)
+            }
+            // The common case, plain `%(name)s` or `{name}`: no detour.
+            Piece::Field { field, spec } if spec.is_plain_text() => {
+                context.write_raw(field.value(record), out)
+            }
+            Piece::Field { field, spec } => context.write_field(field.value(record), spec, out),
+        }
+    }
+}
+
+/// The formatter, or a build that fails saying what is wrong with it (for
+/// [`formatter!`](crate::formatter!), in a `const` item).
+#[doc(hidden)]
+pub const fn expect_valid(parsed: Result<Formatter, FormatError>) -> Formatter {
+    match parsed {
+        Ok(formatter) => formatter,
+        Err(err) => panic!("{}", err.kind.summary()),
+    }
+}
+
+/// A formatter built by the compiler, holding exactly its own pieces: a
+/// `&'static` [`Formatter`] for
+/// [`StreamHandler::with_formatter`](crate::StreamHandler::with_formatter).
+///
+/// A formatter from the constructors has room for [`MAX_PIECES`] pieces (6
+/// bytes each), used or not; this one keeps only those it has, so a
+/// firmware's handler in a `static` costs a pointer, and the formatter
+/// about 30 bytes of flash plus its pieces. Give it a `%`-style format
+/// string literal, or any constant expression of type [`Formatter`] (a
+/// `{}`-style one, one with a `datefmt`); a mistake in the format string
+/// fails the build.
+///
+/// ```
+/// use emlog::{Formatter, Level, Record};
+/// let basic: &'static Formatter<5> = emlog::formatter!("%(levelname)s:%(name)s:%(message)s");
+/// const DATED: Formatter = match Formatter::brace("{asctime} {message}") {
+///     Ok(f) => f,
+///     Err(_) => panic!("bad format string"),
+/// };
+/// let dated = emlog::formatter!(DATED);
+/// assert_eq!((basic.piece_count(), dated.piece_count()), (5, 3));
+/// let mut out = String::new();
+/// basic.render(&Record::new(Level::INFO, "app", format_args!("up {}", 1)), &mut out).unwrap();
+/// assert_eq!(out, "INFO:app:up 1");
+/// ```
+///
+/// ```compile_fail
+/// let bad = emlog::formatter!("%(levelname)q");
+/// ```
+#[macro_export]
+macro_rules! formatter {
+    ($source:literal $(,)?) => {
+        $crate::formatter!($crate::format::expect_valid($crate::Formatter::new(
+            $source
+        )))
+    };
+    ($formatter:expr $(,)?) => {{
+        const FORMATTER: $crate::Formatter = $formatter;
+        const N: usize = FORMATTER.piece_count();
+        // The type whose renderer is this formatter's own (see `format::compiled`).
+        struct Compiled;
+        impl $crate::format::Compiled<N> for Compiled {
+            const FORMATTER: &'static $crate::Formatter<N> = &FORMATTER.compiled(&PARTS);
+            const LEVEL_TEXT: &'static str = match ::core::str::from_utf8(&LEVEL_TEXT) {
+                ::core::result::Result::Ok(text) => text,
+                ::core::result::Result::Err(_) => {
+                    ::core::panic!("level names and a literal are UTF-8")
+                }
+            };
+        }
+        const LEVEL_TEXT: [u8; FORMATTER.level_text_len()] = FORMATTER.level_text();
+        const PARTS: $crate::format::Parts = FORMATTER.compiled_parts::<Compiled, N>();
+        <Compiled as $crate::format::Compiled<N>>::FORMATTER
+    }};
 }
 
 /// What the text of a template piece depends on ([`Formatter::piece_depends_on`]).

@@ -9,6 +9,7 @@
 //! 17th significant digit, emlog prints the exact zeros.
 
 use core::fmt;
+use core::mem::MaybeUninit;
 
 use super::Sink;
 use super::parts::Parts;
@@ -89,22 +90,31 @@ pub(crate) fn digits(mut value: u64, radix: u32, upper: bool, buf: &mut [u8; 22]
 /// only: the integers of plain messages on 32-bit targets, and the number
 /// of a custom level's name.
 pub(crate) fn write_u32(out: &mut dyn Sink, mut n: u32, negative: bool) -> fmt::Result {
-    let mut text = [b'-'; 11];
+    // Room for a sign and the ten digits of `u32::MAX`, filled from the end
+    // (left uninitialised before: only the bytes written are read).
+    let mut text = [MaybeUninit::<u8>::uninit(); 11];
     let mut at = text.len();
-    // An iterator, not indexing: no bounds check per digit (the first byte
-    // stays free for the sign, the other ten hold every digit of a u32).
-    for digit in text[1..].iter_mut().rev() {
-        *digit = b'0' + (n % 10) as u8;
+    loop {
+        let rest = n / 10;
         at -= 1;
-        n /= 10;
+        // SAFETY: a u32 has at most ten digits, so this runs at most ten
+        // times and `at` stays within 1..=10.
+        unsafe { text.get_unchecked_mut(at) }.write(b'0' + (n - rest * 10) as u8);
+        n = rest;
         if n == 0 {
             break;
         }
     }
     if negative {
         at -= 1;
+        // SAFETY: `at >= 1` before this (see above).
+        unsafe { text.get_unchecked_mut(at) }.write(b'-');
     }
-    out.write_str(ascii(text.get(at..).unwrap_or(&[])))
+    // SAFETY: `at <= 10 < text.len()` (see above); the bytes from `at` on
+    // were all written, with digits and `-`, which are ASCII.
+    let written =
+        unsafe { core::slice::from_raw_parts(text.as_ptr().add(at).cast::<u8>(), text.len() - at) };
+    out.write_str(ascii(written))
 }
 
 /// Writes `value` in decimal.
@@ -156,9 +166,10 @@ pub(crate) fn write(
             )?;
             out.write_str(ascii(&buf[at..]))
         }
-        Conv::Shortest | Conv::Fixed | Conv::Exp | Conv::ExpUpper => {
-            (parts.decimal)(out, number, spec)
-        }
+        Conv::Shortest | Conv::Fixed | Conv::Exp | Conv::ExpUpper => match parts.decimal {
+            Some(decimal) => decimal(out, number, spec),
+            None => Ok(()),
+        },
         // Text conversions never reach here: the parser sends them to the text path.
         Conv::Str | Conv::Repr | Conv::Ascii => write_u64(out, number.whole),
     }

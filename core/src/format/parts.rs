@@ -3,9 +3,9 @@
 //! A template is data, so a formatter that could meet any field must link the
 //! code for every field: `asctime`'s calendar, decimal digits for `created`,
 //! `repr()` escaping. Instead the constructors pick, from what the template
-//! actually uses, a table of functions where the unused parts are stubs. A
+//! actually uses, the functions it needs, and `None` for the others. A
 //! formatter built in a `const` item is built by the compiler, so only the
-//! table it chose, and the code that table names, reaches the firmware: a
+//! functions it chose reach the firmware: a
 //! `%(levelname)s:%(name)s:%(message)s` formatter carries no calendar. A
 //! formatter parsed at run time names every table and links everything.
 
@@ -15,45 +15,37 @@ use super::field::{Field, Kind, Value};
 use super::number::{self, Number};
 use super::render::{self, Context};
 use super::spec::{Conv, Spec};
-use super::{Formatter, Piece, Sink};
+use super::{Piece, Sink, Template};
 use crate::{Record, Timestamp};
 
-pub(crate) type Renderer = fn(&Formatter, &Record<'_>, &mut dyn Sink) -> fmt::Result;
+pub(crate) type Renderer = fn(&Template<'_>, &Record<'_>, &mut dyn Sink) -> fmt::Result;
 pub(crate) type AscTime = fn(&Context, Timestamp, &mut dyn fmt::Write) -> fmt::Result;
 pub(crate) type Decimal = fn(&mut dyn fmt::Write, Number, Spec) -> fmt::Result;
 pub(crate) type Repr = fn(&Context, Value<'_>, bool, &mut dyn fmt::Write) -> fmt::Result;
 
-/// The functions one formatter renders with.
+/// The functions one formatter renders with: `None` where its template
+/// has no such field or conversion (then nothing calls it).
+#[doc(hidden)]
 #[derive(Debug)]
-pub(crate) struct Parts {
+pub struct Parts {
     pub(crate) render: Renderer,
-    pub(crate) asctime: AscTime,
-    pub(crate) decimal: Decimal,
-    pub(crate) repr: Repr,
+    /// The formatter's own renderer, for one that
+    /// [`formatter!`](crate::formatter!) compiled (`render` then runs it too).
+    pub(crate) compiled: Option<super::compiled::Render>,
+    pub(crate) asctime: Option<AscTime>,
+    pub(crate) decimal: Option<Decimal>,
+    pub(crate) repr: Option<Repr>,
 }
 
-// The stubs stand where the template has no such field or conversion, so
-// they are never called; they write nothing rather than panic.
-fn no_asctime(_: &Context, _: Timestamp, _: &mut dyn fmt::Write) -> fmt::Result {
-    Ok(())
-}
-
-fn no_decimal(_: &mut dyn fmt::Write, _: Number, _: Spec) -> fmt::Result {
-    Ok(())
-}
-
-fn no_repr(_: &Context, _: Value<'_>, _: bool, _: &mut dyn fmt::Write) -> fmt::Result {
-    Ok(())
-}
-
-fn message(_: &Formatter, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
+/// `%(message)s` alone: no template walk at all.
+fn message(_: &Template<'_>, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
     record.args.write_to_sink(out)
 }
 
 /// A template whose fields are all plain `name`, `levelname` and `message`
 /// (Python's BASIC_FORMAT and its like): a walk that links no field table, no
 /// padding and no number code.
-fn plain(formatter: &Formatter, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
+fn plain(formatter: &Template<'_>, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
     for piece in formatter.pieces() {
         // One `write_str` call for the text pieces keeps the walk small.
         let text = match *piece {
@@ -79,26 +71,36 @@ fn plain(formatter: &Formatter, record: &Record<'_>, out: &mut dyn Sink) -> fmt:
     Ok(())
 }
 
-/// Python's BASIC_FORMAT and other templates of plain name, levelname and message.
-const PLAIN: Parts = Parts {
-    render: plain,
-    asctime: no_asctime,
-    decimal: no_decimal,
-    repr: no_repr,
-};
+/// Any other template: the general renderer.
+fn render_template(
+    template: &Template<'_>,
+    record: &Record<'_>,
+    out: &mut dyn Sink,
+) -> fmt::Result {
+    template.render_template(record, out)
+}
 
-/// `%(message)s` alone: no template walk at all.
-pub(crate) const MESSAGE_ONLY: Parts = Parts {
-    render: message,
-    asctime: no_asctime,
-    decimal: no_decimal,
-    repr: no_repr,
-};
+/// `%(message)s` alone.
+pub(crate) const MESSAGE_ONLY: Parts = text_parts(message);
+
+/// Python's BASIC_FORMAT and other templates of plain name, levelname and message.
+const PLAIN: Parts = text_parts(plain);
+
+const fn text_parts(render: Renderer) -> Parts {
+    Parts {
+        render,
+        compiled: None,
+        asctime: None,
+        decimal: None,
+        repr: None,
+    }
+}
 
 macro_rules! template_parts {
     ($($name:ident = $asctime:expr, $decimal:expr, $repr:expr;)*) => {
         $(const $name: Parts = Parts {
-            render: Formatter::render_template,
+            render: render_template,
+            compiled: None,
             asctime: $asctime,
             decimal: $decimal,
             repr: $repr,
@@ -107,24 +109,24 @@ macro_rules! template_parts {
 }
 
 template_parts! {
-    TEXT = no_asctime, no_decimal, no_repr;
-    TEXT_REPR = no_asctime, no_decimal, render::write_repr;
-    DECIMAL = no_asctime, number::write_decimal, no_repr;
-    DECIMAL_REPR = no_asctime, number::write_decimal, render::write_repr;
-    ASCTIME = render::write_asctime, no_decimal, no_repr;
-    ASCTIME_REPR = render::write_asctime, no_decimal, render::write_repr;
-    ASCTIME_DECIMAL = render::write_asctime, number::write_decimal, no_repr;
-    ALL = render::write_asctime, number::write_decimal, render::write_repr;
+    TEXT = None, None, None;
+    TEXT_REPR = None, None, Some(render::write_repr);
+    DECIMAL = None, Some(number::write_decimal), None;
+    DECIMAL_REPR = None, Some(number::write_decimal), Some(render::write_repr);
+    ASCTIME = Some(render::write_asctime), None, None;
+    ASCTIME_REPR = Some(render::write_asctime), None, Some(render::write_repr);
+    ASCTIME_DECIMAL = Some(render::write_asctime), Some(number::write_decimal), None;
+    ALL = Some(render::write_asctime), Some(number::write_decimal), Some(render::write_repr);
 }
 
 /// The parts a template needs.
 pub(crate) const fn for_template(pieces: &[Piece]) -> &'static Parts {
     let (mut asctime, mut decimal, mut repr) = (false, false, false);
-    let mut plain = true;
+    let mut plain_fields = true;
     let mut i = 0;
     while i < pieces.len() {
         if let Piece::Field { field, spec } = pieces[i] {
-            plain &= spec.is_plain_text()
+            plain_fields &= spec.is_plain_text()
                 && matches!(field, Field::Name | Field::LevelName | Field::Message);
             asctime |= matches!(field, Field::AscTime);
             decimal |= matches!(field.kind(), Kind::Decimal)
@@ -133,7 +135,7 @@ pub(crate) const fn for_template(pieces: &[Piece]) -> &'static Parts {
         }
         i += 1;
     }
-    if plain {
+    if plain_fields {
         return &PLAIN;
     }
     match (asctime, decimal, repr) {

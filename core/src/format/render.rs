@@ -16,7 +16,8 @@ use crate::civil::{self, DateTime};
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Context {
     pub(crate) datefmt: &'static str,
-    pub(crate) utc_offset: fn(crate::Timestamp) -> i32,
+    /// `None` for UTC.
+    pub(crate) utc_offset: Option<fn(crate::Timestamp) -> i32>,
     pub(crate) parts: &'static Parts,
 }
 
@@ -26,11 +27,14 @@ pub(crate) struct Context {
 pub(crate) fn write_level_name(level: crate::Level, out: &mut dyn Sink) -> fmt::Result {
     match level.name() {
         Some(name) => out.write_str(name),
-        None => {
-            out.write_str("Level ")?;
-            number::write_u32(out, level.number().into(), false)
-        }
+        None => write_level_number(level, out),
     }
+}
+
+/// `Level N`: the `levelname` of a level without a name.
+pub(crate) fn write_level_number(level: crate::Level, out: &mut dyn Sink) -> fmt::Result {
+    out.write_str("Level ")?;
+    number::write_u32(out, level.number().into(), false)
 }
 
 /// `asctime`: the default layout or the `datefmt`, at the offset in force.
@@ -39,7 +43,11 @@ pub(crate) fn write_asctime(
     timestamp: crate::Timestamp,
     out: &mut dyn fmt::Write,
 ) -> fmt::Result {
-    let time = DateTime::from_timestamp(timestamp, (context.utc_offset)(timestamp));
+    let offset = match context.utc_offset {
+        Some(utc_offset) => utc_offset(timestamp),
+        None => 0,
+    };
+    let time = DateTime::from_timestamp(timestamp, offset);
     if context.datefmt.is_empty() {
         civil::write_default(&time, out)
     } else {
@@ -186,7 +194,10 @@ impl Context {
             Value::Text(text) => out.write_str(text),
             Value::Level(level) => write_level_name(level, &mut &mut *out),
             Value::Args(args) => args.write_to(out),
-            Value::AscTime(timestamp) => (self.parts.asctime)(self, timestamp, out),
+            Value::AscTime(timestamp) => match self.parts.asctime {
+                Some(asctime) => asctime(self, timestamp, out),
+                None => Ok(()),
+            },
             Value::Integer(whole) => {
                 number::write_plain(out, Number { whole, nanos: 0 }, Conv::Int, self.parts)
             }
@@ -226,7 +237,10 @@ impl Context {
             Conv::Ascii => true,
             _ => return self.write_raw(value, out),
         };
-        (self.parts.repr)(self, value, ascii, out)
+        match self.parts.repr {
+            Some(repr) => repr(self, value, ascii, out),
+            None => Ok(()),
+        }
     }
 
     /// One field with its width, alignment and fill.

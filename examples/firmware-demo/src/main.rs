@@ -122,12 +122,12 @@ fn main() -> ! {
         (
             (*core::ptr::addr_of_mut!(UART_HANDLER)).insert(
                 StreamHandler::new(uart)
-                    .with_formatter(UART_FORMAT)
+                    .with_formatter(emlog::formatter!(UART_FORMAT))
                     .with_name("uart"),
             ),
             (*core::ptr::addr_of_mut!(RAM_HANDLER)).insert(
                 StreamHandler::new(RamWriter)
-                    .with_formatter(RAM_FORMAT)
+                    .with_formatter(emlog::formatter!(RAM_FORMAT))
                     .with_level(Level::WARNING)
                     .with_name("ram"),
             ),

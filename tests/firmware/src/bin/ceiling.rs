@@ -17,7 +17,7 @@ const FORMAT: Formatter = match Formatter::new("%(levelname)s:%(message)s") {
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     let uart = board::init();
-    let handler = make_static!(StreamHandler<board::Uart, 64>, StreamHandler::new(uart).with_formatter(FORMAT));
+    let handler = make_static!(StreamHandler<board::Uart, 64>, StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT)));
     let Ok(id) = LOGGING.add(handler) else {
         board::exit(false)
     };

@@ -18,7 +18,7 @@ const FORMAT: Formatter = match Formatter::new("%(levelname)s %(message)s") {
 fn main() -> ! {
     let uart = board::init();
     // 32 bytes: 26 of text, 5 for the marker, 1 for the newline.
-    let handler = make_static!(StreamHandler<board::Uart, 32>, StreamHandler::new(uart).with_formatter(FORMAT));
+    let handler = make_static!(StreamHandler<board::Uart, 32>, StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT)));
     let Ok(id) = LOGGING.add(handler) else {
         board::exit(false)
     };

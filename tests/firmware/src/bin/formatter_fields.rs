@@ -50,7 +50,7 @@ fn main() -> ! {
         ),
     ];
     let mut ok = true;
-    for format in FORMATS {
+    for format in &FORMATS {
         // One slot, re-filled each pass: the previous handler was removed from the table.
         let handler = make_static!(
             StreamHandler<board::Uart, 160>,

@@ -33,7 +33,7 @@ fn on_tick() {
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     let uart = board::init();
-    let handler = make_static!(StreamHandler<board::Uart, 96>, StreamHandler::new(uart).with_formatter(FORMAT));
+    let handler = make_static!(StreamHandler<board::Uart, 96>, StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT)));
     if LOGGING.add(handler).is_err() || emlog::install(&LOGGING).is_err() {
         board::exit(false);
     }

@@ -17,13 +17,10 @@ const FORMAT: Formatter = match Formatter::new("%(levelname)s:%(name)s:%(message
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     let uart = board::init();
-    let all = make_static!(StreamHandler<board::Uart, 96>, StreamHandler::new(uart).with_formatter(FORMAT));
+    let all = make_static!(StreamHandler<board::Uart, 96>, StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT)));
     let net_only = make_static!(
         StreamHandler<board::Uart, 96>,
-        StreamHandler::new(board::Uart).with_formatter(match Formatter::new("net-only %(levelname)s:%(name)s:%(message)s") {
-            Ok(f) => f,
-            Err(_) => panic!("bad format"),
-        })
+        StreamHandler::new(board::Uart).with_formatter(emlog::formatter!("net-only %(levelname)s:%(name)s:%(message)s"))
     );
     net_only.base_mut().filters_mut().set_name("app.net");
     let (Ok(all_id), Ok(net_id)) = (LOGGING.add(all), LOGGING.add(net_only)) else {

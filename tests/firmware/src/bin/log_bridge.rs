@@ -18,7 +18,7 @@ const FORMAT: Formatter = match Formatter::new("%(levelname)s:%(name)s:%(message
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     let uart = board::init();
-    let handler = make_static!(StreamHandler<board::Uart, 96>, StreamHandler::new(uart).with_formatter(FORMAT));
+    let handler = make_static!(StreamHandler<board::Uart, 96>, StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT)));
     if LOGGING.add(handler).is_err()
         || emlog::install(&LOGGING).is_err()
         || emlog::install_log_bridge().is_err()

@@ -34,7 +34,7 @@ impl embedded_io::Write for ChattyUart {
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     let _ = board::init();
-    let handler = make_static!(StreamHandler<ChattyUart, 64>, StreamHandler::new(ChattyUart).with_formatter(FORMAT));
+    let handler = make_static!(StreamHandler<ChattyUart, 64>, StreamHandler::new(ChattyUart).with_formatter(emlog::formatter!(FORMAT)));
     if LOGGING.add(handler).is_err() || emlog::install(&LOGGING).is_err() {
         board::exit(false);
     }

@@ -37,7 +37,7 @@ fn main() -> ! {
         (
             (*core::ptr::addr_of_mut!(SINK)).insert(board::init()),
             (*core::ptr::addr_of_mut!(TEXT))
-                .insert(StreamHandler::new(SharedSink).with_formatter(FORMAT)),
+                .insert(StreamHandler::new(SharedSink).with_formatter(emlog::formatter!(FORMAT))),
             &mut *core::ptr::addr_of_mut!(FORWARD),
         )
     };

@@ -25,9 +25,9 @@ fn main() -> ! {
     // SAFETY: main runs once; these statics are set up here before any record.
     let (dump, ring) = unsafe {
         let dump_out = (*core::ptr::addr_of_mut!(DUMP_OUT))
-            .insert(StreamHandler::new(board::Uart).with_formatter(FORMAT));
+            .insert(StreamHandler::new(board::Uart).with_formatter(emlog::formatter!(FORMAT)));
         let ring_out = (*core::ptr::addr_of_mut!(RING_OUT))
-            .insert(StreamHandler::new(uart).with_formatter(FORMAT));
+            .insert(StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT)));
         let dump = &mut *core::ptr::addr_of_mut!(DUMP);
         dump.set_target(Some(dump_out));
         dump.base_mut().filters_mut().set_name("dump");

@@ -63,7 +63,7 @@ fn main() -> ! {
     // SAFETY: set up once, before any record.
     let out = unsafe {
         (*core::ptr::addr_of_mut!(OUT))
-            .insert(Exploding(StreamHandler::new(uart).with_formatter(FORMAT)))
+            .insert(Exploding(StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT))))
     };
     let added = LISTENER.with(|l| l.add(out).is_ok());
     QUEUE.set_level(Level::DEBUG);

@@ -42,9 +42,9 @@ fn main() -> ! {
     let (queue_out, memory_out) = unsafe {
         (
             (*core::ptr::addr_of_mut!(QUEUE_OUT))
-                .insert(StreamHandler::new(uart).with_formatter(FORMAT)),
+                .insert(StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT))),
             (*core::ptr::addr_of_mut!(MEMORY_OUT))
-                .insert(StreamHandler::new(board::Uart).with_formatter(FORMAT)),
+                .insert(StreamHandler::new(board::Uart).with_formatter(emlog::formatter!(FORMAT))),
         )
     };
     let added = LISTENER.with(|l| l.add(queue_out).is_ok());

@@ -75,7 +75,7 @@ fn main() -> ! {
             Ok(f) => f,
             Err(_) => panic!("bad format"),
         };
-        let mut out: StreamHandler<_, 128> = StreamHandler::new(uart).with_formatter(FORMAT);
+        let mut out: StreamHandler<_, 128> = StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT));
         let mut listener: QueueListener<'_, '_, 8, 96> = QueueListener::new(&QUEUE);
         if listener.add(&mut out).is_err() {
             board::exit(false);

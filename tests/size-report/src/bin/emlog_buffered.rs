@@ -1,5 +1,6 @@
-//! emlog_minimal with a line buffer: the core Dispatcher, one UART
-//! StreamHandler with a 64-byte line buffer (each record rendered into it,
+//! emlog_minimal with a line buffer: the core Dispatcher (one handler, no
+//! per-logger levels), one UART StreamHandler (no room for user filters)
+//! with a 64-byte line buffer (each record rendered into it,
 //! cut with a marker if too long, then written with one `write_all`) and
 //! Python's BASIC_FORMAT (`%(levelname)s:%(name)s:%(message)s`, built in a
 //! `const`), one `info!` with one u32.
@@ -14,10 +15,10 @@ const FORMAT: Formatter = match Formatter::new(Formatter::BASIC) {
     Err(_) => panic!("bad format string"),
 };
 
-static LOGGING: Dispatcher<1> = Dispatcher::with_root_level(Level::INFO);
+static LOGGING: Dispatcher<1, 0> = Dispatcher::with_root_level(Level::INFO);
 // Built by the compiler: no start-up code moves or clears it.
-static mut OUT: StreamHandler<board::Uart, 64> =
-    StreamHandler::new(board::Uart).with_formatter(FORMAT);
+static mut OUT: StreamHandler<board::Uart, 64, 0> =
+    StreamHandler::new(board::Uart).with_formatter(emlog::formatter!(FORMAT));
 
 #[cortex_m_rt::entry]
 fn main() -> ! {

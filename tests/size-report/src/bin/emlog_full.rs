@@ -16,7 +16,7 @@ const FORMAT: Formatter = match Formatter::new("%(asctime)s %(levelname)-8s %(na
 static LOGGING: Dispatcher<1> = Dispatcher::with_root_level(Level::INFO);
 // Built by the compiler: no start-up code moves or clears it.
 static mut OUT: StreamHandler<board::Uart, 96> =
-    StreamHandler::new(board::Uart).with_formatter(FORMAT);
+    StreamHandler::new(board::Uart).with_formatter(emlog::formatter!(FORMAT));
 
 #[cortex_m_rt::entry]
 fn main() -> ! {

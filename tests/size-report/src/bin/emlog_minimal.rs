@@ -1,10 +1,13 @@
 //! emlog at its smallest useful set-up, as the README shows it: the core
-//! Dispatcher, one StreamHandler on the blocking UART with Python's
-//! BASIC_FORMAT (`%(levelname)s:%(name)s:%(message)s`, built in a `const`)
-//! and no line buffer (`LINE = 0`: each piece goes straight to the UART,
-//! inside the Dispatcher's critical section, so lines still come out whole;
-//! the UART cannot fail), one `info!` with one u32. `emlog_buffered` is the
-//! same with a 64-byte line buffer.
+//! Dispatcher with room for one handler and no per-logger levels (a
+//! firmware that sets none: `Dispatcher<1, 0>`; the root level still
+//! applies), one StreamHandler on the blocking UART with Python's
+//! BASIC_FORMAT (`%(levelname)s:%(name)s:%(message)s`, compiled by
+//! `emlog::formatter!`), no line buffer (`LINE = 0`: each piece goes straight
+//! to the UART, inside the Dispatcher's critical section, so lines still
+//! come out whole; the UART cannot fail) and no room for user filters
+//! (`FILTERS = 0`), one `info!` with one u32. `emlog_buffered` is the same
+//! with a 64-byte line buffer.
 #![no_std]
 #![no_main]
 
@@ -16,10 +19,10 @@ const FORMAT: Formatter = match Formatter::new(Formatter::BASIC) {
     Err(_) => panic!("bad format string"),
 };
 
-static LOGGING: Dispatcher<1> = Dispatcher::with_root_level(Level::INFO);
+static LOGGING: Dispatcher<1, 0> = Dispatcher::with_root_level(Level::INFO);
 // Built by the compiler: no start-up code moves or clears it.
-static mut OUT: StreamHandler<board::Uart, 0> =
-    StreamHandler::new(board::Uart).with_formatter(FORMAT);
+static mut OUT: StreamHandler<board::Uart, 0, 0> =
+    StreamHandler::new(board::Uart).with_formatter(emlog::formatter!(FORMAT));
 
 #[cortex_m_rt::entry]
 fn main() -> ! {

@@ -17,7 +17,7 @@ const SLOTS: usize = if cfg!(feature = "icount") { 256 } else { 8 };
 static QUEUE: Queue<SLOTS, 64> = Queue::new();
 // Built by the compiler: no start-up code moves or clears it.
 static mut OUT: StreamHandler<board::Uart, 64> =
-    StreamHandler::new(board::Uart).with_formatter(FORMAT);
+    StreamHandler::new(board::Uart).with_formatter(emlog::formatter!(FORMAT));
 
 #[cortex_m_rt::entry]
 fn main() -> ! {

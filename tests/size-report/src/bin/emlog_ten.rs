@@ -11,10 +11,10 @@ const FORMAT: Formatter = match Formatter::new(Formatter::BASIC) {
     Err(_) => panic!("bad format string"),
 };
 
-static LOGGING: Dispatcher<1> = Dispatcher::with_root_level(Level::INFO);
+static LOGGING: Dispatcher<1, 0> = Dispatcher::with_root_level(Level::INFO);
 // Built by the compiler: no start-up code moves or clears it.
-static mut OUT: StreamHandler<board::Uart, 0> =
-    StreamHandler::new(board::Uart).with_formatter(FORMAT);
+static mut OUT: StreamHandler<board::Uart, 0, 0> =
+    StreamHandler::new(board::Uart).with_formatter(emlog::formatter!(FORMAT));
 
 #[cortex_m_rt::entry]
 fn main() -> ! {

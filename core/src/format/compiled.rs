@@ -1,0 +1,270 @@
+//! Templates compiled into code: [`formatter!`](crate::formatter!) gives
+//! each formatter it builds a renderer of its own, in which the compiler has
+//! already walked the pieces. What is left is the writes themselves, one
+//! after the other: a literal is a `write_str` of text whose place and length
+//! are constants, a plain `name` or `levelname` one `write_str` of the
+//! record's text, and every other field the same code the general renderer
+//! runs for it (padding, conversions, `asctime`), without the walk, the
+//! match on each piece's kind or the look-up of its text.
+//!
+//! A formatter built at run time (or in a `const` item without the macro)
+//! renders with the walk of [`parts`](super::parts), as before.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use super::field::Field;
+use super::{Formatter, Piece, Sink, Template, parts::Parts, render};
+use crate::Record;
+use crate::level::{NAME_ENDS, NAMES};
+use crate::message::SinkWrite;
+
+/// A formatter whose pieces the compiler knows: `FORMATTER` is a constant.
+/// Implemented by the type each [`formatter!`](crate::formatter!) defines.
+#[doc(hidden)]
+pub trait Compiled<const N: usize> {
+    /// The formatter, with `render` (for this very type) as its renderer.
+    const FORMATTER: &'static Formatter<N>;
+    /// The level names, each followed by the literal that follows
+    /// `levelname` in the template ([`Formatter::level_text`]), or empty.
+    const LEVEL_TEXT: &'static str;
+}
+
+/// Piece `I` of a compiled formatter, found by the compiler.
+struct At<C, const N: usize, const I: usize>(PhantomData<C>);
+
+impl<C: Compiled<N>, const N: usize, const I: usize> At<C, N, I> {
+    const PIECE: Option<Piece> = if I < N {
+        Some(C::FORMATTER.pieces[I])
+    } else {
+        None
+    };
+    /// This piece is the `levelname` written with the literal after it.
+    const WITH_NEXT: bool = matches!(C::FORMATTER.level_pair(), Some((at, _)) if at == I);
+    /// This piece is that literal, already written.
+    const WITH_PREVIOUS: bool = matches!(C::FORMATTER.level_pair(), Some((at, _)) if at + 1 == I);
+    /// The literal after this piece, if it is one (else empty).
+    const NEXT_LITERAL: (u16, u16) = match C::FORMATTER.template().pieces {
+        pieces if I + 1 < pieces.len() => match pieces[I + 1] {
+            Piece::Literal { start, len } => (start, len),
+            Piece::Field { .. } => (0, 0),
+        },
+        _ => (0, 0),
+    };
+    /// Where each level's run of `C::LEVEL_TEXT` ends, as `level::NAME_ENDS`.
+    const LEVEL_ENDS: [u8; 12] = match C::FORMATTER.level_pair() {
+        Some((_, literal)) => level_ends(literal),
+        None => [0; 12],
+    };
+    /// Checked by the compiler, whoever implemented `Compiled`: every run
+    /// `LEVEL_ENDS[k]..LEVEL_ENDS[k + 1]` of `C::LEVEL_TEXT` is in bounds and
+    /// on char boundaries.
+    const LEVEL_RUNS_FIT: () = if Self::WITH_NEXT {
+        let (text, ends) = (C::LEVEL_TEXT, Self::LEVEL_ENDS);
+        let mut k = 0;
+        while k < ends.len() {
+            assert!(
+                ends[k] as usize <= text.len()
+                    && text.is_char_boundary(ends[k] as usize)
+                    && (k == 0 || ends[k - 1] <= ends[k]),
+                "LEVEL_TEXT is the formatter's level_text"
+            );
+            k += 1;
+        }
+    };
+}
+
+/// The longest literal written together with the level name before it: a
+/// name and its literal cost a byte of flash each per named level (7), so
+/// longer literals are written on their own.
+const MAX_LEVEL_LITERAL: usize = 4;
+
+/// `level::NAME_ENDS` for names each followed by `literal` bytes.
+const fn level_ends(literal: usize) -> [u8; 12] {
+    let mut ends = NAME_ENDS;
+    let mut named = 0;
+    let mut slot = 1;
+    while slot < ends.len() {
+        if NAME_ENDS[slot] != NAME_ENDS[slot - 1] {
+            named += 1;
+        }
+        ends[slot] += (named * literal) as u8;
+        slot += 1;
+    }
+    ends
+}
+
+impl<const N: usize> Formatter<N> {
+    /// The first plain `levelname` followed by a literal of at most
+    /// [`MAX_LEVEL_LITERAL`] bytes: its index and the literal's length.
+    const fn level_pair(&self) -> Option<(usize, usize)> {
+        let pieces = self.template().pieces;
+        let mut i = 0;
+        while i + 1 < pieces.len() {
+            if let (
+                Piece::Field {
+                    field: Field::LevelName,
+                    spec,
+                },
+                Piece::Literal { len, .. },
+            ) = (pieces[i], pieces[i + 1])
+                && spec.is_plain_text()
+                && len as usize <= MAX_LEVEL_LITERAL
+            {
+                return Some((i, len as usize));
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The length of [`level_text`](Self::level_text).
+    #[doc(hidden)]
+    pub const fn level_text_len(&self) -> usize {
+        match self.level_pair() {
+            Some((_, literal)) => NAMES.len() + 7 * literal,
+            None => 0,
+        }
+    }
+
+    /// Every level name followed by the literal after the template's
+    /// `levelname` ([`Compiled::LEVEL_TEXT`]): `"NOTSET:TRACE:…CRITICAL:"`
+    /// for `%(levelname)s:%(name)s`, so that a record's name and that
+    /// literal are one write.
+    #[doc(hidden)]
+    pub const fn level_text<const M: usize>(&self) -> [u8; M] {
+        let mut text = [0; M];
+        let Some((at, _)) = self.level_pair() else {
+            return text;
+        };
+        let Piece::Literal { start, len } = self.pieces[at + 1] else {
+            return text;
+        };
+        let source = self.head.source.as_bytes();
+        let ends = level_ends(len as usize);
+        let mut slot = 0;
+        while slot + 1 < NAME_ENDS.len() {
+            let (from, to) = (NAME_ENDS[slot] as usize, NAME_ENDS[slot + 1] as usize);
+            let mut out = ends[slot] as usize;
+            let mut j = from;
+            while j < to {
+                text[out] = NAMES[j];
+                out += 1;
+                j += 1;
+            }
+            if from != to {
+                let mut k = 0;
+                while k < len as usize {
+                    text[out] = source[start as usize + k];
+                    out += 1;
+                    k += 1;
+                }
+            }
+            slot += 1;
+        }
+        text
+    }
+}
+
+/// A compiled formatter's renderer.
+pub(crate) type Render = fn(&Record<'_>, &mut dyn Sink) -> fmt::Result;
+
+impl Formatter {
+    /// This formatter, fitted to its `M` pieces, rendering with `parts`
+    /// (those of [`compiled_parts`](Self::compiled_parts)): what
+    /// [`formatter!`](crate::formatter!) keeps.
+    #[doc(hidden)]
+    pub const fn compiled<const M: usize>(&self, parts: &'static Parts) -> Formatter<M> {
+        let mut fitted = self.fitted::<M>();
+        fitted.head.context.parts = parts;
+        fitted
+    }
+
+    /// The parts of the compiled formatter `C`: its own renderer (also as
+    /// the walk, so that rendering through the formatter links no walk),
+    /// and for its other fields the code this formatter's template chose.
+    #[doc(hidden)]
+    pub const fn compiled_parts<C: Compiled<M>, const M: usize>(&self) -> Parts {
+        let chosen = self.head.context.parts;
+        Parts {
+            render: render_template::<C, M>,
+            compiled: Some(render::<C, M>),
+            asctime: chosen.asctime,
+            decimal: chosen.decimal,
+            repr: chosen.repr,
+        }
+    }
+}
+
+/// The renderer of the compiled formatter `C`: each of its pieces in turn
+/// (up to [`MAX_PIECES`](super::MAX_PIECES); the steps past its last piece
+/// are empty and vanish).
+fn render<C: Compiled<N>, const N: usize>(record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
+    macro_rules! pieces {
+        ($($i:literal)*) => {
+            $(piece::<C, N, $i>(record, out)?;)*
+        };
+    }
+    pieces!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23);
+    const _: () = assert!(super::MAX_PIECES == 24, "a step for every piece");
+    Ok(())
+}
+
+/// Piece `I` of `C`, `levelname`, and the literal after it: one write for a
+/// named level.
+fn write_level_and_literal<C: Compiled<N>, const N: usize, const I: usize>(
+    record: &Record<'_>,
+    out: &mut dyn Sink,
+) -> fmt::Result {
+    let () = At::<C, N, I>::LEVEL_RUNS_FIT;
+    let ends = &At::<C, N, I>::LEVEL_ENDS;
+    if let Some(slot) = record.level.slot() {
+        let (start, end) = (usize::from(ends[slot]), usize::from(ends[slot + 1]));
+        if start != end {
+            // SAFETY: `slot <= 10`, and `LEVEL_RUNS_FIT` (evaluated by the
+            // compiler above) proved each run of `LEVEL_ENDS` in bounds of
+            // `LEVEL_TEXT`, increasing and on char boundaries.
+            return out.write_str(unsafe { C::LEVEL_TEXT.get_unchecked(start..end) });
+        }
+    }
+    render::write_level_number(record.level, out)?;
+    let (start, len) = At::<C, N, I>::NEXT_LITERAL;
+    out.write_str(C::FORMATTER.template().literal(start, len))
+}
+
+/// [`render`] with the signature of a walk.
+fn render_template<C: Compiled<N>, const N: usize>(
+    _: &Template<'_>,
+    record: &Record<'_>,
+    out: &mut dyn Sink,
+) -> fmt::Result {
+    render::<C, N>(record, out)
+}
+
+/// Piece `I` of `C`, if it has one.
+#[inline(always)]
+fn piece<C: Compiled<N>, const N: usize, const I: usize>(
+    record: &Record<'_>,
+    out: &mut dyn Sink,
+) -> fmt::Result {
+    let Some(piece) = At::<C, N, I>::PIECE else {
+        return Ok(());
+    };
+    if At::<C, N, I>::WITH_PREVIOUS {
+        return Ok(());
+    }
+    let template = C::FORMATTER.template();
+    if At::<C, N, I>::WITH_NEXT {
+        return write_level_and_literal::<C, N, I>(record, out);
+    }
+    match piece {
+        Piece::Literal { start, len } => out.write_str(template.literal(start, len)),
+        Piece::Field { field, spec } if spec.is_plain_text() => match field {
+            Field::Name => out.write_str(record.logger),
+            Field::LevelName => render::write_level_name(record.level, out),
+            Field::Message => record.args.write_to_sink(out),
+            _ => template.render_piece(piece, record, &mut SinkWrite(out), &mut None),
+        },
+        Piece::Field { .. } => template.render_piece(piece, record, &mut SinkWrite(out), &mut None),
+    }
+}
