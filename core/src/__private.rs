@@ -19,8 +19,17 @@
 use core::fmt;
 
 use crate::format::Sink;
+#[cfg(target_pointer_width = "64")]
+use crate::message::Written;
 use crate::message::{WriteMessage, write_args};
 use crate::{Level, Location, Message, Record, STATIC_MIN_LEVEL};
+
+#[cfg(target_pointer_width = "64")]
+mod call_site;
+#[cfg(target_pointer_width = "64")]
+pub use call_site::{
+    PlainCall, ToValue, ToValueDisplay, ToValueUnused, Typed, Unused, Value, Values, log_typed,
+};
 
 /// Whether a call at `level` is compiled in and wanted now.
 #[inline(always)]
@@ -74,7 +83,12 @@ impl<F: Fn(defmt::Formatter<'_>)> defmt::Format for DefmtMessage<F> {
 /// Makes the record and dispatches it. Kept out of line so each call site
 /// stays a load, a compare and a call.
 #[inline(never)]
-pub fn log(level: Level, logger: &str, args: fmt::Arguments<'_>, location: &Location<'static>) {
+pub fn log(
+    level: Level,
+    logger: &str,
+    args: fmt::Arguments<'_>,
+    location: &'static Location<'static>,
+) {
     emit(level, logger, Message::new(args), location);
 }
 
@@ -90,7 +104,7 @@ pub fn log_plain(
     pieces: &'static [&'static str],
     precisions: &'static [u8],
     args: &[Arg<'_>],
-    location: &Location<'static>,
+    location: &'static Location<'static>,
 ) {
     if precisions.is_empty() {
         log_pieces(level, logger, pieces, args, location);
@@ -106,7 +120,7 @@ fn log_pieces(
     logger: &str,
     pieces: &'static [&'static str],
     args: &[Arg<'_>],
-    location: &Location<'static>,
+    location: &'static Location<'static>,
 ) {
     let message = PlainMessage::new(pieces, args);
     emit(level, logger, Message::plain(&message), location);
@@ -120,7 +134,7 @@ fn log_precise(
     pieces: &'static [&'static str],
     precisions: &'static [u8],
     args: &[Arg<'_>],
-    location: &Location<'static>,
+    location: &'static Location<'static>,
 ) {
     let message = PlainMessage {
         pieces,
@@ -130,9 +144,22 @@ fn log_precise(
     emit(level, logger, Message::plain(&message), location);
 }
 
+/// A plain call's message made at its call site (see `call_site`): the
+/// record is made here, out of line, as for every call.
+#[cfg(target_pointer_width = "64")]
+#[inline(never)]
+fn log_message(
+    level: Level,
+    logger: &str,
+    message: &dyn WriteMessage,
+    location: &'static Location<'static>,
+) {
+    emit(level, logger, Message::plain(message), location);
+}
+
 #[inline(always)]
-fn emit(level: Level, logger: &str, args: Message<'_>, location: &Location<'static>) {
-    let record = Record::capture(level, logger, args, *location);
+fn emit(level: Level, logger: &str, args: Message<'_>, location: &'static Location<'static>) {
+    let record = Record::capture(level, logger, args.at(location), *location);
     crate::dispatch(&record);
 }
 
@@ -352,6 +379,11 @@ impl<P: Precisions> WriteMessage for PlainMessage<'_, P> {
     fn write_bytes(&self, out: &mut dyn ByteSink) -> fmt::Result {
         staged::write_bytes(self, out)
     }
+
+    #[cfg(target_pointer_width = "64")]
+    fn write_into(&self, room: &mut [u8]) -> Option<Written> {
+        staged::write_into(self, room)
+    }
 }
 
 /// What a plain call's message is made of: the text around its placeholders,
@@ -411,6 +443,19 @@ pub trait ByteSink: Sink {
 #[inline]
 pub fn write_message_bytes(message: &Message<'_>, out: &mut dyn ByteSink) -> fmt::Result {
     message.write_to_bytes(out)
+}
+
+/// Writes `message` at the start of `room` (UTF-8 text) if it fits and
+/// needs no `core::fmt`: how many bytes, and whether they are printable
+/// ASCII. `None` leaves nothing of worth in `room`: the caller then writes
+/// the message another way ([`write_message_bytes`]). A sink that owns
+/// its room calls this first, with no dynamic call to lend it.
+#[cfg(target_pointer_width = "64")]
+#[inline]
+pub fn write_message_into(message: &Message<'_>, room: &mut [u8]) -> Option<(usize, bool)> {
+    message
+        .write_into(room)
+        .map(|written| (written.len, written.printable))
 }
 
 impl<P: Precisions> PlainMessage<'_, P> {
@@ -584,9 +629,10 @@ fn digits_before(text: &mut [u8; WHOLE_TEXT], mut n: Whole) -> usize {
 /// Floats without `core::fmt` where that gives `core::fmt`'s exact text.
 #[cfg(target_pointer_width = "64")]
 mod float {
-    /// 10^0 ..= 10^17, each exact as an `f64` too.
-    const POWERS_OF_TEN: [u64; 18] = {
-        let mut powers = [1; 18];
+    /// 10^0 ..= 10^19, every power of ten a `u64` holds (up to 10^17 each
+    /// exact as an `f64` too).
+    pub(super) const POWERS_OF_TEN: [u64; 20] = {
+        let mut powers = [1; 20];
         let mut i = 1;
         while i < powers.len() {
             powers[i] = powers[i - 1] * 10;
@@ -595,7 +641,8 @@ mod float {
         powers
     };
 
-    /// [`POWERS_OF_TEN`] as `f64`s (each exact).
+    /// [`POWERS_OF_TEN`] up to 10^17 as `f64`s (each exact): the
+    /// precisions the plain path takes.
     const POWERS_OF_TEN_F64: [f64; 18] = {
         let mut powers = [1.0; 18];
         let mut i = 0;
@@ -606,8 +653,8 @@ mod float {
         powers
     };
 
-    /// 2^53: below it every integer is an exact `f64`.
-    const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+    /// 2^52: from here up to 2^53 the `f64`s are exactly the integers.
+    const INTEGER_STEP: f64 = 4_503_599_627_370_496.0;
 
     /// `|x| × 10^precision` rounded to the nearest integer, when the one
     /// rounding of the `f64` multiplication provably cannot change which
@@ -622,27 +669,27 @@ mod float {
     /// within twice the multiplication's worst error (`product × 2^-52`) of a
     /// half-way point is left to `core::fmt` as well, which leaves out every
     /// product from 2^51 up.
+    #[inline(always)]
     pub(super) fn scaled_rounded(x: f64, precision: u8) -> Option<u64> {
         let power = *POWERS_OF_TEN_F64.get(usize::from(precision))?;
         let product = x.abs() * power;
-        if product.is_nan() || product >= EXACT_INTEGERS {
+        if product.is_nan() || product >= INTEGER_STEP {
             return None;
         }
-        // Signed conversions (single instructions on x86-64; unsigned ones
-        // take several): `product` is below 2^53, so they are exact as well.
-        let whole = product as i64;
-        // Exact: `product` and its whole part share their binary digits.
-        let fraction = product - whole as f64;
-        let whole = whole.unsigned_abs();
-        let from_half = if fraction < 0.5 {
-            0.5 - fraction
-        } else {
-            fraction - 0.5
-        };
+        // `product + 2^52` lies in [2^52, 2^53), where the `f64`s are the
+        // integers: the addition rounds `product` to its nearest integer,
+        // which is the sum's bits less those of 2^52 (no float-to-integer
+        // conversion, which saturates in several instructions).
+        let shifted = product + INTEGER_STEP;
+        let nearest = shifted - INTEGER_STEP;
+        // Exact (Sterbenz): `product` is within half of `nearest`, and both
+        // are below one or within a factor of two of each other. A tie has
+        // `from_half` exactly 0.
+        let from_half = 0.5 - (product - nearest).abs();
         if from_half <= product * f64::EPSILON {
             return None;
         }
-        Some(whole + u64::from(fraction > 0.5))
+        Some(shifted.to_bits() - INTEGER_STEP.to_bits())
     }
 }
 
@@ -661,7 +708,7 @@ mod staged {
     use super::float::scaled_rounded;
     use super::{Arg, ByteSink, NO_PRECISION, PlainMessage, Precisions, Shown, copy_short};
     use crate::format::Sink;
-    use crate::message::write_args;
+    use crate::message::{Written, write_args};
 
     /// The stack buffer of a sink that lends no room.
     const STACK_ROOM: usize = 128;
@@ -682,6 +729,42 @@ mod staged {
                 out,
             },
         )
+    }
+
+    /// Writes a message that `fill` writes into room (as
+    /// [`WriteMessage::write_into`] does: UTF-8 text at the start of the
+    /// room) into `out`, gathered on the stack and handed over in one
+    /// `write_str`; `None` when `fill` cannot, and then nothing is written.
+    pub(super) fn write_gathered(
+        out: &mut dyn Sink,
+        fill: impl FnOnce(&mut [u8]) -> Option<Written>,
+    ) -> Option<fmt::Result> {
+        let mut room = [0; STACK_ROOM];
+        let written = fill(&mut room)?;
+        let text = room.get(..written.len)?;
+        // SAFETY: `fill` writes as `WriteMessage::write_into` does (its
+        // callers here pass exactly that): UTF-8 text, whole `str`s and
+        // ASCII, from the start of the room, `written.len` bytes of it.
+        Some(out.write_str(unsafe { core::str::from_utf8_unchecked(text) }))
+    }
+
+    /// Writes `message` at the start of `room` if all of it fits there and
+    /// nothing needs the sink.
+    pub(super) fn write_into<P: Precisions>(
+        message: &PlainMessage<'_, P>,
+        room: &mut [u8],
+    ) -> Option<Written> {
+        let mut room = Room {
+            bytes: room,
+            len: 0,
+        };
+        match room.fill(message, &mut 0) {
+            Stop::Done => Some(Written {
+                len: room.len,
+                printable: false,
+            }),
+            Stop::Full(_) | Stop::Slow => None,
+        }
     }
 
     /// Writes `message` into the room `out` lends (see the module). The
@@ -978,7 +1061,7 @@ mod staged {
     }
 
     /// `00`, `01`, ..., `99`.
-    const PAIRS: [[u8; 2]; 100] = {
+    pub(super) const PAIRS: [[u8; 2]; 100] = {
         let mut pairs = [[0; 2]; 100];
         let mut i = 0;
         while i < 100 {

@@ -148,22 +148,9 @@ macro_rules! __emit {
     };
     // Positional arguments so far in [..]; a named one sends the call to format_args!.
     (@scan $level:ident, $logger:expr, $location:expr, $format:literal, [$($a:expr,)*] $(,)?) => {{
-        #[allow(unused_imports)]
-        use $crate::__private::{ToArg as _, ToArgDisplay as _, ToArgUnused as _};
         const ARGS: usize = <[&str]>::len(&[$(::core::stringify!($a)),*]);
         if const { $crate::__private::plain_braces($format, ARGS) } {
-            const PIECES: &[&str] = &$crate::__private::plain_pieces::<{ ARGS + 1 }>($format);
-            const PRECISIONS: &[u8] = $crate::__private::plain_precisions(
-                &$crate::__private::placeholder_precisions::<ARGS>($format),
-            );
-            $crate::__private::log_plain(
-                $level,
-                $logger,
-                PIECES,
-                PRECISIONS,
-                &[$((&&&$crate::__private::Capture(&$a)).to_arg()),*],
-                $location,
-            )
+            $crate::__plain!($level, $logger, $location, $format, ARGS, [$($a,)*])
         } else {
             $crate::__private::log($level, $logger, ::core::format_args!($format, $($a),*), $location)
         }
@@ -178,6 +165,74 @@ macro_rules! __emit {
     };
     (@scan $level:ident, $logger:expr, $location:expr, $format:literal, [$($a:expr,)*], $next:expr $(, $($rest:tt)*)?) => {
         $crate::__emit!(@scan $level, $logger, $location, $format, [$($a,)* $next,] $(, $($rest)*)?)
+    };
+}
+
+/// A plain call (see [`__emit!`]) on a 32-bit target: the text around the
+/// placeholders, their precisions and the arguments, each captured by its
+/// type as an `Arg`, given to one writer that every call shares.
+#[cfg(not(target_pointer_width = "64"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __plain {
+    ($level:ident, $logger:expr, $location:expr, $format:literal, $args:ident, [$($a:expr,)*]) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::{ToArg as _, ToArgDisplay as _, ToArgUnused as _};
+        const PIECES: &[&str] = &$crate::__private::plain_pieces::<{ $args + 1 }>($format);
+        const PRECISIONS: &[u8] = $crate::__private::plain_precisions(
+            &$crate::__private::placeholder_precisions::<$args>($format),
+        );
+        $crate::__private::log_plain(
+            $level,
+            $logger,
+            PIECES,
+            PRECISIONS,
+            &[$((&&&$crate::__private::Capture(&$a)).to_arg()),*],
+            $location,
+        )
+    }};
+}
+
+/// A plain call (see [`__emit!`]) on a 64-bit target: a type of the call's
+/// own holds its text and precisions, and the arguments are captured by
+/// their types, so that the call's message has a writer made for it
+/// (`__private::call_site`).
+#[cfg(target_pointer_width = "64")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __plain {
+    ($level:ident, $logger:expr, $location:expr, $format:literal, $args:ident, [$($a:expr,)*]) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::{ToValue as _, ToValueDisplay as _, ToValueUnused as _};
+        struct Call;
+        impl $crate::__private::PlainCall for Call {
+            const PIECES: &'static [&'static str] =
+                &$crate::__private::plain_pieces::<{ $args + 1 }>($format);
+            const PRECISIONS: &'static [u8] = $crate::__private::plain_precisions(
+                &$crate::__private::placeholder_precisions::<$args>($format),
+            );
+        }
+        $crate::__private::log_typed::<Call, _, $args>(
+            $level,
+            $logger,
+            $crate::__values!($($a,)*),
+            $location,
+        )
+    }};
+}
+
+/// A plain call's arguments as a list of captured values,
+/// `(first, (second, ... ()))`, each evaluated once, in order.
+#[cfg(target_pointer_width = "64")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __values {
+    () => { () };
+    ($first:expr, $($rest:expr,)*) => {
+        (
+            (&&&$crate::__private::Capture(&$first)).to_value(),
+            $crate::__values!($($rest,)*),
+        )
     };
 }
 

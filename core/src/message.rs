@@ -65,6 +65,16 @@ pub(crate) trait WriteMessage {
         self.write_message(out)
     }
 
+    /// Writes the whole message at the start of `room`, UTF-8 text (whole
+    /// `str`s and ASCII), if it fits and needs nothing else (no `core::fmt`);
+    /// `None` otherwise, and then `room` holds nothing of worth and the
+    /// caller writes the message another way.
+    #[cfg(target_pointer_width = "64")]
+    fn write_into(&self, room: &mut [u8]) -> Option<Written> {
+        let _ = room;
+        None
+    }
+
     /// A plain call's text and arguments, for a queue that carries them to
     /// another thread unformatted; `None` for any other message.
     #[cfg(feature = "queue-capture")]
@@ -73,10 +83,29 @@ pub(crate) trait WriteMessage {
     }
 }
 
+/// What [`WriteMessage::write_into`] wrote.
+#[cfg(target_pointer_width = "64")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Written {
+    /// How many bytes, from the start of the room.
+    pub len: usize,
+    /// Whether they are all printable ASCII (so no escaping rewrites them).
+    pub printable: bool,
+}
+
 /// Text already formatted, as a message.
 impl WriteMessage for &str {
     fn write_message(&self, out: &mut dyn Sink) -> fmt::Result {
         out.write_str(self)
+    }
+
+    #[cfg(target_pointer_width = "64")]
+    fn write_into(&self, room: &mut [u8]) -> Option<Written> {
+        room.get_mut(..self.len())?.copy_from_slice(self.as_bytes());
+        Some(Written {
+            len: self.len(),
+            printable: false,
+        })
     }
 }
 
@@ -101,7 +130,12 @@ fn write_arguments(args: &fmt::Arguments<'_>, out: &mut dyn Sink) -> fmt::Result
 /// assert_eq!(message.to_string(), "link up after 12 ms");
 /// ```
 #[derive(Clone, Copy)]
-pub struct Message<'a>(Repr<'a>);
+pub struct Message<'a> {
+    repr: Repr<'a>,
+    /// Where the macro call that made it is (see [`Message::static_location`]).
+    #[cfg(feature = "queue-capture")]
+    location: Option<&'static crate::Location<'static>>,
+}
 
 #[derive(Clone, Copy)]
 enum Repr<'a> {
@@ -112,12 +146,32 @@ enum Repr<'a> {
 impl<'a> Message<'a> {
     /// A message of `fmt::Arguments`.
     pub fn new(args: fmt::Arguments<'a>) -> Message<'a> {
-        Message(Repr::Args(args, write_arguments))
+        Message::of(Repr::Args(args, write_arguments))
     }
 
     /// A message that writes itself.
     pub(crate) fn plain(message: &'a dyn WriteMessage) -> Message<'a> {
-        Message(Repr::Plain(message))
+        Message::of(Repr::Plain(message))
+    }
+
+    const fn of(repr: Repr<'a>) -> Message<'a> {
+        Message {
+            repr,
+            #[cfg(feature = "queue-capture")]
+            location: None,
+        }
+    }
+
+    /// The message of the macro call at `location` (kept only with the
+    /// `queue-capture` feature, for `static_location`).
+    #[inline(always)]
+    #[allow(unused_mut, unused_variables)]
+    pub(crate) fn at(mut self, location: &'static crate::Location<'static>) -> Message<'a> {
+        #[cfg(feature = "queue-capture")]
+        {
+            self.location = Some(location);
+        }
+        self
     }
 
     /// A message that is `text` as it is, written without `core::fmt` (a
@@ -129,7 +183,7 @@ impl<'a> Message<'a> {
     /// assert_eq!(message.to_string(), "disk {} full");
     /// ```
     pub fn text(text: &'a &'a str) -> Message<'a> {
-        Message(Repr::Plain(text))
+        Message::of(Repr::Plain(text))
     }
 
     /// The text and arguments of a plain call's message (see
@@ -139,10 +193,23 @@ impl<'a> Message<'a> {
     #[doc(hidden)]
     #[cfg(feature = "queue-capture")]
     pub fn plain_parts(&self) -> Option<crate::__private::PlainParts<'_>> {
-        match &self.0 {
+        match &self.repr {
             Repr::Args(..) => None,
             Repr::Plain(message) => message.plain_parts(),
         }
+    }
+
+    /// The location of the macro call that made this message, as the
+    /// `'static` value the macro wrote; `None` for a message made any other
+    /// way. A queue compares it with its record's location and, when the
+    /// record's file and module path are these very strings, carries the
+    /// location by reference instead of copying its text. With the
+    /// `queue-capture` feature.
+    #[doc(hidden)]
+    #[cfg(feature = "queue-capture")]
+    #[inline]
+    pub fn static_location(&self) -> Option<&'static crate::Location<'static>> {
+        self.location
     }
 
     /// Writes the message into `out` (through `core::fmt` only for a message
@@ -155,7 +222,7 @@ impl<'a> Message<'a> {
     /// assert_eq!(out, "3!");
     /// ```
     pub fn write_to_sink(&self, out: &mut dyn Sink) -> fmt::Result {
-        match &self.0 {
+        match &self.repr {
             Repr::Args(args, write) => write(args, out),
             Repr::Plain(message) => message.write_message(out),
         }
@@ -165,9 +232,19 @@ impl<'a> Message<'a> {
     /// (see [`crate::__private::write_message_bytes`]).
     #[cfg(target_pointer_width = "64")]
     pub(crate) fn write_to_bytes(&self, out: &mut dyn ByteSink) -> fmt::Result {
-        match &self.0 {
+        match &self.repr {
             Repr::Args(args, write) => write(args, out),
             Repr::Plain(message) => message.write_bytes(out),
+        }
+    }
+
+    /// [`WriteMessage::write_into`]: the message at the start of `room`
+    /// if it fits and needs no `core::fmt`.
+    #[cfg(target_pointer_width = "64")]
+    pub(crate) fn write_into(&self, room: &mut [u8]) -> Option<Written> {
+        match &self.repr {
+            Repr::Args(..) => None,
+            Repr::Plain(message) => message.write_into(room),
         }
     }
 
@@ -179,7 +256,7 @@ impl<'a> Message<'a> {
     /// assert_eq!(out, "3!");
     /// ```
     pub fn write_to(&self, out: &mut dyn fmt::Write) -> fmt::Result {
-        match &self.0 {
+        match &self.repr {
             Repr::Args(args, _) => out.write_fmt(*args),
             Repr::Plain(message) => message.write_message(&mut &mut *out),
         }
@@ -195,7 +272,7 @@ impl<'a> From<fmt::Arguments<'a>> for Message<'a> {
 impl fmt::Display for Message<'_> {
     /// The text, as `fmt::Arguments` shows it (widths and precisions ignored).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
+        match &self.repr {
             Repr::Args(args, _) => fmt::Display::fmt(args, f),
             Repr::Plain(message) => message.write_message(f),
         }

@@ -2,6 +2,12 @@
 //! call takes: `{}` and `{:.N}` placeholders with positional arguments go
 //! through emlog's own writer (integers, text and fixed-point floats without
 //! `core::fmt`'s code where it can), everything else through `format_args!`.
+//!
+//! Every record is written twice: by a `StreamHandler` (through a sink, as
+//! firmware writes it) and, on 64-bit targets, into room lent at once (as
+//! emlog-std's line buffer writes it: a plain call's writer made for its call
+//! site). The lines of both must agree with `format!`, and so must the
+//! general plain path (which a queue's listener takes) from the same parts.
 
 mod common;
 
@@ -10,25 +16,85 @@ use std::fmt;
 use std::sync::{Mutex, MutexGuard, Once};
 
 use common::{Capture, leak};
-use emlog::{Dispatcher, Level, StreamHandler};
+use emlog::{Dispatcher, Handler, HandlerStats, Level, Record, StreamHandler};
 
-static LOGGING: Dispatcher<1, 1> = Dispatcher::with_root_level(Level::DEBUG);
+static LOGGING: Dispatcher<2, 1> = Dispatcher::with_root_level(Level::DEBUG);
 static OUT: Mutex<Option<Capture>> = Mutex::new(None);
+/// The lines written into lent room ([`InRoom`]).
+static IN_ROOM: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// For each of them, whether the room writer wrote it whole (not left to
+/// the general path), and if so whether it said the text is printable ASCII.
+static ROOM_WRITES: Mutex<Vec<Option<bool>>> = Mutex::new(Vec::new());
 
-fn serial() -> (MutexGuard<'static, Option<Capture>>, Capture) {
+/// Writes each message as emlog-std's line buffer does: into room lent at
+/// once (`write_message_into`), else the general way.
+struct InRoom;
+
+impl Handler for InRoom {
+    fn level(&self) -> Level {
+        Level::NOTSET
+    }
+    fn set_level(&mut self, _: Level) {}
+    fn handle(&mut self, record: &Record<'_>) -> bool {
+        let general = record.args.to_string();
+        // The general plain path (a queue's listener writes it) from the
+        // same parts, which a call's own writer may have bypassed above.
+        #[cfg(feature = "queue-capture")]
+        if let Some(parts) = record.args.plain_parts() {
+            let again = emlog::__private::with_plain_message(parts, |m| m.to_string());
+            assert_eq!(again, general, "the general plain path");
+        }
+        #[cfg(target_pointer_width = "64")]
+        {
+            let mut room = [0u8; 300];
+            if let Some((len, printable)) =
+                emlog::__private::write_message_into(&record.args, &mut room)
+            {
+                let text = String::from_utf8(room[..len].to_vec()).expect("UTF-8 in the room");
+                assert!(!printable || text.bytes().all(|b| (b' '..=b'~').contains(&b)));
+                ROOM_WRITES.lock().unwrap().push(Some(printable));
+                IN_ROOM.lock().unwrap().push(text);
+                return true;
+            }
+        }
+        ROOM_WRITES.lock().unwrap().push(None);
+        IN_ROOM.lock().unwrap().push(general);
+        true
+    }
+    fn stats(&self) -> HandlerStats {
+        HandlerStats::default()
+    }
+}
+
+/// What the handlers wrote since the test began.
+struct Written(Capture);
+
+impl Written {
+    /// The lines, the same from both handlers.
+    fn lines(&self) -> Vec<String> {
+        let lines = self.0.lines();
+        assert_eq!(*IN_ROOM.lock().unwrap(), lines, "written into lent room");
+        lines
+    }
+}
+
+fn serial() -> (MutexGuard<'static, Option<Capture>>, Written) {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let capture = Capture::default();
         let handler: &'static mut StreamHandler<Capture, 512> =
             leak(StreamHandler::new(capture.clone()));
-        assert!(LOGGING.add(handler).is_ok(), "room for one handler");
+        assert!(LOGGING.add(handler).is_ok(), "room for two handlers");
+        assert!(LOGGING.add(leak(InRoom)).is_ok(), "room for two handlers");
         emlog::install(&LOGGING).expect("first install");
         *OUT.lock().unwrap() = Some(capture);
     });
     let guard = OUT.lock().unwrap_or_else(|e| e.into_inner());
     let capture = guard.clone().expect("installed above");
     capture.clear();
-    (guard, capture)
+    IN_ROOM.lock().unwrap().clear();
+    ROOM_WRITES.lock().unwrap().clear();
+    (guard, Written(capture))
 }
 
 struct Celsius(i32);
@@ -175,6 +241,79 @@ fn arguments_are_evaluated_once_and_only_when_the_call_is_wanted() {
     assert_eq!(out.lines(), ["call 1 2"]);
 }
 
+/// On 64-bit targets a plain call's own writer writes numbers and text
+/// whole into the room (and says when the text is printable ASCII, so an
+/// escaping sink skips its scan); `Display` arguments, a float at a tie and
+/// text longer than the room are left to the general path, which writes the
+/// same.
+#[test]
+fn plain_calls_are_written_whole_into_lent_room_where_they_can_be() {
+    let (_g, out) = serial();
+    let long = "x".repeat(400);
+    let text = "tab\there";
+    let mut expected = Vec::new();
+    macro_rules! logged {
+        ($($call:tt)*) => {
+            emlog::info!($($call)*);
+            expected.push(format!($($call)*));
+        };
+    }
+    logged!("request {} served in {:.3} ms", 12_345u64, 12.345);
+    logged!(
+        "{} {} {} {} {:.1}",
+        u8::MAX,
+        i16::MIN,
+        usize::MAX,
+        -7isize,
+        -2.3f32
+    );
+    logged!("{}|{}|{}", text, "é", -0.0);
+    logged!("ü {}", 1);
+    logged!("{} and {}", Celsius(-3), 1);
+    logged!("tie {:.0}", 2.5);
+    logged!("long {}", long);
+    logged!("cut {:.2}", "abc");
+    assert_eq!(out.lines(), expected);
+    #[cfg(target_pointer_width = "64")]
+    assert_eq!(
+        *ROOM_WRITES.lock().unwrap(),
+        [
+            Some(true),
+            Some(true),
+            Some(false),
+            Some(false),
+            None,
+            None,
+            None,
+            None
+        ]
+    );
+}
+
+/// A call site in a generic function (one writer per instantiation) and in
+/// a closure writes what `format!` writes.
+#[test]
+fn calls_in_generic_functions_and_closures_write_what_format_writes() {
+    fn generic<T: fmt::Display + Copy>(x: T, n: u64) {
+        emlog::info!("{} at {}", x, n);
+    }
+    let (_g, out) = serial();
+    generic(1.5f64, 2);
+    generic("text", 3);
+    generic(Celsius(4).0, 5);
+    let closure = |k: i64| emlog::info!("closure {:.2} {}", k as f64 / 3.0, k);
+    closure(-7);
+    assert_eq!(
+        out.lines(),
+        [
+            "1.5 at 2".to_string(),
+            "text at 3".to_string(),
+            "4 at 5".to_string(),
+            format!("closure {:.2} {}", -7.0 / 3.0, -7),
+        ]
+    );
+}
+
 /// Logs `$x` with `{}` and with every precision the plain path takes, and
 /// pushes what `format!` writes for each onto `$expected`.
 macro_rules! log_at_every_precision {
@@ -289,6 +428,11 @@ fn floats_at_every_precision_are_written_as_format_writes_them() {
         assert_eq!(line, want);
     }
     assert!(values.len() > 2_000, "{} values", values.len());
+    #[cfg(target_pointer_width = "64")]
+    {
+        let whole = ROOM_WRITES.lock().unwrap().iter().flatten().count();
+        assert!(whole * 2 > lines.len(), "{whole} of {} whole", lines.len());
+    }
 }
 
 #[test]

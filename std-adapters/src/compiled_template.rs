@@ -263,14 +263,15 @@ impl CompiledTemplate {
 
     /// Renders `record` into `out` as `formatter.render_with_asctime` (with
     /// the formatter's own `asctime`) would. Returns where the text that may
-    /// need escaping starts: after the kept text the line starts with,
-    /// unless kept text holds a candidate byte.
+    /// need escaping starts, if any does: the first step that is not kept
+    /// text or a message of printable ASCII, unless kept text holds a
+    /// candidate byte.
     pub(crate) fn render(
         &mut self,
         formatter: &Formatter,
         record: &Record<'_>,
         out: &mut LineBuf,
-    ) -> Result<usize, fmt::Error> {
+    ) -> Result<Option<usize>, fmt::Error> {
         let Some(&digits) = MILLIS.get(record.timestamp.millis() as usize) else {
             // Not a time a clock gives (nanoseconds past a second).
             return render_whole(formatter, record, out);
@@ -283,12 +284,22 @@ impl CompiledTemplate {
         if self.head {
             entry.first.write(out, digits)?;
         }
-        let scan_from = if entry.may_need_escape { 0 } else { out.len() };
+        let mut scan_from = if entry.may_need_escape { Some(0) } else { None };
         for step in &self.body {
-            match step {
-                Step::Kept(run) => entry.text(*run).ok_or(fmt::Error)?.write(out, digits)?,
-                Step::Message => emlog::__private::write_message_bytes(&record.args, out)?,
-                Step::Render(pieces) => render_pieces(formatter, pieces.clone(), record, out)?,
+            let start = out.len();
+            let printable = match step {
+                Step::Kept(run) => {
+                    entry.text(*run).ok_or(fmt::Error)?.write(out, digits)?;
+                    true
+                }
+                Step::Message => out.push_message(&record.args)?,
+                Step::Render(pieces) => {
+                    render_pieces(formatter, pieces.clone(), record, out)?;
+                    false
+                }
+            };
+            if !printable && scan_from.is_none() {
+                scan_from = Some(start);
             }
         }
         Ok(scan_from)
@@ -338,9 +349,9 @@ fn render_whole(
     formatter: &Formatter,
     record: &Record<'_>,
     out: &mut LineBuf,
-) -> Result<usize, fmt::Error> {
+) -> Result<Option<usize>, fmt::Error> {
     formatter.render_with_asctime(record, out, &mut |t, out| formatter.write_asctime(t, out))?;
-    Ok(0)
+    Ok(Some(0))
 }
 
 /// `pieces` as the formatter writes them (out of line: most templates have

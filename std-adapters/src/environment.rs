@@ -26,10 +26,12 @@ pub fn install_environment() {
     emlog::set_environment(std_environment());
 }
 
+/// The std environment, once made.
+static STD_ENVIRONMENT: OnceLock<Environment> = OnceLock::new();
+
 /// The std environment, made once.
 pub fn std_environment() -> &'static Environment {
-    static ENV: OnceLock<Environment> = OnceLock::new();
-    ENV.get_or_init(|| Environment {
+    STD_ENVIRONMENT.get_or_init(|| Environment {
         // The system clock, read through the time-stamp counter where that
         // is sound (see tsc_clock.rs).
         clock: crate::tsc_clock::now,
@@ -37,6 +39,17 @@ pub fn std_environment() -> &'static Environment {
         process_id: std::process::id(),
         process_name: process_name(),
     })
+}
+
+/// Whether the environment in force is emlog-std's: record timestamps are
+/// the system clock's then (a record made by the macros carries a reading
+/// of it from when it was made).
+#[inline]
+pub(crate) fn stamps_records_with_system_time() -> bool {
+    // Not made yet: not installed either.
+    STD_ENVIRONMENT
+        .get()
+        .is_some_and(|std| std::ptr::eq(emlog::environment(), std))
 }
 
 /// The system clock as a record timestamp.
@@ -113,11 +126,19 @@ thread_local! {
 /// The calling thread: a small number given in order of first logging (the
 /// main thread is not guaranteed to be 1), and its name or `Thread-N`.
 pub fn current_thread() -> ThreadInfo<'static> {
+    match THREAD.try_with(Cell::get) {
+        Ok(Some(known)) => known,
+        // A tail call: the per-record path keeps no stack frame for it.
+        _ => thread_not_known_yet(),
+    }
+}
+
+/// The calling thread's first record (or one made while it exits).
+#[cold]
+#[inline(never)]
+fn thread_not_known_yet() -> ThreadInfo<'static> {
     THREAD
-        .try_with(|cell| {
-            cell.get()
-                .unwrap_or_else(|| first_record_of_this_thread(cell))
-        })
+        .try_with(first_record_of_this_thread)
         // During thread teardown the thread-local is gone.
         .unwrap_or(ThreadInfo {
             id: 0,
@@ -126,8 +147,6 @@ pub fn current_thread() -> ThreadInfo<'static> {
 }
 
 /// Numbers and names the calling thread, once (out of the per-record path).
-#[cold]
-#[inline(never)]
 fn first_record_of_this_thread(cell: &Cell<Option<ThreadInfo<'static>>>) -> ThreadInfo<'static> {
     static NEXT_ID: AtomicU64 = AtomicU64::new(1);
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);

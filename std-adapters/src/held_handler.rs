@@ -115,15 +115,20 @@ pub(crate) struct OutsideRendering {
     /// The handler's escaping: a line rendered here is written as it is.
     escape: Escape,
     /// The clock each record's write reads (a buffered file's interval),
-    /// read before the handler's lock is taken.
+    /// read before the handler's lock is taken unless it is the system's.
     clock: Option<Clock>,
 }
 
 impl OutsideRendering {
-    /// The time a record's write needs, if any.
+    /// The time a record's write needs, read now if it is a clock other
+    /// than the system's: the system clock is read (if at all: see
+    /// [`Clock::now_millis_at`]) by the write.
     #[inline]
     pub(crate) fn now(&self) -> Option<i64> {
-        self.clock.as_ref().map(Clock::now_millis)
+        self.clock
+            .as_ref()
+            .filter(|clock| !clock.is_system())
+            .map(Clock::now_millis)
     }
 
     /// A renderer for one thread.

@@ -6,7 +6,8 @@
 
 use std::fmt;
 
-use emlog::__private::{ByteSink, copy_short};
+use emlog::__private::{ByteSink, copy_short, write_message_bytes, write_message_into};
+use emlog::Message;
 
 /// Bytes kept after the line: room for the blocks the escape scan reads past
 /// the end, and for the line end.
@@ -91,6 +92,25 @@ impl LineBuf {
             }
             None => self.write_long(text),
         }
+    }
+
+    /// Appends `message`: written straight into the room after the text
+    /// where it can be (a plain call's message that fits, with no dynamic
+    /// call to lend the room), else through [`ByteSink`]. Whether what was
+    /// written is printable ASCII, which no escaping rewrites.
+    #[inline(always)]
+    pub(crate) fn push_message(&mut self, message: &Message<'_>) -> Result<bool, fmt::Error> {
+        let start = self.len;
+        let usable = self.bytes.len().saturating_sub(PAD);
+        if let Some(room) = self.bytes.get_mut(start..usable)
+            && let Some((len, printable)) = write_message_into(message, room)
+            && len <= room.len()
+        {
+            self.len = start + len;
+            return Ok(printable);
+        }
+        write_message_bytes(message, self)?;
+        Ok(false)
     }
 
     /// Appends a line end.

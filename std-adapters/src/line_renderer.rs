@@ -99,7 +99,8 @@ impl LineRenderer {
     /// cheaper than escaping each piece the formatter writes, and a line
     /// without control characters (the usual one) is not copied. The scan
     /// reads whole blocks first ([`LineBuf::may_need_escape_from`]), and
-    /// skips kept text known to hold no candidate; only a line with a
+    /// skips kept text known to hold no candidate and a message known to be
+    /// printable ASCII (a plain call's numbers and text); only a line with a
     /// candidate byte is checked exactly.
     fn render_into_buffer(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
         self.buffer.clear();
@@ -107,7 +108,10 @@ impl LineRenderer {
             .template
             .render(&self.formatter, record, &mut self.buffer)
             .map_err(|_| RenderError)?;
-        if self.escape == Escape::ControlChars && self.buffer.may_need_escape_from(scan_from) {
+        if self.escape == Escape::ControlChars
+            && let Some(scan_from) = scan_from
+            && self.buffer.may_need_escape_from(scan_from)
+        {
             let text = self.buffer.as_str().map_err(|_| RenderError)?;
             if emlog::escape::needs_escape(text) {
                 self.escaped.clear();

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use emlog::Level;
+use emlog::{Level, Timestamp};
 
 use crate::Clock;
 use crate::file_open::{WriteMode, open_log_file};
@@ -49,6 +49,11 @@ pub struct Buffering {
     /// Write out when this long has passed since the last write-out.
     pub interval: Option<Duration>,
     /// The clock `interval` is measured with (default: [`Clock::system_coarse`]).
+    /// With the system clocks, a record stamped by emlog-std's environment
+    /// (as every record made by emlog's macros is once
+    /// [`install_environment`](crate::install_environment) ran) gives its
+    /// own timestamp as the time it arrives, instead of a clock read per
+    /// record: the same clock, read a moment before.
     pub clock: Clock,
 }
 
@@ -317,26 +322,19 @@ impl LogFile {
             .map(|b| &b.clock)
     }
 
-    /// Writes one rendered line (through, or into the buffer).
-    /// On failure the records lost (this one, or every buffered one) are
-    /// added to [`take_lost`](Self::take_lost).
-    pub(crate) fn write_line(&mut self, line: &[u8], level: Level) -> io::Result<()> {
-        let now = self.clock().map(Clock::now_millis);
-        self.write_line_at(line, level, now)
-    }
-
-    /// [`write_line`](Self::write_line) with the time already read from
-    /// [`clock`](Self::clock) (`None` if it has none): a logger reads it
-    /// before taking the handler's lock, so threads sharing the file do not
-    /// wait for each other's clock reads.
-    #[inline]
-    pub(crate) fn write_line_at(
+    /// Writes one rendered line of a record made at `made` (through, or
+    /// into the buffer). On failure the records lost (this one, or every
+    /// buffered one) are added to [`take_lost`](Self::take_lost). Always
+    /// inlined into [`FileHandler::write_rendered`](crate::FileHandler),
+    /// as [`append_line`](Self::append_line) is here.
+    #[inline(always)]
+    pub(crate) fn write_line(
         &mut self,
         line: &[u8],
         level: Level,
-        now: Option<i64>,
+        made: Timestamp,
     ) -> io::Result<()> {
-        let due = self.append_line(line, level, now)?;
+        let due = self.append_line(line, level, None, made)?;
         let written = if due { self.write_pending() } else { Ok(()) };
         if written.is_ok() {
             self.tail.written += 1;
@@ -344,17 +342,21 @@ impl LogFile {
         written
     }
 
-    /// [`write_line_at`](Self::write_line_at) that leaves a due write-out to
-    /// the caller ([`begin_write_out`](Self::begin_write_out)); `Ok(true)`
-    /// if one is due. The record counts as written once it is in the buffer.
+    /// [`write_line`](Self::write_line) that leaves a due write-out to the
+    /// caller ([`begin_write_out`](Self::begin_write_out)); `Ok(true)` if
+    /// one is due. The record counts as written once it is in the buffer.
+    /// `now` is [`clock`](Self::clock) read already, if it was: a logger
+    /// reads a clock other than the system's before taking the handler's
+    /// lock, so threads sharing the file do not wait for each other's reads.
     #[inline]
     pub(crate) fn write_line_deferred(
         &mut self,
         line: &[u8],
         level: Level,
         now: Option<i64>,
+        made: Timestamp,
     ) -> io::Result<bool> {
-        let due = self.append_line(line, level, now)?;
+        let due = self.append_line(line, level, now, made)?;
         self.tail.written += 1;
         Ok(due)
     }
@@ -363,8 +365,16 @@ impl LogFile {
     /// the buffer is due to be written out (the caller counts it written).
     /// Always inlined: a call here cost a Logger's record 37 instructions
     /// of its 1,585 (callgrind, bench W1).
+    /// The interval is measured at `now` if given, else at the record's
+    /// time `made` where that stands for the clock ([`Clock::now_millis_at`]).
     #[inline(always)]
-    fn append_line(&mut self, line: &[u8], level: Level, now: Option<i64>) -> io::Result<bool> {
+    fn append_line(
+        &mut self,
+        line: &[u8],
+        level: Level,
+        now: Option<i64>,
+        made: Timestamp,
+    ) -> io::Result<bool> {
         if let Err(e) = self.open() {
             self.lost_records += 1;
             return Err(e);
@@ -383,9 +393,12 @@ impl LogFile {
         Ok(level >= self.due.level
             || self.tail.pending.len() >= self.due.bytes
             || (self.due.interval_millis != i64::MAX && {
-                let now = now.or_else(|| self.clock().map(Clock::now_millis));
-                now.unwrap_or(0).saturating_sub(self.tail.last_flush_millis)
-                    >= self.due.interval_millis
+                let now = match (now, self.clock()) {
+                    (Some(now), _) => now,
+                    (None, Some(clock)) => clock.now_millis_at(made),
+                    (None, None) => 0,
+                };
+                now.saturating_sub(self.tail.last_flush_millis) >= self.due.interval_millis
             }))
     }
 

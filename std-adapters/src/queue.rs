@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use crate::handler_panic::PanicCount;
-use crate::queued_record::{Capture, prepare};
+use crate::queued_record::{Capture, KnownNames, Prepared, Shape, prepare, shape};
 use crate::record_ring::Producer;
 use emlog::{Formatter, Handler, HandlerBase, Level, Record};
 
@@ -67,6 +67,8 @@ pub struct QueueHandler {
     scratch: String,
     /// What this handler knows of the queue's positions.
     producer: Producer,
+    /// The `'static` names it last saw.
+    names: KnownNames,
 }
 
 impl QueueHandler {
@@ -78,6 +80,7 @@ impl QueueHandler {
             queue,
             scratch: String::with_capacity(256),
             producer: Producer::new(),
+            names: KnownNames::new(),
         }
     }
 
@@ -101,6 +104,67 @@ impl QueueHandler {
     }
 }
 
+/// What became of a record given to a [`QueueHandler`].
+enum Sent {
+    Queued,
+    /// The queue was full or stopped (counted there too).
+    Dropped,
+    /// Its message could not be formatted; `lost` if it was not queued
+    /// (else it was, with the text written up to the failure).
+    Failed {
+        lost: bool,
+    },
+}
+
+impl QueueHandler {
+    /// Copies `record`, with its message as `message`, into the queue.
+    #[inline(always)]
+    fn send(&mut self, record: &Record<'_>, message: Prepared<'_>) -> Sent {
+        send(
+            &self.queue,
+            &mut self.producer,
+            &mut self.names,
+            record,
+            message,
+        )
+    }
+
+    /// [`send`](Self::send) for a message that must be made ready first
+    /// (see [`prepare`]).
+    #[inline(never)]
+    fn send_prepared(&mut self, record: &Record<'_>) -> Sent {
+        let (queue, producer, names) = (&self.queue, &mut self.producer, &mut self.names);
+        let busy = producer.busy();
+        prepare(
+            record,
+            self.formatter.as_ref(),
+            &mut self.scratch,
+            busy,
+            |message| send(queue, producer, names, record, message),
+        )
+        .unwrap_or(Sent::Failed { lost: true })
+    }
+}
+
+/// Copies `record`, with its message as `message`, into `queue`.
+#[inline(always)]
+fn send(
+    queue: &RecordQueue,
+    producer: &mut Producer,
+    names: &mut KnownNames,
+    record: &Record<'_>,
+    message: Prepared<'_>,
+) -> Sent {
+    let Some(capture) = Capture::new(record, message, names) else {
+        return Sent::Failed { lost: true };
+    };
+    match queue.push(producer, |slot, spill| slot.fill(spill, &capture)) {
+        Some(true) => Sent::Queued,
+        Some(false) => Sent::Failed { lost: false },
+        None => Sent::Dropped,
+    }
+}
+
 impl Handler for QueueHandler {
     emlog::delegate_to_base!(base);
 
@@ -108,31 +172,32 @@ impl Handler for QueueHandler {
         if !self.base.accepts(record) {
             return false;
         }
-        let (queue, producer) = (&self.queue, &mut self.producer);
-        // The listener behind: formatting here costs this thread nothing it
-        // would not spend waiting or dropping, and spares the listener.
-        let format_here = queue.is_busy(producer);
-        let queued = prepare(
-            record,
-            self.formatter.as_ref(),
-            format_here,
-            &mut self.scratch,
-            |message| {
-                let capture = Capture::new(record, message);
-                queue.push(producer, |slot| slot.fill(&capture))
+        // While the listener is behind, messages are formatted here: that
+        // costs this thread nothing it would not spend waiting or dropping,
+        // and spares the listener.
+        let plain = match (&self.formatter, self.producer.busy()) {
+            (None, false) => record.args.plain_parts(),
+            _ => None,
+        };
+        let sent = match plain {
+            Some(parts) => match shape(&parts) {
+                Shape::Binary { texts } => self.send(record, Prepared::Plain { parts, texts }),
+                Shape::Format => self.send(record, Prepared::Format(&record.args)),
+                Shape::Displays => self.send_prepared(record),
             },
-        );
-        match queued {
-            Ok(true) => {
+            None => self.send_prepared(record),
+        };
+        match sent {
+            Sent::Queued => {
                 self.base.count_emitted(false);
                 true
             }
-            Ok(false) => {
+            Sent::Dropped => {
                 self.base.count_dropped();
                 false
             }
-            Err(_) => {
-                self.base.fail(&crate::RenderError, Some(record), true);
+            Sent::Failed { lost } => {
+                self.base.fail(&crate::RenderError, Some(record), lost);
                 false
             }
         }
@@ -328,12 +393,14 @@ fn monitor(
     let mut drops = DropReport::default();
     while queue.wait_for_records() {
         let mut handlers = handlers.lock().unwrap_or_else(PoisonError::into_inner);
-        queue.take(PASS, |queued| {
+        queue.take(PASS, |queued, spill| {
             // Drops are reported before the next record delivered after them.
             if queue.dropped() > drops.reported {
                 drops.report(queue.dropped(), &mut handlers, respect, panics);
             }
-            queued.with_record(|record| deliver(&mut handlers, record, respect, panics))
+            queued.with_record(spill, |record| {
+                deliver(&mut handlers, record, respect, panics)
+            })
         });
     }
 }

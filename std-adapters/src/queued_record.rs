@@ -1,33 +1,58 @@
-//! A record as the queue's ring holds it: its fields, its strings copied, and
-//! its message either as text (formatted on the caller's thread) or, for a
-//! plain call (`info!("served {} in {:.3} ms", n, t)`), as the call's
-//! `'static` text pieces and its arguments in binary, formatted on the
-//! listener's thread into the line its handler writes.
+//! A record as the queue's ring holds it: its fields, its strings, and its
+//! message either as text or, for a plain call (`info!("served {} in {:.3}
+//! ms", n, t)`), as the call's `'static` text pieces and its arguments in
+//! binary, formatted on the listener's thread into the line its handler
+//! writes.
 //!
-//! Layout of [`QueuedRecord::data`]: the arguments' values (eight bytes
-//! each: a number's bits, or where a text argument is), then the logger
-//! name, file, module path, thread name and process name, then the message
-//! text or the text arguments. A record whose data does not fit inline keeps
-//! all of it in a heap block of its slot's instead (its *spill*), made the
-//! first time the slot needs one that large and kept for later laps while it
-//! is at most [`KEEP_SPILL`] bytes: a queue whose records are of a steady
-//! size allocates nothing once every slot has been used.
+//! Strings that live for the whole program are carried as references, not
+//! copied: the call's location when the record's file and module path are
+//! the very strings the macro wrote ([`Message::static_location`]), and the
+//! thread and process names when they are the ones the installed
+//! [`emlog::Environment`] gives (`&'static str`s: emlog-std interns thread
+//! names). Each is recognised by address and length against a `'static`
+//! string held here, so a string that merely reads the same (a `String`
+//! dropped once `handle` returns) is always copied.
+//!
+//! A record's fixed fields, and where its thread and process names are,
+//! take the first cache line of its slot, with the slot's turn; three
+//! lengths and its data ([`INLINE`] bytes) the second (see [`QueuedRecord`]
+//! for the data's order). A
+//! record whose data does not fit inline keeps all of it in a heap block of
+//! its slot's instead (its *spill*, kept beside the ring), made the first
+//! time the slot needs one that large and kept for later laps while it is at
+//! most [`KEEP_SPILL`] bytes: a queue whose records are of a steady size
+//! allocates nothing once every slot has been used.
 
 use std::fmt::{self, Write as _};
 
 use emlog::__private::{Arg, NO_PRECISION, PlainParts, copy_short, with_plain_message};
+#[cfg(target_pointer_width = "64")]
+use emlog::__private::{ByteSink, write_message_bytes};
 use emlog::{Formatter, Level, Location, Message, Record, ThreadInfo, Timestamp};
 
-/// Bytes of data kept in the slot itself: with the fields, a slot is four
-/// cache lines.
-pub(crate) const INLINE: usize = 140;
+/// Bytes of one slot of the ring: its turn, a record's fields and
+/// [`INLINE`] bytes of data. Two cache lines: a plain call's record with a
+/// short logger name, or a message of about forty characters, fits.
+pub(crate) const SLOT: usize = 128;
+
+/// Bytes of a slot before the data: the turn and the record's fields.
+const FIELDS: usize = 72;
+
+/// Bytes at the start of the data that say what the message is: a plain
+/// message's pieces and its arguments' kinds, or a text message's length.
+const PLAIN_HEAD: usize = 16;
+const TEXT_HEAD: usize = 8;
+
+/// Bytes of data kept in the slot itself.
+pub(crate) const INLINE: usize = SLOT - FIELDS;
 
 /// The most arguments a plain message carries in binary; a call with more is
 /// formatted on the caller's thread.
 pub(crate) const MAX_ARGS: usize = 8;
 
 /// The largest spill a slot keeps for its next lap: the ring holds at most
-/// `capacity × (256 + KEEP_SPILL)` bytes once warm.
+/// `capacity × (SLOT + 16 + KEEP_SPILL)` bytes once warm (16: the spill's
+/// place in the table beside the ring).
 pub(crate) const KEEP_SPILL: usize = 512;
 
 /// A spill is made at least this large, so a slot whose records vary a
@@ -37,13 +62,25 @@ const MIN_SPILL: usize = 256;
 /// Bytes per argument value.
 const VALUE: usize = 8;
 
-// What the message part holds.
-const TEXT: u8 = 0;
-const PLAIN: u8 = 1;
-/// Set in `kind` when the data is in the spill.
-const SPILLED: u8 = 0x80;
+/// The most data a record has: its lengths and places are kept in 32 bits.
+const LIMIT: usize = u32::MAX as usize;
 
-// An argument's kind.
+// `kind`: what the message part holds, and where the strings are.
+/// A plain call's parts (else text).
+const PLAIN: u8 = 1;
+/// The data is in the spill.
+const SPILLED: u8 = 2;
+/// Some argument has a precision.
+const PRECISE: u8 = 4;
+/// `location` is a `&'static Location<'static>`.
+const STATIC_LOCATION: u8 = 8;
+/// The thread name is in the data (else a `&'static str`).
+const THREAD_COPIED: u8 = 16;
+/// The process name is in the data (else a `&'static str`).
+const PROCESS_COPIED: u8 = 32;
+
+// An argument's kind: the low three bits of its byte in `kinds`; the
+// precision plus one, or 0 for none, in the high five.
 const UNSIGNED: u8 = 0;
 const SIGNED: u8 = 1;
 const UNSIGNED64: u8 = 2;
@@ -53,185 +90,496 @@ const F64: u8 = 5;
 const STR: u8 = 6;
 const UNUSED: u8 = 7;
 
-/// One queued record: plain integers only, so that zeroed memory is a valid
-/// (empty) record and the ring can be allocated zeroed, its pages touched
-/// only as it fills.
+/// The highest precision an argument's byte holds.
+const MAX_PRECISION: u8 = 30;
+
+/// Eight bytes at any alignment, so that the record's fields pack after the
+/// slot's four-byte turn.
+type Word = [u8; 8];
+
+/// One queued record: plain integers and bytes only, so that zeroed memory
+/// is a valid (empty) record and the ring can be allocated zeroed. With the
+/// slot's turn, the fields up to `process_name` are the slot's first cache
+/// line.
+///
+/// The data: for a plain message the address of its `'static` pieces and
+/// a byte per argument (its kind, and its precision plus one or 0 for none),
+/// then the arguments' values; for text its length. Then the logger name,
+/// the file and module path and the names not carried by reference, in
+/// that order, and last the text arguments or the text.
 #[repr(C)]
 pub(crate) struct QueuedRecord {
-    secs: u64,
-    thread_id: u64,
-    /// A plain message's pieces: a `&'static [&'static str]` as address and length.
-    pieces: [usize; 2],
-    /// The slot's heap block for data that does not fit inline: a
-    /// `Box<[u8]>` as address and length; `[0, 0]` when there is none.
-    spill: [usize; 2],
-    nanos: u32,
-    sequence: u32,
-    process_id: u32,
-    line: u32,
-    /// The lengths of the logger name, file, module path, thread name and
-    /// process name, and of the message text (or of the text arguments).
-    lens: [u32; 6],
     level: u8,
-    /// [`TEXT`] or [`PLAIN`], with [`SPILLED`] when the data is in the spill.
+    /// [`PLAIN`], [`SPILLED`], [`PRECISE`], [`STATIC_LOCATION`],
+    /// [`THREAD_COPIED`], [`PROCESS_COPIED`].
     kind: u8,
     /// How many arguments.
     args: u8,
-    /// Whether `precisions` applies (some placeholder had one).
-    precise: bool,
-    kinds: [u8; MAX_ARGS],
-    precisions: [u8; MAX_ARGS],
+    /// How many pieces of text a plain message has.
+    pieces_len: u8,
+    line: u32,
+    sequence: u32,
+    nanos: u32,
+    process_id: u32,
+    secs: Word,
+    thread_id: Word,
+    /// With [`STATIC_LOCATION`] the address of a `&'static Location<'static>`;
+    /// else the file's length, and the module path's in the high half.
+    location: Word,
+    /// A `&'static str`'s address (its length in `thread_name_len`), or
+    /// with [`THREAD_COPIED`] its length (it is in the data).
+    thread_name: Word,
+    /// As `thread_name`, with [`PROCESS_COPIED`].
+    process_name: Word,
+    thread_name_len: u16,
+    process_name_len: u16,
+    logger_len: u32,
     data: [u8; INLINE],
 }
 
-/// A record's message made ready to copy: text (in the handler's buffer) or
-/// a plain call's parts, every argument a number or text.
+/// A slot's heap block for data that does not fit inline.
+pub(crate) type Spill = Option<Box<[u8]>>;
+
+/// A record's message made ready to copy.
 #[derive(Clone, Copy)]
 pub(crate) enum Prepared<'a> {
+    /// Text formatted before (in the handler's buffer).
     Text(&'a str),
-    Plain(PlainParts<'a>),
+    /// A plain call's parts, every argument a number or text, copied in
+    /// binary; `texts`: the text arguments' bytes.
+    Plain { parts: PlainParts<'a>, texts: usize },
+    /// A plain call's message, every argument a number or text, that the
+    /// slot cannot carry in binary: formatted into the slot.
+    Format(&'a Message<'a>),
 }
 
-/// How to fill a [`QueuedRecord`]: the record, its prepared message, and how
-/// many data bytes they take.
+/// The `'static` thread and process names a producer saw last, against
+/// which a record's names are recognised (see the module's description).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct KnownNames {
+    thread: &'static str,
+    process: &'static str,
+}
+
+impl KnownNames {
+    pub(crate) const fn new() -> KnownNames {
+        KnownNames {
+            thread: "",
+            process: "",
+        }
+    }
+
+    /// `name` as a `&'static str`, if it is the calling thread's name.
+    #[inline(always)]
+    fn thread(&mut self, name: &str) -> Option<&'static str> {
+        known(&mut self.thread, name, || {
+            (emlog::environment().thread)().name
+        })
+    }
+
+    /// `name` as a `&'static str`, if it is the environment's process name.
+    #[inline(always)]
+    fn process(&mut self, name: &str) -> Option<&'static str> {
+        known(&mut self.process, name, || {
+            emlog::environment().process_name
+        })
+    }
+}
+
+/// `name` as a `&'static str` if it is `*last`, or else (out of line) the
+/// name `current` gives now, which `*last` then keeps.
+#[inline(always)]
+fn known(
+    last: &mut &'static str,
+    name: &str,
+    current: impl FnOnce() -> &'static str,
+) -> Option<&'static str> {
+    match same(last, name) {
+        true => Some(*last),
+        false => learn(last, name, current),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn learn(
+    last: &mut &'static str,
+    name: &str,
+    current: impl FnOnce() -> &'static str,
+) -> Option<&'static str> {
+    let current = current();
+    // A record keeps a name's length in 16 bits: a longer one is copied.
+    *last = match current.len() <= usize::from(u16::MAX) {
+        true => current,
+        false => "",
+    };
+    same(last, name).then_some(*last)
+}
+
+/// Whether `s` is `known` itself (the same bytes in memory): then it lives
+/// as long as `known` does.
+#[inline(always)]
+fn same(known: &'static str, s: &str) -> bool {
+    known.as_ptr() == s.as_ptr() && known.len() == s.len()
+}
+
+/// How to fill a [`QueuedRecord`]: the record, its prepared message, which
+/// strings go by reference, and how many data bytes they take.
 pub(crate) struct Capture<'a> {
     record: &'a Record<'a>,
     message: Prepared<'a>,
-    len: usize,
+    location: Option<&'static Location<'static>>,
+    thread_name: Option<&'static str>,
+    process_name: Option<&'static str>,
+    /// Data bytes of the strings (the logger, the location and names not
+    /// carried by reference).
+    strings: usize,
+    /// Data bytes of the message as prepared: a plain message's head,
+    /// values and text arguments, or a text's head and text (but for text
+    /// formatted into the slot).
+    message_len: usize,
 }
 
 impl<'a> Capture<'a> {
-    /// What copying `record` with `message` takes.
+    /// What copying `record` with `message` takes; `None` if it is too
+    /// long to describe (4 GiB).
     #[inline(always)]
-    pub(crate) fn new(record: &'a Record<'a>, message: Prepared<'a>) -> Capture<'a> {
+    pub(crate) fn new(
+        record: &'a Record<'a>,
+        message: Prepared<'a>,
+        known: &mut KnownNames,
+    ) -> Option<Capture<'a>> {
+        let location = record.args.static_location().filter(|l| {
+            same(l.file, record.location.file) && same(l.module_path, record.location.module_path)
+        });
+        let thread_name = known.thread(record.thread.name);
+        let process_name = known.process(record.process.1);
+        let mut strings = record.logger.len();
+        if location.is_none() {
+            strings += record.location.file.len() + record.location.module_path.len();
+        }
+        if thread_name.is_none() {
+            strings += record.thread.name.len();
+        }
+        if process_name.is_none() {
+            strings += record.process.1.len();
+        }
         let message_len = match message {
-            Prepared::Text(text) => text.len(),
-            Prepared::Plain(parts) => parts.args.iter().fold(0, |len, arg| match arg {
-                Arg::Str(s) => len + VALUE + s.len(),
-                _ => len + VALUE,
-            }),
+            Prepared::Text(text) => TEXT_HEAD + text.len(),
+            Prepared::Plain { parts, texts, .. } => PLAIN_HEAD + parts.args.len() * VALUE + texts,
+            Prepared::Format(_) => TEXT_HEAD,
         };
-        let len = message_len
-            + record.logger.len()
-            + record.location.file.len()
-            + record.location.module_path.len()
-            + record.thread.name.len()
-            + record.process.1.len();
-        Capture {
+        (strings.saturating_add(message_len) <= LIMIT).then_some(Capture {
             record,
             message,
-            len,
+            location,
+            thread_name,
+            process_name,
+            strings,
+            message_len,
+        })
+    }
+}
+
+/// Where a record's data is written: bytes put one after the other.
+trait Put {
+    /// Appends `bytes`; returns where they start.
+    fn put(&mut self, bytes: &[u8]) -> usize;
+}
+
+/// Data of a known length, in room that holds it all.
+struct Cursor<'b> {
+    bytes: &'b mut [u8],
+    at: usize,
+}
+
+impl Put for Cursor<'_> {
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) -> usize {
+        let at = self.at;
+        if let Some(to) = self.bytes.get_mut(at..) {
+            copy_short(to, bytes);
         }
+        self.at = at + bytes.len();
+        at
+    }
+}
+
+/// The slot's spill, at least `len` bytes long (made now if need be).
+#[cold]
+#[inline(never)]
+fn spill_of(spill: &mut Spill, len: usize) -> &mut [u8] {
+    if spill.as_deref().is_none_or(|s| s.len() < len) {
+        *spill = Some(vec![0u8; len.max(MIN_SPILL)].into_boxed_slice());
+    }
+    spill.as_deref_mut().unwrap_or_default()
+}
+
+/// A record's data as a message formatted into the slot writes it: inline,
+/// or in the slot's spill from the moment it does not fit (what was written
+/// moves along).
+struct Data<'s> {
+    inline: &'s mut [u8; INLINE],
+    spill: &'s mut Spill,
+    spilled: bool,
+    len: usize,
+}
+
+impl Data<'_> {
+    #[inline(always)]
+    fn bytes(&mut self) -> &mut [u8] {
+        match (self.spilled, self.spill.as_deref_mut()) {
+            (true, Some(spill)) => spill,
+            _ => self.inline,
+        }
+    }
+
+    #[inline(always)]
+    fn capacity(&self) -> usize {
+        match (self.spilled, self.spill.as_deref()) {
+            (true, Some(spill)) => spill.len(),
+            _ => INLINE,
+        }
+    }
+
+    /// Makes room for `n` more bytes.
+    #[inline(always)]
+    fn reserve(&mut self, n: usize) {
+        let end = self.len.saturating_add(n);
+        if end > self.capacity() {
+            self.grow(end);
+        }
+    }
+
+    /// Moves the data into a spill of at least `end` bytes (made now if the
+    /// slot has none that large).
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, end: usize) {
+        let len = self.len;
+        if self.spill.as_deref().is_none_or(|s| s.len() < end) {
+            // Twice what is needed: the text goes on growing.
+            let mut block = vec![0u8; end.saturating_mul(2).max(MIN_SPILL)].into_boxed_slice();
+            if let (Some(to), Some(from)) = (block.get_mut(..len), self.bytes().get(..len)) {
+                to.copy_from_slice(from);
+            }
+            *self.spill = Some(block);
+        } else if let (false, Some(spill)) = (self.spilled, self.spill.as_deref_mut())
+            && let (Some(to), Some(from)) = (spill.get_mut(..len), self.inline.get(..len))
+        {
+            to.copy_from_slice(from);
+        }
+        self.spilled = true;
+    }
+}
+
+impl Put for Data<'_> {
+    fn put(&mut self, bytes: &[u8]) -> usize {
+        self.reserve(bytes.len());
+        let at = self.len;
+        if let Some(to) = self.bytes().get_mut(at..) {
+            copy_short(to, bytes);
+        }
+        self.len = at + bytes.len();
+        at
+    }
+}
+
+/// A plain message formatted into the slot: the room lent is the data's.
+#[cfg(target_pointer_width = "64")]
+impl ByteSink for Data<'_> {
+    fn room(&mut self, min: usize) -> Result<&mut [u8], fmt::Error> {
+        self.reserve(min);
+        let at = self.len;
+        self.bytes().get_mut(at..).ok_or(fmt::Error)
+    }
+
+    /// Takes the text only if it is UTF-8 (the reader takes it as `str`).
+    fn commit(&mut self, n: usize) -> fmt::Result {
+        let at = self.len;
+        let end = at
+            .checked_add(n)
+            .filter(|&end| end <= LIMIT)
+            .ok_or(fmt::Error)?;
+        let written = self.bytes().get(at..end).ok_or(fmt::Error)?;
+        if !is_ascii(written) && std::str::from_utf8(written).is_err() {
+            return Err(fmt::Error);
+        }
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Whether `bytes` are all ASCII: eight at a time (the last eight
+/// overlapping), for the short text of a message.
+#[inline(always)]
+fn is_ascii(bytes: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = |at: usize| {
+        bytes
+            .get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map_or(HIGH, u64::from_ne_bytes)
+    };
+    let len = bytes.len();
+    if len < 8 {
+        return bytes.iter().fold(0, |high, &b| high | b) < 0x80;
+    }
+    let mut high = word(len - 8);
+    let mut at = 0;
+    while at + 8 < len {
+        high |= word(at);
+        at += 8;
+    }
+    high & HIGH == 0
+}
+
+impl fmt::Write for Data<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.len.saturating_add(s.len()) > LIMIT {
+            return Err(fmt::Error);
+        }
+        self.put(s.as_bytes());
+        Ok(())
     }
 }
 
 impl QueuedRecord {
-    /// Fills this (empty) record from `capture`: inline, or in the slot's
-    /// spill (made or enlarged here if need be). Never panics (it runs while
-    /// the record's slot is claimed).
+    /// Fills this record (and the slot's `spill` if it does not fit inline)
+    /// from `capture`. Never panics (it runs while the record's slot is
+    /// claimed). `false` if a message formatted here failed (not reached:
+    /// the slot takes any text), its record then carrying the text written.
     #[inline(always)]
-    pub(crate) fn fill(&mut self, capture: &Capture<'_>) {
+    pub(crate) fn fill(&mut self, spill: &mut Spill, capture: &Capture<'_>) -> bool {
         let record = capture.record;
-        self.secs = record.timestamp.secs;
-        self.nanos = record.timestamp.nanos;
-        self.thread_id = record.thread.id;
-        self.sequence = record.sequence;
-        self.process_id = record.process.0;
-        self.line = record.location.line;
         self.level = record.level.number();
-        let (data, spilled): (&mut [u8], u8) = match capture.len > INLINE {
-            false => (&mut self.data, 0),
-            true => (spill_of(&mut self.spill, capture.len), SPILLED),
+        self.line = record.location.line;
+        self.sequence = record.sequence;
+        self.nanos = record.timestamp.nanos;
+        self.process_id = record.process.0;
+        self.secs = record.timestamp.secs.to_ne_bytes();
+        self.thread_id = record.thread.id.to_ne_bytes();
+        let message = capture.message;
+        // Everything but text formatted here takes `len` bytes.
+        let len = match message {
+            Prepared::Format(_) => capture.strings + TEXT_HEAD,
+            _ => capture.strings + capture.message_len,
         };
-        // Everything put below adds up to `capture.len` (`Capture::new`), so
-        // no piece is ever cut short (the reader takes the lengths as
-        // whole `str`s).
-        let total = data.len();
-        if total < capture.len {
-            // Not reached: the data is sized by `capture.len`.
-            self.kind = TEXT;
-            self.args = 0;
-            self.lens = [0; 6];
-            return;
-        }
-        let values_len = match capture.message {
-            Prepared::Plain(parts) => parts.args.len().min(MAX_ARGS) * VALUE,
-            Prepared::Text(_) => 0,
+        let spilled = len > INLINE;
+        let mut data = Cursor {
+            bytes: match spilled {
+                false => &mut self.data,
+                true => spill_of(spill, len),
+            },
+            at: TEXT_HEAD,
         };
-        let (values, mut rest) = data.split_at_mut(values_len);
-        let strings = [
-            record.logger,
-            record.location.file,
-            record.location.module_path,
-            record.thread.name,
-            record.process.1,
-        ];
-        for (len, s) in self.lens.iter_mut().zip(strings) {
-            put(&mut rest, s.as_bytes());
-            *len = s.len() as u32;
-        }
-        match capture.message {
-            Prepared::Text(text) => {
-                self.kind = TEXT | spilled;
-                self.args = 0;
-                put(&mut rest, text.as_bytes());
-                self.lens[5] = text.len() as u32;
+        let mut kind = match spilled {
+            false => 0,
+            true => SPILLED,
+        };
+        let mut args = 0;
+        if let Prepared::Plain { parts, .. } = message {
+            kind |= PLAIN;
+            args = parts.args.len().min(MAX_ARGS);
+            data.at = PLAIN_HEAD + args * VALUE;
+            if !parts.precisions.is_empty() {
+                kind |= PRECISE;
             }
-            Prepared::Plain(parts) => {
-                self.kind = PLAIN | spilled;
-                self.pieces = [parts.pieces.as_ptr() as usize, parts.pieces.len()];
-                self.args = parts.args.len().min(MAX_ARGS) as u8;
-                self.precise = !parts.precisions.is_empty();
-                if self.precise {
-                    for (to, &from) in self.precisions.iter_mut().zip(parts.precisions) {
-                        *to = from;
+        }
+        self.args = args as u8;
+        // The lengths fit: `Capture::new` checked their sum.
+        self.logger_len = record.logger.len() as u32;
+        data.put(record.logger.as_bytes());
+        match capture.location {
+            Some(location) => {
+                kind |= STATIC_LOCATION;
+                self.location = address(location).to_ne_bytes();
+            }
+            None => {
+                let (file, module_path) = (record.location.file, record.location.module_path);
+                data.put(file.as_bytes());
+                data.put(module_path.as_bytes());
+                let lens = file.len() as u64 | (module_path.len() as u64) << 32;
+                self.location = lens.to_ne_bytes();
+            }
+        }
+        (self.thread_name, self.thread_name_len) = put_name(
+            &mut data,
+            record.thread.name,
+            capture.thread_name,
+            &mut kind,
+            THREAD_COPIED,
+        );
+        (self.process_name, self.process_name_len) = put_name(
+            &mut data,
+            record.process.1,
+            capture.process_name,
+            &mut kind,
+            PROCESS_COPIED,
+        );
+        self.kind = kind;
+        match message {
+            Prepared::Text(text) => {
+                data.put(text.as_bytes());
+                if let Some(head) = data.bytes.get_mut(..TEXT_HEAD) {
+                    head.copy_from_slice(&(text.len() as u64).to_ne_bytes());
+                }
+                true
+            }
+            Prepared::Plain { parts, .. } => {
+                self.pieces_len = parts.pieces.len() as u8;
+                // The head and values gathered here, then copied at once.
+                let mut head = [0; PLAIN_HEAD + MAX_ARGS * VALUE];
+                head[..VALUE].copy_from_slice(&address(parts.pieces).to_ne_bytes());
+                for (k, arg) in parts.args.iter().enumerate().take(args) {
+                    let (arg_kind, bits) = encode(arg, &mut data);
+                    let precision = parts.precisions.get(k).copied().unwrap_or(NO_PRECISION);
+                    if let Some(byte) = head.get_mut(VALUE + k) {
+                        *byte = arg_kind | precision_code(precision) << 3;
+                    }
+                    let at = PLAIN_HEAD + k * VALUE;
+                    if let Some(value) = head.get_mut(at..at + VALUE) {
+                        value.copy_from_slice(&bits.to_ne_bytes());
                     }
                 }
-                let texts_start = total - rest.len();
-                for ((arg, value), kind) in parts
-                    .args
-                    .iter()
-                    .zip(values.chunks_exact_mut(VALUE))
-                    .zip(&mut self.kinds)
-                {
-                    let bits;
-                    (*kind, bits) = match *arg {
-                        Arg::Unsigned(n) => (UNSIGNED, u64::from(n)),
-                        Arg::Signed(n) => (SIGNED, n as u64),
-                        #[cfg(target_pointer_width = "64")]
-                        Arg::Unsigned64(n) => (UNSIGNED64, n),
-                        #[cfg(target_pointer_width = "64")]
-                        Arg::Signed64(n) => (SIGNED64, n as u64),
-                        #[cfg(target_pointer_width = "64")]
-                        Arg::F32(x) => (F32, u64::from(x.to_bits())),
-                        #[cfg(target_pointer_width = "64")]
-                        Arg::F64(x) => (F64, x.to_bits()),
-                        Arg::Str(s) => {
-                            let at = total - rest.len();
-                            put(&mut rest, s.as_bytes());
-                            (STR, (at as u64) | ((s.len() as u64) << 32))
-                        }
-                        // Formatted into text before (see `prepare`); never
-                        // reached, and written as nothing if it were.
-                        Arg::Display(_) | Arg::Unused => (UNUSED, 0),
-                    };
-                    if let Ok(value) = <&mut [u8; VALUE]>::try_from(value) {
-                        *value = bits.to_le_bytes();
-                    }
+                let len = PLAIN_HEAD + args * VALUE;
+                if let (Some(to), Some(from)) = (data.bytes.get_mut(..len), head.get(..len)) {
+                    copy_short(to, from);
                 }
-                self.lens[5] = (total - rest.len() - texts_start) as u32;
+                true
+            }
+            Prepared::Format(message) => {
+                // Formatted here, last: the text may not fit where the data
+                // is; it moves on into a (larger) spill as it grows.
+                let at = data.at;
+                let mut data = Data {
+                    inline: &mut self.data,
+                    spill,
+                    spilled,
+                    len: at,
+                };
+                #[cfg(target_pointer_width = "64")]
+                let written = write_message_bytes(message, &mut data);
+                #[cfg(not(target_pointer_width = "64"))]
+                let written = message.write_to_sink(&mut data);
+                if data.spilled {
+                    self.kind |= SPILLED;
+                }
+                // At most `LIMIT`: `Data` takes no more.
+                let len = (data.len - at) as u64;
+                if let Some(head) = data.bytes().get_mut(..TEXT_HEAD) {
+                    head.copy_from_slice(&len.to_ne_bytes());
+                }
+                written.is_ok()
             }
         }
     }
 
-    /// The data: inline, or in the spill.
+    /// The data: inline, or in the slot's spill.
     #[inline(always)]
-    fn data(&self) -> &[u8] {
-        match (self.kind & SPILLED, self.spill) {
-            (SPILLED, [address, len]) if address != 0 => {
-                // SAFETY: as in `spill_of`.
-                unsafe { std::slice::from_raw_parts(address as *const u8, len) }
-            }
+    fn data<'s>(&'s self, spill: &'s Spill) -> &'s [u8] {
+        match (self.kind & SPILLED, spill.as_deref()) {
+            (SPILLED, Some(spill)) => spill,
             _ => &self.data,
         }
     }
@@ -239,120 +587,236 @@ impl QueuedRecord {
     /// The record's data is no longer needed: frees the slot's spill if it
     /// is too large to keep.
     #[inline(always)]
-    pub(crate) fn release(&mut self) {
-        if self.spill[1] > KEEP_SPILL {
-            self.free_spill();
+    pub(crate) fn release(&self, spill: &mut Spill) {
+        if self.kind & SPILLED != 0 && spill.as_deref().is_some_and(|s| s.len() > KEEP_SPILL) {
+            *spill = None;
         }
     }
 
-    /// Frees the slot's spill, if it has one (and when the ring is dropped).
-    #[cold]
-    pub(crate) fn free_spill(&mut self) {
-        free(&mut self.spill);
-    }
-
-    /// Runs `f` with the record this holds, its message a [`Message`] that
-    /// writes what the call's own thread would have.
+    /// Runs `f` with the record this holds (its data in `spill` if it
+    /// spilled), its message a [`Message`] that writes what the call's own
+    /// thread would have.
     #[inline(always)]
-    pub(crate) fn with_record<R>(&self, f: impl FnOnce(&Record<'_>) -> R) -> R {
+    pub(crate) fn with_record<R>(&self, spill: &Spill, f: impl FnOnce(&Record<'_>) -> R) -> R {
+        let data = self.data(spill);
         let count = usize::from(self.args).min(MAX_ARGS);
-        let (values, mut rest) = self
-            .data()
-            .split_at_checked(count * VALUE)
-            .unwrap_or_default();
-        let mut strings = [""; 5];
-        for (s, &len) in strings.iter_mut().zip(&self.lens) {
-            *s = text(split_front(&mut rest, len as usize));
+        let mut at = match self.kind & PLAIN {
+            0 => TEXT_HEAD,
+            _ => PLAIN_HEAD + count * VALUE,
+        };
+        let logger = text_at(data, &mut at, self.logger_len);
+        let location = match self.kind & STATIC_LOCATION {
+            0 => {
+                let lens = u64::from_ne_bytes(self.location);
+                let file = text_at(data, &mut at, lens as u32);
+                let module_path = text_at(data, &mut at, (lens >> 32) as u32);
+                Location {
+                    file,
+                    line: self.line,
+                    module_path,
+                }
+            }
+            _ => {
+                // SAFETY: with STATIC_LOCATION, `location` was taken from a
+                // `&'static Location<'static>` by `fill`.
+                let location =
+                    unsafe { &*(word_address(self.location) as *const Location<'static>) };
+                Location {
+                    line: self.line,
+                    ..*location
+                }
+            }
+        };
+        let names = [
+            self.name(
+                data,
+                &mut at,
+                THREAD_COPIED,
+                self.thread_name,
+                self.thread_name_len,
+            ),
+            self.name(
+                data,
+                &mut at,
+                PROCESS_COPIED,
+                self.process_name,
+                self.process_name_len,
+            ),
+        ];
+        if self.kind & PLAIN == 0 {
+            let len = data
+                .get(..TEXT_HEAD)
+                .and_then(|w| <[u8; TEXT_HEAD]>::try_from(w).ok())
+                .map_or(0, u64::from_ne_bytes);
+            let message = text_at(data, &mut at, len as u32);
+            return f(&self.record(logger, location, names, Message::text(&message)));
         }
-        if self.kind & !SPILLED == TEXT {
-            let message = text(split_front(&mut rest, self.lens[5] as usize));
-            return f(&self.record(strings, Message::text(&message)));
-        }
-        let data = self.data();
+        let word = |at: usize| {
+            data.get(at..at + VALUE)
+                .and_then(|w| <[u8; VALUE]>::try_from(w).ok())
+                .map_or(0, u64::from_ne_bytes)
+        };
+        let kinds = word(VALUE).to_ne_bytes();
         let mut args = [Arg::Unused; MAX_ARGS];
-        for ((arg, &kind), value) in args
-            .iter_mut()
-            .zip(&self.kinds)
-            .zip(values.chunks_exact(VALUE))
-        {
-            if let Ok(&value) = <&[u8; VALUE]>::try_from(value) {
-                *arg = decode(data, kind, u64::from_le_bytes(value));
+        let mut precisions = [NO_PRECISION; MAX_ARGS];
+        for k in 0..count {
+            if let (Some(arg), Some(precision), Some(&byte)) =
+                (args.get_mut(k), precisions.get_mut(k), kinds.get(k))
+            {
+                *arg = decode(data, byte & 7, word(PLAIN_HEAD + k * VALUE));
+                *precision = (byte >> 3).wrapping_sub(1);
             }
         }
         let parts = PlainParts {
-            pieces: self.pieces(),
-            precisions: match self.precise {
-                true => self.precisions.get(..count).unwrap_or(&[]),
-                false => &[],
+            pieces: self.pieces(word(0) as usize),
+            precisions: match self.kind & PRECISE {
+                0 => &[],
+                _ => precisions.get(..count).unwrap_or_default(),
             },
-            args: args.get(..count).unwrap_or(&[]),
+            args: args.get(..count).unwrap_or_default(),
         };
-        with_plain_message(parts, |message| f(&self.record(strings, message)))
+        with_plain_message(parts, |message| {
+            f(&self.record(logger, location, names, message))
+        })
     }
 
-    /// The record with these fields, `strings` (logger, file, module path,
-    /// thread name, process name) and `args`.
+    /// The record with these fields, its strings and `message`.
     #[inline(always)]
-    fn record<'a>(&self, strings: [&'a str; 5], args: Message<'a>) -> Record<'a> {
-        let [logger, file, module_path, thread_name, process_name] = strings;
+    fn record<'a>(
+        &self,
+        logger: &'a str,
+        location: Location<'a>,
+        [thread_name, process_name]: [&'a str; 2],
+        message: Message<'a>,
+    ) -> Record<'a> {
         Record {
             level: Level::new(self.level),
             logger,
-            args,
-            location: Location {
-                file,
-                line: self.line,
-                module_path,
-            },
+            args: message,
+            location,
             timestamp: Timestamp {
-                secs: self.secs,
+                secs: u64::from_ne_bytes(self.secs),
                 nanos: self.nanos,
             },
             sequence: self.sequence,
             thread: ThreadInfo {
-                id: self.thread_id,
+                id: u64::from_ne_bytes(self.thread_id),
                 name: thread_name,
             },
             process: (self.process_id, process_name),
         }
     }
 
-    /// A plain message's pieces.
+    /// A thread or process name: the next text in the data (`copied` set in
+    /// `kind`; `word` its length), or a `&'static str`.
     #[inline(always)]
-    fn pieces(&self) -> &'static [&'static str] {
-        match self.pieces {
-            [0, _] => &[],
-            // SAFETY: a non-zero `pieces` was taken from a
-            // `&'static [&'static str]` by `fill`.
-            [address, len] => unsafe {
-                std::slice::from_raw_parts(address as *const &'static str, len)
+    fn name<'d>(
+        &self,
+        data: &'d [u8],
+        at: &mut usize,
+        copied: u8,
+        word: Word,
+        len: u16,
+    ) -> &'d str {
+        let word = u64::from_ne_bytes(word);
+        match self.kind & copied {
+            0 => {
+                // SAFETY: without `copied`, `fill` took the address and
+                // length from a `&'static str` (`put_name`).
+                unsafe {
+                    let bytes =
+                        std::slice::from_raw_parts(word as usize as *const u8, usize::from(len));
+                    std::str::from_utf8_unchecked(bytes)
+                }
+            }
+            _ => text_at(data, at, word as u32),
+        }
+    }
+
+    /// A plain message's pieces, at `address`.
+    #[inline(always)]
+    fn pieces(&self, address: usize) -> &'static [&'static str] {
+        match address {
+            0 => &[],
+            // SAFETY: a plain message's head has the address of a
+            // `&'static [&'static str]` of `pieces_len` pieces (`fill`).
+            address => unsafe {
+                std::slice::from_raw_parts(
+                    address as *const &'static str,
+                    usize::from(self.pieces_len),
+                )
             },
         }
     }
 }
 
-/// The slot's spill, at least `len` bytes long (made now if need be).
-#[cold]
-#[inline(never)]
-fn spill_of(spill: &mut [usize; 2], len: usize) -> &mut [u8] {
-    if spill[1] < len {
-        free(spill);
-        let block = Box::into_raw(vec![0u8; len.max(MIN_SPILL)].into_boxed_slice());
-        *spill = [block as *mut u8 as usize, block.len()];
+/// A precision as an argument's byte keeps it: plus one, or 0 for none.
+#[inline(always)]
+fn precision_code(precision: u8) -> u8 {
+    match precision {
+        NO_PRECISION => 0,
+        // At most `MAX_PRECISION` (see `prepare`): five bits.
+        p => (p + 1) & 0x1F,
     }
-    // SAFETY: a non-zero `spill` is a block made from a `Box<[u8]>` of that
-    // length just above (or on an earlier lap), owned by its slot until
-    // `free` turns it back into its box.
-    unsafe { std::slice::from_raw_parts_mut(spill[0] as *mut u8, spill[1]) }
 }
 
-/// Frees a spill, if there is one.
-fn free(spill: &mut [usize; 2]) {
-    let [address, len] = std::mem::take(spill);
-    if address != 0 {
-        // SAFETY: as in `spill_of`; `spill` is zeroed first, so the block is
-        // turned back into its box exactly once.
-        drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(address as *mut u8, len)) });
+/// A `'static` item's address, as a record keeps it.
+#[inline(always)]
+fn address<T: ?Sized>(item: &'static T) -> u64 {
+    (item as *const T).cast::<u8>() as usize as u64
+}
+
+/// An address a record keeps.
+#[inline(always)]
+fn word_address(word: Word) -> usize {
+    u64::from_ne_bytes(word) as usize
+}
+
+/// A thread or process name: by reference when `known` (it is `name`
+/// itself), else copied into `data` (`copied`
+/// set in `kind`, its length in the word).
+#[inline(always)]
+fn put_name(
+    data: &mut impl Put,
+    name: &str,
+    known: Option<&'static str>,
+    kind: &mut u8,
+    copied: u8,
+) -> (Word, u16) {
+    match known {
+        // Below 2^16: `learn` keeps no longer name.
+        Some(known) => (address(known).to_ne_bytes(), known.len() as u16),
+        None => {
+            *kind |= copied;
+            data.put(name.as_bytes());
+            // The length fits: `Capture::new` checked the data's.
+            ((name.len() as u64).to_ne_bytes(), 0)
+        }
+    }
+}
+
+/// An argument's kind and value bits; a text argument's bytes are put in
+/// `data` (its value says where).
+#[inline(always)]
+fn encode(arg: &Arg<'_>, data: &mut Cursor<'_>) -> (u8, u64) {
+    match *arg {
+        Arg::Unsigned(n) => (UNSIGNED, u64::from(n)),
+        Arg::Signed(n) => (SIGNED, n as u64),
+        #[cfg(target_pointer_width = "64")]
+        Arg::Unsigned64(n) => (UNSIGNED64, n),
+        #[cfg(target_pointer_width = "64")]
+        Arg::Signed64(n) => (SIGNED64, n as u64),
+        #[cfg(target_pointer_width = "64")]
+        Arg::F32(x) => (F32, u64::from(x.to_bits())),
+        #[cfg(target_pointer_width = "64")]
+        Arg::F64(x) => (F64, x.to_bits()),
+        Arg::Str(s) => {
+            let at = data.put(s.as_bytes());
+            (STR, (at as u64) | ((s.len() as u64) << 32))
+        }
+        // Formatted into text before (see `prepare`); never reached, and
+        // written as nothing if it were.
+        Arg::Display(_) | Arg::Unused => (UNUSED, 0),
     }
 }
 
@@ -370,60 +834,83 @@ fn decode(data: &[u8], kind: u8, bits: u64) -> Arg<'_> {
         F32 => Arg::F32(f32::from_bits(bits as u32)),
         #[cfg(target_pointer_width = "64")]
         F64 => Arg::F64(f64::from_bits(bits)),
-        STR => {
-            let (start, len) = ((bits as u32) as usize, (bits >> 32) as usize);
-            Arg::Str(text(data.get(start..start + len).unwrap_or_default()))
-        }
+        STR => Arg::Str(text_at(
+            data,
+            &mut ((bits as u32) as usize),
+            (bits >> 32) as u32,
+        )),
         _ => Arg::Unused,
     }
 }
 
-/// Copies `bytes` to the front of `rest`, which keeps what follows them.
-/// `fill` sized the data for everything it puts: `rest` is never short.
+/// The `len` bytes of `data` at `*at` as text; `*at` moves past them.
 #[inline(always)]
-fn put(rest: &mut &mut [u8], bytes: &[u8]) {
-    let data = std::mem::take(rest);
-    let (head, tail) = data.split_at_mut(bytes.len().min(data.len()));
-    copy_short(head, bytes);
-    *rest = tail;
+fn text_at<'d>(data: &'d [u8], at: &mut usize, len: u32) -> &'d str {
+    let start = *at;
+    let end = start.saturating_add(len as usize);
+    *at = end;
+    // SAFETY: `fill` puts only whole `str`s (and UTF-8 checked text, see
+    // `Data::commit`), each at the place and with the length it records
+    // (its offset, a value, or the running order the reader follows here),
+    // and this reads exactly those ranges: each holds one whole `str`.
+    data.get(start..end)
+        .map_or("", |bytes| unsafe { std::str::from_utf8_unchecked(bytes) })
 }
 
-/// The first `n` bytes of `rest` (which keeps what follows).
-#[inline(always)]
-fn split_front<'d>(rest: &mut &'d [u8], n: usize) -> &'d [u8] {
-    let (head, tail) = rest.split_at(n.min(rest.len()));
-    *rest = tail;
-    head
+/// How a plain call's message (see [`PlainParts`]) goes into the slot.
+pub(crate) enum Shape {
+    /// In binary; its text arguments take `texts` bytes.
+    Binary { texts: usize },
+    /// Formatted into the slot (numbers and text only, but more than the
+    /// binary form holds).
+    Format,
+    /// A `Display` argument, which runs the caller's code: see [`prepare`].
+    Displays,
 }
 
-/// Text `fill` copied.
+/// How `parts` go into the slot.
 #[inline(always)]
-fn text(bytes: &[u8]) -> &str {
-    // SAFETY: `fill` copies only whole `str`s, each into the range its
-    // length (or its argument's value) gives, and `with_record` and
-    // `decode` read exactly those ranges: each holds one whole `str`.
-    unsafe { std::str::from_utf8_unchecked(bytes) }
+pub(crate) fn shape(parts: &PlainParts<'_>) -> Shape {
+    let (mut displays, mut texts, mut precise) = (false, 0, true);
+    for (k, arg) in parts.args.iter().enumerate() {
+        match arg {
+            Arg::Display(_) => displays = true,
+            Arg::Str(s) => texts += s.len(),
+            _ => {}
+        }
+        if let Some(&p) = parts.precisions.get(k) {
+            precise &= p <= MAX_PRECISION || p == NO_PRECISION;
+        }
+    }
+    let binary = precise && parts.args.len() <= MAX_ARGS && parts.pieces.len() <= 0xFF;
+    match (displays, binary) {
+        (true, _) => Shape::Displays,
+        (false, true) => Shape::Binary { texts },
+        (false, false) => Shape::Format,
+    }
 }
 
 /// Makes a record's message ready to copy, as the caller's thread must:
-/// with `formatter` (a QueueHandler's own, Python's `prepare`), or for a
-/// plain call its arguments with `Display` formatted into `scratch` (they
-/// may borrow anything; numbers and text are copied as they are), or else
-/// (and whenever `format_here`) the whole message formatted into `scratch`.
+/// with `formatter` (a QueueHandler's own, Python's `prepare`) into
+/// `scratch`; while the queue is `busy`, or for a message that is not a
+/// plain call's or that the binary form cannot hold, formatted into
+/// `scratch`; else a plain call's parts as they are (see [`shape`]), its
+/// `Display` arguments formatted into `scratch` first (they may borrow
+/// anything, and run the caller's code: never while a slot is claimed).
 /// Then runs `f` with it.
-pub(crate) fn prepare<R>(
-    record: &Record<'_>,
+pub(crate) fn prepare<'r, R>(
+    record: &'r Record<'r>,
     formatter: Option<&Formatter>,
-    format_here: bool,
     scratch: &mut String,
+    busy: bool,
     f: impl FnOnce(Prepared<'_>) -> R,
 ) -> Result<R, fmt::Error> {
-    let plain = match format_here {
-        true => None,
-        false => record.args.plain_parts(),
+    let plain = match (formatter, busy) {
+        (None, false) => record.args.plain_parts(),
+        _ => None,
     };
-    let parts = match (formatter, plain) {
-        (None, Some(parts)) if parts.args.len() <= MAX_ARGS => parts,
+    let parts = match plain {
+        Some(parts) => parts,
         _ => {
             scratch.clear();
             match formatter {
@@ -433,8 +920,24 @@ pub(crate) fn prepare<R>(
             return Ok(f(Prepared::Text(scratch)));
         }
     };
-    if !parts.args.iter().any(|a| matches!(a, Arg::Display(_))) {
-        return Ok(f(Prepared::Plain(parts)));
+    let texts = match shape(&parts) {
+        Shape::Binary { texts } => return Ok(f(Prepared::Plain { parts, texts })),
+        Shape::Format => return Ok(f(Prepared::Format(&record.args))),
+        Shape::Displays => parts.args.iter().fold(0, |len, arg| match arg {
+            Arg::Str(s) => len + s.len(),
+            _ => len,
+        }),
+    };
+    if parts.args.len() > MAX_ARGS
+        || parts.pieces.len() > usize::from(u8::MAX)
+        || !parts
+            .precisions
+            .iter()
+            .all(|&p| p <= MAX_PRECISION || p == NO_PRECISION)
+    {
+        scratch.clear();
+        record.args.write_to_sink(scratch)?;
+        return Ok(f(Prepared::Text(scratch)));
     }
     // `Display` arguments are formatted here (with their precision, which
     // is then spent), each into its own range of `scratch`.
@@ -467,14 +970,18 @@ pub(crate) fn prepare<R>(
         };
     }
     let count = parts.args.len();
-    Ok(f(Prepared::Plain(PlainParts {
-        pieces: parts.pieces,
-        precisions: match parts.precisions.is_empty() {
-            true => &[],
-            false => precisions.get(..count).unwrap_or(&[]),
+    // Never formatted into the slot: its message runs the caller's code.
+    Ok(f(Prepared::Plain {
+        parts: PlainParts {
+            pieces: parts.pieces,
+            precisions: match parts.precisions.is_empty() {
+                true => &[],
+                false => precisions.get(..count).unwrap_or(&[]),
+            },
+            args: args.get(..count).unwrap_or(&[]),
         },
-        args: args.get(..count).unwrap_or(&[]),
-    })))
+        texts: texts + scratch.len(),
+    }))
 }
 
 /// A `Display` argument with the formatter's options (its precision).
@@ -512,46 +1019,59 @@ mod tests {
         }
     }
 
-    /// Every field of `r`, its message as its `Display` writes it.
+    /// Every field of `r` (its message as its `Display` writes it).
     fn fields(r: &Record<'_>) -> String {
-        format!(
-            "{:?} {} [{}] {}:{} {} {:?} #{} {}/{} {}/{}",
-            r.level,
-            r.logger,
-            r.args,
-            r.location.file,
-            r.location.line,
-            r.location.module_path,
-            r.timestamp,
-            r.sequence,
-            r.thread.id,
-            r.thread.name,
-            r.process.0,
-            r.process.1
-        )
+        format!("{r:?}")
+    }
+
+    /// A slot's record and spill, as the ring holds them.
+    struct TestSlot {
+        record: Box<QueuedRecord>,
+        spill: Spill,
+        names: KnownNames,
+    }
+
+    impl TestSlot {
+        fn new() -> TestSlot {
+            // SAFETY: every field is an integer or a byte array: zeroed is
+            // an empty record, as the ring allocates it.
+            let record = Box::new(unsafe { std::mem::zeroed::<QueuedRecord>() });
+            TestSlot {
+                record,
+                spill: None,
+                names: KnownNames::new(),
+            }
+        }
+
+        /// Copies `r` in as the caller's thread does; whether it was whole.
+        fn fill(&mut self, r: &Record<'_>, format_here: bool) -> bool {
+            let mut scratch = String::new();
+            let (record, spill, names) = (&mut self.record, &mut self.spill, &mut self.names);
+            prepare(r, None, &mut scratch, format_here, |message| {
+                let capture = Capture::new(r, message, names).unwrap();
+                record.fill(spill, &capture)
+            })
+            .unwrap()
+        }
+
+        /// Reads the record back as the listener does, then releases it.
+        fn read(&mut self) -> String {
+            let shown = self.record.with_record(&self.spill, fields);
+            self.record.release(&mut self.spill);
+            shown
+        }
     }
 
     /// `r` copied into a slot (as the caller's thread does) and read back
     /// (as the listener's does), in a slot that has held `before` first.
     fn round_trip(r: &Record<'_>, format_here: bool, before: Option<&Record<'_>>) -> String {
-        let mut slot: Box<QueuedRecord> = Box::new(unsafe_free_zeroed());
-        let mut scratch = String::new();
-        for r in before.into_iter().chain([r]) {
-            prepare(r, None, format_here, &mut scratch, |message| {
-                slot.fill(&Capture::new(r, message))
-            })
-            .unwrap();
+        let mut slot = TestSlot::new();
+        if let Some(before) = before {
+            assert!(slot.fill(before, format_here));
+            slot.read();
         }
-        let shown = slot.with_record(fields);
-        slot.release();
-        slot.free_spill();
-        shown
-    }
-
-    /// A zeroed record, as the ring allocates it.
-    fn unsafe_free_zeroed() -> QueuedRecord {
-        // SAFETY: every field is an integer or a byte array.
-        unsafe { std::mem::zeroed() }
+        assert!(slot.fill(r, format_here));
+        slot.read()
     }
 
     /// Arguments of every kind, with and without precisions.
@@ -613,6 +1133,15 @@ mod tests {
                 },
                 names,
             );
+            // Without the `Display` argument: carried whole in binary.
+            check_all_paths(
+                PlainParts {
+                    pieces: &pieces[1..],
+                    precisions: &[NO_PRECISION, 2, 0, 4, 1, 3, 2],
+                    args: &args[..7],
+                },
+                names,
+            );
         }
         for x in [
             f64::NAN,
@@ -663,7 +1192,8 @@ mod tests {
             let r = record("app", "src/b.rs", Message::new(message));
             assert_eq!(round_trip(&r, false, None), fields(&r));
         }
-        // A plain call whose text arguments overflow the slot.
+        // A plain call whose text arguments overflow the slot: carried in
+        // binary, or formatted into the slot, moving into a spill midway.
         let args = [Arg::Str(&long), Arg::Unsigned(7)];
         check_all_paths(
             PlainParts {
@@ -676,7 +1206,7 @@ mod tests {
     }
 
     #[test]
-    fn a_plain_call_with_more_arguments_than_a_slot_carries_is_formatted_here() {
+    fn a_plain_call_with_more_arguments_than_a_slot_carries_is_formatted_into_it() {
         let args = [Arg::Unsigned(1); MAX_ARGS + 1];
         let pieces: &'static [&'static str] = &[" "; MAX_ARGS + 2];
         with_plain_message(
@@ -688,37 +1218,149 @@ mod tests {
             |message| {
                 let r = record("app", "f", message);
                 let mut scratch = String::new();
-                let text = prepare(&r, None, false, &mut scratch, |m| {
-                    matches!(m, Prepared::Text(_))
+                let formatted = prepare(&r, None, &mut scratch, false, |m| {
+                    matches!(m, Prepared::Format(_))
                 });
-                assert_eq!(text, Ok(true));
+                assert_eq!(formatted, Ok(true));
                 assert_eq!(round_trip(&r, false, None), fields(&r));
             },
         );
     }
 
     #[test]
+    fn a_message_formatted_into_the_slot_moves_to_a_spill_of_any_size_midway() {
+        // A plain call of more arguments than the binary form holds, its text
+        // outgrowing the inline data, an earlier lap's small spill, and a
+        // large spill; the names (not 'static) copied before it move along.
+        for len in [INLINE - 30, INLINE + 1, MIN_SPILL + 10, 3 * KEEP_SPILL] {
+            let text = "ü".repeat(len / 2);
+            let names = String::from("copied-name");
+            let mut args = [Arg::Unsigned(9); MAX_ARGS + 1];
+            args[0] = Arg::Str(&text);
+            let pieces: &'static [&'static str] =
+                &["<", "|", "|", "|", "|", "|", "|", "|", "|", ">"];
+            let parts = PlainParts {
+                pieces,
+                precisions: &[],
+                args: &args,
+            };
+            let mut slot = TestSlot::new();
+            let small = record("s", "x", Message::text(&"m"));
+            let mid = "m".repeat(INLINE);
+            let spilled = record(&mid, "x", Message::text(&"m"));
+            for before in [None, Some(&small), Some(&spilled)] {
+                if let Some(before) = before {
+                    assert!(slot.fill(before, false));
+                    slot.read();
+                }
+                with_plain_message(parts, |message| {
+                    let r = record("app", &names, message);
+                    assert!(slot.fill(&r, false));
+                    assert_eq!(slot.record.kind & PLAIN, 0, "formatted");
+                    assert_eq!(
+                        slot.read(),
+                        fields(&r),
+                        "{len} after {:?}",
+                        before.is_some()
+                    );
+                });
+            }
+        }
+    }
+
+    #[test]
+    fn the_environments_names_go_by_reference_and_others_are_copied() {
+        let thread = (emlog::environment().thread)();
+        let process = emlog::environment().process_name;
+        let mut slot = TestSlot::new();
+        let mut r = record("app", "f", Message::text(&"m"));
+        r.thread = thread;
+        r.process = (1, process);
+        assert!(slot.fill(&r, false));
+        assert_eq!(slot.record.kind & (THREAD_COPIED | PROCESS_COPIED), 0);
+        assert_eq!(slot.read(), fields(&r));
+        // The same text elsewhere in memory: copied.
+        let (thread_copy, process_copy) = (thread.name.to_owned(), process.to_owned());
+        r.thread.name = &thread_copy;
+        r.process.1 = &process_copy;
+        assert!(slot.fill(&r, false));
+        assert_eq!(
+            slot.record.kind & (THREAD_COPIED | PROCESS_COPIED),
+            THREAD_COPIED | PROCESS_COPIED
+        );
+        assert_eq!(slot.read(), fields(&r));
+    }
+
+    #[test]
+    fn a_record_of_borrowed_strings_reads_back_after_they_are_gone() {
+        let mut slot = TestSlot::new();
+        let expected;
+        {
+            let mut logger = String::from("app.borrowed");
+            let mut names = String::from("src/borrowed.rs");
+            let mut text = String::from("a message");
+            let message = text.as_str();
+            let r = record(&logger, &names, Message::text(&message));
+            assert!(slot.fill(&r, false));
+            expected = fields(&r);
+            // Overwritten, then freed, before the listener reads it.
+            for s in [&mut logger, &mut names, &mut text] {
+                let len = s.len();
+                s.clear();
+                s.push_str(&"#".repeat(len));
+            }
+        }
+        assert_eq!(slot.read(), expected);
+    }
+
+    #[test]
     fn a_small_spill_is_kept_for_the_next_lap_and_a_large_one_freed() {
-        let mut slot: Box<QueuedRecord> = Box::new(unsafe_free_zeroed());
+        let mut slot = TestSlot::new();
         let names = "s".repeat(60);
         let r = record(&names, &names, Message::text(&"m"));
-        slot.fill(&Capture::new(&r, Prepared::Text("m")));
-        let kept = slot.spill;
-        assert_ne!(kept[0], 0, "spilled");
-        slot.release();
-        assert_eq!(slot.spill, kept, "kept while small");
-        slot.fill(&Capture::new(&r, Prepared::Text("m")));
-        assert_eq!(slot.spill, kept, "used again");
+        assert!(slot.fill(&r, false));
+        assert_ne!(slot.record.kind & SPILLED, 0, "spilled");
+        let kept = slot.spill.as_deref().map(<[u8]>::as_ptr);
+        assert!(kept.is_some());
+        assert_eq!(slot.read(), fields(&r));
+        assert_eq!(
+            slot.spill.as_deref().map(<[u8]>::as_ptr),
+            kept,
+            "kept while small"
+        );
+        assert!(slot.fill(&r, false));
+        assert_eq!(
+            slot.spill.as_deref().map(<[u8]>::as_ptr),
+            kept,
+            "used again"
+        );
+        slot.read();
         let huge = "h".repeat(KEEP_SPILL);
-        slot.fill(&Capture::new(&r, Prepared::Text(&huge)));
-        assert!(slot.spill[1] > KEEP_SPILL);
-        assert_eq!(slot.with_record(|r| r.args.to_string()), huge);
-        slot.release();
-        assert_eq!(slot.spill, [0, 0], "freed when large");
+        let huge = huge.as_str();
+        let big = record(&names, &names, Message::text(&huge));
+        assert!(slot.fill(&big, false));
+        assert!(slot.spill.as_deref().is_some_and(|s| s.len() > KEEP_SPILL));
+        assert_eq!(slot.read(), fields(&big));
+        assert!(slot.spill.is_none(), "freed when large");
         // A record that fits goes inline again.
         let small = record("app", "n", Message::text(&""));
-        slot.fill(&Capture::new(&small, Prepared::Text("")));
-        assert_eq!(slot.kind & SPILLED, 0);
-        assert_eq!(slot.with_record(fields), fields(&small));
+        assert!(slot.fill(&small, false));
+        assert_eq!(slot.record.kind & SPILLED, 0);
+        assert_eq!(slot.read(), fields(&small));
+    }
+
+    #[test]
+    fn the_ascii_check_agrees_with_the_standard_one_at_every_length_and_place() {
+        for len in 0..40 {
+            let ascii = vec![b'a'; len];
+            assert!(is_ascii(&ascii), "{len}");
+            for at in 0..len {
+                let mut bytes = ascii.clone();
+                bytes[at] = 0xC3;
+                assert!(!is_ascii(&bytes), "{len} {at}");
+                bytes[at] = 0x7F;
+                assert_eq!(is_ascii(&bytes), bytes.is_ascii(), "{len} {at}");
+            }
+        }
     }
 }

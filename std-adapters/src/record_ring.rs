@@ -40,11 +40,16 @@
 //!
 //! # Memory
 //!
-//! Slots are 256 bytes: a record's strings and arguments up to
-//! [`INLINE`](crate::queued_record::INLINE) bytes are copied into the slot,
-//! longer ones into a heap block of their own. The ring is allocated zeroed
-//! (a zeroed slot is a free, empty one), so the system backs its pages only
-//! as the queue first fills.
+//! A slot is [`SLOT`] bytes, two cache lines: the record's fields, and up to
+//! [`INLINE`](crate::queued_record::INLINE) bytes of its data (a plain
+//! call's values, the logger name, the strings not carried by reference, a
+//! short message's text). A record with more data keeps it in a heap block
+//! of its slot's (its *spill*, in a table beside the ring, so that a record
+//! without one never touches it), kept for later laps up to
+//! [`KEEP_SPILL`](crate::queued_record::KEEP_SPILL) bytes. The ring is
+//! allocated zeroed (a zeroed slot is a free, empty one) and backed by
+//! memory when made, up to [`BACKED_AT_ONCE`] (see [`Slots`]); the spill
+//! table (16 bytes a slot) is written when made.
 
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering, fence};
@@ -52,7 +57,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::ThreadId;
 
 use crate::queue::Overflow;
-use crate::queued_record::QueuedRecord;
+use crate::queued_record::{QueuedRecord, SLOT, Spill};
 use crate::ring_position::{Position, SLEEPING, STOPPED};
 
 /// The listener looks for producers waiting for room this often (records).
@@ -61,11 +66,11 @@ const WAKE_EVERY: usize = 64;
 /// Spins of the listener on an empty queue before it sleeps.
 const SPINS_BEFORE_SLEEP: u32 = 128;
 
-/// The largest capacity (4 GiB of slots).
+/// The largest capacity (2 GiB of slots).
 pub(crate) const MAX_CAPACITY: usize = 1 << 24;
 
 /// The most bytes of the ring backed by memory when it is made; beyond them
-/// (a capacity above 262,144), pages are backed as the ring first fills.
+/// (a capacity above 524,287), pages are backed as the ring first fills.
 const BACKED_AT_ONCE: usize = 64 << 20;
 
 /// One record's place in the ring.
@@ -77,7 +82,7 @@ struct Slot {
     record: UnsafeCell<QueuedRecord>,
 }
 
-const _: () = assert!(size_of::<Slot>() == 256, "a slot is four cache lines");
+const _: () = assert!(size_of::<Slot>() == SLOT, "a slot is SLOT bytes");
 
 /// What the producers write, on a cache line of its own.
 #[repr(align(64))]
@@ -101,6 +106,11 @@ pub(crate) struct Producer {
     seen_head: Position,
     /// Records queued since `seen_head` was read while the queue looked busy.
     busy_for: u32,
+    /// Whether at least half the queue waited when this producer last
+    /// queued a record: the listener is behind, and the producer's time is
+    /// better spent on work the listener would do (see
+    /// [`QueueHandler`](crate::QueueHandler)).
+    busy: bool,
 }
 
 impl Producer {
@@ -108,7 +118,14 @@ impl Producer {
         Producer {
             seen_head: Position::START,
             busy_for: 0,
+            busy: false,
         }
+    }
+
+    /// Whether the queue was busy at this producer's last record.
+    #[inline(always)]
+    pub(crate) fn busy(&self) -> bool {
+        self.busy
     }
 }
 
@@ -125,12 +142,15 @@ struct Waits {
 /// The bounded queue between [`QueueHandler`](crate::QueueHandler)s and a
 /// [`QueueListener`](crate::QueueListener).
 ///
-/// It holds up to `capacity` records in slots allocated once (256 bytes
-/// each), so queueing allocates nothing unless a record's strings and
-/// arguments exceed 140 bytes; then the slot makes a heap block for them,
-/// which it keeps for later records while it is at most 512 bytes. A
-/// producer claims a slot with one atomic compare-and-swap and never takes a
-/// lock unless it has to wait (`Overflow::Block` on a full queue).
+/// It holds up to `capacity` records in slots allocated once, so queueing
+/// allocates nothing unless a record's data exceeds the 56 bytes a slot
+/// holds; then the slot makes a heap block for it, which it keeps for later
+/// records while it is at most 512 bytes (see [`RecordQueue::new`] for the
+/// memory this takes). A record's strings that live for the whole program
+/// (the call's file and module path, the thread and process names of the
+/// installed environment) are not copied. A producer claims a slot with one
+/// atomic compare-and-swap and never takes a lock unless it has to wait
+/// (`Overflow::Block` on a full queue).
 ///
 /// ```
 /// use emlog_std::{Overflow, RecordQueue};
@@ -142,6 +162,9 @@ pub struct RecordQueue {
     producers: ProducerSide,
     listener: ListenerSide,
     slots: Slots,
+    /// Each slot's spill (see [`QueuedRecord`]), used by whoever holds the
+    /// slot: kept apart, so that only a record that spills touches it.
+    spills: Box<[UnsafeCell<Spill>]>,
     /// `slots.len()`: `capacity + 1`.
     slot_count: u32,
     capacity: usize,
@@ -173,8 +196,17 @@ unsafe impl Send for RecordQueue {}
 
 impl RecordQueue {
     /// Holds up to `capacity` records (at least 1, at most 16,777,216);
-    /// `overflow` says what a full queue does. Takes 256 bytes a record,
-    /// backed by memory at once up to 64 MiB.
+    /// `overflow` says what a full queue does.
+    ///
+    /// Memory: 144 bytes a record (a 128-byte slot and its spill's place),
+    /// made and backed by memory now, so that no record waits for the
+    /// system to find a page (beyond 64 MiB of slots, a capacity above
+    /// 524,287, the rest is backed as the ring first fills): 9.4 MB for
+    /// 65,536 records. A record whose data (its logger name, a plain call's
+    /// values and text arguments or its message's text, and strings that do
+    /// not live for the whole program) exceeds 56 bytes also has its slot
+    /// make a heap block, kept for later records while at most 512 bytes:
+    /// once warm, at most `capacity × 656` bytes.
     pub fn new(capacity: usize, overflow: Overflow) -> Arc<RecordQueue> {
         let capacity = capacity.clamp(1, MAX_CAPACITY);
         let slot_count = capacity + 1;
@@ -186,6 +218,7 @@ impl RecordQueue {
                 head: AtomicU64::new(Position::START.pack()),
             },
             slots: Slots::zeroed(slot_count),
+            spills: (0..slot_count).map(|_| UnsafeCell::new(None)).collect(),
             slot_count: slot_count as u32,
             capacity,
             wake_room: (capacity / 2).max(1),
@@ -230,14 +263,19 @@ impl RecordQueue {
         &self.slots[position.index as usize]
     }
 
-    /// Whether at least half the queue waits, as `producer` last saw the
-    /// listener's position (read again every [`BUSY_RECHECK`] records while
-    /// it says so): the listener is behind, and a producer's time is better
-    /// spent on work the listener would do (see [`QueueHandler`](crate::QueueHandler)).
-    #[inline]
-    pub(crate) fn is_busy(&self, producer: &mut Producer) -> bool {
-        let tail = Position::unpack(self.producers.tail.load(Ordering::Relaxed));
-        if (tail.since(producer.seen_head, self.slot_count) as usize) < self.wake_room {
+    /// The spill of the slot at `position`, for the thread that holds it.
+    fn spill(&self, position: Position) -> &UnsafeCell<Spill> {
+        // As in `slot`: the slice has `slot_count` spills.
+        &self.spills[position.index as usize]
+    }
+
+    /// Whether at least half the queue waits at the record at `position`,
+    /// `waiting` records after the listener's position as `producer` saw
+    /// it; that position is read again every [`BUSY_RECHECK`] records while
+    /// it says so.
+    #[inline(always)]
+    fn busy_at(&self, position: Position, waiting: u64, producer: &mut Producer) -> bool {
+        if (waiting as usize) < self.wake_room {
             return false;
         }
         producer.busy_for += 1;
@@ -246,34 +284,38 @@ impl RecordQueue {
         }
         producer.busy_for = 0;
         producer.seen_head = Position::unpack(self.listener.head.load(Ordering::Acquire));
-        tail.since(producer.seen_head, self.slot_count) as usize >= self.wake_room
+        position.since(producer.seen_head, self.slot_count) as usize >= self.wake_room
     }
 
-    /// Queues a record: `fill` writes it into an empty slot (it must not
-    /// panic: it runs between claiming and publishing). `producer` is what
-    /// the caller knows of the queue. `false` if the record was dropped (the
-    /// queue full or stopped, counted in [`dropped`](Self::dropped)); `fill`
-    /// is not called then.
-    #[inline]
-    pub(crate) fn push(
+    /// Queues a record: `fill` writes it into an empty slot and its spill
+    /// (it must not panic: it runs between claiming and publishing), and
+    /// `producer` learns whether the queue is busy.
+    /// `producer` is what the caller knows of the queue. What `fill`
+    /// returned, or `None` if the record was dropped (the queue full or
+    /// stopped, counted in [`dropped`](Self::dropped)); `fill` is not called
+    /// then.
+    #[inline(always)]
+    pub(crate) fn push<R>(
         &self,
         producer: &mut Producer,
-        fill: impl FnOnce(&mut QueuedRecord),
-    ) -> bool {
+        fill: impl FnOnce(&mut QueuedRecord, &mut Spill) -> R,
+    ) -> Option<R> {
         let seen_head = &mut producer.seen_head;
         let slots = self.slot_count;
         let capacity = self.capacity as u64;
         let mut word = self.producers.tail.load(Ordering::Relaxed);
-        let position = loop {
+        let (position, waiting) = loop {
             if word & STOPPED != 0 {
                 return self.refuse();
             }
             let position = Position::unpack(word);
             // A `seen_head` from longer ago than a lap reads as far behind
             // (the laps it spans), so it is read again.
-            if position.since(*seen_head, slots) >= capacity {
+            let mut waiting = position.since(*seen_head, slots);
+            if waiting >= capacity {
                 *seen_head = Position::unpack(self.listener.head.load(Ordering::Acquire));
-                if position.since(*seen_head, slots) >= capacity {
+                waiting = position.since(*seen_head, slots);
+                if waiting >= capacity {
                     if !self.make_room() {
                         return self.refuse();
                     }
@@ -289,30 +331,34 @@ impl RecordQueue {
                 Ordering::AcqRel,
                 Ordering::Relaxed,
             ) {
-                Ok(_) => break position,
+                Ok(_) => break (position, waiting),
                 Err(now) => word = now,
             }
         };
+        producer.busy = self.busy_at(position, waiting, producer);
         let slot = self.slot(position);
         if slot.turn.load(Ordering::Acquire) != position.free_turn() {
             wait_for_turn(&slot.turn, position.free_turn());
         }
         // SAFETY: this thread won `position` on `tail`, and the slot's turn
         // (loaded with Acquire) says it is free for it: no other thread
-        // touches the record until the Release store below publishes it.
-        fill(unsafe { &mut *slot.record.get() });
+        // touches the record or its spill until the Release store below
+        // publishes them.
+        let filled = fill(unsafe { &mut *slot.record.get() }, unsafe {
+            &mut *self.spill(position).get()
+        });
         slot.turn.store(position.ready_turn(), Ordering::Release);
         if word & SLEEPING != 0 {
             self.wake_listener();
         }
-        true
+        Some(filled)
     }
 
     /// Counts a record the queue refused.
     #[cold]
-    fn refuse(&self) -> bool {
+    fn refuse<R>(&self) -> Option<R> {
         self.dropped.fetch_add(1, Ordering::Relaxed);
-        false
+        None
     }
 
     /// The queue is full: makes room as the policy says. `true` if the
@@ -368,7 +414,7 @@ impl RecordQueue {
         // one to take its record (the listener takes by the same
         // compare-and-swap under this policy), and the turn loaded above
         // with Acquire says it is written.
-        unsafe { (*slot.record.get()).release() };
+        unsafe { (*slot.record.get()).release(&mut *self.spill(head).get()) };
         slot.turn.store(head.next_lap_turn(), Ordering::Release);
         self.dropped.fetch_add(1, Ordering::Relaxed);
         Discard::Done
@@ -456,9 +502,9 @@ impl RecordQueue {
     }
 
     /// Takes up to `max` records that are ready, in order, giving each to
-    /// `each` in its slot; returns how many. `each` must not unwind (the
-    /// listener catches handler panics inside it).
-    pub(crate) fn take(&self, max: usize, mut each: impl FnMut(&QueuedRecord)) -> usize {
+    /// `each` in its slot (with the slot's spill); returns how many. `each`
+    /// must not unwind (the listener catches handler panics inside it).
+    pub(crate) fn take(&self, max: usize, mut each: impl FnMut(&QueuedRecord, &Spill)) -> usize {
         let _taking = self.taking.lock().unwrap_or_else(PoisonError::into_inner);
         let drop_oldest = self.overflow == Overflow::DropOldest;
         let mut taken = 0;
@@ -486,13 +532,16 @@ impl RecordQueue {
             // slot never handed back would stop its producer a lap later).
             let taken_slot = Taken {
                 slot,
+                spill: self.spill(head),
                 position: head,
             };
             // SAFETY: this thread took `head` (see the store above, or the
             // compare-and-swap under DropOldest), and the turn loaded with
-            // Acquire says the record is written: it is this thread's until
-            // `Taken` hands the slot back.
-            each(unsafe { &*slot.record.get() });
+            // Acquire says the record and its spill are written: they are
+            // this thread's until `Taken` hands the slot back.
+            each(unsafe { &*slot.record.get() }, unsafe {
+                &*self.spill(head).get()
+            });
             drop(taken_slot);
             taken += 1;
             if taken % WAKE_EVERY == 0 {
@@ -543,14 +592,15 @@ impl RecordQueue {
 /// A slot taken by the listener: handed back for the next lap when dropped.
 struct Taken<'a> {
     slot: &'a Slot,
+    spill: &'a UnsafeCell<Spill>,
     position: Position,
 }
 
 impl Drop for Taken<'_> {
     fn drop(&mut self) {
-        // SAFETY: the record is still the taker's (see `take`), and `each`'s
-        // shared borrow of it has ended.
-        unsafe { (*self.slot.record.get()).release() };
+        // SAFETY: the record and its spill are still the taker's (see
+        // `take`), and `each`'s shared borrows of them have ended.
+        unsafe { (*self.slot.record.get()).release(&mut *self.spill.get()) };
         self.slot
             .turn
             .store(self.position.next_lap_turn(), Ordering::Release);
@@ -565,15 +615,6 @@ enum Discard {
     Raced,
     /// Its producer is still writing it.
     NotReady,
-}
-
-impl Drop for RecordQueue {
-    fn drop(&mut self) {
-        // Slots keep their spills from lap to lap.
-        for slot in self.slots.iter_mut() {
-            slot.record.get_mut().free_spill();
-        }
-    }
 }
 
 impl std::fmt::Debug for RecordQueue {

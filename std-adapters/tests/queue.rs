@@ -252,3 +252,104 @@ fn a_caller_never_waits_for_a_stuck_handler() {
         "the caller waited {elapsed:?}"
     );
 }
+
+/// Every field of a record (its message as its `Display` writes it).
+fn fields(r: &Record<'_>) -> String {
+    format!("{r:?}")
+}
+
+/// Keeps [`fields`] of each record it gets.
+struct Fields {
+    base: HandlerBase,
+    got: Lines,
+}
+
+impl Handler for Fields {
+    emlog::delegate_to_base!(base);
+
+    fn handle(&mut self, r: &Record<'_>) -> bool {
+        self.got.lock().unwrap().push(fields(r));
+        true
+    }
+}
+
+#[test]
+fn records_of_strings_freed_once_handle_returns_arrive_whole() {
+    use emlog::__private::{Arg, PlainParts, with_plain_message};
+    use emlog::{Location, ThreadInfo, Timestamp};
+    let queue = RecordQueue::new(256, Overflow::Block);
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let keep = Fields {
+        base: HandlerBase::new(Level::NOTSET),
+        got: Arc::clone(&got),
+    };
+    let mut listener = QueueListener::new(Arc::clone(&queue), vec![Box::new(keep)]);
+    let mut handler = QueueHandler::new(Arc::clone(&queue));
+    let mut expected = Vec::new();
+    // Short and long strings (inline and spilled), the thread's and
+    // process's names of the environment and copies of them (the same text
+    // elsewhere in memory), a plain call and text; sent while the listener
+    // waits, then overwritten and freed before it reads them.
+    let environment = emlog::environment();
+    let env_thread = (environment.thread)();
+    for i in 0..60 {
+        let len = [1, 30, 300][i % 3];
+        let mut logger = format!("app.{}", "l".repeat(len));
+        let mut file = format!("src/{i}/{}.rs", "f".repeat(len));
+        let mut module = format!("app::{}", "m".repeat(len));
+        let mut thread = env_thread.name.to_owned();
+        let mut process = environment.process_name.to_owned();
+        let mut text = format!("text {i} é{}", "t".repeat(len));
+        let (thread_name, process_name): (&str, &str) = match i % 4 {
+            0 => (env_thread.name, environment.process_name),
+            1 => (&thread, &process),
+            _ => (&thread, environment.process_name),
+        };
+        let mut record = Record::new(Level::new(15 + i as u8), &logger, format_args!(""))
+            .with_location(Location {
+                file: &file,
+                line: i as u32,
+                module_path: &module,
+            })
+            .with_timestamp(Timestamp::new(1_700_000_000 + i as u64, i as u32))
+            .with_sequence(u32::MAX - i as u32)
+            .with_thread(ThreadInfo {
+                id: u64::MAX - i as u64,
+                name: thread_name,
+            });
+        record.process = (i as u32, process_name);
+        let args = [Arg::Str(&text), Arg::Unsigned64(i as u64)];
+        let parts = PlainParts {
+            pieces: &["<", "|", ">"],
+            precisions: &[],
+            args: &args,
+        };
+        with_plain_message(parts, |args| {
+            let r = Record { args, ..record };
+            assert!(handler.handle(&r));
+            expected.push(fields(&r));
+        });
+        let args = format_args!("{text}/{i}");
+        let r = Record {
+            args: args.into(),
+            ..record
+        };
+        assert!(handler.handle(&r));
+        expected.push(fields(&r));
+        for s in [
+            &mut logger,
+            &mut file,
+            &mut module,
+            &mut thread,
+            &mut process,
+            &mut text,
+        ] {
+            let len = s.len();
+            s.clear();
+            s.push_str(&"#".repeat(len));
+        }
+    }
+    listener.start().unwrap();
+    listener.stop();
+    assert_eq!(*got.lock().unwrap(), expected);
+}

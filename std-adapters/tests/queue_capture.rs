@@ -27,6 +27,7 @@ struct Got {
     thread: String,
     sequence: u32,
     secs: u64,
+    process: (u32, String),
 }
 
 struct Keep(HandlerBase, Arc<Mutex<Vec<Got>>>);
@@ -52,8 +53,38 @@ impl Handler for Keep {
             thread: r.thread.name.to_owned(),
             sequence: r.sequence,
             secs: r.timestamp.secs,
+            process: (r.process.0, r.process.1.to_owned()),
         });
         true
+    }
+}
+
+/// Gives its queue handler each record with the file and module path moved
+/// (text on the heap, freed once `handle` returns), the message still the
+/// macro's own: the queue must copy them, not take the call's location.
+struct Relocate {
+    base: HandlerBase,
+    queue: QueueHandler,
+}
+
+impl Handler for Relocate {
+    emlog::delegate_to_base!(base);
+
+    fn handle(&mut self, r: &Record<'_>) -> bool {
+        let mut file = format!("relocated/{}", r.location.file);
+        let mut module_path = format!("relocated::{}", r.location.module_path);
+        let moved = Record {
+            location: emlog::Location {
+                file: &file,
+                line: r.location.line,
+                module_path: &module_path,
+            },
+            ..*r
+        };
+        let handled = self.queue.handle(&moved);
+        file.replace_range(.., &"#".repeat(file.len()));
+        module_path.replace_range(.., &"#".repeat(module_path.len()));
+        handled
     }
 }
 
@@ -114,6 +145,16 @@ fn every_call_arrives_as_formatting_it_on_the_caller_would_have_written_it() {
     let keep = Keep(HandlerBase::new(Level::NOTSET), Arc::clone(&got));
     let mut listener = QueueListener::new(Arc::clone(&queue), vec![Box::new(keep)]);
     let key = LOGGER.add(QueueHandler::new(Arc::clone(&queue))).unwrap();
+    let moved_queue = RecordQueue::new(64, Overflow::DropNewest);
+    let moved = Arc::new(Mutex::new(Vec::new()));
+    let keep = Keep(HandlerBase::new(Level::NOTSET), Arc::clone(&moved));
+    let mut moved_listener = QueueListener::new(Arc::clone(&moved_queue), vec![Box::new(keep)]);
+    let moved_key = LOGGER
+        .add(Relocate {
+            base: HandlerBase::new(Level::NOTSET),
+            queue: QueueHandler::new(Arc::clone(&moved_queue)),
+        })
+        .unwrap();
     emlog::refresh_threshold();
 
     let before = std::time::SystemTime::now()
@@ -136,10 +177,17 @@ fn every_call_arrives_as_formatting_it_on_the_caller_would_have_written_it() {
         if round == 2 {
             assert_eq!(queue.dropped(), 0);
             listener.start().unwrap();
+            moved_listener.start().unwrap();
         }
     }
     listener.stop();
+    moved_listener.stop();
     LOGGER.remove(key).unwrap();
+    LOGGER.remove(moved_key).unwrap();
+    let process = (
+        std::process::id(),
+        emlog::environment().process_name.to_owned(),
+    );
 
     let got = got.lock().unwrap();
     let per_round = expected[0].len();
@@ -156,6 +204,7 @@ fn every_call_arrives_as_formatting_it_on_the_caller_would_have_written_it() {
                 "round {round}, call {k}"
             );
             assert!(r.secs >= before && r.secs <= before + 600);
+            assert_eq!(r.process, process);
         }
         assert_eq!(records[1].level, Level::DEBUG);
         assert_eq!(records[2].level, Level::WARNING);
@@ -165,4 +214,16 @@ fn every_call_arrives_as_formatting_it_on_the_caller_would_have_written_it() {
         got.windows(2).all(|w| w[0].sequence < w[1].sequence),
         "in the order they were made"
     );
+    // The same records with their location moved: copied, not taken from
+    // the call.
+    let moved = moved.lock().unwrap();
+    assert_eq!(moved.len(), got.len(), "every moved record delivered");
+    for (m, r) in moved.iter().zip(got.iter()) {
+        let expected = Got {
+            file: format!("relocated/{}", r.file),
+            module_path: format!("relocated::{}", r.module_path),
+            ..r.clone()
+        };
+        assert_eq!(m, &expected);
+    }
 }
