@@ -188,7 +188,7 @@ fn a_writer_that_takes_a_few_bytes_a_write_still_gets_every_line_whole() {
         }
     }
     let text = |out: &Trickle| String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
-    let record = Record::new(Level::WARNING, "app.net", format_args!("link {} down", 2));
+    let record = Record::new(Level::WARNING, "app.net", format_args!("link 2 down"));
     let expected = "WARNING:app.net:link 2 down\n";
 
     let out = Trickle::default();

@@ -61,9 +61,11 @@ impl<C: Compiled<N>, const N: usize, const I: usize> At<C, N, I> {
     /// The same for the literal after this piece.
     const NEXT_SHORT: &'static str = short_text(&Self::NEXT_ARRAY, Self::NEXT_BYTES.1);
     const NEXT_ARRAY: [u8; SHORT_LITERAL] = Self::NEXT_BYTES.0;
-    const NEXT_BYTES: ([u8; SHORT_LITERAL], usize) = match Self::NEXT_LITERAL {
-        (start, len) => short_bytes(C::FORMATTER.source(), start, len),
-    };
+    const NEXT_BYTES: ([u8; SHORT_LITERAL], usize) = short_bytes(
+        C::FORMATTER.source(),
+        Self::NEXT_LITERAL.0,
+        Self::NEXT_LITERAL.1,
+    );
     /// Where each level's run of `C::LEVEL_TEXT` ends, as `level::NAME_ENDS`.
     const LEVEL_ENDS: [u8; 12] = match C::FORMATTER.level_pair() {
         Some((_, literal)) => level_ends(literal),
