@@ -1071,21 +1071,21 @@ fn three_digit_msecs_match_the_general_path_for_every_millisecond() {
     }
 }
 
+/// A format, its compiled formatter's rendering, and the walk's formatter.
+macro_rules! compiled_and_walked {
+    ($style:ident $format:literal) => {{
+        const PARSED: Formatter = emlog::format::expect_valid(Formatter::$style($format));
+        let compiled: RenderCompiled = |record| render(emlog::formatter!(PARSED), record);
+        ($format, compiled, PARSED)
+    }};
+}
+type RenderCompiled = fn(&Record<'_>) -> String;
+
 /// A compiled formatter writes `levelname` and the short literal after it
 /// together, from a table of its own: for every level number (named or
 /// `Level N`), each such format must write what the walk writes.
 #[test]
 fn compiled_levelname_and_its_literal_match_the_walk_for_every_level() {
-    // The format, its compiled formatter's rendering, and the walk's formatter.
-    macro_rules! compiled_and_walked {
-        ($style:ident $format:literal) => {{
-            const PARSED: Formatter = emlog::format::expect_valid(Formatter::$style($format));
-            let compiled: fn(&Record<'_>) -> String =
-                |record| render(emlog::formatter!(PARSED), record);
-            ($format, compiled, PARSED)
-        }};
-    }
-    type RenderCompiled = fn(&Record<'_>) -> String;
     let formats: [(&str, RenderCompiled, Formatter); 8] = [
         compiled_and_walked!(new "%(levelname)s:%(name)s:%(message)s"),
         compiled_and_walked!(new "[%(levelname)s] %(message)s"),
@@ -1115,15 +1115,6 @@ fn compiled_levelname_and_its_literal_match_the_walk_for_every_level() {
 /// renders them.
 #[test]
 fn compiled_short_and_long_literals_match_the_walk() {
-    macro_rules! compiled_and_walked {
-        ($style:ident $format:literal) => {{
-            const PARSED: Formatter = emlog::format::expect_valid(Formatter::$style($format));
-            let compiled: fn(&Record<'_>) -> String =
-                |record| render(emlog::formatter!(PARSED), record);
-            ($format, compiled, PARSED)
-        }};
-    }
-    type RenderCompiled = fn(&Record<'_>) -> String;
     let formats: [(&str, RenderCompiled, Formatter); 12] = [
         compiled_and_walked!(new "%(name)s%(message)s"),
         compiled_and_walked!(new ":%(name)s:%(message)s:"),
