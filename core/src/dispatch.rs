@@ -450,11 +450,9 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
             if record.level < tables.loggers.effective_level(record.logger) {
                 return;
             }
-            if tables.handlers.is_empty() {
+            if tables.handlers.offer_all(record).is_none() {
                 self.count(cs, |d| d.no_handler.add_one());
-                return;
             }
-            tables.handlers.handle(record);
         });
     }
 

@@ -109,20 +109,30 @@ impl<'h, const N: usize> HandlerTable<'h, N> {
     /// Gives the record to every handler whose level it reaches; returns how
     /// many emitted it.
     pub fn handle(&mut self, record: &Record<'_>) -> usize {
+        self.offer_all(record).unwrap_or(0)
+    }
+
+    /// [`handle`](Self::handle), or `None` when the table is empty: one
+    /// test of the length for both (the dispatcher counts a record that
+    /// found no handler). A table of one is a single call, without a loop.
+    #[inline(always)]
+    pub(crate) fn offer_all(&mut self, record: &Record<'_>) -> Option<usize> {
+        if N == 1 {
+            let entry = self.entries.first_mut()?;
+            return Some(usize::from(entry.handler.offer(record)));
+        }
         let mut emitted = 0;
         // Tested at the bottom (the compiler keeps a top-tested loop as it
         // is when optimising for size): smaller, and a jump less a handler.
         let mut entries = self.entries.iter_mut();
-        let Some(mut entry) = entries.next() else {
-            return 0;
-        };
+        let mut entry = entries.next()?;
         loop {
             if entry.handler.offer(record) {
                 emitted += 1;
             }
             match entries.next() {
                 Some(next) => entry = next,
-                None => return emitted,
+                None => return Some(emitted),
             }
         }
     }
@@ -164,3 +174,63 @@ impl fmt::Display for UnknownHandler {
 }
 
 impl core::error::Error for UnknownHandler {}
+
+#[cfg(test)]
+mod tests {
+    use super::HandlerTable;
+    use crate::{Dispatch, Dispatcher, Level, NullHandler, Record};
+
+    fn record(level: Level) -> Record<'static> {
+        Record::new(level, "t", format_args!("m"))
+    }
+
+    /// Tables of one (a single call, no loop) and of three (the loop) agree:
+    /// each handler is offered the record and emits from its level up, and
+    /// an empty table emits nothing and says so.
+    #[test]
+    fn tables_of_one_and_of_three_offer_every_handler() {
+        let mut a = NullHandler::new();
+        let mut one: HandlerTable<'_, 1> = HandlerTable::new();
+        assert_eq!(one.offer_all(&record(Level::INFO)), None);
+        assert_eq!(one.handle(&record(Level::INFO)), 0);
+        let id = one.add(&mut a).unwrap();
+        one.set_level(id, Level::WARNING).unwrap();
+        assert_eq!(one.handle(&record(Level::INFO)), 0);
+        assert_eq!(one.offer_all(&record(Level::ERROR)), Some(1));
+        assert_eq!(one.handle(&record(Level::WARNING)), 1);
+        assert_eq!(one.get_mut(id).unwrap().stats().emitted, 2);
+
+        let (mut b, mut c, mut d) = (NullHandler::new(), NullHandler::new(), NullHandler::new());
+        let mut three: HandlerTable<'_, 3> = HandlerTable::new();
+        assert_eq!(three.offer_all(&record(Level::INFO)), None);
+        let ids = [
+            three.add(&mut b).unwrap(),
+            three.add(&mut c).unwrap(),
+            three.add(&mut d).unwrap(),
+        ];
+        three.set_level(ids[1], Level::WARNING).unwrap();
+        assert_eq!(three.offer_all(&record(Level::INFO)), Some(2));
+        assert_eq!(three.handle(&record(Level::ERROR)), 3);
+        let emitted = ids.map(|id| three.get_mut(id).unwrap().stats().emitted);
+        assert_eq!(emitted, [2, 1, 2]);
+    }
+
+    /// A dispatcher with room for one handler counts a wanted record that
+    /// finds none, and hands the next to the handler once there is one.
+    #[test]
+    fn a_dispatcher_of_one_counts_records_without_a_handler() {
+        static LOGGING: Dispatcher<1, 0> = Dispatcher::with_root_level(Level::INFO);
+        static mut NULL: NullHandler = NullHandler::new();
+        LOGGING.dispatch(&record(Level::INFO));
+        LOGGING.dispatch(&record(Level::DEBUG));
+        assert_eq!(LOGGING.stats().no_handler, 1);
+        // SAFETY: taken once, here.
+        let id = LOGGING
+            .add(unsafe { &mut *core::ptr::addr_of_mut!(NULL) })
+            .unwrap();
+        LOGGING.dispatch(&record(Level::INFO));
+        LOGGING.dispatch(&record(Level::DEBUG));
+        assert_eq!(LOGGING.stats().no_handler, 1);
+        assert_eq!(LOGGING.handler_stats(id).unwrap().emitted, 1);
+    }
+}
