@@ -16,6 +16,10 @@ pub(crate) const NAMES: &[u8] = b"NOTSETTRACEDEBUGINFOWARNINGERRORCRITICAL";
 /// multiples without a name.
 pub(crate) const NAME_ENDS: [u8; 12] = [0, 6, 11, 16, 16, 20, 20, 27, 27, 32, 32, 40];
 
+/// 5 × this = 1 modulo 2³² (see [`Level::slot`]).
+const INVERSE_OF_5: u32 = 0xCCCC_CCCD;
+const _: () = assert!(5u32.wrapping_mul(INVERSE_OF_5) == 1);
+
 /// A severity level: Python's numbering, with custom levels allowed.
 ///
 /// ```
@@ -90,12 +94,15 @@ impl Level {
     /// have, each a slot of [`NAME_ENDS`]), else `None`.
     #[inline(always)]
     pub(crate) const fn slot(self) -> Option<usize> {
-        let slot = (self.0 / 5) as usize;
-        // One division: a multiple of 5 is what it gives back.
-        if slot * 5 != self.0 as usize || slot > 10 {
+        // No division: times the inverse of 5 modulo 2^32, a multiple of 5
+        // gives its quotient (at most 51 for a byte), and any other number
+        // gives at least 2^32 / 5 (its remainder times the inverse, less
+        // the little that is left). One multiplication and one comparison.
+        let slot = (self.0 as u32).wrapping_mul(INVERSE_OF_5);
+        if slot > 10 {
             return None;
         }
-        Some(slot)
+        Some(slot as usize)
     }
 
     /// Parses a level name (case-insensitive, with Python's aliases `WARN`
@@ -271,6 +278,15 @@ mod tests {
             40 => "ERROR".into(),
             50 => "CRITICAL".into(),
             n => format!("Level {n}"),
+        }
+    }
+
+    /// The slot found by multiplication is the one division would find.
+    #[test]
+    fn slot_is_the_quotient_of_each_multiple_of_5_up_to_50() {
+        for number in 0..=u8::MAX {
+            let want = (number % 5 == 0 && number <= 50).then_some(usize::from(number / 5));
+            assert_eq!(Level::new(number).slot(), want, "{number}");
         }
     }
 

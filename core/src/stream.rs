@@ -59,7 +59,7 @@ pub const TRUNCATION_MARKER: &str = "[...]";
 pub struct StreamHandler<W, const LINE: usize = 256, const FILTERS: usize = MAX_FILTERS> {
     base: HandlerBase<FILTERS>,
     formatter: Rendering<'static>,
-    writer: W,
+    writer: Unfailing<W>,
     terminator: &'static str,
     marker: &'static str,
     flush_each_record: bool,
@@ -96,7 +96,7 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
         StreamHandler {
             base: HandlerBase::with_filter_room(Level::NOTSET),
             formatter: MESSAGE_ONLY.rendering(),
-            writer,
+            writer: Unfailing(writer),
             terminator: "\n",
             marker: TRUNCATION_MARKER,
             flush_each_record: false,
@@ -153,17 +153,17 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
 
     /// The writer.
     pub fn writer(&self) -> &W {
-        &self.writer
+        &self.writer.0
     }
 
     /// The writer, mutably.
     pub fn writer_mut(&mut self) -> &mut W {
-        &mut self.writer
+        &mut self.writer.0
     }
 
     /// Takes the writer back.
     pub fn into_writer(self) -> W {
-        self.writer
+        self.writer.0
     }
 }
 
@@ -188,8 +188,11 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
     /// `handle` without a line buffer (`LINE = 0`): pieces straight to the writer.
     #[inline(always)]
     fn handle_unbuffered(&mut self, record: &Record<'_>) -> bool {
+        if Unfailing::<W>::CANNOT_FAIL {
+            return self.handle_unfailing(record);
+        }
         let mut out = Direct {
-            writer: &mut self.writer,
+            writer: &mut self.writer.0,
             failed: None,
         };
         let mut rendered = self.formatter.render_to(record, &mut out);
@@ -212,6 +215,7 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
         if result.is_ok() && self.flush_each_record {
             result = self
                 .writer
+                .0
                 .flush()
                 .map_err(|e| embedded_io::Error::kind(&e));
         }
@@ -225,6 +229,50 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
                 false
             }
         }
+    }
+
+    /// `handle_unbuffered` for a writer that cannot fail: the handler's own
+    /// writer is the sink (no sink made on the stack, no error kept), and
+    /// an error can only be a message's `Display`.
+    #[inline(always)]
+    fn handle_unfailing(&mut self, record: &Record<'_>) -> bool {
+        let out = &mut self.writer;
+        let mut rendered = self.formatter.render_to(record, out);
+        if rendered.is_ok() {
+            rendered = Sink::write_str(out, self.terminator);
+        }
+        if rendered.is_ok() && self.flush_each_record {
+            // Cannot fail: `Unfailing::CANNOT_FAIL`.
+            let _ = self.writer.0.flush();
+        }
+        if rendered.is_err() {
+            self.base.fail(
+                &"a Display implementation in the message returned an error",
+                Some(record),
+                true,
+            );
+            return false;
+        }
+        self.base.count_emitted(false);
+        true
+    }
+}
+
+/// The handler's writer. As the [`Sink`] of an unbuffered handler it is
+/// used only when the writer cannot fail ([`CANNOT_FAIL`](Self::CANNOT_FAIL));
+/// others write through [`Direct`], which keeps the error.
+struct Unfailing<W>(W);
+
+impl<W: embedded_io::ErrorType> Unfailing<W> {
+    /// No error can be made: `Option` of the error type takes no room, so
+    /// `None` is its only value (`Infallible`, a blocking UART's error).
+    const CANNOT_FAIL: bool = core::mem::size_of::<Option<W::Error>>() == 0;
+}
+
+impl<W: embedded_io::Write> fmt::Write for Unfailing<W> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        // No error to keep: there is none when this sink is used.
+        write_whole(&mut self.0, s.as_bytes()).map_err(|_| fmt::Error)
     }
 }
 
@@ -279,7 +327,7 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize> Handler
     }
 
     fn flush(&mut self) {
-        if let Err(e) = self.writer.flush() {
+        if let Err(e) = self.writer.0.flush() {
             let kind = embedded_io::Error::kind(&e);
             self.base.fail(&WriteFailed(kind), None, false);
         }
@@ -315,9 +363,9 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
             self.line.push_reserved(self.marker);
         }
         self.line.push_reserved(self.terminator);
-        let mut result = write_whole(&mut self.writer, self.line.as_bytes());
+        let mut result = write_whole(&mut self.writer.0, self.line.as_bytes());
         if result.is_ok() && self.flush_each_record {
-            result = self.writer.flush();
+            result = self.writer.0.flush();
         }
         match result {
             Ok(()) => {

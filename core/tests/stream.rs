@@ -203,3 +203,54 @@ fn a_writer_that_takes_a_few_bytes_a_write_still_gets_every_line_whole() {
     assert!(buffered.handle(&record));
     assert_eq!(text(&out), expected);
 }
+
+#[test]
+fn without_a_line_buffer_a_writer_that_cannot_fail_is_its_own_sink() {
+    /// A writer whose error type has no value (a blocking UART): the
+    /// handler writes to it directly, with no error to keep.
+    #[derive(Clone, Default)]
+    struct Uart(std::sync::Arc<std::sync::Mutex<(Vec<u8>, usize)>>);
+    impl embedded_io::ErrorType for Uart {
+        type Error = core::convert::Infallible;
+    }
+    impl embedded_io::Write for Uart {
+        fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+            self.0.lock().unwrap().0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            self.0.lock().unwrap().1 += 1;
+            Ok(())
+        }
+    }
+    struct Fails;
+    impl std::fmt::Display for Fails {
+        fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            Err(std::fmt::Error)
+        }
+    }
+    let text = |out: &Uart| String::from_utf8(out.0.lock().unwrap().0.clone()).unwrap();
+    let flushes = |out: &Uart| out.0.lock().unwrap().1;
+
+    let out = Uart::default();
+    let mut h: StreamHandler<_, 0> = StreamHandler::new(out.clone())
+        .with_formatter(emlog::formatter!(BASIC))
+        .with_terminator("\r\n");
+    assert!(h.handle(&Record::new(Level::INFO, "app", format_args!("n={}", 7))));
+    assert!(!h.handle(&Record::new(Level::INFO, "app", format_args!("{}", Fails))));
+    assert!(h.handle(&record!("after")));
+    // The failing Display leaves what was written before it, and no terminator.
+    assert_eq!(text(&out), "INFO:app:n=7\r\nINFO:app:INFO:app:after\r\n");
+    let stats = h.stats();
+    assert_eq!((stats.emitted, stats.errors, stats.dropped), (2, 1, 1));
+    assert_eq!(flushes(&out), 0, "no flush unless asked");
+
+    let out = Uart::default();
+    let mut h: StreamHandler<_, 0> = StreamHandler::new(out.clone()).flush_each_record(true);
+    assert!(h.handle(&record!("one")));
+    assert!(h.handle(&record!("two")));
+    assert_eq!(text(&out), "one\ntwo\n");
+    assert_eq!(flushes(&out), 2);
+    assert_eq!(h.writer().0.lock().unwrap().0.len(), 8);
+    assert_eq!(text(&h.into_writer()), "one\ntwo\n");
+}
