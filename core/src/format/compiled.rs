@@ -213,8 +213,9 @@ impl<const N: usize> Formatter<N> {
     }
 }
 
-/// A compiled formatter's renderer.
-pub(crate) type Render = fn(&Record<'_>, &mut dyn Sink) -> fmt::Result;
+/// A handler's renderer ([`Rendering`](super::Rendering)): a compiled
+/// formatter's own, which ignores the rendering it is given.
+pub(crate) type Render = fn(&super::Rendering<'_>, &Record<'_>, &mut dyn Sink) -> fmt::Result;
 
 impl Formatter {
     /// This formatter, fitted to its `M` pieces, rendering with `parts`
@@ -235,7 +236,7 @@ impl Formatter {
         let chosen = self.head.context.parts;
         Parts {
             render: render_template::<C, M>,
-            compiled: Some(render::<C, M>),
+            compiled: Some(render_rendering::<C, M>),
             asctime: chosen.asctime,
             decimal: chosen.decimal,
             repr: chosen.repr,
@@ -283,6 +284,15 @@ fn write_level_and_literal<C: Compiled<N>, const N: usize, const I: usize>(
     render::write_level_number(record.level, out)?;
     let (start, len) = At::<C, N, I>::NEXT_LITERAL;
     out.write_str(literal::<C, N>(At::<C, N, I>::NEXT_SHORT, start, len))
+}
+
+/// [`render`] with the signature of a handler's renderer.
+fn render_rendering<C: Compiled<N>, const N: usize>(
+    _: &super::Rendering<'_>,
+    record: &Record<'_>,
+    out: &mut dyn Sink,
+) -> fmt::Result {
+    render::<C, N>(record, out)
 }
 
 /// [`render`] with the signature of a walk.

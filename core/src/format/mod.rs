@@ -390,8 +390,14 @@ impl<const N: usize> Formatter<N> {
     /// or by walking its template.
     pub(crate) const fn rendering(&self) -> Rendering<'_> {
         match self.head.context.parts.compiled {
-            Some(render) => Rendering::Compiled(render),
-            None => Rendering::Walk(self.template()),
+            Some(render) => Rendering {
+                render,
+                template: None,
+            },
+            None => Rendering {
+                render: walk,
+                template: Some(self.template()),
+            },
         }
     }
 
@@ -550,22 +556,30 @@ impl<const N: usize> Formatter<N> {
 }
 
 /// How a handler renders with the formatter it borrows
-/// ([`Formatter::rendering`]).
+/// ([`Formatter::rendering`]): a compiled formatter's own renderer, which
+/// needs nothing else, or [`walk`] with the template. One call either way,
+/// with no test of which it is, and the record and sink where the renderer
+/// takes them.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Rendering<'a> {
-    /// A compiled formatter's own renderer.
-    Compiled(compiled::Render),
-    /// The walk of a template.
-    Walk(Template<'a>),
+pub(crate) struct Rendering<'a> {
+    render: compiled::Render,
+    template: Option<Template<'a>>,
 }
 
 impl Rendering<'_> {
     /// Writes `record`.
+    #[inline(always)]
     pub(crate) fn render_to(&self, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
-        match self {
-            Rendering::Compiled(render) => render(record, out),
-            Rendering::Walk(template) => template.render_to(record, out),
-        }
+        (self.render)(self, record, out)
+    }
+}
+
+/// The renderer of a [`Rendering`] by its template (always there when
+/// this is its renderer).
+fn walk(rendering: &Rendering<'_>, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
+    match rendering.template {
+        Some(template) => template.render_to(record, out),
+        None => Ok(()),
     }
 }
 
