@@ -440,6 +440,10 @@ impl<const N: usize, const L: usize> Default for Dispatcher<N, L> {
 }
 
 impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
+    // Inlined where the compiler knows the dispatcher (a firmware's one
+    // installed `Dispatcher`, whose calls it resolves): no call, frame or
+    // moves between making the record and the critical section.
+    #[inline(always)]
     fn dispatch(&self, record: &Record<'_>) {
         critical_section::with(|cs| {
             let Ok(mut tables) = self.tables.borrow(cs).try_borrow_mut() else {
