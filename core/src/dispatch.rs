@@ -424,7 +424,10 @@ impl<const N: usize, const L: usize> Dispatcher<N, L> {
         self.with_tables(|t| t.handlers.close());
     }
 
-    /// Counts a drop, inside the critical section the caller holds.
+    /// Counts a drop, inside the critical section the caller holds. Out of
+    /// the way of a record that reaches its handlers.
+    #[cold]
+    #[inline(never)]
     fn count(&self, cs: critical_section::CriticalSection<'_>, f: impl FnOnce(&mut Drops)) {
         let cell = self.drops.borrow(cs);
         let mut drops = cell.get();
