@@ -193,47 +193,31 @@ macro_rules! __plain {
     }};
 }
 
-/// A plain call (see [`__emit!`]) on a 64-bit target: a type of the call's
-/// own holds its text and precisions, and the arguments are captured by
-/// their types, so that the call's message has a writer made for it
-/// (`__private::call_site`).
+/// A plain call (see [`__emit!`]) on a 64-bit target: as on 32-bit ones,
+/// and whether the text around the placeholders is printable ASCII, so
+/// that a message of it and numbers skips an escaping sink's scan. Every
+/// call shares one writer (`__private::lent_room`).
 #[cfg(target_pointer_width = "64")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __plain {
     ($level:ident, $logger:expr, $location:expr, $format:literal, $args:ident, [$($a:expr,)*]) => {{
         #[allow(unused_imports)]
-        use $crate::__private::{ToValue as _, ToValueDisplay as _, ToValueUnused as _};
-        struct Call;
-        impl $crate::__private::PlainCall for Call {
-            const PIECES: &'static [&'static str] =
-                &$crate::__private::plain_pieces::<{ $args + 1 }>($format);
-            const PRECISIONS: &'static [u8] = $crate::__private::plain_precisions(
-                &$crate::__private::placeholder_precisions::<$args>($format),
-            );
-        }
-        $crate::__private::log_typed::<Call, _, $args>(
+        use $crate::__private::{ToArg as _, ToArgDisplay as _, ToArgUnused as _};
+        const PIECES: &[&str] = &$crate::__private::plain_pieces::<{ $args + 1 }>($format);
+        const PRECISIONS: &[u8] = $crate::__private::plain_precisions(
+            &$crate::__private::placeholder_precisions::<$args>($format),
+        );
+        $crate::__private::log_plain(
             $level,
             $logger,
-            $crate::__values!($($a,)*),
+            PIECES,
+            PRECISIONS,
+            const { $crate::__private::printable_pieces(PIECES) },
+            &[$((&&&$crate::__private::Capture(&$a)).to_arg()),*],
             $location,
         )
     }};
-}
-
-/// A plain call's arguments as a list of captured values,
-/// `(first, (second, ... ()))`, each evaluated once, in order.
-#[cfg(target_pointer_width = "64")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __values {
-    () => { () };
-    ($first:expr, $($rest:expr,)*) => {
-        (
-            (&&&$crate::__private::Capture(&$first)).to_value(),
-            $crate::__values!($($rest,)*),
-        )
-    };
 }
 
 /// Logs at TRACE (5). See [`log!`](crate::log!) for the optional `logger:`.
