@@ -27,6 +27,12 @@ use crate::{Level, Location, Message, Record, STATIC_MIN_LEVEL};
 
 #[cfg(target_pointer_width = "64")]
 mod lent_room;
+#[cfg(target_pointer_width = "64")]
+mod signature;
+#[cfg(target_pointer_width = "64")]
+pub use signature::{
+    PlainText, ToValue, ToValueDisplay, ToValueUnused, Unused, Value, Values, log_values,
+};
 
 /// Whether a call at `level` is compiled in and wanted now.
 #[inline(always)]
@@ -140,34 +146,6 @@ fn log_precise(
         pieces,
         precisions,
         args,
-    };
-    emit(level, logger, Message::plain(&message), location);
-}
-
-/// A call whose format string has only `{}` and `{:.N}` placeholders (see
-/// [`plain_braces`]), on a 64-bit target: `pieces` is the text around them
-/// and `precisions` their precisions (empty when none has one), found at
-/// compile time by [`plain_pieces`] and [`plain_precisions`], and
-/// `printable` whether the pieces are printable ASCII ([`printable_pieces`]),
-/// which lets a message of them and numbers skip an escaping sink's scan.
-/// Out of line, like [`log`]: every call shares one writer, and a call site
-/// only captures its arguments.
-#[cfg(target_pointer_width = "64")]
-#[inline(never)]
-pub fn log_plain(
-    level: Level,
-    logger: &str,
-    pieces: &'static [&'static str],
-    precisions: &'static [u8],
-    printable: bool,
-    args: &[Arg<'_>],
-    location: &'static Location<'static>,
-) {
-    let message = PlainMessage {
-        pieces,
-        precisions,
-        args,
-        printable,
     };
     emit(level, logger, Message::plain(&message), location);
 }
@@ -346,9 +324,6 @@ pub struct PlainMessage<'a, P = NoPrecision> {
     pieces: &'static [&'static str],
     precisions: P,
     args: &'a [Arg<'a>],
-    /// Whether the pieces are printable ASCII (see [`printable_pieces`]).
-    #[cfg(target_pointer_width = "64")]
-    printable: bool,
 }
 
 impl<'a> PlainMessage<'a> {
@@ -358,8 +333,6 @@ impl<'a> PlainMessage<'a> {
             pieces,
             precisions: NoPrecision,
             args,
-            #[cfg(target_pointer_width = "64")]
-            printable: false,
         }
     }
 }
@@ -416,7 +389,7 @@ impl<P: Precisions> WriteMessage for PlainMessage<'_, P> {
 
     #[cfg(target_pointer_width = "64")]
     fn write_into(&self, room: &mut [u8]) -> Option<Written> {
-        lent_room::write_into(&self.parts(), self.printable, room)
+        lent_room::write_into(&self.parts(), false, room)
     }
 }
 
@@ -466,9 +439,6 @@ pub fn with_plain_message<R>(parts: PlainParts<'_>, f: impl FnOnce(Message<'_>) 
         pieces: parts.pieces,
         precisions: parts.precisions,
         args: parts.args,
-        // Not known here; an escaping sink scans the text.
-        #[cfg(target_pointer_width = "64")]
-        printable: false,
     }))
 }
 
@@ -520,8 +490,6 @@ impl<'a> PlainMessage<'a, &'a [u8]> {
             pieces,
             precisions,
             args,
-            #[cfg(target_pointer_width = "64")]
-            printable: false,
         }
     }
 }

@@ -193,31 +193,49 @@ macro_rules! __plain {
     }};
 }
 
-/// A plain call (see [`__emit!`]) on a 64-bit target: as on 32-bit ones,
-/// and whether the text around the placeholders is printable ASCII, so
-/// that a message of it and numbers skips an escaping sink's scan. Every
-/// call shares one writer (`__private::lent_room`).
+/// A plain call (see [`__emit!`]) on a 64-bit target: its text as a
+/// constant (with whether it is printable ASCII, so that a message of it and
+/// numbers skips an escaping sink's scan) and its arguments captured by their
+/// types, given to the writer of that list of types, which every call with
+/// the same list shares (`__private::signature`).
 #[cfg(target_pointer_width = "64")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __plain {
     ($level:ident, $logger:expr, $location:expr, $format:literal, $args:ident, [$($a:expr,)*]) => {{
         #[allow(unused_imports)]
-        use $crate::__private::{ToArg as _, ToArgDisplay as _, ToArgUnused as _};
+        use $crate::__private::{ToValue as _, ToValueDisplay as _, ToValueUnused as _};
         const PIECES: &[&str] = &$crate::__private::plain_pieces::<{ $args + 1 }>($format);
-        const PRECISIONS: &[u8] = $crate::__private::plain_precisions(
-            &$crate::__private::placeholder_precisions::<$args>($format),
-        );
-        $crate::__private::log_plain(
+        const TEXT: &$crate::__private::PlainText = &$crate::__private::PlainText {
+            pieces: PIECES,
+            precisions: $crate::__private::plain_precisions(
+                &$crate::__private::placeholder_precisions::<$args>($format),
+            ),
+            printable: $crate::__private::printable_pieces(PIECES),
+        };
+        $crate::__private::log_values::<_, $args>(
             $level,
             $logger,
-            PIECES,
-            PRECISIONS,
-            const { $crate::__private::printable_pieces(PIECES) },
-            &[$((&&&$crate::__private::Capture(&$a)).to_arg()),*],
+            TEXT,
+            $crate::__values!($($a,)*),
             $location,
         )
     }};
+}
+
+/// A plain call's arguments as a list of captured values,
+/// `(first, (second, ... ()))`, each evaluated once, in order.
+#[cfg(target_pointer_width = "64")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __values {
+    () => { () };
+    ($first:expr, $($rest:expr,)*) => {
+        (
+            (&&&$crate::__private::Capture(&$first)).to_value(),
+            $crate::__values!($($rest,)*),
+        )
+    };
 }
 
 /// Logs at TRACE (5). See [`log!`](crate::log!) for the optional `logger:`.

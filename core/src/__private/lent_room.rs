@@ -45,7 +45,11 @@ fn precision(parts: &PlainParts<'_>, k: usize) -> u8 {
 /// there and nothing needs `core::fmt`; `printable` says whether its pieces
 /// are printable ASCII. `None` leaves nothing of worth in `room`.
 #[inline]
-pub(super) fn write_into(parts: &PlainParts<'_>, printable: bool, room: &mut [u8]) -> Option<Written> {
+pub(super) fn write_into(
+    parts: &PlainParts<'_>,
+    printable: bool,
+    room: &mut [u8],
+) -> Option<Written> {
     let mut printable = printable;
     let (first, rest) = parts.pieces.split_first()?;
     if rest.len() != parts.args.len() {
@@ -150,7 +154,7 @@ fn ascii_or_text(bytes: &[u8]) -> Result<&str, fmt::Error> {
 
 /// Appends `text`, if it fits.
 #[inline(always)]
-fn put_text(room: &mut [u8], at: usize, text: &str) -> Option<usize> {
+pub(super) fn put_text(room: &mut [u8], at: usize, text: &str) -> Option<usize> {
     let end = at + text.len();
     copy_short(room.get_mut(at..end)?, text.as_bytes());
     Some(end)
@@ -188,25 +192,45 @@ fn put_arg(
 }
 
 /// Appends `n` in decimal, after a `-` when `negative`.
-#[inline(never)]
-fn put_decimal(room: &mut [u8], at: usize, n: u64, negative: bool) -> Option<usize> {
-    let end = at + usize::from(negative) + decimal_len(n);
-    let text = room.get_mut(at..end)?;
-    digits_before(text, text.len(), n);
-    if negative && let Some(sign) = text.first_mut() {
-        *sign = b'-';
-    }
+#[inline(always)]
+pub(super) fn put_decimal(room: &mut [u8], at: usize, n: u64, negative: bool) -> Option<usize> {
+    let at = if negative {
+        put_byte(room, at, b'-')?
+    } else {
+        at
+    };
+    let end = at + decimal_len(n);
+    fill_digits(room.get_mut(at..end)?, n);
     Some(end)
+}
+
+/// Appends one ASCII byte, if it fits.
+#[inline(always)]
+fn put_byte(room: &mut [u8], at: usize, byte: u8) -> Option<usize> {
+    *room.get_mut(at)? = byte;
+    Some(at + 1)
 }
 
 /// Appends a float as `{}` (`precision` [`NO_PRECISION`]) or `{:.N}`
 /// writes it, when that is quick and exact.
 #[inline(always)]
-fn put_float(room: &mut [u8], at: usize, x: f64, precision: u8) -> Option<usize> {
+pub(super) fn put_float(room: &mut [u8], at: usize, x: f64, precision: u8) -> Option<usize> {
+    // The usual precisions get a writer each, whose scaling and splitting
+    // are multiplications by constants; the others divide.
     match precision {
         NO_PRECISION => put_shortest(room, at, x),
-        precision => put_fixed(room, at, x, precision),
+        1 => put_fixed(room, at, x, 1, POWERS_OF_TEN[1]),
+        2 => put_fixed(room, at, x, 2, POWERS_OF_TEN[2]),
+        3 => put_fixed(room, at, x, 3, POWERS_OF_TEN[3]),
+        precision => put_fixed_any(room, at, x, precision),
     }
+}
+
+/// `{:.N}` of `x` for any `N` (see [`put_fixed`]).
+#[inline(never)]
+fn put_fixed_any(room: &mut [u8], at: usize, x: f64, precision: u8) -> Option<usize> {
+    let scale = *POWERS_OF_TEN.get(usize::from(precision))?;
+    put_fixed(room, at, x, precision, scale)
 }
 
 /// `{}` of a float: an integral value below 2^24 (exact in `f32` too) is
@@ -221,73 +245,39 @@ fn put_shortest(room: &mut [u8], at: usize, x: f64) -> Option<usize> {
     None
 }
 
-/// `{:.N}` of `x`: rounded as `core::fmt` rounds the exact binary value
-/// (`-` for every negative value and -0.0, as it writes); left to
-/// `core::fmt` when [`scaled_rounded`] cannot tell.
-#[inline(never)]
-fn put_fixed(room: &mut [u8], at: usize, x: f64, precision: u8) -> Option<usize> {
+/// `{:.N}` of `x` (`scale` is 10^N): rounded as `core::fmt` rounds the
+/// exact binary value (`-` for every negative value and -0.0, as it
+/// writes); left to `core::fmt` when [`scaled_rounded`] cannot tell.
+#[inline(always)]
+fn put_fixed(room: &mut [u8], at: usize, x: f64, precision: u8, scale: u64) -> Option<usize> {
     let rounded = scaled_rounded(x, precision)?;
-    let places = usize::from(precision);
-    // Every digit of `rounded`, and at least one before the point (`0.005`).
-    let digits = decimal_len(rounded).max(places + 1);
-    let negative = x.is_sign_negative();
-    let end = at + usize::from(negative) + digits + usize::from(places > 0);
-    let text = room.get_mut(at..end)?;
-    // The places first, from the end; what they leave of `rounded` is the
-    // whole part.
-    let mut n = rounded;
-    let mut pos = text.len();
-    for _ in 0..places / 2 {
-        pos = pair_before(text, pos, n);
-        n /= 100;
+    let at = put_decimal(room, at, rounded / scale, x.is_sign_negative())?;
+    if precision == 0 {
+        return Some(at);
     }
-    if places % 2 == 1 {
-        pos = byte_before(text, pos, b'0' + (n % 10) as u8);
-        n /= 10;
-    }
-    if places > 0 {
-        pos = byte_before(text, pos, b'.');
-    }
-    digits_before(text, pos, n);
-    if negative && let Some(sign) = text.first_mut() {
-        *sign = b'-';
-    }
+    let at = put_byte(room, at, b'.')?;
+    let end = at + usize::from(precision);
+    fill_digits(room.get_mut(at..end)?, rounded % scale);
     Some(end)
 }
 
-/// Puts the decimal digits of `n` (at least one) before `text[pos]`;
-/// returns where they start.
+/// Fills `digits` with the last `digits.len()` decimal digits of `n`,
+/// leading zeros included, two at a time from the end.
 #[inline(always)]
-fn digits_before(text: &mut [u8], mut pos: usize, mut n: u64) -> usize {
-    while n >= 100 {
-        pos = pair_before(text, pos, n);
+fn fill_digits(digits: &mut [u8], mut n: u64) {
+    let mut end = digits.len();
+    while end >= 2 {
+        if let Some(pair) = digits.get_mut(end - 2..end) {
+            pair.copy_from_slice(&PAIRS[(n % 100) as usize]);
+        }
         n /= 100;
+        end -= 2;
     }
-    if n >= 10 {
-        pair_before(text, pos, n)
-    } else {
-        byte_before(text, pos, b'0' + n as u8)
+    if end == 1
+        && let Some(first) = digits.first_mut()
+    {
+        *first = b'0' + (n % 10) as u8;
     }
-}
-
-/// Puts the last two decimal digits of `n` before `text[pos]`.
-#[inline(always)]
-fn pair_before(text: &mut [u8], pos: usize, n: u64) -> usize {
-    let pos = pos.wrapping_sub(2);
-    if let Some(place) = text.get_mut(pos..pos.wrapping_add(2)) {
-        place.copy_from_slice(&PAIRS[(n % 100) as usize]);
-    }
-    pos
-}
-
-/// Puts `byte` before `text[pos]`.
-#[inline(always)]
-fn byte_before(text: &mut [u8], pos: usize, byte: u8) -> usize {
-    let pos = pos.wrapping_sub(1);
-    if let Some(place) = text.get_mut(pos) {
-        *place = byte;
-    }
-    pos
 }
 
 /// `00`, `01`, ..., `99`.
@@ -431,10 +421,7 @@ impl Arg<'_> {
         };
         match precision {
             NO_PRECISION => write_args(out, format_args!("{value}")),
-            precision => write_args(
-                out,
-                format_args!("{value:.*}", usize::from(precision)),
-            ),
+            precision => write_args(out, format_args!("{value:.*}", usize::from(precision))),
         }
     }
 }
