@@ -4,7 +4,7 @@
 //! common case: `info!("served {} in {:.3} ms", n, t)`) skips `core::fmt`'s
 //! argument machinery: the macro hands the text around the placeholders and
 //! their precisions (both found at compile time) and the arguments to
-//! [`log_plain`], and integers and strings are written by [`PlainMessage`]
+//! `log_plain` (`log_values` on 64-bit targets), and integers and strings are written by [`PlainMessage`]
 //! with a few instructions and no `core::fmt` integer or padding code. On
 //! 64-bit targets 64-bit integers are written the same way, and floats with a
 //! precision too, whenever the quick rounding is provably the exact one;
@@ -13,9 +13,10 @@
 //! time; both write the same text. On 64-bit targets the message is written
 //! into room the sink lends (`ByteSink`: emlog-std's line buffer lends the
 //! end of its line), or gathered on the stack and handed to any other sink in
-//! one `write_str` (see `lent_room`); 32-bit targets write each piece as it
-//! comes, which is smaller. Every call shares one writer: a call site costs
-//! the capture of its arguments and one call.
+//! one `write_str` (see `lent_room`), by a writer compiled once for each list
+//! of argument types (see `signature`: a call site costs the capture of its
+//! arguments and one call); 32-bit targets write each piece as it comes,
+//! which is smaller.
 
 use core::fmt;
 
@@ -251,7 +252,7 @@ pub const fn placeholder_precisions<const A: usize>(format: &str) -> [u8; A] {
     precisions
 }
 
-/// What [`log_plain`] takes as `precisions`: those of
+/// What `log_plain` (`PlainText` on 64-bit targets) takes as `precisions`: those of
 /// [`placeholder_precisions`], or none at all when no placeholder has one.
 pub const fn plain_precisions(precisions: &'static [u8]) -> &'static [u8] {
     let mut i = 0;
@@ -496,7 +497,7 @@ impl<'a> PlainMessage<'a, &'a [u8]> {
 
 impl<P: Precisions> PlainMessage<'_, P> {
     /// Writes each piece and argument into `out` as it comes (what 32-bit
-    /// targets do; 64-bit ones write into lent room, see `staged`, and
+    /// targets do; 64-bit ones write into lent room, see `lent_room`, and
     /// build this only for their tests, which check it against `format!`).
     #[cfg(any(not(target_pointer_width = "64"), test))]
     fn write_direct(&self, out: &mut dyn Sink) -> fmt::Result {
@@ -565,7 +566,7 @@ impl Arg<'_> {
             #[cfg(target_pointer_width = "64")]
             Arg::Signed64(n) => write_decimal(f, n.unsigned_abs(), n < 0),
             // Floats exist on 64-bit targets only, which write them through
-            // `staged`; here (their tests' oracle) `core::fmt` writes them.
+            // `lent_room`; here (their tests' oracle) `core::fmt` writes them.
             #[cfg(target_pointer_width = "64")]
             Arg::F32(x) => write_args(f, format_args!("{x}")),
             #[cfg(target_pointer_width = "64")]

@@ -2,10 +2,15 @@
 # Host code bytes per plain logging call site.
 #
 # Builds small programs against emlog and emlog-std from SOURCE_TREE (default:
-# this checkout): one with no call, and one with N distinct calls of each
-# shape asked for, all in release with fat LTO (as the benchmark builds).
-# Prints each program's growth in `size`'s text (code and read-only data:
-# the call's own code, its text, tables and unwind entries) divided by N.
+# this checkout): one with no call, and for each shape asked for one with N
+# distinct calls and one with 2N, all in release with fat LTO (as the
+# benchmark builds). Prints, from `size`'s text (code and read-only data:
+# the calls' own code, their text, tables, relocations and unwind entries):
+#   per call: the growth from N to 2N calls divided by N, what one more call
+#     site costs (code shared by the calls, such as a writer per argument
+#     list, cancels out);
+#   average: the growth from no call to N calls divided by N, which also
+#     spreads over the N calls the code they share.
 #
 # usage: tests/bench-host/callsite-size.sh [--shapes] [-n N] [SOURCE_TREE]
 #   mixed (always): the calls rotate through four kinds, as a service's log
@@ -24,7 +29,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         -n) n=$2; shift 2 ;;
         --shapes) shapes=(mixed u64 u64x2 i64 f64 f64.3 f64.3x2 str strx2); shift ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
@@ -35,7 +40,7 @@ mkdir -p "$pkg/src/bin"
 
 # The program for one shape: `mixed`, a kind, or `none` (no call).
 gen() {
-    python3 - "$1" "$n" <<'EOF'
+    python3 - "$1" "$2" <<'EOF'
 import sys
 shape, n = sys.argv[1], int(sys.argv[2])
 one = {
@@ -71,10 +76,18 @@ print("}")
 EOF
 }
 
-bins=(none "${shapes[@]}")
-for shape in "${bins[@]}"; do
-    file="$pkg/src/bin/${shape//./_}.rs"
-    gen "$shape" > "$file.new"
+# Each program: its binary's name and its number of calls.
+bins=(none)
+calls=(0)
+for shape in "${shapes[@]}"; do
+    bins+=("${shape//./_}" "${shape//./_}_2n")
+    calls+=("$n" "$((2 * n))")
+done
+rm -f "$pkg"/src/bin/*.rs.new
+for i in "${!bins[@]}"; do
+    file="$pkg/src/bin/${bins[$i]}.rs"
+    shape=${bins[$i]%_2n}
+    gen "${shape//_/.}" "${calls[$i]}" > "$file.new"
     if cmp -s "$file.new" "$file"; then rm "$file.new"; else mv "$file.new" "$file"; fi
 done
 cat > "$pkg/Cargo.toml" <<EOF
@@ -95,13 +108,16 @@ codegen-units = 1
 [workspace]
 EOF
 bin_args=()
-for shape in "${bins[@]}"; do bin_args+=(--bin "${shape//./_}"); done
+for bin in "${bins[@]}"; do bin_args+=(--bin "$bin"); done
 (cd "$pkg" && CARGO_TARGET_DIR="$pkg/target" cargo build --release -q "${bin_args[@]}")
 
-text_of() { size "$pkg/target/release/${1//./_}" | awk 'NR == 2 {print $1}'; }
+text_of() { size "$pkg/target/release/$1" | awk 'NR == 2 {print $1}'; }
 base=$(text_of none)
-echo "text with no call: $base B; $n calls of each shape"
+echo "text with no call: $base B; $n and $((2 * n)) calls of each shape"
+printf '%-8s %10s %10s %10s %9s\n' shape "$n calls" "$((2 * n)) calls" "per call" average
 for shape in "${shapes[@]}"; do
-    text=$(text_of "$shape")
-    printf '%-8s %8d B  per call: %4d B\n' "$shape" "$text" $(( (text - base) / n ))
+    one=$(text_of "${shape//./_}")
+    two=$(text_of "${shape//./_}_2n")
+    printf '%-8s %8d B %8d B %8d B %7d B\n' "$shape" "$one" "$two" \
+        $(( (two - one) / n )) $(( (one - base) / n ))
 done

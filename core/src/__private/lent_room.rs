@@ -3,12 +3,12 @@
 //! emlog-std's line buffer lends the end of its line ([`ByteSink`]), so the
 //! message lands where it stays: each piece of text is copied there and each
 //! argument written there by the code for its kind, digits two at a time,
-//! with no dynamic call and no `core::fmt`. Every call shares this one
-//! writer: the call site only captures its arguments as [`Arg`]s and passes
-//! its text (a writer made for each call site would cost about a kilobyte of
-//! code a call). A message whose pieces are printable ASCII and whose
-//! arguments are numbers is printable ASCII, which the writer reports so that
-//! an escaping sink need not scan it.
+//! with no dynamic call and no `core::fmt`. This is the shared writer, which
+//! takes the arguments as [`Arg`]s (a queue's listener, and every message the
+//! writer of a call's argument types leaves, see `signature`); that writer
+//! writes its numbers and text with the functions here. A message whose pieces
+//! are printable ASCII and whose arguments are numbers is printable ASCII,
+//! which the writer reports so that an escaping sink need not scan it.
 //!
 //! What needs more (text longer than the room, an argument only `core::fmt`
 //! writes, a float whose quick rounding cannot be proved exact) goes through
@@ -261,8 +261,9 @@ fn put_fixed(room: &mut [u8], at: usize, x: f64, precision: u8, scale: u64) -> O
     Some(end)
 }
 
-/// Fills `digits` with the last `digits.len()` decimal digits of `n`,
-/// leading zeros included, two at a time from the end.
+/// Fills `digits` with the decimal digits of `n`, leading zeros included,
+/// two at a time from the end; `n` has at most `digits.len()` digits (what
+/// is left for an odd first digit is below 10).
 #[inline(always)]
 fn fill_digits(digits: &mut [u8], mut n: u64) {
     let mut end = digits.len();
@@ -276,7 +277,7 @@ fn fill_digits(digits: &mut [u8], mut n: u64) {
     if end == 1
         && let Some(first) = digits.first_mut()
     {
-        *first = b'0' + (n % 10) as u8;
+        *first = b'0'.wrapping_add(n as u8);
     }
 }
 
