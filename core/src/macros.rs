@@ -205,15 +205,9 @@ macro_rules! __plain {
     ($level:ident, $logger:expr, $location:expr, $format:literal, $args:ident, [$($a:expr,)*]) => {{
         #[allow(unused_imports)]
         use $crate::__private::{ToValue as _, ToValueDisplay as _, ToValueUnused as _};
-        const PIECES: &[&str] = &$crate::__private::plain_pieces::<{ $args + 1 }>($format);
-        const TEXT: &$crate::__private::PlainText = &$crate::__private::PlainText {
-            pieces: PIECES,
-            precisions: $crate::__private::plain_precisions(
-                &$crate::__private::placeholder_precisions::<$args>($format),
-            ),
-            printable: $crate::__private::printable_pieces(PIECES),
-        };
-        $crate::__private::log_values::<_, $args>(
+        const TEXT: &$crate::__private::PlainText<$args, { $args + 1 }> =
+            &$crate::__private::PlainText::new($format);
+        $crate::__private::log_values(
             $level,
             $logger,
             TEXT,

@@ -23,19 +23,39 @@ use crate::format::Sink;
 use crate::message::{WriteMessage, Written};
 use crate::{Level, Location, Message};
 
-/// A plain call's text, as the macro finds it at compile time.
-pub struct PlainText {
-    /// The text around the placeholders (one more than the arguments).
-    pub pieces: &'static [&'static str],
-    /// The placeholders' precisions, or empty when none has one (see
-    /// [`plain_precisions`](super::plain_precisions)).
-    pub precisions: &'static [u8],
-    /// Whether every piece is printable ASCII, which no escaping rewrites
-    /// (see [`printable_pieces`](super::printable_pieces)).
-    pub printable: bool,
+/// A plain call's text, as the macro finds it at compile time: the `P`
+/// pieces around its `N` placeholders (`P` is `N + 1`) and their precisions.
+/// Arrays of known length, so that the writer looks nothing up by index.
+pub struct PlainText<const N: usize, const P: usize> {
+    pieces: [&'static str; P],
+    /// One per placeholder ([`NO_PRECISION`] for `{}`).
+    precisions: [u8; N],
+    /// Whether any placeholder has a precision.
+    precise: bool,
+    /// Whether every piece is printable ASCII, which no escaping rewrites.
+    printable: bool,
 }
 
-impl PlainText {
+impl<const N: usize, const P: usize> PlainText<N, P> {
+    /// The text of `format`, a format string that
+    /// [`plain_braces`](super::plain_braces) accepts with `N` arguments.
+    pub const fn new(format: &'static str) -> Self {
+        let pieces = super::plain_pieces::<P>(format);
+        let precisions = super::placeholder_precisions::<N>(format);
+        let mut precise = false;
+        let mut k = 0;
+        while k < N {
+            precise |= precisions[k] != NO_PRECISION;
+            k += 1;
+        }
+        PlainText {
+            pieces,
+            precisions,
+            precise,
+            printable: super::printable_pieces(&pieces),
+        }
+    }
+
     /// Piece `k` (empty past the end).
     #[inline(always)]
     fn piece(&self, k: usize) -> &'static str {
@@ -77,7 +97,13 @@ pub trait Values<'a>: Copy {
 
     /// Writes argument `k` (this list's head) and piece `k + 1` at
     /// `room[at..]`, then the rest; the new end, or `None` as [`Value::put`].
-    fn put(&self, text: &PlainText, room: &mut [u8], at: usize, k: usize) -> Option<usize>;
+    fn put<const N: usize, const P: usize>(
+        &self,
+        text: &PlainText<N, P>,
+        room: &mut [u8],
+        at: usize,
+        k: usize,
+    ) -> Option<usize>;
 
     /// Puts the arguments as `Arg`s into `args`, this list's head at `k`.
     fn fill(&self, args: &mut [Arg<'a>], k: usize);
@@ -87,7 +113,13 @@ impl<'a> Values<'a> for () {
     const PRINTABLE: bool = true;
 
     #[inline(always)]
-    fn put(&self, _: &PlainText, _: &mut [u8], at: usize, _: usize) -> Option<usize> {
+    fn put<const N: usize, const P: usize>(
+        &self,
+        _: &PlainText<N, P>,
+        _: &mut [u8],
+        at: usize,
+        _: usize,
+    ) -> Option<usize> {
         Some(at)
     }
 
@@ -99,7 +131,13 @@ impl<'a, H: Value<'a>, T: Values<'a>> Values<'a> for (H, T) {
     const PRINTABLE: bool = H::PRINTABLE && T::PRINTABLE;
 
     #[inline(always)]
-    fn put(&self, text: &PlainText, room: &mut [u8], at: usize, k: usize) -> Option<usize> {
+    fn put<const N: usize, const P: usize>(
+        &self,
+        text: &PlainText<N, P>,
+        room: &mut [u8],
+        at: usize,
+        k: usize,
+    ) -> Option<usize> {
         let at = self.0.put(room, at, text.precision(k))?;
         let at = put_text(room, at, text.piece(k + 1))?;
         self.1.put(text, room, at, k + 1)
@@ -116,13 +154,13 @@ impl<'a, H: Value<'a>, T: Values<'a>> Values<'a> for (H, T) {
 
 /// The message of a plain call with `N` arguments of the types in `V`; the
 /// same arguments as `Arg`s are made only if the shared writer needs them.
-struct Typed<'a, V, const N: usize> {
-    text: &'static PlainText,
+struct Typed<'a, V, const N: usize, const P: usize> {
+    text: &'static PlainText<N, P>,
     values: V,
     args: OnceCell<[Arg<'a>; N]>,
 }
 
-impl<'a, V: Values<'a>, const N: usize> Typed<'a, V, N> {
+impl<'a, V: Values<'a>, const N: usize, const P: usize> Typed<'a, V, N, P> {
     /// The text, precisions and arguments, for the shared writer.
     fn parts(&self) -> PlainParts<'_> {
         let args = self.args.get_or_init(|| {
@@ -130,15 +168,16 @@ impl<'a, V: Values<'a>, const N: usize> Typed<'a, V, N> {
             self.values.fill(&mut args, 0);
             args
         });
+        let text: &'static PlainText<N, P> = self.text;
         PlainParts {
-            pieces: self.text.pieces,
-            precisions: self.text.precisions,
+            pieces: &text.pieces,
+            precisions: if text.precise { &text.precisions } else { &[] },
             args,
         }
     }
 }
 
-impl<'a, V: Values<'a>, const N: usize> WriteMessage for Typed<'a, V, N> {
+impl<'a, V: Values<'a>, const N: usize, const P: usize> WriteMessage for Typed<'a, V, N, P> {
     fn write_message(&self, out: &mut dyn Sink) -> fmt::Result {
         lent_room::write(&self.parts(), out)
     }
@@ -148,11 +187,6 @@ impl<'a, V: Values<'a>, const N: usize> WriteMessage for Typed<'a, V, N> {
     }
 
     fn write_into(&self, room: &mut [u8]) -> Option<Written> {
-        // The macro makes one piece more than arguments; said once here,
-        // it spares a check on each piece.
-        if self.text.pieces.len() != N + 1 {
-            return None;
-        }
         let at = put_text(room, 0, self.text.piece(0))?;
         let len = self.values.put(self.text, room, at, 0)?;
         Some(Written {
@@ -168,17 +202,17 @@ impl<'a, V: Values<'a>, const N: usize> WriteMessage for Typed<'a, V, N> {
 }
 
 /// Makes and dispatches the record of a plain call with `N` arguments of
-/// the types in `V`. Out of line, like [`log`](super::log): compiled once
+/// the types in `V` and the text `text`. Out of line, like [`log`](super::log): compiled once
 /// for each list of argument types.
 #[inline(never)]
-pub fn log_values<'a, V: Values<'a>, const N: usize>(
+pub fn log_values<'a, V: Values<'a>, const N: usize, const P: usize>(
     level: Level,
     logger: &str,
-    text: &'static PlainText,
+    text: &'static PlainText<N, P>,
     values: V,
     location: &'static Location<'static>,
 ) {
-    let message = Typed::<V, N> {
+    let message = Typed::<V, N, P> {
         text,
         values,
         args: OnceCell::new(),
