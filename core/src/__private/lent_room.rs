@@ -112,7 +112,7 @@ pub(super) fn write_bytes(parts: &PlainParts<'_>, out: &mut dyn ByteSink) -> fmt
 #[inline(always)]
 fn put_item(parts: &PlainParts<'_>, room: &mut [u8], at: usize, item: usize) -> Option<usize> {
     let k = item / 2;
-    if item % 2 == 0 {
+    if item.is_multiple_of(2) {
         return put_text(room, at, parts.pieces.get(k)?);
     }
     match parts.args.get(k) {
@@ -126,7 +126,7 @@ fn put_item(parts: &PlainParts<'_>, room: &mut [u8], at: usize, item: usize) -> 
 #[inline(never)]
 fn write_item(parts: &PlainParts<'_>, item: usize, out: &mut dyn Sink) -> fmt::Result {
     let k = item / 2;
-    if item % 2 == 0 {
+    if item.is_multiple_of(2) {
         return out.write_str(parts.pieces.get(k).copied().unwrap_or(""));
     }
     let Some(arg) = parts.args.get(k) else {
