@@ -63,8 +63,30 @@ pub(super) fn write_into(
     Some(Written { len: at, printable })
 }
 
+/// Writes a message that `fill` writes into room (as
+/// [`WriteMessage::write_into`](crate::message::WriteMessage::write_into)
+/// does: UTF-8 text at the start of the room) into `out`, gathered on the
+/// stack and handed over in one `write_str`; `None` when `fill` cannot, and
+/// then nothing is written.
+#[inline(always)]
+pub(super) fn write_gathered(
+    out: &mut dyn Sink,
+    fill: impl FnOnce(&mut [u8]) -> Option<Written>,
+) -> Option<fmt::Result> {
+    let mut room = [0; STACK_ROOM];
+    let written = fill(&mut room)?;
+    let text = room.get(..written.len)?;
+    // SAFETY: `fill` writes as `WriteMessage::write_into` does (its callers
+    // here pass exactly that: the writer of a call's argument types, which
+    // copies whole `str`s and writes ASCII digits, signs and points): UTF-8
+    // text, from the start of the room, `written.len` bytes of it.
+    Some(out.write_str(unsafe { core::str::from_utf8_unchecked(text) }))
+}
+
 /// Writes the message of `parts` into `out`, gathered on the stack and
-/// handed over in one `write_str` when it fits there.
+/// handed over in one `write_str` when it fits there. Out of line: the
+/// writer of every argument list calls this one copy.
+#[inline(never)]
 pub(super) fn write(parts: &PlainParts<'_>, out: &mut dyn Sink) -> fmt::Result {
     let mut room = [0; STACK_ROOM];
     if let Some(written) = write_into(parts, false, &mut room)
@@ -84,7 +106,8 @@ pub(super) fn write(parts: &PlainParts<'_>, out: &mut dyn Sink) -> fmt::Result {
 /// Writes the message of `parts` into the room `out` lends, item after item
 /// (piece 0, argument 0, piece 1, ...): what fits, then the item that does
 /// not (or needs `core::fmt`) through the sink itself, then the rest into
-/// the room lent anew.
+/// the room lent anew. Out of line, as [`write`].
+#[inline(never)]
 pub(super) fn write_bytes(parts: &PlainParts<'_>, out: &mut dyn ByteSink) -> fmt::Result {
     let items = 2 * parts.pieces.len();
     let mut item = 0;
@@ -116,7 +139,7 @@ fn put_item(parts: &PlainParts<'_>, room: &mut [u8], at: usize, item: usize) -> 
         return put_text(room, at, parts.pieces.get(k)?);
     }
     match parts.args.get(k) {
-        Some(arg) => put_arg(room, at, arg, precision(parts, k), &mut false),
+        Some(arg) => put_arg_apart(room, at, arg, precision(parts, k)),
         None => Some(at),
     }
 }
@@ -139,7 +162,7 @@ fn write_item(parts: &PlainParts<'_>, item: usize, out: &mut dyn Sink) -> fmt::R
         _ => {}
     }
     let mut text = [0; NUMBER_ROOM];
-    if let Some(len) = put_arg(&mut text, 0, arg, precision, &mut false)
+    if let Some(len) = put_arg_apart(&mut text, 0, arg, precision)
         && let Some(text) = text.get(..len)
     {
         return out.write_str(ascii_or_text(text)?);
@@ -189,6 +212,14 @@ fn put_arg(
         Arg::Str(_) | Arg::Display(_) => None,
         Arg::Unused => Some(at),
     }
+}
+
+/// [`put_arg`] out of line, for [`write_bytes`] and [`write_item`]: the
+/// paths a message takes when it does not fit the room at once share this
+/// one copy of the number code.
+#[inline(never)]
+fn put_arg_apart(room: &mut [u8], at: usize, arg: &Arg<'_>, precision: u8) -> Option<usize> {
+    put_arg(room, at, arg, precision, &mut false)
 }
 
 /// Appends `n` in decimal, after a `-` when `negative`.

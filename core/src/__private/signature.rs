@@ -178,8 +178,14 @@ impl<'a, V: Values<'a>, const N: usize, const P: usize> Typed<'a, V, N, P> {
 }
 
 impl<'a, V: Values<'a>, const N: usize, const P: usize> WriteMessage for Typed<'a, V, N, P> {
+    /// Written by this writer on the stack, then handed over whole (a queue
+    /// formatting on the caller's thread writes a message so), unless it
+    /// leaves the message to the shared writer.
     fn write_message(&self, out: &mut dyn Sink) -> fmt::Result {
-        lent_room::write(&self.parts(), out)
+        match lent_room::write_gathered(out, |room| self.write_into(room)) {
+            Some(written) => written,
+            None => lent_room::write(&self.parts(), out),
+        }
     }
 
     fn write_bytes(&self, out: &mut dyn ByteSink) -> fmt::Result {
