@@ -499,22 +499,37 @@ impl<P: Precisions> PlainMessage<'_, P> {
     /// Writes each piece and argument into `out` as it comes (what 32-bit
     /// targets do; 64-bit ones write into lent room, see `lent_room`, and
     /// build this only for their tests, which check it against `format!`).
+    /// The pieces are one more than the arguments, as the macros and
+    /// [`PlainParts`] make them (of other counts, the pairs there are and
+    /// the last piece are written).
     #[cfg(any(not(target_pointer_width = "64"), test))]
     fn write_direct(&self, out: &mut dyn Sink) -> fmt::Result {
-        let mut args = self.args.iter();
-        for (k, piece) in self.pieces.iter().enumerate() {
-            if !piece.is_empty() {
-                out.write_str(piece)?;
-            }
-            if let Some(arg) = args.next() {
-                match self.precisions.of(k) {
-                    NO_PRECISION => arg.write(out)?,
-                    precision => arg.write_with_precision(out, precision)?,
-                }
+        // Each argument after the piece before it, then the last piece: one
+        // loop test a pair, and the last write a tail call.
+        let Some((last, pieces)) = self.pieces.split_last() else {
+            return Ok(());
+        };
+        for (k, (piece, arg)) in pieces.iter().zip(self.args).enumerate() {
+            write_piece(out, piece)?;
+            match self.precisions.of(k) {
+                NO_PRECISION => arg.write(out)?,
+                precision => arg.write_with_precision(out, precision)?,
             }
         }
+        write_piece(out, last)?;
         Ok(())
     }
+}
+
+/// A piece of a plain message's text: no call for an empty one (the text
+/// after a final placeholder).
+#[cfg(any(not(target_pointer_width = "64"), test))]
+#[inline(always)]
+fn write_piece(out: &mut dyn Sink, piece: &str) -> fmt::Result {
+    if piece.is_empty() {
+        return Ok(());
+    }
+    out.write_str(piece)
 }
 
 impl<P: Precisions> fmt::Display for PlainMessage<'_, P> {

@@ -21,7 +21,7 @@ use core::fmt;
 use crate::Timestamp;
 use crate::format::number::{ascii, div_small};
 use crate::format::parse::char_at;
-use crate::format::{FormatError, FormatErrorKind};
+use crate::format::{FormatError, FormatErrorKind, Sink};
 
 /// A broken-down date and time in some fixed offset from UTC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -268,6 +268,12 @@ const fn is_directive(c: char) -> bool {
 /// assert_eq!(s, "Tue 14 Nov 2023 05:13 PM -0500");
 /// ```
 pub fn strftime(format: &str, time: &DateTime, out: &mut dyn fmt::Write) -> fmt::Result {
+    write_strftime(format, time, &mut &mut *out)
+}
+
+/// [`strftime`] into a [`Sink`] (what a formatter's `asctime` writes into:
+/// no `dyn fmt::Write`, whose table of methods would link `core::fmt`).
+pub(crate) fn write_strftime(format: &str, time: &DateTime, out: &mut dyn Sink) -> fmt::Result {
     let bytes = format.as_bytes();
     let mut literal = 0;
     let mut i = 0;
@@ -294,7 +300,7 @@ pub fn strftime(format: &str, time: &DateTime, out: &mut dyn fmt::Write) -> fmt:
 ///
 /// `time` comes from [`DateTime::from_timestamp`], so every field is in its
 /// range: after the year, the text is built in one buffer and written once.
-pub(crate) fn write_default(time: &DateTime, out: &mut dyn fmt::Write) -> fmt::Result {
+pub(crate) fn write_default(time: &DateTime, out: &mut dyn Sink) -> fmt::Result {
     write_year(time.year, out)?;
     let mut text = *b"-00-00 00:00:00,000";
     let two = [time.month, time.day, time.hour, time.minute, time.second];
@@ -309,8 +315,8 @@ pub(crate) fn write_default(time: &DateTime, out: &mut dyn fmt::Write) -> fmt::R
     out.write_str(ascii(&text))
 }
 
-fn write_directive(d: char, t: &DateTime, out: &mut dyn fmt::Write) -> fmt::Result {
-    let two = |v: u8, out: &mut dyn fmt::Write| write_padded(u32::from(v), 2, out);
+fn write_directive(d: char, t: &DateTime, out: &mut dyn Sink) -> fmt::Result {
+    let two = |v: u8, out: &mut dyn Sink| write_padded(u32::from(v), 2, out);
     match d {
         'Y' => write_year(t.year, out),
         'm' => two(t.month, out),
@@ -343,7 +349,7 @@ fn short(name: &str) -> &str {
     name.get(..3).unwrap_or(name)
 }
 
-fn write_year(year: i32, out: &mut dyn fmt::Write) -> fmt::Result {
+fn write_year(year: i32, out: &mut dyn Sink) -> fmt::Result {
     if year < 0 {
         out.write_str("-")?;
     }
@@ -351,7 +357,7 @@ fn write_year(year: i32, out: &mut dyn fmt::Write) -> fmt::Result {
 }
 
 /// `+hhmm` or `-hhmm`; seconds of an offset are dropped, as C's `%z` does.
-fn write_offset(offset: i32, out: &mut dyn fmt::Write) -> fmt::Result {
+fn write_offset(offset: i32, out: &mut dyn Sink) -> fmt::Result {
     out.write_str(if offset < 0 { "-" } else { "+" })?;
     let minutes = offset.unsigned_abs() / 60;
     write_padded(minutes / 60, 2, out)?;
@@ -359,7 +365,7 @@ fn write_offset(offset: i32, out: &mut dyn fmt::Write) -> fmt::Result {
 }
 
 /// Writes `value` in decimal with at least `digits` digits (zeros in front).
-pub(crate) fn write_padded(value: u32, digits: usize, out: &mut dyn fmt::Write) -> fmt::Result {
+pub(crate) fn write_padded(value: u32, digits: usize, out: &mut dyn Sink) -> fmt::Result {
     let mut buf = [b'0'; 10];
     let mut at = buf.len();
     let mut rest = value;

@@ -102,8 +102,9 @@ pub fn install(dispatch: &'static dyn Dispatch) -> Result<(), AlreadyInstalled> 
 /// The installed dispatcher, if any.
 pub fn installed() -> Option<&'static dyn Dispatch> {
     if STATE.load(Ordering::Acquire) == INSTALLED {
-        // SAFETY: see `install`.
-        unsafe { *core::ptr::addr_of!(DISPATCH) }
+        // SAFETY: see `install`, which stores `Some` before INSTALLED (so
+        // the `None` case, which would be a second test, cannot happen).
+        Some(unsafe { (*core::ptr::addr_of!(DISPATCH)).unwrap_unchecked() })
     } else {
         None
     }

@@ -561,7 +561,10 @@ impl<'q, 'h, const N: usize, const M: usize, const H: usize> QueueListener<'q, '
         record: &Record<'_>,
     ) {
         for handler in handlers.iter_mut() {
-            if !respect_handler_level || record.level >= handler.level() {
+            // `offer` is the level test and `handle` in one call.
+            if respect_handler_level {
+                handler.offer(record);
+            } else {
                 handler.handle(record);
             }
         }

@@ -170,7 +170,23 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
 impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
     StreamHandler<W, LINE, FILTERS>
 {
+    /// [`Handler::handle`] of a record at `min` or above (`offer` passes the
+    /// handler's level, `handle` NOTSET): one body for both, so that the
+    /// table's `offer` is its level test and a jump, not a call of `handle`.
+    #[inline(never)]
+    fn handle_from(&mut self, record: &Record<'_>, min: u32) -> bool {
+        // `min` as a word: no zero-extension of a byte argument.
+        if u32::from(record.level.number()) < min || !self.base.accepts(record) {
+            return false;
+        }
+        if LINE == 0 {
+            return self.handle_unbuffered(record);
+        }
+        self.handle_buffered(record)
+    }
+
     /// `handle` without a line buffer (`LINE = 0`): pieces straight to the writer.
+    #[inline(always)]
     fn handle_unbuffered(&mut self, record: &Record<'_>) -> bool {
         let mut out = Direct {
             writer: &mut self.writer,
@@ -182,7 +198,7 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
             rendered = Sink::write_str(&mut out, self.terminator);
         }
         let mut result = match out.failed {
-            Some(kind) => Err(kind),
+            Some(e) => Err(embedded_io::Error::kind(&e)),
             None if rendered.is_err() => {
                 self.base.fail(
                     &"a Display implementation in the message returned an error",
@@ -213,26 +229,30 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
 }
 
 /// The writer as the [`Sink`](crate::format::Sink) of an unbuffered handler:
-/// keeps the first error's kind and stops the rendering there.
-struct Direct<'w, W> {
+/// keeps the first error and stops the rendering there. The error itself,
+/// not its kind: for a writer that cannot fail (`Infallible`) there is then
+/// nothing to keep, set or test.
+struct Direct<'w, W: embedded_io::ErrorType> {
     writer: &'w mut W,
-    failed: Option<embedded_io::ErrorKind>,
+    failed: Option<W::Error>,
 }
 
 impl<W: embedded_io::Write> fmt::Write for Direct<'_, W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let bytes = s.as_bytes();
-        // One `write` first: a writer that takes every byte at once (a
-        // blocking UART) is known to, and then keeps no `write_all` loop.
-        let written = match self.writer.write(bytes) {
-            Ok(n) if n == bytes.len() => Ok(()),
-            Ok(n) => self.writer.write_all(bytes.get(n..).unwrap_or_default()),
-            Err(e) => Err(e),
-        };
-        written.map_err(|e| {
-            self.failed = Some(embedded_io::Error::kind(&e));
+        write_whole(self.writer, s.as_bytes()).map_err(|e| {
+            self.failed = Some(e);
             fmt::Error
         })
+    }
+}
+
+/// `write_all`, with one `write` first: a writer that takes every byte at
+/// once (a blocking UART) is known to, and then keeps no `write_all` loop.
+fn write_whole<W: embedded_io::Write>(writer: &mut W, bytes: &[u8]) -> Result<(), W::Error> {
+    match writer.write(bytes) {
+        Ok(n) if n == bytes.len() => Ok(()),
+        Ok(n) => writer.write_all(bytes.get(n..).unwrap_or_default()),
+        Err(e) => Err(e),
     }
 }
 
@@ -251,12 +271,35 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize> Handler
     crate::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
-        if !self.base.accepts(record) {
-            return false;
+        self.handle_from(record, 0)
+    }
+
+    fn offer(&mut self, record: &Record<'_>) -> bool {
+        self.handle_from(record, self.base.level().number().into())
+    }
+
+    fn flush(&mut self) {
+        if let Err(e) = self.writer.flush() {
+            let kind = embedded_io::Error::kind(&e);
+            self.base.fail(&WriteFailed(kind), None, false);
         }
-        if LINE == 0 {
-            return self.handle_unbuffered(record);
+    }
+
+    fn close(&mut self) {
+        if !self.base.is_closed() {
+            self.flush();
+            self.base.close();
         }
+    }
+}
+
+impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
+    StreamHandler<W, LINE, FILTERS>
+{
+    /// `handle` with the line buffer (`LINE > 0`): the record rendered into
+    /// it, then one write.
+    #[inline(always)]
+    fn handle_buffered(&mut self, record: &Record<'_>) -> bool {
         self.line.clear(self.marker.len() + self.terminator.len());
         let rendered = self.formatter.render_to(record, &mut self.line);
         let truncated = self.line.is_truncated();
@@ -272,7 +315,7 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize> Handler
             self.line.push_reserved(self.marker);
         }
         self.line.push_reserved(self.terminator);
-        let mut result = self.writer.write_all(self.line.as_bytes());
+        let mut result = write_whole(&mut self.writer, self.line.as_bytes());
         if result.is_ok() && self.flush_each_record {
             result = self.writer.flush();
         }
@@ -286,20 +329,6 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize> Handler
                 self.base.fail(&WriteFailed(kind), Some(record), true);
                 false
             }
-        }
-    }
-
-    fn flush(&mut self) {
-        if let Err(e) = self.writer.flush() {
-            let kind = embedded_io::Error::kind(&e);
-            self.base.fail(&WriteFailed(kind), None, false);
-        }
-    }
-
-    fn close(&mut self) {
-        if !self.base.is_closed() {
-            self.flush();
-            self.base.close();
         }
     }
 }

@@ -1071,21 +1071,21 @@ fn three_digit_msecs_match_the_general_path_for_every_millisecond() {
     }
 }
 
+/// A format, its compiled formatter's rendering, and the walk's formatter.
+macro_rules! compiled_and_walked {
+    ($style:ident $format:literal) => {{
+        const PARSED: Formatter = emlog::format::expect_valid(Formatter::$style($format));
+        let compiled: RenderCompiled = |record| render(emlog::formatter!(PARSED), record);
+        ($format, compiled, PARSED)
+    }};
+}
+type RenderCompiled = fn(&Record<'_>) -> String;
+
 /// A compiled formatter writes `levelname` and the short literal after it
 /// together, from a table of its own: for every level number (named or
 /// `Level N`), each such format must write what the walk writes.
 #[test]
 fn compiled_levelname_and_its_literal_match_the_walk_for_every_level() {
-    // The format, its compiled formatter's rendering, and the walk's formatter.
-    macro_rules! compiled_and_walked {
-        ($style:ident $format:literal) => {{
-            const PARSED: Formatter = emlog::format::expect_valid(Formatter::$style($format));
-            let compiled: fn(&Record<'_>) -> String =
-                |record| render(emlog::formatter!(PARSED), record);
-            ($format, compiled, PARSED)
-        }};
-    }
-    type RenderCompiled = fn(&Record<'_>) -> String;
     let formats: [(&str, RenderCompiled, Formatter); 8] = [
         compiled_and_walked!(new "%(levelname)s:%(name)s:%(message)s"),
         compiled_and_walked!(new "[%(levelname)s] %(message)s"),
@@ -1104,6 +1104,35 @@ fn compiled_levelname_and_its_literal_match_the_walk_for_every_level() {
                 render(walked, &record),
                 "{format:?} at level {number}"
             );
+        }
+    }
+}
+
+/// A compiled formatter writes a literal of up to four bytes from a copy of
+/// its own (so that its format string need not be kept): literals of every
+/// length around that limit, of one- to four-byte characters, at the start,
+/// between fields, after `levelname` and at the end, must render as the walk
+/// renders them.
+#[test]
+fn compiled_short_and_long_literals_match_the_walk() {
+    let formats: [(&str, RenderCompiled, Formatter); 12] = [
+        compiled_and_walked!(new "%(name)s%(message)s"),
+        compiled_and_walked!(new ":%(name)s:%(message)s:"),
+        compiled_and_walked!(new "ab%(name)sabc%(message)sabcd"),
+        compiled_and_walked!(new "abcde%(name)sabcdef%(message)s"),
+        compiled_and_walked!(new "é%(name)sé!%(message)sé!!"),
+        compiled_and_walked!(new "éé%(name)séé!%(message)s"),
+        compiled_and_walked!(new "→%(name)s→!%(message)s→!!"),
+        compiled_and_walked!(new "😀%(name)s😀!%(message)s"),
+        compiled_and_walked!(new "%(levelname)s😀%(message)s"),
+        compiled_and_walked!(new "%(levelname)s😀!%(message)s"),
+        compiled_and_walked!(new "%(levelname)-6s - %(name)s - %(message)s"),
+        compiled_and_walked!(brace "{name} | {message} |"),
+    ];
+    for (format, compiled, walked) in &formats {
+        for level in [Level::INFO, Level::new(25)] {
+            let record = Record::new(level, "app", format_args!("m 1"));
+            assert_eq!(compiled(&record), render(walked, &record), "{format:?}");
         }
     }
 }

@@ -130,3 +130,76 @@ fn without_a_line_buffer_a_failing_display_is_an_error_not_a_line() {
     assert_eq!((stats.emitted, stats.errors, stats.dropped), (0, 1, 1));
     assert_eq!(out.text(), "");
 }
+
+#[test]
+fn offer_emits_from_the_handler_level_up_and_handle_ignores_the_level() {
+    fn check<const LINE: usize>() {
+        let out = Capture::default();
+        let mut h: StreamHandler<_, LINE> = StreamHandler::new(out.clone())
+            .with_formatter(emlog::formatter!(BASIC))
+            .with_level(Level::WARNING);
+        let at = |level| Record::new(level, "app", format_args!("m"));
+        assert!(
+            !h.offer(&at(Level::INFO)),
+            "below the level: not offered on"
+        );
+        assert!(h.offer(&at(Level::WARNING)));
+        assert!(h.offer(&at(Level::new(31))));
+        assert!(
+            h.handle(&at(Level::DEBUG)),
+            "handle leaves the level to its caller"
+        );
+        assert_eq!(
+            out.lines(),
+            ["WARNING:app:m", "Level 31:app:m", "DEBUG:app:m"]
+        );
+        // A record below the level is not the handler's: neither filtered nor dropped.
+        let stats = h.stats();
+        assert_eq!((stats.emitted, stats.filtered, stats.dropped), (3, 0, 0));
+        h.close();
+        assert!(!h.offer(&at(Level::INFO)));
+        assert!(!h.offer(&at(Level::ERROR)));
+        assert_eq!(
+            h.stats().dropped,
+            1,
+            "only the record at the level reached the closed handler"
+        );
+    }
+    check::<0>();
+    check::<64>();
+}
+
+#[test]
+fn a_writer_that_takes_a_few_bytes_a_write_still_gets_every_line_whole() {
+    /// Takes at most 3 bytes a write (a UART FIFO that is nearly full).
+    #[derive(Clone, Default)]
+    struct Trickle(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl embedded_io::ErrorType for Trickle {
+        type Error = core::convert::Infallible;
+    }
+    impl embedded_io::Write for Trickle {
+        fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+            let n = buf.len().min(3);
+            self.0.lock().unwrap().extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+    let text = |out: &Trickle| String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    let record = Record::new(Level::WARNING, "app.net", format_args!("link 2 down"));
+    let expected = "WARNING:app.net:link 2 down\n";
+
+    let out = Trickle::default();
+    let mut direct: StreamHandler<_, 0> =
+        StreamHandler::new(out.clone()).with_formatter(emlog::formatter!(BASIC));
+    assert!(direct.handle(&record));
+    assert_eq!(text(&out), expected);
+
+    let out = Trickle::default();
+    let mut buffered: StreamHandler<_, 64> =
+        StreamHandler::new(out.clone()).with_formatter(emlog::formatter!(BASIC));
+    assert!(buffered.handle(&record));
+    assert_eq!(text(&out), expected);
+}

@@ -252,9 +252,21 @@ fn logrotate_copytruncate_mode_loss_window_is_measured() {
     let written = write_while(&LOGGER, 4, || {
         run_logrotate(dir.path(), &path, "copytruncate", rotations);
     });
+    // Records after the last rotation: copytruncate loses only what was
+    // written during a copy, so every one of these must be there.
+    let after = 1000;
+    for n in 0..after {
+        LOGGER.dispatch(&Record::new(Level::INFO, "w", format_args!("t9 r{n}")));
+    }
     LOGGER.flush_all();
     let (seen, duplicates) = collect(dir.path(), "app.log");
-    let total: usize = written.iter().sum();
+    for n in 0..after {
+        assert!(
+            seen.contains(&format!("t9 r{n}")),
+            "t9 r{n}, written after the last rotation, is missing"
+        );
+    }
+    let total: usize = written.iter().sum::<usize>() + after;
     let lost = total - seen.len();
     let rate = total as f64 / start.elapsed().as_secs_f64();
     let per_rotation = lost as f64 / rotations as f64;
@@ -265,7 +277,7 @@ fn logrotate_copytruncate_mode_loss_window_is_measured() {
         1000.0 * per_rotation / rate
     );
     assert!(seen.len() <= total);
-    // Records after the last rotation are all there; the loss is bounded by
-    // what was written during logrotate's copies.
-    assert!(lost < total / 2, "lost {lost} of {total}");
+    // How much is lost during the copies depends on how fast the machine lets
+    // the writers run against logrotate (a loaded CI machine loses more), so
+    // it is reported above, not bounded here.
 }

@@ -17,7 +17,6 @@ use super::field::Field;
 use super::{Formatter, Piece, Sink, Template, parts::Parts, render};
 use crate::Record;
 use crate::level::{NAME_ENDS, NAMES};
-use crate::message::SinkWrite;
 
 /// A formatter whose pieces the compiler knows: `FORMATTER` is a constant.
 /// Implemented by the type each [`formatter!`](crate::formatter!) defines.
@@ -51,6 +50,22 @@ impl<C: Compiled<N>, const N: usize, const I: usize> At<C, N, I> {
         },
         _ => (0, 0),
     };
+    /// This piece's text if it is a literal of at most [`SHORT_LITERAL`]
+    /// bytes (else empty), as text of its own: see [`short_bytes`].
+    const SHORT: &'static str = short_text(&Self::SHORT_ARRAY, Self::SHORT_BYTES.1);
+    const SHORT_ARRAY: [u8; SHORT_LITERAL] = Self::SHORT_BYTES.0;
+    const SHORT_BYTES: ([u8; SHORT_LITERAL], usize) = match Self::PIECE {
+        Some(Piece::Literal { start, len }) => short_bytes(C::FORMATTER.source(), start, len),
+        _ => ([0; SHORT_LITERAL], 0),
+    };
+    /// The same for the literal after this piece.
+    const NEXT_SHORT: &'static str = short_text(&Self::NEXT_ARRAY, Self::NEXT_BYTES.1);
+    const NEXT_ARRAY: [u8; SHORT_LITERAL] = Self::NEXT_BYTES.0;
+    const NEXT_BYTES: ([u8; SHORT_LITERAL], usize) = short_bytes(
+        C::FORMATTER.source(),
+        Self::NEXT_LITERAL.0,
+        Self::NEXT_LITERAL.1,
+    );
     /// Where each level's run of `C::LEVEL_TEXT` ends, as `level::NAME_ENDS`.
     const LEVEL_ENDS: [u8; 12] = match C::FORMATTER.level_pair() {
         Some((_, literal)) => level_ends(literal),
@@ -72,6 +87,38 @@ impl<C: Compiled<N>, const N: usize, const I: usize> At<C, N, I> {
             k += 1;
         }
     };
+}
+
+/// The longest literal a compiled renderer writes from text of its own
+/// rather than from the format string: the separators (`:`, ` - `) of
+/// most formats. A format whose literals are all this short (or written
+/// with the level name) keeps no copy of its format string in flash.
+const SHORT_LITERAL: usize = 4;
+
+/// Bytes `start..start + len` of `source` and their count, if at most
+/// [`SHORT_LITERAL`] (else none), to be kept as a constant of their own: a
+/// slice of `source` would keep all of `source`.
+const fn short_bytes(source: &'static str, start: u16, len: u16) -> ([u8; SHORT_LITERAL], usize) {
+    let (start, len) = (start as usize, len as usize);
+    let mut bytes = [0; SHORT_LITERAL];
+    if len > SHORT_LITERAL || start + len > source.len() {
+        return (bytes, 0);
+    }
+    let mut k = 0;
+    while k < len {
+        bytes[k] = source.as_bytes()[start + k];
+        k += 1;
+    }
+    (bytes, len)
+}
+
+/// The text of [`short_bytes`].
+const fn short_text(bytes: &'static [u8; SHORT_LITERAL], len: usize) -> &'static str {
+    match core::str::from_utf8(bytes.split_at(len).0) {
+        Ok(text) => text,
+        // The parsers cut literals next to ASCII bytes only.
+        Err(_) => panic!("a literal is whole characters"),
+    }
 }
 
 /// The longest literal written together with the level name before it: a
@@ -202,7 +249,13 @@ impl Formatter {
 fn render<C: Compiled<N>, const N: usize>(record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
     macro_rules! pieces {
         ($($i:literal)*) => {
-            $(piece::<C, N, $i>(record, out)?;)*
+            $(
+                // The last piece's result is the renderer's: a tail call.
+                if $i + 1 == N {
+                    return piece::<C, N, $i>(record, out);
+                }
+                piece::<C, N, $i>(record, out)?;
+            )*
         };
     }
     pieces!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23);
@@ -229,7 +282,7 @@ fn write_level_and_literal<C: Compiled<N>, const N: usize, const I: usize>(
     }
     render::write_level_number(record.level, out)?;
     let (start, len) = At::<C, N, I>::NEXT_LITERAL;
-    out.write_str(C::FORMATTER.template().literal(start, len))
+    out.write_str(literal::<C, N>(At::<C, N, I>::NEXT_SHORT, start, len))
 }
 
 /// [`render`] with the signature of a walk.
@@ -258,13 +311,30 @@ fn piece<C: Compiled<N>, const N: usize, const I: usize>(
         return write_level_and_literal::<C, N, I>(record, out);
     }
     match piece {
-        Piece::Literal { start, len } => out.write_str(template.literal(start, len)),
+        Piece::Literal { start, len } => {
+            out.write_str(literal::<C, N>(At::<C, N, I>::SHORT, start, len))
+        }
         Piece::Field { field, spec } if spec.is_plain_text() => match field {
             Field::Name => out.write_str(record.logger),
             Field::LevelName => render::write_level_name(record.level, out),
             Field::Message => record.args.write_to_sink(out),
-            _ => template.render_piece(piece, record, &mut SinkWrite(out), &mut None),
+            _ => template.render_piece(piece, record, out, &mut None),
         },
-        Piece::Field { .. } => template.render_piece(piece, record, &mut SinkWrite(out), &mut None),
+        Piece::Field { .. } => template.render_piece(piece, record, out, &mut None),
+    }
+}
+
+/// A literal of `C`: `short` (its text of its own) when it is short, else
+/// its place in the format string (a choice the compiler makes).
+#[inline(always)]
+fn literal<C: Compiled<N>, const N: usize>(
+    short: &'static str,
+    start: u16,
+    len: u16,
+) -> &'static str {
+    if usize::from(len) <= SHORT_LITERAL {
+        short
+    } else {
+        C::FORMATTER.template().literal(start, len)
     }
 }

@@ -59,7 +59,7 @@
 //!
 //! A `Formatter` is at most 200 bytes (172 on 32-bit targets) and renders
 //! without allocating, without floating point, without 64-bit division and
-//! without `core::fmt`'s integer or padding code. A padded field is rendered
+//! without `core::fmt` (see [`Formatter::render_to`]). A padded field is rendered
 //! twice (once to count its characters), so `%(message)-40s` runs the
 //! message's `Display` twice. [`Formatter::message_only`] links none of the
 //! template code, and a formatter built in a `const` item (the constructors
@@ -414,9 +414,11 @@ impl<const N: usize> Formatter<N> {
 
     /// [`render`](Self::render) into a [`Sink`]. A handler that renders this
     /// way (as [`StreamHandler`](crate::StreamHandler) does) links no
-    /// `core::fmt` machinery for a formatter of plain `name`, `levelname` and
-    /// `message` fields whose records all come from plain calls (`{}`
-    /// placeholders with integer or text arguments).
+    /// `core::fmt` machinery, whatever the fields, widths and conversions,
+    /// when its records all come from plain calls (`{}` placeholders with
+    /// integer or text arguments): the renderer writes into a `dyn Sink`
+    /// throughout, never a `dyn fmt::Write` (whose table of methods would
+    /// name `write_fmt`, and with it `core::fmt::write`).
     ///
     /// ```
     /// use emlog::{Formatter, Level, LineBuffer, Record};
@@ -454,7 +456,7 @@ impl<const N: usize> Formatter<N> {
         asctime: &mut AscTimeWriter<'_>,
     ) -> fmt::Result {
         let template = self.template();
-        template.render_these(template.pieces, record, out, Some(asctime))
+        template.render_these(template.pieces, record, &mut &mut *out, Some(asctime))
     }
 
     /// `asctime` of `timestamp` as this formatter writes it (the default
@@ -467,7 +469,7 @@ impl<const N: usize> Formatter<N> {
     /// assert_eq!(out, "1970-01-01 00:00:00,007");
     /// ```
     pub fn write_asctime(&self, timestamp: Timestamp, out: &mut dyn fmt::Write) -> fmt::Result {
-        render::write_asctime(&self.head.context, timestamp, out)
+        render::write_asctime(&self.head.context, timestamp, &mut &mut *out)
     }
 
     /// The `datefmt` given to [`with_datefmt`](Formatter::with_datefmt); empty for the default layout.
@@ -543,7 +545,7 @@ impl<const N: usize> Formatter<N> {
         let pieces = template.pieces;
         let end = range.end.min(pieces.len());
         let pieces = pieces.get(range.start.min(end)..end).unwrap_or(&[]);
-        template.render_these(pieces, record, out, Some(asctime))
+        template.render_these(pieces, record, &mut &mut *out, Some(asctime))
     }
 }
 
@@ -603,12 +605,7 @@ impl<'a> Template<'a> {
 
     /// The general renderer: every field, width and conversion.
     pub(crate) fn render_template(&self, record: &Record<'_>, out: &mut dyn Sink) -> fmt::Result {
-        self.render_these(
-            self.pieces,
-            record,
-            &mut crate::message::SinkWrite(out),
-            None,
-        )
+        self.render_these(self.pieces, record, out, None)
     }
 
     // Inlined into each caller, so `render_template` (the firmware's) keeps no hook.
@@ -617,7 +614,7 @@ impl<'a> Template<'a> {
         &self,
         pieces: &[Piece],
         record: &Record<'_>,
-        out: &mut dyn fmt::Write,
+        out: &mut dyn Sink,
         mut asctime: Option<&mut AscTimeWriter<'_>>,
     ) -> fmt::Result {
         for piece in pieces {
@@ -633,7 +630,7 @@ impl<'a> Template<'a> {
         &self,
         piece: Piece,
         record: &Record<'_>,
-        out: &mut dyn fmt::Write,
+        out: &mut dyn Sink,
         asctime: &mut Option<&mut AscTimeWriter<'_>>,
     ) -> fmt::Result {
         let context = self.context();
@@ -643,7 +640,7 @@ impl<'a> Template<'a> {
                 field: Field::AscTime,
                 spec,
             } if spec.is_plain_text() && asctime.is_some() => match asctime.as_mut() {
-                Some(write) => write(record.timestamp, out),
+                Some(write) => write(record.timestamp, &mut crate::message::SinkWrite(out)),
                 None => Ok(()),
             },
             // `%(msecs)03d`, the usual millisecond field: three digits.

@@ -23,7 +23,7 @@ pub(crate) struct Number {
 }
 
 /// Writes `count` copies of the ASCII byte `fill`.
-pub(crate) fn write_fill(out: &mut dyn fmt::Write, fill: u8, mut count: usize) -> fmt::Result {
+pub(crate) fn write_fill(out: &mut dyn Sink, fill: u8, mut count: usize) -> fmt::Result {
     const CHUNK: usize = 16;
     let chunk = [if fill.is_ascii() { fill } else { b' ' }; CHUNK];
     while count > 0 {
@@ -93,32 +93,43 @@ pub(crate) fn write_u32(out: &mut dyn Sink, mut n: u32, negative: bool) -> fmt::
     // Room for a sign and the ten digits of `u32::MAX`, filled from the end
     // (left uninitialised before: only the bytes written are read).
     let mut text = [MaybeUninit::<u8>::uninit(); 11];
-    let mut at = text.len();
-    loop {
-        let rest = n / 10;
-        at -= 1;
-        // SAFETY: a u32 has at most ten digits, so this runs at most ten
-        // times and `at` stays within 1..=10.
-        unsafe { text.get_unchecked_mut(at) }.write(b'0' + (n - rest * 10) as u8);
+    let end = text.as_mut_ptr_range().end.cast::<u8>();
+    // A pointer down from the end, not an index: one register for both
+    // the place and the count, stored to with a decrement.
+    let mut at = end;
+    // The last digit before the loop, which then tests the quotient it has
+    // just made (tested on `n` instead, the compiler keeps a copy of it).
+    let mut rest = n / 10;
+    // SAFETY: a u32 has at most ten digits, so `at` goes down at most ten
+    // times from the end of `text` (here and in the loop), to `text + 1`.
+    unsafe {
+        at = at.sub(1);
+        at.write(b'0' + (n - rest * 10) as u8);
+    }
+    while rest != 0 {
         n = rest;
-        if n == 0 {
-            break;
+        rest = n / 10;
+        // SAFETY: as above.
+        unsafe {
+            at = at.sub(1);
+            at.write(b'0' + (n - rest * 10) as u8);
         }
     }
     if negative {
-        at -= 1;
-        // SAFETY: `at >= 1` before this (see above).
-        unsafe { text.get_unchecked_mut(at) }.write(b'-');
+        // SAFETY: `at >= text + 1` (see above).
+        unsafe {
+            at = at.sub(1);
+            at.write(b'-');
+        }
     }
-    // SAFETY: `at <= 10 < text.len()` (see above); the bytes from `at` on
-    // were all written, with digits and `-`, which are ASCII.
-    let written =
-        unsafe { core::slice::from_raw_parts(text.as_ptr().add(at).cast::<u8>(), text.len() - at) };
+    // SAFETY: `at` is within `text` (see above) and every byte from `at` to
+    // the end was written, with digits and `-`, which are ASCII.
+    let written = unsafe { core::slice::from_raw_parts(at, end.offset_from_unsigned(at)) };
     out.write_str(ascii(written))
 }
 
 /// Writes `value` in decimal.
-pub(crate) fn write_u64(out: &mut dyn fmt::Write, value: u64) -> fmt::Result {
+pub(crate) fn write_u64(out: &mut dyn Sink, value: u64) -> fmt::Result {
     let mut buf = [0; 22];
     let at = digits(value, 10, false, &mut buf);
     out.write_str(ascii(&buf[at..]))
@@ -127,7 +138,7 @@ pub(crate) fn write_u64(out: &mut dyn fmt::Write, value: u64) -> fmt::Result {
 /// Writes `number` as `spec.conv` says, with `pad` fill characters between
 /// the sign or prefix and the digits (`=` alignment, the `0` flag).
 pub(crate) fn write(
-    out: &mut dyn fmt::Write,
+    out: &mut dyn Sink,
     number: Number,
     spec: Spec,
     pad: usize,
@@ -176,7 +187,7 @@ pub(crate) fn write(
 }
 
 /// The digits of `f`, `e` and `repr(float)`: everything after the sign and padding.
-pub(crate) fn write_decimal(out: &mut dyn fmt::Write, number: Number, spec: Spec) -> fmt::Result {
+pub(crate) fn write_decimal(out: &mut dyn Sink, number: Number, spec: Spec) -> fmt::Result {
     let precision = spec.precision();
     match spec.conv {
         Conv::Shortest => {
@@ -301,7 +312,7 @@ impl DecimalDigits {
         }
     }
 
-    fn write(&self, out: &mut dyn fmt::Write, from: usize, to: usize) -> fmt::Result {
+    fn write(&self, out: &mut dyn Sink, from: usize, to: usize) -> fmt::Result {
         let mut text = [0; 30];
         let (from, to) = (from.min(self.len), to.min(self.len));
         if from >= to {
@@ -316,7 +327,7 @@ impl DecimalDigits {
 
 /// Plain decimal or `repr(float)` of a number, for the text path.
 pub(crate) fn write_plain(
-    out: &mut dyn fmt::Write,
+    out: &mut dyn Sink,
     number: Number,
     conv: Conv,
     parts: &Parts,

@@ -19,9 +19,9 @@ use super::{Piece, Sink, Template};
 use crate::{Record, Timestamp};
 
 pub(crate) type Renderer = fn(&Template<'_>, &Record<'_>, &mut dyn Sink) -> fmt::Result;
-pub(crate) type AscTime = fn(&Context, Timestamp, &mut dyn fmt::Write) -> fmt::Result;
-pub(crate) type Decimal = fn(&mut dyn fmt::Write, Number, Spec) -> fmt::Result;
-pub(crate) type Repr = fn(&Context, Value<'_>, bool, &mut dyn fmt::Write) -> fmt::Result;
+pub(crate) type AscTime = fn(&Context, Timestamp, &mut dyn Sink) -> fmt::Result;
+pub(crate) type Decimal = fn(&mut dyn Sink, Number, Spec) -> fmt::Result;
+pub(crate) type Repr = fn(&Context, Value<'_>, bool, &mut dyn Sink) -> fmt::Result;
 
 /// The functions one formatter renders with: `None` where its template
 /// has no such field or conversion (then nothing calls it).

@@ -41,7 +41,7 @@ pub(crate) fn write_level_number(level: crate::Level, out: &mut dyn Sink) -> fmt
 pub(crate) fn write_asctime(
     context: &Context,
     timestamp: crate::Timestamp,
-    out: &mut dyn fmt::Write,
+    out: &mut dyn Sink,
 ) -> fmt::Result {
     let offset = match context.utc_offset {
         Some(utc_offset) => utc_offset(timestamp),
@@ -51,7 +51,7 @@ pub(crate) fn write_asctime(
     if context.datefmt.is_empty() {
         civil::write_default(&time, out)
     } else {
-        civil::strftime(context.datefmt, &time, out)
+        civil::write_strftime(context.datefmt, &time, out)
     }
 }
 
@@ -60,7 +60,7 @@ pub(crate) fn write_repr(
     context: &Context,
     value: Value<'_>,
     ascii: bool,
-    out: &mut dyn fmt::Write,
+    out: &mut dyn Sink,
 ) -> fmt::Result {
     let mut quotes = Quotes::default();
     let _ = context.write_raw(value, &mut quotes);
@@ -93,7 +93,7 @@ impl fmt::Write for Counter {
 
 /// Passes on the first `left` characters and drops the rest (precision on text).
 struct Truncate<'w> {
-    inner: &'w mut dyn fmt::Write,
+    inner: &'w mut dyn Sink,
     left: usize,
 }
 
@@ -140,7 +140,7 @@ impl fmt::Write for Quotes {
 /// (`\xNN`, `\uNNNN`, `\UNNNNNNNN`). Python's `repr()` also escapes the
 /// non-printable characters beyond Latin-1 (such as U+200B); emlog keeps them.
 struct Repr<'w> {
-    inner: &'w mut dyn fmt::Write,
+    inner: &'w mut dyn Sink,
     quote: &'static str,
     ascii: bool,
 }
@@ -189,11 +189,11 @@ impl fmt::Write for Repr<'_> {
 
 impl Context {
     /// The value as plain text: what `%s` writes.
-    pub(crate) fn write_raw(&self, value: Value<'_>, out: &mut dyn fmt::Write) -> fmt::Result {
+    pub(crate) fn write_raw(&self, value: Value<'_>, out: &mut dyn Sink) -> fmt::Result {
         match value {
             Value::Text(text) => out.write_str(text),
-            Value::Level(level) => write_level_name(level, &mut &mut *out),
-            Value::Args(args) => args.write_to(out),
+            Value::Level(level) => write_level_name(level, out),
+            Value::Args(args) => args.write_to_sink(out),
             Value::AscTime(timestamp) => match self.parts.asctime {
                 Some(asctime) => asctime(self, timestamp, out),
                 None => Ok(()),
@@ -214,7 +214,7 @@ impl Context {
         value: Value<'_>,
         spec: Spec,
         pad: usize,
-        out: &mut dyn fmt::Write,
+        out: &mut dyn Sink,
     ) -> fmt::Result {
         let number = match value {
             Value::Integer(whole) => Some(Number { whole, nanos: 0 }),
@@ -225,7 +225,7 @@ impl Context {
             return number::write(out, number, spec, pad, self.parts);
         }
         let mut truncate;
-        let out: &mut dyn fmt::Write = match spec.precision() {
+        let out: &mut dyn Sink = match spec.precision() {
             Some(left) => {
                 truncate = Truncate { inner: out, left };
                 &mut truncate
@@ -248,7 +248,7 @@ impl Context {
         &self,
         value: Value<'_>,
         spec: Spec,
-        out: &mut dyn fmt::Write,
+        out: &mut dyn Sink,
     ) -> fmt::Result {
         let width = usize::from(spec.width);
         if width == 0 {
@@ -289,7 +289,7 @@ struct PaddedDecimal {
 
 #[cfg(target_pointer_width = "64")]
 impl PaddedDecimal {
-    fn write(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+    fn write(&self, out: &mut dyn Sink) -> fmt::Result {
         out.write_str(number::ascii(self.buf.get(self.at..).unwrap_or(&[])))
     }
 }
@@ -306,7 +306,7 @@ pub(crate) const MSECS_03D: Spec = match super::parse::percent("%(msecs)03d") {
 
 /// `n` (below 1000) as exactly three digits: what `%03d` writes for it.
 #[cfg(target_pointer_width = "64")]
-pub(crate) fn write_three_digits(n: u32, out: &mut dyn fmt::Write) -> fmt::Result {
+pub(crate) fn write_three_digits(n: u32, out: &mut dyn Sink) -> fmt::Result {
     let digits = [
         b'0' + (n / 100 % 10) as u8,
         b'0' + (n / 10 % 10) as u8,
