@@ -4,7 +4,7 @@
 //! common case: `info!("served {} in {:.3} ms", n, t)`) skips `core::fmt`'s
 //! argument machinery: the macro hands the text around the placeholders and
 //! their precisions (both found at compile time) and the arguments to
-//! [`log_plain`], and integers and strings are written by [`PlainMessage`]
+//! `log_plain` (`log_values` on 64-bit targets), and integers and strings are written by [`PlainMessage`]
 //! with a few instructions and no `core::fmt` integer or padding code. On
 //! 64-bit targets 64-bit integers are written the same way, and floats with a
 //! precision too, whenever the quick rounding is provably the exact one;
@@ -13,8 +13,10 @@
 //! time; both write the same text. On 64-bit targets the message is written
 //! into room the sink lends (`ByteSink`: emlog-std's line buffer lends the
 //! end of its line), or gathered on the stack and handed to any other sink in
-//! one `write_str` (see `staged`); 32-bit targets write each piece as it
-//! comes, which is smaller.
+//! one `write_str` (see `lent_room`), by a writer compiled once for each list
+//! of argument types (see `signature`: a call site costs the capture of its
+//! arguments and one call); 32-bit targets write each piece as it comes,
+//! which is smaller.
 
 use core::fmt;
 
@@ -25,10 +27,12 @@ use crate::message::{WriteMessage, write_args};
 use crate::{Level, Location, Message, Record, STATIC_MIN_LEVEL};
 
 #[cfg(target_pointer_width = "64")]
-mod call_site;
+mod lent_room;
 #[cfg(target_pointer_width = "64")]
-pub use call_site::{
-    PlainCall, ToValue, ToValueDisplay, ToValueUnused, Typed, Unused, Value, Values, log_typed,
+mod signature;
+#[cfg(target_pointer_width = "64")]
+pub use signature::{
+    PlainText, ToValue, ToValueDisplay, ToValueUnused, Unused, Value, Values, log_values,
 };
 
 /// Whether a call at `level` is compiled in and wanted now.
@@ -97,6 +101,7 @@ pub fn log(
 /// precisions, found at compile time by [`plain_pieces`] and
 /// [`plain_precisions`] (empty when no placeholder has one, so that such calls
 /// link no precision code).
+#[cfg(not(target_pointer_width = "64"))]
 #[inline(always)]
 pub fn log_plain(
     level: Level,
@@ -114,6 +119,7 @@ pub fn log_plain(
 }
 
 /// [`log_plain`] without precisions. Out of line, like [`log`].
+#[cfg(not(target_pointer_width = "64"))]
 #[inline(never)]
 fn log_pieces(
     level: Level,
@@ -127,6 +133,7 @@ fn log_pieces(
 }
 
 /// [`log_plain`] with at least one precision.
+#[cfg(not(target_pointer_width = "64"))]
 #[inline(never)]
 fn log_precise(
     level: Level,
@@ -142,19 +149,6 @@ fn log_precise(
         args,
     };
     emit(level, logger, Message::plain(&message), location);
-}
-
-/// A plain call's message made at its call site (see `call_site`): the
-/// record is made here, out of line, as for every call.
-#[cfg(target_pointer_width = "64")]
-#[inline(never)]
-fn log_message(
-    level: Level,
-    logger: &str,
-    message: &dyn WriteMessage,
-    location: &'static Location<'static>,
-) {
-    emit(level, logger, Message::plain(message), location);
 }
 
 #[inline(always)]
@@ -258,7 +252,7 @@ pub const fn placeholder_precisions<const A: usize>(format: &str) -> [u8; A] {
     precisions
 }
 
-/// What [`log_plain`] takes as `precisions`: those of
+/// What `log_plain` (`PlainText` on 64-bit targets) takes as `precisions`: those of
 /// [`placeholder_precisions`], or none at all when no placeholder has one.
 pub const fn plain_precisions(precisions: &'static [u8]) -> &'static [u8] {
     let mut i = 0;
@@ -269,6 +263,24 @@ pub const fn plain_precisions(precisions: &'static [u8]) -> &'static [u8] {
         i += 1;
     }
     &[]
+}
+
+/// Whether every byte of every piece is printable ASCII (space to `~`),
+/// which no escaping rewrites. Evaluated at compile time.
+pub const fn printable_pieces(pieces: &[&str]) -> bool {
+    let mut i = 0;
+    while i < pieces.len() {
+        let bytes = pieces[i].as_bytes();
+        let mut j = 0;
+        while j < bytes.len() {
+            if bytes[j] < b' ' || bytes[j] > b'~' {
+                return false;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Bytes of a `str` cut next to an ASCII brace, so still UTF-8.
@@ -361,28 +373,37 @@ impl Precisions for &[u8] {
 impl<P: Precisions> WriteMessage for PlainMessage<'_, P> {
     fn write_message(&self, out: &mut dyn Sink) -> fmt::Result {
         #[cfg(target_pointer_width = "64")]
-        return staged::write(self, out);
+        return lent_room::write(&self.parts(), out);
         #[cfg(not(target_pointer_width = "64"))]
         return self.write_direct(out);
     }
 
     #[cfg(feature = "queue-capture")]
     fn plain_parts(&self) -> Option<PlainParts<'_>> {
-        Some(PlainParts {
-            pieces: self.pieces,
-            precisions: self.precisions.as_slice(),
-            args: self.args,
-        })
+        Some(self.parts())
     }
 
     #[cfg(target_pointer_width = "64")]
     fn write_bytes(&self, out: &mut dyn ByteSink) -> fmt::Result {
-        staged::write_bytes(self, out)
+        lent_room::write_bytes(&self.parts(), out)
     }
 
     #[cfg(target_pointer_width = "64")]
     fn write_into(&self, room: &mut [u8]) -> Option<Written> {
-        staged::write_into(self, room)
+        lent_room::write_into(&self.parts(), false, room)
+    }
+}
+
+impl<P: Precisions> PlainMessage<'_, P> {
+    /// The text, precisions and arguments.
+    #[cfg(any(target_pointer_width = "64", feature = "queue-capture"))]
+    #[inline(always)]
+    fn parts(&self) -> PlainParts<'_> {
+        PlainParts {
+            pieces: self.pieces,
+            precisions: self.precisions.as_slice(),
+            args: self.args,
+        }
     }
 }
 
@@ -411,15 +432,15 @@ pub struct PlainParts<'a> {
 /// assert_eq!(with_plain_message(parts, |m| m.to_string()), "took 2.2 ms");
 /// ```
 pub fn with_plain_message<R>(parts: PlainParts<'_>, f: impl FnOnce(Message<'_>) -> R) -> R {
+    #[cfg(not(target_pointer_width = "64"))]
     if parts.precisions.is_empty() {
-        f(Message::plain(&PlainMessage::new(parts.pieces, parts.args)))
-    } else {
-        f(Message::plain(&PlainMessage {
-            pieces: parts.pieces,
-            precisions: parts.precisions,
-            args: parts.args,
-        }))
+        return f(Message::plain(&PlainMessage::new(parts.pieces, parts.args)));
     }
+    f(Message::plain(&PlainMessage {
+        pieces: parts.pieces,
+        precisions: parts.precisions,
+        args: parts.args,
+    }))
 }
 
 /// A sink that lends the room after its text, so that a plain call's
@@ -458,9 +479,25 @@ pub fn write_message_into(message: &Message<'_>, room: &mut [u8]) -> Option<(usi
         .map(|written| (written.len, written.printable))
 }
 
+#[cfg(test)]
+impl<'a> PlainMessage<'a, &'a [u8]> {
+    /// A message with these precisions (empty, or one per argument).
+    const fn with_precisions(
+        pieces: &'static [&'static str],
+        precisions: &'a [u8],
+        args: &'a [Arg<'a>],
+    ) -> Self {
+        PlainMessage {
+            pieces,
+            precisions,
+            args,
+        }
+    }
+}
+
 impl<P: Precisions> PlainMessage<'_, P> {
     /// Writes each piece and argument into `out` as it comes (what 32-bit
-    /// targets do; 64-bit ones write into lent room, see `staged`, and
+    /// targets do; 64-bit ones write into lent room, see `lent_room`, and
     /// build this only for their tests, which check it against `format!`).
     /// The pieces are one more than the arguments, as the macros and
     /// [`PlainParts`] make them (of other counts, the pairs there are and
@@ -544,7 +581,7 @@ impl Arg<'_> {
             #[cfg(target_pointer_width = "64")]
             Arg::Signed64(n) => write_decimal(f, n.unsigned_abs(), n < 0),
             // Floats exist on 64-bit targets only, which write them through
-            // `staged`; here (their tests' oracle) `core::fmt` writes them.
+            // `lent_room`; here (their tests' oracle) `core::fmt` writes them.
             #[cfg(target_pointer_width = "64")]
             Arg::F32(x) => write_args(f, format_args!("{x}")),
             #[cfg(target_pointer_width = "64")]
@@ -624,512 +661,6 @@ fn digits_before(text: &mut [u8; WHOLE_TEXT], mut n: Whole) -> usize {
         }
     }
     at
-}
-
-/// Floats without `core::fmt` where that gives `core::fmt`'s exact text.
-#[cfg(target_pointer_width = "64")]
-mod float {
-    /// 10^0 ..= 10^19, every power of ten a `u64` holds (up to 10^17 each
-    /// exact as an `f64` too).
-    pub(super) const POWERS_OF_TEN: [u64; 20] = {
-        let mut powers = [1; 20];
-        let mut i = 1;
-        while i < powers.len() {
-            powers[i] = powers[i - 1] * 10;
-            i += 1;
-        }
-        powers
-    };
-
-    /// [`POWERS_OF_TEN`] up to 10^17 as `f64`s (each exact): the
-    /// precisions the plain path takes.
-    const POWERS_OF_TEN_F64: [f64; 18] = {
-        let mut powers = [1.0; 18];
-        let mut i = 0;
-        while i < powers.len() {
-            powers[i] = POWERS_OF_TEN[i] as f64;
-            i += 1;
-        }
-        powers
-    };
-
-    /// 2^52: from here up to 2^53 the `f64`s are exactly the integers.
-    const INTEGER_STEP: f64 = 4_503_599_627_370_496.0;
-
-    /// `|x| × 10^precision` rounded to the nearest integer, when the one
-    /// rounding of the `f64` multiplication provably cannot change which
-    /// integer that is; `None` otherwise (and for NaN and infinities).
-    ///
-    /// The product is the exact value rounded to the nearest `f64`, and that
-    /// rounding is monotonic: below 2^52, where every half-way point `n + 0.5`
-    /// is an `f64`, the product lies on the same side of each as the exact
-    /// value, or on it. So a product whose fraction is not 0.5 rounds to the
-    /// exact value's nearest integer, and since the exact value is then no tie,
-    /// half-to-even never comes into it. As a safety allowance, a product
-    /// within twice the multiplication's worst error (`product × 2^-52`) of a
-    /// half-way point is left to `core::fmt` as well, which leaves out every
-    /// product from 2^51 up.
-    #[inline(always)]
-    pub(super) fn scaled_rounded(x: f64, precision: u8) -> Option<u64> {
-        let power = *POWERS_OF_TEN_F64.get(usize::from(precision))?;
-        let product = x.abs() * power;
-        if product.is_nan() || product >= INTEGER_STEP {
-            return None;
-        }
-        // `product + 2^52` lies in [2^52, 2^53), where the `f64`s are the
-        // integers: the addition rounds `product` to its nearest integer,
-        // which is the sum's bits less those of 2^52 (no float-to-integer
-        // conversion, which saturates in several instructions).
-        let shifted = product + INTEGER_STEP;
-        let nearest = shifted - INTEGER_STEP;
-        // Exact (Sterbenz): `product` is within half of `nearest`, and both
-        // are below one or within a factor of two of each other. A tie has
-        // `from_half` exactly 0.
-        let from_half = 0.5 - (product - nearest).abs();
-        if from_half <= product * f64::EPSILON {
-            return None;
-        }
-        Some(shifted.to_bits() - INTEGER_STEP.to_bits())
-    }
-}
-
-/// The plain path on 64-bit targets: the message is written straight into
-/// room its destination lends ([`ByteSink`]), digits two at a time, instead
-/// of one dynamic call per piece and argument. emlog-std's line buffer lends
-/// the end of its line, so the message lands where it stays; any other sink
-/// gets a buffer on the stack, handed over in one `write_str`. Whatever needs
-/// `core::fmt` (a `Display` argument, a float it cannot round quickly), and
-/// text longer than the room, goes through the sink itself once what the room
-/// holds is passed on.
-#[cfg(target_pointer_width = "64")]
-mod staged {
-    use core::fmt;
-
-    use super::float::scaled_rounded;
-    use super::{Arg, ByteSink, NO_PRECISION, PlainMessage, Precisions, Shown, copy_short};
-    use crate::format::Sink;
-    use crate::message::{Written, write_args};
-
-    /// The stack buffer of a sink that lends no room.
-    const STACK_ROOM: usize = 128;
-
-    /// Text up to this long that does not fit in the room waits for more
-    /// room; longer text goes to the sink in one piece.
-    const SHORT_TEXT: usize = 64;
-
-    /// Writes `message` into `out`, gathered on the stack first.
-    pub(super) fn write<P: Precisions>(
-        message: &PlainMessage<'_, P>,
-        out: &mut dyn Sink,
-    ) -> fmt::Result {
-        write_bytes(
-            message,
-            &mut Stacked {
-                bytes: [0; STACK_ROOM],
-                out,
-            },
-        )
-    }
-
-    /// Writes a message that `fill` writes into room (as
-    /// [`WriteMessage::write_into`] does: UTF-8 text at the start of the
-    /// room) into `out`, gathered on the stack and handed over in one
-    /// `write_str`; `None` when `fill` cannot, and then nothing is written.
-    pub(super) fn write_gathered(
-        out: &mut dyn Sink,
-        fill: impl FnOnce(&mut [u8]) -> Option<Written>,
-    ) -> Option<fmt::Result> {
-        let mut room = [0; STACK_ROOM];
-        let written = fill(&mut room)?;
-        let text = room.get(..written.len)?;
-        // SAFETY: `fill` writes as `WriteMessage::write_into` does (its
-        // callers here pass exactly that): UTF-8 text, whole `str`s and
-        // ASCII, from the start of the room, `written.len` bytes of it.
-        Some(out.write_str(unsafe { core::str::from_utf8_unchecked(text) }))
-    }
-
-    /// Writes `message` at the start of `room` if all of it fits there and
-    /// nothing needs the sink.
-    pub(super) fn write_into<P: Precisions>(
-        message: &PlainMessage<'_, P>,
-        room: &mut [u8],
-    ) -> Option<Written> {
-        let mut room = Room {
-            bytes: room,
-            len: 0,
-        };
-        match room.fill(message, &mut 0) {
-            Stop::Done => Some(Written {
-                len: room.len,
-                printable: false,
-            }),
-            Stop::Full(_) | Stop::Slow => None,
-        }
-    }
-
-    /// Writes `message` into the room `out` lends (see the module). The
-    /// message is a run of items, piece 0, argument 0, piece 1, ...: item
-    /// `2k` is piece `k`, item `2k + 1` argument `k`.
-    pub(super) fn write_bytes<P: Precisions>(
-        message: &PlainMessage<'_, P>,
-        out: &mut dyn ByteSink,
-    ) -> fmt::Result {
-        let mut next = 0;
-        let mut need = 0;
-        loop {
-            let mut room = Room {
-                bytes: out.room(need)?,
-                len: 0,
-            };
-            let stop = room.fill(message, &mut next);
-            let written = room.len;
-            out.commit(written)?;
-            match stop {
-                Stop::Done => return Ok(()),
-                // Item `next` needs `n` bytes: ask for them (`n` is at most
-                // `SHORT_TEXT`, which every sink lends).
-                Stop::Full(n) => need = n,
-                Stop::Slow => {
-                    write_slow(message, next, out)?;
-                    next += 1;
-                    need = 0;
-                }
-            }
-        }
-    }
-
-    /// Why [`Room::fill`] stopped before the end of the message.
-    enum Stop {
-        /// Every item is written.
-        Done,
-        /// The next item needs this many bytes and the room has fewer.
-        Full(usize),
-        /// The next item is written through the sink itself ([`write_slow`]).
-        Slow,
-    }
-
-    /// Item `item` of `message` written through the sink: text too long for
-    /// the room, or an argument only `core::fmt` writes.
-    fn write_slow<P: Precisions>(
-        message: &PlainMessage<'_, P>,
-        item: usize,
-        out: &mut dyn ByteSink,
-    ) -> fmt::Result {
-        let out: &mut dyn Sink = out;
-        let k = item / 2;
-        if item.is_multiple_of(2) {
-            return out.write_str(message.pieces.get(k).copied().unwrap_or(""));
-        }
-        let Some(&arg) = message.args.get(k) else {
-            return Ok(());
-        };
-        match message.precisions.of(k) {
-            NO_PRECISION => match arg {
-                Arg::Str(s) => out.write_str(s),
-                Arg::F32(x) => write_args(out, format_args!("{}", x)),
-                Arg::F64(x) => write_args(out, format_args!("{}", x)),
-                Arg::Display(d) => d.write_text(out),
-                // Integers always fit: never here.
-                _ => Ok(()),
-            },
-            precision => match arg {
-                Arg::F32(x) => write_fixed_args(out, precision, &x),
-                Arg::F64(x) => write_fixed_args(out, precision, &x),
-                Arg::Display(d) => write_fixed_args(out, precision, &Shown(d)),
-                Arg::Unsigned(n) => write_fixed_args(out, precision, &n),
-                Arg::Signed(n) => write_fixed_args(out, precision, &n),
-                Arg::Unsigned64(n) => write_fixed_args(out, precision, &n),
-                Arg::Signed64(n) => write_fixed_args(out, precision, &n),
-                Arg::Str(s) => write_fixed_args(out, precision, &s),
-                Arg::Unused => Ok(()),
-            },
-        }
-    }
-
-    /// `{:.*}` through `core::fmt`.
-    fn write_fixed_args(out: &mut dyn Sink, precision: u8, text: &dyn fmt::Display) -> fmt::Result {
-        write_args(out, format_args!("{:.*}", usize::from(precision), text))
-    }
-
-    /// A sink that lends no room: the room is this stack buffer, passed on
-    /// with one `write_str` when committed.
-    struct Stacked<'o> {
-        bytes: [u8; STACK_ROOM],
-        out: &'o mut dyn Sink,
-    }
-
-    impl ByteSink for Stacked<'_> {
-        fn room(&mut self, min: usize) -> Result<&mut [u8], fmt::Error> {
-            if min > STACK_ROOM {
-                return Err(fmt::Error);
-            }
-            Ok(&mut self.bytes)
-        }
-
-        fn commit(&mut self, n: usize) -> fmt::Result {
-            if n == 0 {
-                return Ok(());
-            }
-            let text = self.bytes.get(..n).ok_or(fmt::Error)?;
-            // SAFETY: a `Stacked` is only ever given to `write_bytes` (it is
-            // private to this module), whose `Room` fills the room from its
-            // start with whole `str`s (`push_str`) and ASCII digits, signs and
-            // points (`push_ascii`), and commits exactly what it filled:
-            // `bytes[..n]` is valid UTF-8.
-            self.out
-                .write_str(unsafe { core::str::from_utf8_unchecked(text) })
-        }
-    }
-
-    impl fmt::Write for Stacked<'_> {
-        /// Text written through the sink, after a commit: passed straight on.
-        fn write_str(&mut self, s: &str) -> fmt::Result {
-            self.out.write_str(s)
-        }
-    }
-
-    /// The room lent by a sink, `bytes[..len]` written so far.
-    struct Room<'b> {
-        bytes: &'b mut [u8],
-        len: usize,
-    }
-
-    impl Room<'_> {
-        /// Writes the items of `message` from `*next` on until one does not
-        /// fit or needs the sink; `*next` is then that item. (The room's
-        /// length is kept in a local while filling, so that it stays in a
-        /// register; the writers below take it and return the new one.)
-        #[inline(always)]
-        fn fill<P: Precisions>(&mut self, message: &PlainMessage<'_, P>, next: &mut usize) -> Stop {
-            let room = &mut *self.bytes;
-            let mut len = self.len;
-            let mut k = *next / 2;
-            let stop = 'fill: {
-                if *next % 2 == 1 {
-                    // Resuming after a piece: its argument first.
-                    match push_argument(room, len, message, k) {
-                        Ok(end) => len = end,
-                        Err(stop) => break 'fill stop,
-                    }
-                    k += 1;
-                }
-                while let Some(piece) = message.pieces.get(k) {
-                    match push_str(room, len, piece) {
-                        Ok(end) => len = end,
-                        Err(stop) => {
-                            *next = 2 * k;
-                            break 'fill stop;
-                        }
-                    }
-                    match push_argument(room, len, message, k) {
-                        Ok(end) => len = end,
-                        Err(stop) => {
-                            *next = 2 * k + 1;
-                            break 'fill stop;
-                        }
-                    }
-                    k += 1;
-                }
-                Stop::Done
-            };
-            self.len = len;
-            stop
-        }
-    }
-
-    /// Argument `k` of `message`, if there is one, at `room[len..]`; the
-    /// new length, or what stopped it.
-    #[inline(always)]
-    fn push_argument<P: Precisions>(
-        room: &mut [u8],
-        len: usize,
-        message: &PlainMessage<'_, P>,
-        k: usize,
-    ) -> Result<usize, Stop> {
-        let Some(arg) = message.args.get(k) else {
-            return Ok(len);
-        };
-        match message.precisions.of(k) {
-            NO_PRECISION => push_arg(room, len, arg),
-            precision => push_with_precision(room, len, arg, precision),
-        }
-    }
-
-    /// Appends `s`, or says what it needs.
-    #[inline(always)]
-    fn push_str(room: &mut [u8], len: usize, s: &str) -> Result<usize, Stop> {
-        let src = s.as_bytes();
-        if let Some(dst) = room.get_mut(len..)
-            && dst.len() >= src.len()
-        {
-            copy_short(dst, src);
-            return Ok(len + src.len());
-        }
-        Err(if src.len() <= SHORT_TEXT {
-            Stop::Full(src.len())
-        } else {
-            Stop::Slow
-        })
-    }
-
-    /// Appends ASCII text (a number), or says what it needs.
-    #[inline(always)]
-    fn push_ascii(room: &mut [u8], len: usize, text: &[u8]) -> Result<usize, Stop> {
-        if let Some(dst) = room.get_mut(len..)
-            && dst.len() >= text.len()
-        {
-            copy_short(dst, text);
-            return Ok(len + text.len());
-        }
-        Err(Stop::Full(text.len()))
-    }
-
-    /// `n` in decimal, after a `-` when `negative`.
-    #[inline(always)]
-    fn push_decimal(room: &mut [u8], len: usize, n: u64, negative: bool) -> Result<usize, Stop> {
-        let mut text = [0; NUMBER_ROOM];
-        let mut at = push_whole(&mut text, NUMBER_ROOM, n);
-        if negative {
-            at = push(&mut text, at, b'-');
-        }
-        push_ascii(room, len, text.get(at..).unwrap_or_default())
-    }
-
-    /// An argument as `{}` writes it, if no `core::fmt` is needed.
-    #[inline(always)]
-    fn push_arg(room: &mut [u8], len: usize, arg: &Arg<'_>) -> Result<usize, Stop> {
-        match *arg {
-            Arg::Unsigned(n) => push_decimal(room, len, n.into(), false),
-            Arg::Signed(n) => push_decimal(room, len, n.unsigned_abs().into(), n < 0),
-            Arg::Unsigned64(n) => push_decimal(room, len, n, false),
-            Arg::Signed64(n) => push_decimal(room, len, n.unsigned_abs(), n < 0),
-            Arg::F32(x) => push_shortest(room, len, x.into()),
-            Arg::F64(x) => push_shortest(room, len, x),
-            Arg::Str(s) => push_str(room, len, s),
-            Arg::Display(_) => Err(Stop::Slow),
-            Arg::Unused => Ok(len),
-        }
-    }
-
-    /// `{}` of a float: an integral value below 2^24 (exact in `f32` too)
-    /// is its digits (`-0` for -0.0), as `core::fmt` writes it; anything
-    /// else is left to `core::fmt` (its shortest form).
-    fn push_shortest(room: &mut [u8], len: usize, x: f64) -> Result<usize, Stop> {
-        let magnitude = x.abs();
-        if magnitude < 16_777_216.0 && (magnitude as u64) as f64 == magnitude {
-            return push_decimal(room, len, magnitude as u64, x.is_sign_negative());
-        }
-        Err(Stop::Slow)
-    }
-
-    /// An argument as `{:.N}` writes it: floats to `precision` places when
-    /// [`scaled_rounded`] can round them; everything else is left to
-    /// `core::fmt` (it cuts text, and integers ignore the precision).
-    #[inline(always)]
-    fn push_with_precision(
-        room: &mut [u8],
-        len: usize,
-        arg: &Arg<'_>,
-        precision: u8,
-    ) -> Result<usize, Stop> {
-        let x = match *arg {
-            Arg::F32(x) => f64::from(x),
-            Arg::F64(x) => x,
-            _ => return Err(Stop::Slow),
-        };
-        push_fixed(room, len, x, precision)
-    }
-
-    /// `{:.N}` of `x`: rounded as `core::fmt` rounds the exact binary value
-    /// (`-` for every negative value and -0.0, as it writes); left to
-    /// `core::fmt` when [`scaled_rounded`] cannot tell.
-    #[inline(always)]
-    fn push_fixed(room: &mut [u8], len: usize, x: f64, precision: u8) -> Result<usize, Stop> {
-        let rounded = scaled_rounded(x, precision).ok_or(Stop::Slow)?;
-        // The places are written first (from the end), and what they leave
-        // of `rounded` is the whole part.
-        let mut text = [0; NUMBER_ROOM];
-        let (mut at, whole) = push_places(&mut text, NUMBER_ROOM, rounded, usize::from(precision));
-        if precision > 0 {
-            at = push(&mut text, at, b'.');
-        }
-        at = push_whole(&mut text, at, whole);
-        if x.is_sign_negative() {
-            at = push(&mut text, at, b'-');
-        }
-        push_ascii(room, len, text.get(at..).unwrap_or_default())
-    }
-
-    /// `00`, `01`, ..., `99`.
-    pub(super) const PAIRS: [[u8; 2]; 100] = {
-        let mut pairs = [[0; 2]; 100];
-        let mut i = 0;
-        while i < 100 {
-            pairs[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
-            i += 1;
-        }
-        pairs
-    };
-
-    /// Room for the longest number written here: a sign, 20 whole digits
-    /// (`u64::MAX`), a point and 17 places.
-    const NUMBER_ROOM: usize = 40;
-
-    /// A number's text, written from its end (digits come out last first):
-    /// `bytes[at..]`. Plain functions on a local `at` rather than methods,
-    /// so that `at` stays in a register.
-    type Backwards = [u8; NUMBER_ROOM];
-
-    /// Puts `byte` before the text at `at`; returns where the text starts
-    /// now. The room is never exceeded (see [`NUMBER_ROOM`]); were it, the
-    /// byte would be dropped, not written elsewhere.
-    #[inline(always)]
-    fn push(text: &mut Backwards, at: usize, byte: u8) -> usize {
-        let at = at.wrapping_sub(1);
-        if let Some(place) = text.get_mut(at) {
-            *place = byte;
-        }
-        at
-    }
-
-    /// Puts the last two digits of `n` before the text at `at`.
-    #[inline(always)]
-    fn push_pair(text: &mut Backwards, at: usize, n: u64) -> usize {
-        let at = at.wrapping_sub(2);
-        if let Some(place) = text.get_mut(at..at.wrapping_add(2)) {
-            place.copy_from_slice(&PAIRS[(n % 100) as usize]);
-        }
-        at
-    }
-
-    /// Puts the decimal digits of `n` (at least one) before the text at `at`.
-    #[inline(always)]
-    fn push_whole(text: &mut Backwards, mut at: usize, mut n: u64) -> usize {
-        while n >= 100 {
-            at = push_pair(text, at, n);
-            n /= 100;
-        }
-        if n >= 10 {
-            push_pair(text, at, n)
-        } else {
-            push(text, at, b'0' + n as u8)
-        }
-    }
-
-    /// Puts the last `count` decimal digits of `n` (leading zeros included)
-    /// before the text at `at`; returns where the text starts and `n / 10^count`.
-    #[inline(always)]
-    fn push_places(text: &mut Backwards, mut at: usize, mut n: u64, count: usize) -> (usize, u64) {
-        for _ in 0..count / 2 {
-            at = push_pair(text, at, n);
-            n /= 100;
-        }
-        if count % 2 == 1 {
-            at = push(text, at, b'0' + (n % 10) as u8);
-            n /= 10;
-        }
-        (at, n)
-    }
 }
 
 /// Copies `src` to the start of `dst` (at least as long) with fixed-size
@@ -1309,11 +840,7 @@ mod tests {
         let args = [Arg::Str("abcdef"), Arg::Str("abcdef"), Arg::Unsigned(7)];
         const PIECES: [&str; 4] = plain_pieces::<4>("{:.2} {} {:.3}");
         const PRECISIONS: [u8; 3] = placeholder_precisions::<3>("{:.2} {} {:.3}");
-        let message = PlainMessage {
-            pieces: &PIECES,
-            precisions: &PRECISIONS[..],
-            args: &args,
-        };
+        let message = PlainMessage::with_precisions(&PIECES, &PRECISIONS[..], &args);
         assert_eq!(message.to_string(), "ab abcdef 7");
     }
 
@@ -1327,11 +854,7 @@ mod tests {
         const PIECES: [&str; 4] = plain_pieces::<4>("{} at {:.1}{}");
         const PRECISIONS: [u8; 3] = placeholder_precisions::<3>("{} at {:.1}{}");
         for precisions in [&PRECISIONS[..], &[]] {
-            let message = PlainMessage {
-                pieces: &PIECES,
-                precisions,
-                args: &args,
-            };
+            let message = PlainMessage::with_precisions(&PIECES, precisions, &args);
             let original = Message::plain(&message);
             let Some(parts) = original.plain_parts() else {
                 panic!("a plain message shows its parts");
@@ -1364,11 +887,7 @@ mod tests {
         use std::string::String;
         let args = [arg];
         let precisions = [precision];
-        let message = PlainMessage {
-            pieces: &["<", ">"],
-            precisions: &precisions[..],
-            args: &args,
-        };
+        let message = PlainMessage::with_precisions(&["<", ">"], &precisions, &args);
         let mut direct = String::new();
         message.write_direct(&mut direct).unwrap();
         (message.to_string(), direct)
@@ -1533,11 +1052,7 @@ mod tests {
                 Arg::Display(&text),
                 Arg::Signed(i32::MIN),
             ];
-            let message = PlainMessage {
-                pieces: &PIECES,
-                precisions: &PRECISIONS[..],
-                args: &args,
-            };
+            let message = PlainMessage::with_precisions(&PIECES, &PRECISIONS[..], &args);
             let tail = &text[..text.char_indices().nth(3).map_or(text.len(), |(at, _)| at)];
             #[cfg(target_pointer_width = "64")]
             let number = "-1.0625";
@@ -1617,11 +1132,7 @@ mod tests {
                 Arg::F32(1.5),
                 Arg::Signed(-7),
             ];
-            let message = PlainMessage {
-                pieces: &PIECES,
-                precisions: &PRECISIONS[..],
-                args: &args,
-            };
+            let message = PlainMessage::with_precisions(&PIECES, &PRECISIONS[..], &args);
             let expected = format!(
                 "{} é{:.3}|{}{} [{:.0}] {} {:.2} {}{} end of the message, a long piece of it {}",
                 u64::MAX,
@@ -1654,40 +1165,5 @@ mod tests {
                 assert_eq!(lender.commits, 6, "lending {lend}");
             }
         }
-    }
-
-    /// The benchmark's values (`i × 0.001` to 3 places) never need `core::fmt`.
-    #[cfg(target_pointer_width = "64")]
-    #[test]
-    fn fixed_floats_take_the_quick_rounding_for_ordinary_values() {
-        for i in 0..200_000u32 {
-            let x = f64::from(i) * 0.001;
-            assert_eq!(float::scaled_rounded(x, 3), Some(u64::from(i)), "{x}");
-        }
-        assert_eq!(float::scaled_rounded(-2.76, 1), Some(28));
-        assert_eq!(float::scaled_rounded(1e-300, 17), Some(0));
-    }
-
-    /// Ties and products too close to one, or too large, are left to `core::fmt`.
-    #[cfg(target_pointer_width = "64")]
-    #[test]
-    fn fixed_floats_leave_ties_and_large_products_to_core_fmt() {
-        for (x, precision) in [
-            (2.5, 0),
-            (0.125, 2),
-            (0.5, 0),
-            (9_007_199_254_740_992.0, 0),
-            (1e16, 1),
-            (f64::NAN, 3),
-            (f64::INFINITY, 3),
-            (f64::NEG_INFINITY, 0),
-        ] {
-            assert_eq!(
-                float::scaled_rounded(x, precision),
-                None,
-                "{x} .{precision}"
-            );
-        }
-        assert_eq!(float::scaled_rounded(1.0, 18), None);
     }
 }

@@ -193,10 +193,11 @@ macro_rules! __plain {
     }};
 }
 
-/// A plain call (see [`__emit!`]) on a 64-bit target: a type of the call's
-/// own holds its text and precisions, and the arguments are captured by
-/// their types, so that the call's message has a writer made for it
-/// (`__private::call_site`).
+/// A plain call (see [`__emit!`]) on a 64-bit target: its text as a
+/// constant (with whether it is printable ASCII, so that a message of it and
+/// numbers skips an escaping sink's scan) and its arguments captured by their
+/// types, given to the writer of that list of types, which every call with
+/// the same list shares (`__private::signature`).
 #[cfg(target_pointer_width = "64")]
 #[doc(hidden)]
 #[macro_export]
@@ -204,17 +205,12 @@ macro_rules! __plain {
     ($level:ident, $logger:expr, $location:expr, $format:literal, $args:ident, [$($a:expr,)*]) => {{
         #[allow(unused_imports)]
         use $crate::__private::{ToValue as _, ToValueDisplay as _, ToValueUnused as _};
-        struct Call;
-        impl $crate::__private::PlainCall for Call {
-            const PIECES: &'static [&'static str] =
-                &$crate::__private::plain_pieces::<{ $args + 1 }>($format);
-            const PRECISIONS: &'static [u8] = $crate::__private::plain_precisions(
-                &$crate::__private::placeholder_precisions::<$args>($format),
-            );
-        }
-        $crate::__private::log_typed::<Call, _, $args>(
+        const TEXT: &$crate::__private::PlainText<$args, { $args + 1 }> =
+            &$crate::__private::PlainText::new($format);
+        $crate::__private::log_values(
             $level,
             $logger,
+            TEXT,
             $crate::__values!($($a,)*),
             $location,
         )

@@ -5,8 +5,8 @@
 //!
 //! Every record is written twice: by a `StreamHandler` (through a sink, as
 //! firmware writes it) and, on 64-bit targets, into room lent at once (as
-//! emlog-std's line buffer writes it: a plain call's writer made for its call
-//! site). The lines of both must agree with `format!`, and so must the
+//! emlog-std's line buffer writes it: a plain call's writer for its argument
+//! types). The lines of both must agree with `format!`, and so must the
 //! general plain path (which a queue's listener takes) from the same parts.
 
 mod common;
@@ -269,6 +269,7 @@ fn plain_calls_are_written_whole_into_lent_room_where_they_can_be() {
     );
     logged!("{}|{}|{}", text, "é", -0.0);
     logged!("ü {}", 1);
+    logged!("bell\x07 {} {:.1}", 2u64, 0.5);
     logged!("{} and {}", Celsius(-3), 1);
     logged!("tie {:.0}", 2.5);
     logged!("long {}", long);
@@ -280,6 +281,7 @@ fn plain_calls_are_written_whole_into_lent_room_where_they_can_be() {
         [
             Some(true),
             Some(true),
+            Some(false),
             Some(false),
             Some(false),
             None,
