@@ -30,6 +30,8 @@ use crate::{Level, Location, Message, Record, STATIC_MIN_LEVEL};
 mod lent_room;
 #[cfg(target_pointer_width = "64")]
 mod signature;
+#[cfg(all(target_pointer_width = "64", feature = "queue-capture"))]
+pub use signature::Packed;
 #[cfg(target_pointer_width = "64")]
 pub use signature::{
     PlainText, ToValue, ToValueDisplay, ToValueUnused, Unused, Value, Values, log_values,

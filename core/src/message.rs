@@ -81,6 +81,15 @@ pub(crate) trait WriteMessage {
     fn plain_parts(&self) -> Option<crate::__private::PlainParts<'_>> {
         None
     }
+
+    /// A plain call's arguments packed at the start of `room`, for a queue
+    /// (see [`Packed`](crate::__private::Packed)); `None` for any other
+    /// message, or one that does not fit.
+    #[cfg(all(feature = "queue-capture", target_pointer_width = "64"))]
+    fn pack(&self, room: &mut [u8]) -> Option<crate::__private::Packed> {
+        let _ = room;
+        None
+    }
 }
 
 /// What [`WriteMessage::write_into`] wrote.
@@ -196,6 +205,21 @@ impl<'a> Message<'a> {
         match &self.repr {
             Repr::Args(..) => None,
             Repr::Plain(message) => message.plain_parts(),
+        }
+    }
+
+    /// A plain call's numbers and text packed at the start of `room`, for a
+    /// queue that makes the same message on another thread (see
+    /// [`Packed`](crate::__private::Packed)); `None` for any other message
+    /// (one with a `Display` argument, say), or one that does not fit. With
+    /// the `queue-capture` feature, on 64-bit targets.
+    #[doc(hidden)]
+    #[cfg(all(feature = "queue-capture", target_pointer_width = "64"))]
+    #[inline]
+    pub fn pack(&self, room: &mut [u8]) -> Option<crate::__private::Packed> {
+        match &self.repr {
+            Repr::Args(..) => None,
+            Repr::Plain(message) => message.pack(room),
         }
     }
 

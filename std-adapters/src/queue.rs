@@ -176,7 +176,18 @@ impl Handler for QueueHandler {
         // costs this thread nothing it would not spend waiting or dropping,
         // and spares the listener.
         let plain = match (&self.formatter, self.producer.busy()) {
-            (None, false) => record.args.plain_parts(),
+            (None, false) => {
+                #[cfg(target_pointer_width = "64")]
+                {
+                    let mut room = [0; PACK_ROOM];
+                    if let Some(packed) = record.args.pack(&mut room) {
+                        let bytes = room.get(..packed.len).unwrap_or_default();
+                        let sent = self.send(record, Prepared::Packed { packed, bytes });
+                        return self.count(sent, record);
+                    }
+                }
+                record.args.plain_parts()
+            }
             _ => None,
         };
         let sent = match plain {
@@ -187,6 +198,21 @@ impl Handler for QueueHandler {
             },
             None => self.send_prepared(record),
         };
+        self.count(sent, record)
+    }
+
+    /// Later records are dropped and counted in this handler's
+    /// [`dropped`](emlog::HandlerStats::dropped); the queue and its listener
+    /// are left running for other handlers.
+    fn close(&mut self) {
+        self.base.close();
+    }
+}
+
+impl QueueHandler {
+    /// Counts what became of `record`; whether it was queued.
+    #[inline(always)]
+    fn count(&mut self, sent: Sent, record: &Record<'_>) -> bool {
         match sent {
             Sent::Queued => {
                 self.base.count_emitted(false);
@@ -202,14 +228,13 @@ impl Handler for QueueHandler {
             }
         }
     }
-
-    /// Later records are dropped and counted in this handler's
-    /// [`dropped`](emlog::HandlerStats::dropped); the queue and its listener
-    /// are left running for other handlers.
-    fn close(&mut self) {
-        self.base.close();
-    }
 }
+
+/// Bytes a plain call's arguments may take packed (see
+/// [`emlog::Message::pack`]); a call whose text arguments take more goes
+/// into the slot another way.
+#[cfg(target_pointer_width = "64")]
+const PACK_ROOM: usize = 64;
 
 type Handlers = Arc<Mutex<Vec<Box<dyn Handler + Send>>>>;
 

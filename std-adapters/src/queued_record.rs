@@ -27,7 +27,7 @@ use std::fmt::{self, Write as _};
 
 use emlog::__private::{Arg, NO_PRECISION, PlainParts, copy_short, with_plain_message};
 #[cfg(target_pointer_width = "64")]
-use emlog::__private::{ByteSink, write_message_bytes};
+use emlog::__private::{ByteSink, Packed, write_message_bytes};
 use emlog::{Formatter, Level, Location, Message, Record, ThreadInfo, Timestamp};
 
 /// Bytes of one slot of the ring: its turn, a record's fields and
@@ -78,6 +78,10 @@ const STATIC_LOCATION: u8 = 8;
 const THREAD_COPIED: u8 = 16;
 /// The process name is in the data (else a `&'static str`).
 const PROCESS_COPIED: u8 = 32;
+/// A plain call's arguments packed by the writer of their types (see
+/// [`Packed`]): its two words are the head, the packed bytes come last.
+/// (Only 64-bit targets pack.)
+const PACKED: u8 = 64;
 
 // An argument's kind: the low three bits of its byte in `kinds`; the
 // precision plus one, or 0 for none, in the high five.
@@ -151,6 +155,10 @@ pub(crate) enum Prepared<'a> {
     /// A plain call's message, every argument a number or text, that the
     /// slot cannot carry in binary: formatted into the slot.
     Format(&'a Message<'a>),
+    /// A plain call's arguments packed by the writer of their types into
+    /// `bytes` (see [`Packed`]).
+    #[cfg(target_pointer_width = "64")]
+    Packed { packed: Packed, bytes: &'a [u8] },
 }
 
 /// The `'static` thread and process names a producer saw last, against
@@ -268,6 +276,8 @@ impl<'a> Capture<'a> {
             Prepared::Text(text) => TEXT_HEAD + text.len(),
             Prepared::Plain { parts, texts, .. } => PLAIN_HEAD + parts.args.len() * VALUE + texts,
             Prepared::Format(_) => TEXT_HEAD,
+            #[cfg(target_pointer_width = "64")]
+            Prepared::Packed { bytes, .. } => PLAIN_HEAD + bytes.len(),
         };
         (strings.saturating_add(message_len) <= LIMIT).then_some(Capture {
             record,
@@ -478,13 +488,21 @@ impl QueuedRecord {
             true => SPILLED,
         };
         let mut args = 0;
-        if let Prepared::Plain { parts, .. } = message {
-            kind |= PLAIN;
-            args = parts.args.len().min(MAX_ARGS);
-            data.at = PLAIN_HEAD + args * VALUE;
-            if !parts.precisions.is_empty() {
-                kind |= PRECISE;
+        match message {
+            Prepared::Plain { parts, .. } => {
+                kind |= PLAIN;
+                args = parts.args.len().min(MAX_ARGS);
+                data.at = PLAIN_HEAD + args * VALUE;
+                if !parts.precisions.is_empty() {
+                    kind |= PRECISE;
+                }
             }
+            #[cfg(target_pointer_width = "64")]
+            Prepared::Packed { .. } => {
+                kind |= PACKED;
+                data.at = PLAIN_HEAD;
+            }
+            _ => {}
         }
         self.args = args as u8;
         // The lengths fit: `Capture::new` checked their sum.
@@ -548,6 +566,16 @@ impl QueuedRecord {
                 }
                 true
             }
+            #[cfg(target_pointer_width = "64")]
+            Prepared::Packed { packed, bytes } => {
+                let [replay, text] = packed.words();
+                if let Some(head) = data.bytes.get_mut(..PLAIN_HEAD) {
+                    head[..VALUE].copy_from_slice(&replay.to_ne_bytes());
+                    head[VALUE..].copy_from_slice(&text.to_ne_bytes());
+                }
+                data.put(bytes);
+                true
+            }
             Prepared::Format(message) => {
                 // Formatted here, last: the text may not fit where the data
                 // is; it moves on into a (larger) spill as it grows.
@@ -597,10 +625,10 @@ impl QueuedRecord {
     /// spilled), its message a [`Message`] that writes what the call's own
     /// thread would have.
     #[inline(always)]
-    pub(crate) fn with_record<R>(&self, spill: &Spill, f: impl FnOnce(&Record<'_>) -> R) -> R {
+    pub(crate) fn with_record<R>(&self, spill: &Spill, mut f: impl FnMut(&Record<'_>) -> R) -> R {
         let data = self.data(spill);
         let count = usize::from(self.args).min(MAX_ARGS);
-        let mut at = match self.kind & PLAIN {
+        let mut at = match self.kind & (PLAIN | PACKED) {
             0 => TEXT_HEAD,
             _ => PLAIN_HEAD + count * VALUE,
         };
@@ -643,6 +671,29 @@ impl QueuedRecord {
                 self.process_name_len,
             ),
         ];
+        #[cfg(target_pointer_width = "64")]
+        if self.kind & PACKED != 0 {
+            let word = |at: usize| {
+                data.get(at..at + VALUE)
+                    .and_then(|w| <[u8; VALUE]>::try_from(w).ok())
+                    .map_or(0, u64::from_ne_bytes)
+            };
+            let packed = data.get(at..).unwrap_or_default();
+            let mut out = None;
+            // SAFETY: with PACKED, `fill` put a `Packed`'s words at the
+            // head and the bytes packed with it last, from `at`.
+            unsafe {
+                Packed::replay([word(0), word(VALUE)], packed, &mut |message| {
+                    out = Some(f(&self.record(logger, location, names, *message)));
+                });
+            }
+            // Without a message only if the data were not as packed (not
+            // reached): the record still goes out, its message empty.
+            return match out {
+                Some(out) => out,
+                None => f(&self.record(logger, location, names, Message::text(&""))),
+            };
+        }
         if self.kind & PLAIN == 0 {
             let len = data
                 .get(..TEXT_HEAD)

@@ -88,6 +88,31 @@ pub trait Value<'a>: Copy {
 
     /// The argument as the shared writer takes it.
     fn arg(&self) -> Arg<'a>;
+
+    /// Whether a queue carries it in binary ([`pack`](Self::pack)): numbers
+    /// and text, not `Display` arguments (they run the caller's code).
+    #[cfg(feature = "queue-capture")]
+    const PACKS: bool;
+
+    /// The same type with its text borrowed for `'d` (from a queue's copy).
+    #[cfg(feature = "queue-capture")]
+    type At<'d>: Value<'d>;
+
+    /// Packs the argument for a queue: its word (a number's bits, a text's
+    /// length) at `room[word..]`, a text's bytes at `room[texts..]`; the
+    /// new end of the texts, or `None` when it does not fit (or does not
+    /// pack).
+    #[cfg(feature = "queue-capture")]
+    fn pack(&self, room: &mut [u8], word: usize, texts: usize) -> Option<usize>;
+
+    /// The argument that [`pack`](Self::pack) packed into `data` (its word
+    /// at `word`, a text at `*texts`, which moves past it).
+    ///
+    /// # Safety
+    ///
+    /// `data` holds what `pack` of this type wrote, at the same places.
+    #[cfg(feature = "queue-capture")]
+    unsafe fn unpack<'d>(data: &'d [u8], word: usize, texts: &mut usize) -> Option<Self::At<'d>>;
 }
 
 /// A plain call's arguments as a list: `(first, (second, ... ()))`.
@@ -107,6 +132,27 @@ pub trait Values<'a>: Copy {
 
     /// Puts the arguments as `Arg`s into `args`, this list's head at `k`.
     fn fill(&self, args: &mut [Arg<'a>], k: usize);
+
+    /// Whether a queue carries every argument in binary.
+    #[cfg(feature = "queue-capture")]
+    const PACKS: bool;
+
+    /// The same list with its text borrowed for `'d`.
+    #[cfg(feature = "queue-capture")]
+    type At<'d>: Values<'d>;
+
+    /// Packs the arguments from this list's head, argument `k`, on (see
+    /// [`Value::pack`]); the new end of the texts.
+    #[cfg(feature = "queue-capture")]
+    fn pack(&self, room: &mut [u8], k: usize, texts: usize) -> Option<usize>;
+
+    /// The arguments that [`pack`](Self::pack) packed, from argument `k` on.
+    ///
+    /// # Safety
+    ///
+    /// As [`Value::unpack`].
+    #[cfg(feature = "queue-capture")]
+    unsafe fn unpack<'d>(data: &'d [u8], k: usize, texts: &mut usize) -> Option<Self::At<'d>>;
 }
 
 impl<'a> Values<'a> for () {
@@ -125,6 +171,24 @@ impl<'a> Values<'a> for () {
 
     #[inline(always)]
     fn fill(&self, _: &mut [Arg<'a>], _: usize) {}
+
+    #[cfg(feature = "queue-capture")]
+    const PACKS: bool = true;
+
+    #[cfg(feature = "queue-capture")]
+    type At<'d> = ();
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    fn pack(&self, _: &mut [u8], _: usize, texts: usize) -> Option<usize> {
+        Some(texts)
+    }
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    unsafe fn unpack<'d>(_: &'d [u8], _: usize, _: &mut usize) -> Option<()> {
+        Some(())
+    }
 }
 
 impl<'a, H: Value<'a>, T: Values<'a>> Values<'a> for (H, T) {
@@ -149,6 +213,27 @@ impl<'a, H: Value<'a>, T: Values<'a>> Values<'a> for (H, T) {
             *arg = self.0.arg();
         }
         self.1.fill(args, k + 1);
+    }
+
+    #[cfg(feature = "queue-capture")]
+    const PACKS: bool = H::PACKS && T::PACKS;
+
+    #[cfg(feature = "queue-capture")]
+    type At<'d> = (H::At<'d>, T::At<'d>);
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    fn pack(&self, room: &mut [u8], k: usize, texts: usize) -> Option<usize> {
+        let texts = self.0.pack(room, k * WORD, texts)?;
+        self.1.pack(room, k + 1, texts)
+    }
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    unsafe fn unpack<'d>(data: &'d [u8], k: usize, texts: &mut usize) -> Option<Self::At<'d>> {
+        // SAFETY: as this function's contract; the head first, as `pack`.
+        let head = unsafe { H::unpack(data, k * WORD, texts)? };
+        Some((head, unsafe { T::unpack(data, k + 1, texts)? }))
     }
 }
 
@@ -205,6 +290,116 @@ impl<'a, V: Values<'a>, const N: usize, const P: usize> WriteMessage for Typed<'
     fn plain_parts(&self) -> Option<PlainParts<'_>> {
         Some(self.parts())
     }
+
+    #[cfg(feature = "queue-capture")]
+    fn pack(&self, room: &mut [u8]) -> Option<Packed> {
+        if !V::PACKS {
+            return None;
+        }
+        let len = self.values.pack(room, 0, N * WORD)?;
+        let text: *const PlainText<N, P> = self.text;
+        Some(Packed {
+            replay: replay::<V, N, P>,
+            text: text.cast(),
+            len,
+        })
+    }
+}
+
+/// Bytes of a packed argument's word.
+#[cfg(feature = "queue-capture")]
+const WORD: usize = 8;
+
+/// Puts `bits` at `room[at..]`, if they fit.
+#[cfg(feature = "queue-capture")]
+#[inline(always)]
+fn put_word(room: &mut [u8], at: usize, bits: u64) -> Option<()> {
+    room.get_mut(at..at + WORD)?
+        .copy_from_slice(&bits.to_ne_bytes());
+    Some(())
+}
+
+/// The word at `data[at..]`.
+#[cfg(feature = "queue-capture")]
+#[inline(always)]
+fn word_at(data: &[u8], at: usize) -> Option<u64> {
+    let bytes = data.get(at..at + WORD)?;
+    Some(u64::from_ne_bytes(bytes.try_into().ok()?))
+}
+
+/// Makes the message a [`Packed`] was packed from, from the packed bytes.
+#[cfg(feature = "queue-capture")]
+type Replay = unsafe fn(*const (), &[u8], &mut dyn FnMut(&Message<'_>)) -> bool;
+
+/// A plain call's message packed for a queue, which carries it to another
+/// thread: its arguments packed at the start of the room
+/// [`Message::pack`](crate::Message::pack) was given (`len` bytes: a word
+/// each, a number's bits or a text's length, then the texts' bytes), and
+/// the two words ([`words`](Self::words)) from which
+/// [`replay`](Self::replay) makes the same message there, written by the
+/// same writer of its argument types.
+#[cfg(feature = "queue-capture")]
+#[derive(Clone, Copy, Debug)]
+pub struct Packed {
+    replay: Replay,
+    /// The call's `&'static PlainText<N, P>`, for `replay`.
+    text: *const (),
+    /// Bytes packed.
+    pub len: usize,
+}
+
+#[cfg(feature = "queue-capture")]
+impl Packed {
+    /// What a queue keeps, besides the packed bytes, to make the message
+    /// again ([`replay`](Self::replay)).
+    #[inline(always)]
+    pub fn words(&self) -> [u64; 2] {
+        [self.replay as usize as u64, self.text as usize as u64]
+    }
+
+    /// Runs `f` with the message packed into `data`, kept as `words`;
+    /// `false` (and `f` not run) if `data` is shorter than what was packed.
+    ///
+    /// # Safety
+    ///
+    /// `words` are the [`words`](Self::words) of a `Packed` of this
+    /// program, and `data` starts with the bytes packed with it.
+    #[inline(always)]
+    pub unsafe fn replay(words: [u64; 2], data: &[u8], f: &mut dyn FnMut(&Message<'_>)) -> bool {
+        // SAFETY: `words[0]` is a `Replay` as an address (the contract).
+        let replay =
+            unsafe { core::mem::transmute::<*const (), Replay>(words[0] as usize as *const ()) };
+        // SAFETY: `words[1]` is the text packed with it, `data` its bytes.
+        unsafe { replay(words[1] as usize as *const (), data, f) }
+    }
+}
+
+/// [`Replay`] for the argument types `V` and a text of `N` arguments.
+///
+/// # Safety
+///
+/// `text` is a `&'static PlainText<N, P>`, and `data` starts with what
+/// `V::pack` packed for it (as [`Typed::pack`](WriteMessage::pack)).
+#[cfg(feature = "queue-capture")]
+unsafe fn replay<'a, V: Values<'a>, const N: usize, const P: usize>(
+    text: *const (),
+    data: &[u8],
+    f: &mut dyn FnMut(&Message<'_>),
+) -> bool {
+    // SAFETY: the contract.
+    let text: &'static PlainText<N, P> = unsafe { &*text.cast::<PlainText<N, P>>() };
+    let mut texts = N * WORD;
+    // SAFETY: the contract: `data` holds what `V::pack` wrote.
+    let Some(values) = (unsafe { V::unpack(data, 0, &mut texts) }) else {
+        return false;
+    };
+    let message = Typed::<V::At<'_>, N, P> {
+        text,
+        values,
+        args: OnceCell::new(),
+    };
+    f(&Message::plain(&message));
+    true
 }
 
 /// Makes and dispatches the record of a plain call with `N` arguments of
@@ -240,6 +435,26 @@ macro_rules! integer_values {
 
             fn arg(&self) -> Arg<'a> {
                 Arg::$variant(*self)
+            }
+
+            #[cfg(feature = "queue-capture")]
+            const PACKS: bool = true;
+
+            #[cfg(feature = "queue-capture")]
+            type At<'d> = $t;
+
+            /// Its bits, sign-extended (`as` takes them back).
+            #[cfg(feature = "queue-capture")]
+            #[inline(always)]
+            fn pack(&self, room: &mut [u8], word: usize, texts: usize) -> Option<usize> {
+                put_word(room, word, *self as u64)?;
+                Some(texts)
+            }
+
+            #[cfg(feature = "queue-capture")]
+            #[inline(always)]
+            unsafe fn unpack<'d>(data: &'d [u8], word: usize, _: &mut usize) -> Option<$t> {
+                Some(word_at(data, word)? as $t)
             }
         }
     )*};
@@ -291,6 +506,25 @@ impl<'a> Value<'a> for f64 {
     fn arg(&self) -> Arg<'a> {
         Arg::F64(*self)
     }
+
+    #[cfg(feature = "queue-capture")]
+    const PACKS: bool = true;
+
+    #[cfg(feature = "queue-capture")]
+    type At<'d> = f64;
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    fn pack(&self, room: &mut [u8], word: usize, texts: usize) -> Option<usize> {
+        put_word(room, word, self.to_bits())?;
+        Some(texts)
+    }
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    unsafe fn unpack<'d>(data: &'d [u8], word: usize, _: &mut usize) -> Option<f64> {
+        Some(f64::from_bits(word_at(data, word)?))
+    }
 }
 
 impl<'a> Value<'a> for f32 {
@@ -305,6 +539,25 @@ impl<'a> Value<'a> for f32 {
 
     fn arg(&self) -> Arg<'a> {
         Arg::F32(*self)
+    }
+
+    #[cfg(feature = "queue-capture")]
+    const PACKS: bool = true;
+
+    #[cfg(feature = "queue-capture")]
+    type At<'d> = f32;
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    fn pack(&self, room: &mut [u8], word: usize, texts: usize) -> Option<usize> {
+        put_word(room, word, u64::from(self.to_bits()))?;
+        Some(texts)
+    }
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    unsafe fn unpack<'d>(data: &'d [u8], word: usize, _: &mut usize) -> Option<f32> {
+        Some(f32::from_bits(word_at(data, word)? as u32))
     }
 }
 
@@ -323,6 +576,32 @@ impl<'a> Value<'a> for &'a str {
     fn arg(&self) -> Arg<'a> {
         Arg::Str(self)
     }
+
+    #[cfg(feature = "queue-capture")]
+    const PACKS: bool = true;
+
+    #[cfg(feature = "queue-capture")]
+    type At<'d> = &'d str;
+
+    /// Its length as its word, its bytes at the texts' end.
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    fn pack(&self, room: &mut [u8], word: usize, texts: usize) -> Option<usize> {
+        put_word(room, word, self.len() as u64)?;
+        put_text(room, texts, self)
+    }
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    unsafe fn unpack<'d>(data: &'d [u8], word: usize, texts: &mut usize) -> Option<&'d str> {
+        let start = *texts;
+        let end = start.checked_add(usize::try_from(word_at(data, word)?).ok()?)?;
+        let bytes = data.get(start..end)?;
+        *texts = end;
+        // SAFETY: `pack` copied a whole `str` here, this long (the
+        // contract: `data` holds what it wrote, at the same places).
+        Some(unsafe { core::str::from_utf8_unchecked(bytes) })
+    }
 }
 
 impl<'a> Value<'a> for &'a dyn DisplayArg {
@@ -336,6 +615,25 @@ impl<'a> Value<'a> for &'a dyn DisplayArg {
 
     fn arg(&self) -> Arg<'a> {
         Arg::Display(*self)
+    }
+
+    /// Formatted on the caller's thread instead (it may borrow anything).
+    #[cfg(feature = "queue-capture")]
+    const PACKS: bool = false;
+
+    #[cfg(feature = "queue-capture")]
+    type At<'d> = &'d dyn DisplayArg;
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    fn pack(&self, _: &mut [u8], _: usize, _: usize) -> Option<usize> {
+        None
+    }
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    unsafe fn unpack<'d>(_: &'d [u8], _: usize, _: &mut usize) -> Option<Self::At<'d>> {
+        None
     }
 }
 
@@ -354,6 +652,24 @@ impl<'a> Value<'a> for Unused {
 
     fn arg(&self) -> Arg<'a> {
         Arg::Unused
+    }
+
+    #[cfg(feature = "queue-capture")]
+    const PACKS: bool = true;
+
+    #[cfg(feature = "queue-capture")]
+    type At<'d> = Unused;
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    fn pack(&self, _: &mut [u8], _: usize, texts: usize) -> Option<usize> {
+        Some(texts)
+    }
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    unsafe fn unpack<'d>(_: &'d [u8], _: usize, _: &mut usize) -> Option<Unused> {
+        Some(Unused)
     }
 }
 
