@@ -468,6 +468,8 @@ impl DropReport {
     }
 }
 
+/// Gives `record` to the handlers (inlined into the listener's loop).
+#[inline(always)]
 fn deliver(
     handlers: &mut [Box<dyn Handler + Send>],
     record: &Record<'_>,
