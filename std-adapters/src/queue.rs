@@ -158,7 +158,14 @@ fn send(
     let Some(capture) = Capture::new(record, message, names) else {
         return Sent::Failed { lost: true };
     };
-    match queue.push(producer, |slot, spill| slot.fill(spill, &capture)) {
+    let queued = match message {
+        #[cfg(target_pointer_width = "64")]
+        Prepared::Packed { .. } => {
+            queue.push(producer, |slot, spill| slot.fill_packed(spill, &capture))
+        }
+        _ => queue.push(producer, |slot, spill| slot.fill(spill, &capture)),
+    };
+    match queued {
         Some(true) => Sent::Queued,
         Some(false) => Sent::Failed { lost: false },
         None => Sent::Dropped,

@@ -101,6 +101,20 @@ const MAX_PRECISION: u8 = 30;
 /// slot's four-byte turn.
 type Word = [u8; 8];
 
+/// A [`StringPlaces`] of a record's own fields, to assign to (they are
+/// apart from its data, which is borrowed meanwhile).
+macro_rules! places {
+    ($record:ident) => {
+        StringPlaces {
+            kind: $record.kind,
+            logger_len: $record.logger_len,
+            location: $record.location,
+            thread_name: ($record.thread_name, $record.thread_name_len),
+            process_name: ($record.process_name, $record.process_name_len),
+        }
+    };
+}
+
 /// One queued record: plain integers and bytes only, so that zeroed memory
 /// is a valid (empty) record and the ring can be allocated zeroed. With the
 /// slot's turn, the fields up to `process_name` are the slot's first cache
@@ -461,7 +475,41 @@ impl QueuedRecord {
     /// the slot takes any text), its record then carrying the text written.
     #[inline(always)]
     pub(crate) fn fill(&mut self, spill: &mut Spill, capture: &Capture<'_>) -> bool {
-        let record = capture.record;
+        self.fill_fields(capture.record);
+        self.fill_message(spill, capture)
+    }
+
+    /// [`fill`](Self::fill) for a message of [`Prepared::Packed`] (which
+    /// `fill` takes too, less directly).
+    #[cfg(target_pointer_width = "64")]
+    #[inline(always)]
+    pub(crate) fn fill_packed(&mut self, spill: &mut Spill, capture: &Capture<'_>) -> bool {
+        let Prepared::Packed { packed, bytes } = capture.message else {
+            return self.fill(spill, capture);
+        };
+        self.fill_fields(capture.record);
+        let len = PLAIN_HEAD + capture.strings + bytes.len();
+        let spilled = len > INLINE;
+        let mut data = Cursor {
+            bytes: match spilled {
+                false => &mut self.data,
+                true => spill_of(spill, len),
+            },
+            at: PLAIN_HEAD,
+        };
+        let kind = match spilled {
+            false => PACKED,
+            true => PACKED | SPILLED,
+        };
+        self.args = 0;
+        places!(self) = put_strings(&mut data, capture, kind);
+        put_packed(&mut data, packed, bytes);
+        true
+    }
+
+    /// The record's fixed fields.
+    #[inline(always)]
+    fn fill_fields(&mut self, record: &Record<'_>) {
         self.level = record.level.number();
         self.line = record.location.line;
         self.sequence = record.sequence;
@@ -469,6 +517,11 @@ impl QueuedRecord {
         self.process_id = record.process.0;
         self.secs = record.timestamp.secs.to_ne_bytes();
         self.thread_id = record.thread.id.to_ne_bytes();
+    }
+
+    /// The message and strings of [`fill`](Self::fill).
+    #[inline(always)]
+    fn fill_message(&mut self, spill: &mut Spill, capture: &Capture<'_>) -> bool {
         let message = capture.message;
         // Everything but text formatted here takes `len` bytes.
         let len = match message {
@@ -505,37 +558,7 @@ impl QueuedRecord {
             _ => {}
         }
         self.args = args as u8;
-        // The lengths fit: `Capture::new` checked their sum.
-        self.logger_len = record.logger.len() as u32;
-        data.put(record.logger.as_bytes());
-        match capture.location {
-            Some(location) => {
-                kind |= STATIC_LOCATION;
-                self.location = address(location).to_ne_bytes();
-            }
-            None => {
-                let (file, module_path) = (record.location.file, record.location.module_path);
-                data.put(file.as_bytes());
-                data.put(module_path.as_bytes());
-                let lens = file.len() as u64 | (module_path.len() as u64) << 32;
-                self.location = lens.to_ne_bytes();
-            }
-        }
-        (self.thread_name, self.thread_name_len) = put_name(
-            &mut data,
-            record.thread.name,
-            capture.thread_name,
-            &mut kind,
-            THREAD_COPIED,
-        );
-        (self.process_name, self.process_name_len) = put_name(
-            &mut data,
-            record.process.1,
-            capture.process_name,
-            &mut kind,
-            PROCESS_COPIED,
-        );
-        self.kind = kind;
+        places!(self) = put_strings(&mut data, capture, kind);
         match message {
             Prepared::Text(text) => {
                 data.put(text.as_bytes());
@@ -568,12 +591,7 @@ impl QueuedRecord {
             }
             #[cfg(target_pointer_width = "64")]
             Prepared::Packed { packed, bytes } => {
-                let [replay, text] = packed.words();
-                if let Some(head) = data.bytes.get_mut(..PLAIN_HEAD) {
-                    head[..VALUE].copy_from_slice(&replay.to_ne_bytes());
-                    head[VALUE..].copy_from_slice(&text.to_ne_bytes());
-                }
-                data.put(bytes);
+                put_packed(&mut data, packed, bytes);
                 true
             }
             Prepared::Format(message) => {
@@ -798,6 +816,71 @@ impl QueuedRecord {
                 )
             },
         }
+    }
+}
+
+/// A packed message's head (its [`Packed::words`]) and, after the strings,
+/// its bytes.
+#[cfg(target_pointer_width = "64")]
+#[inline(always)]
+fn put_packed(data: &mut Cursor<'_>, packed: Packed, bytes: &[u8]) {
+    let [replay, text] = packed.words();
+    if let Some(head) = data.bytes.get_mut(..PLAIN_HEAD) {
+        head[..VALUE].copy_from_slice(&replay.to_ne_bytes());
+        head[VALUE..].copy_from_slice(&text.to_ne_bytes());
+    }
+    data.put(bytes);
+}
+
+/// Where a record's strings are: its fields that say so.
+struct StringPlaces {
+    /// The record's `kind`, with the strings' flags.
+    kind: u8,
+    logger_len: u32,
+    location: Word,
+    thread_name: (Word, u16),
+    process_name: (Word, u16),
+}
+
+/// Puts the record's strings into `data`, but those carried by reference;
+/// where they are, `kind` with their flags added.
+#[inline(always)]
+fn put_strings(data: &mut Cursor<'_>, capture: &Capture<'_>, mut kind: u8) -> StringPlaces {
+    let record = capture.record;
+    data.put(record.logger.as_bytes());
+    let location = match capture.location {
+        Some(location) => {
+            kind |= STATIC_LOCATION;
+            address(location).to_ne_bytes()
+        }
+        None => {
+            let (file, module_path) = (record.location.file, record.location.module_path);
+            data.put(file.as_bytes());
+            data.put(module_path.as_bytes());
+            (file.len() as u64 | (module_path.len() as u64) << 32).to_ne_bytes()
+        }
+    };
+    let thread_name = put_name(
+        data,
+        record.thread.name,
+        capture.thread_name,
+        &mut kind,
+        THREAD_COPIED,
+    );
+    let process_name = put_name(
+        data,
+        record.process.1,
+        capture.process_name,
+        &mut kind,
+        PROCESS_COPIED,
+    );
+    StringPlaces {
+        kind,
+        // The lengths fit: `Capture::new` checked their sum.
+        logger_len: record.logger.len() as u32,
+        location,
+        thread_name,
+        process_name,
     }
 }
 
