@@ -31,7 +31,7 @@ mod lent_room;
 #[cfg(target_pointer_width = "64")]
 mod signature;
 #[cfg(all(target_pointer_width = "64", feature = "queue-capture"))]
-pub use signature::Packed;
+pub use signature::{Packed, ReplayRoom};
 #[cfg(target_pointer_width = "64")]
 pub use signature::{
     PlainText, ToValue, ToValueDisplay, ToValueUnused, Unused, Value, Values, log_values,

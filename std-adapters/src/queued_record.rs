@@ -27,7 +27,7 @@ use std::fmt::{self, Write as _};
 
 use emlog::__private::{Arg, NO_PRECISION, PlainParts, copy_short, with_plain_message};
 #[cfg(target_pointer_width = "64")]
-use emlog::__private::{ByteSink, Packed, write_message_bytes};
+use emlog::__private::{ByteSink, Packed, ReplayRoom, write_message_bytes};
 use emlog::{Formatter, Level, Location, Message, Record, ThreadInfo, Timestamp};
 
 /// Bytes of one slot of the ring: its turn, a record's fields and
@@ -697,20 +697,14 @@ impl QueuedRecord {
                     .map_or(0, u64::from_ne_bytes)
             };
             let packed = data.get(at..).unwrap_or_default();
-            let mut out = None;
+            let mut room = ReplayRoom::new();
             // SAFETY: with PACKED, `fill` put a `Packed`'s words at the
             // head and the bytes packed with it last, from `at`.
-            unsafe {
-                Packed::replay([word(0), word(VALUE)], packed, &mut |message| {
-                    out = Some(f(&self.record(logger, location, names, *message)));
-                });
-            }
+            let message = unsafe { Packed::replay([word(0), word(VALUE)], packed, &mut room) };
             // Without a message only if the data were not as packed (not
             // reached): the record still goes out, its message empty.
-            return match out {
-                Some(out) => out,
-                None => f(&self.record(logger, location, names, Message::text(&""))),
-            };
+            let message = message.unwrap_or(Message::text(&""));
+            return f(&self.record(logger, location, names, message));
         }
         if self.kind & PLAIN == 0 {
             let len = data

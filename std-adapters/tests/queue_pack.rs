@@ -9,7 +9,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use emlog::__private::Packed;
+use emlog::__private::{Packed, ReplayRoom};
 use emlog::{Handler, HandlerBase, Level, Record};
 use emlog_std::Logger;
 
@@ -48,11 +48,17 @@ impl Handler for Pack {
             // The bytes as another thread finds them: copied, the room gone.
             let data = room[..packed.len].to_vec();
             room.fill(0xAA);
-            let mut text = None;
+            let mut place = ReplayRoom::new();
             // SAFETY: `words` and `data` are what `pack` gave.
-            let done = unsafe { Packed::replay(words, &data, &mut |m| text = Some(m.to_string())) };
-            assert!(done);
-            seen.replayed.extend(text);
+            let message = unsafe { Packed::replay(words, &data, &mut place) };
+            seen.replayed.extend(message.map(|m| m.to_string()));
+            // Cut short, the bytes make no message (and read nothing past them).
+            let mut place = ReplayRoom::new();
+            // SAFETY: as above; `replay` checks the length.
+            let cut = unsafe { Packed::replay(words, &data[..packed.len / 2], &mut place) };
+            if packed.len > 0 && cut.is_some() {
+                seen.packed_short += 1;
+            }
             for short in [0, packed.len / 2, packed.len.saturating_sub(1)] {
                 if short < packed.len && r.args.pack(&mut room[..short]).is_some() {
                     seen.packed_short += 1;
@@ -117,6 +123,31 @@ fn packed_arguments_make_the_same_message_again_and_nothing_else_packs() {
     expected.push((format!("at {} now", shown), false));
     emlog::info!("{:?} {:>6}", text, u32v);
     expected.push((format!("{:?} {:>6}", text, u32v), false));
+    // A message whose writer outgrows the room it is made again in.
+    emlog::info!(
+        "{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}{}",
+        1u64,
+        2u64,
+        3u64,
+        4u64,
+        5u64,
+        6u64,
+        7u64,
+        8u64,
+        9u64,
+        10u64,
+        11u64,
+        12u64,
+        13u64,
+        14u64,
+        15u64,
+        16u64,
+        17u64,
+        18u64,
+        19u64,
+        20u64
+    );
+    expected.push(((1..=20).map(|n| n.to_string()).collect(), false));
     // A `String` is a `Display` argument.
     emlog::info!("owned {}", owned);
     expected.push((format!("owned {}", owned), false));

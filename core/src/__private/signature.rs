@@ -96,7 +96,7 @@ pub trait Value<'a>: Copy {
 
     /// The same type with its text borrowed for `'d` (from a queue's copy).
     #[cfg(feature = "queue-capture")]
-    type At<'d>: Value<'d>;
+    type At<'d>: Value<'d> + 'd;
 
     /// Packs the argument for a queue: its word (a number's bits, a text's
     /// length) at `room[word..]`, a text's bytes at `room[texts..]`; the
@@ -139,7 +139,7 @@ pub trait Values<'a>: Copy {
 
     /// The same list with its text borrowed for `'d`.
     #[cfg(feature = "queue-capture")]
-    type At<'d>: Values<'d>;
+    type At<'d>: Values<'d> + 'd;
 
     /// Packs the arguments from this list's head, argument `k`, on (see
     /// [`Value::pack`]); the new end of the texts.
@@ -293,7 +293,7 @@ impl<'a, V: Values<'a>, const N: usize, const P: usize> WriteMessage for Typed<'
 
     #[cfg(feature = "queue-capture")]
     fn pack(&self, room: &mut [u8]) -> Option<Packed> {
-        if !V::PACKS {
+        if !V::PACKS || !fits_replay_room::<Self>() {
             return None;
         }
         let len = self.values.pack(room, 0, N * WORD)?;
@@ -327,9 +327,43 @@ fn word_at(data: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_ne_bytes(bytes.try_into().ok()?))
 }
 
-/// Makes the message a [`Packed`] was packed from, from the packed bytes.
+/// Makes the message a [`Packed`] was packed from, from the packed bytes,
+/// in the room given.
 #[cfg(feature = "queue-capture")]
-type Replay = unsafe fn(*const (), &[u8], &mut dyn FnMut(&Message<'_>)) -> bool;
+type Replay = for<'d> unsafe fn(*const (), &'d [u8], &'d mut ReplayRoom) -> Option<Message<'d>>;
+
+/// Bytes of a [`ReplayRoom`].
+#[cfg(feature = "queue-capture")]
+const REPLAY_ROOM: usize = 512;
+
+/// Room on the stack for the message [`Packed::replay`] makes (the writer
+/// of its argument types, with its arguments). A call whose writer is
+/// larger (some 15 arguments and more) is not packed.
+#[cfg(feature = "queue-capture")]
+#[repr(C, align(8))]
+pub struct ReplayRoom([core::mem::MaybeUninit<u8>; REPLAY_ROOM]);
+
+#[cfg(feature = "queue-capture")]
+impl ReplayRoom {
+    /// Room, not written yet.
+    #[inline(always)]
+    pub fn new() -> ReplayRoom {
+        ReplayRoom([core::mem::MaybeUninit::uninit(); REPLAY_ROOM])
+    }
+}
+
+#[cfg(feature = "queue-capture")]
+impl Default for ReplayRoom {
+    fn default() -> ReplayRoom {
+        ReplayRoom::new()
+    }
+}
+
+/// Whether the message of the argument types `V` fits a [`ReplayRoom`].
+#[cfg(feature = "queue-capture")]
+const fn fits_replay_room<T>() -> bool {
+    size_of::<T>() <= REPLAY_ROOM && align_of::<T>() <= align_of::<ReplayRoom>()
+}
 
 /// A plain call's message packed for a queue, which carries it to another
 /// thread: its arguments packed at the start of the room
@@ -357,20 +391,24 @@ impl Packed {
         [self.replay as usize as u64, self.text as usize as u64]
     }
 
-    /// Runs `f` with the message packed into `data`, kept as `words`;
-    /// `false` (and `f` not run) if `data` is shorter than what was packed.
+    /// The message packed into `data`, kept as `words`, made in `room`;
+    /// `None` if `data` is shorter than what was packed.
     ///
     /// # Safety
     ///
     /// `words` are the [`words`](Self::words) of a `Packed` of this
     /// program, and `data` starts with the bytes packed with it.
     #[inline(always)]
-    pub unsafe fn replay(words: [u64; 2], data: &[u8], f: &mut dyn FnMut(&Message<'_>)) -> bool {
+    pub unsafe fn replay<'d>(
+        words: [u64; 2],
+        data: &'d [u8],
+        room: &'d mut ReplayRoom,
+    ) -> Option<Message<'d>> {
         // SAFETY: `words[0]` is a `Replay` as an address (the contract).
         let replay =
             unsafe { core::mem::transmute::<*const (), Replay>(words[0] as usize as *const ()) };
         // SAFETY: `words[1]` is the text packed with it, `data` its bytes.
-        unsafe { replay(words[1] as usize as *const (), data, f) }
+        unsafe { replay(words[1] as usize as *const (), data, room) }
     }
 }
 
@@ -381,25 +419,33 @@ impl Packed {
 /// `text` is a `&'static PlainText<N, P>`, and `data` starts with what
 /// `V::pack` packed for it (as [`Typed::pack`](WriteMessage::pack)).
 #[cfg(feature = "queue-capture")]
-unsafe fn replay<'a, V: Values<'a>, const N: usize, const P: usize>(
+unsafe fn replay<'a, 'd, V: Values<'a>, const N: usize, const P: usize>(
     text: *const (),
-    data: &[u8],
-    f: &mut dyn FnMut(&Message<'_>),
-) -> bool {
+    data: &'d [u8],
+    room: &'d mut ReplayRoom,
+) -> Option<Message<'d>> {
+    if !fits_replay_room::<Typed<'d, V::At<'d>, N, P>>() {
+        return None;
+    }
     // SAFETY: the contract.
     let text: &'static PlainText<N, P> = unsafe { &*text.cast::<PlainText<N, P>>() };
     let mut texts = N * WORD;
     // SAFETY: the contract: `data` holds what `V::pack` wrote.
-    let Some(values) = (unsafe { V::unpack(data, 0, &mut texts) }) else {
-        return false;
+    let values = unsafe { V::unpack(data, 0, &mut texts)? };
+    let place = room.0.as_mut_ptr().cast::<Typed<'d, V::At<'d>, N, P>>();
+    // SAFETY: the room is large and aligned enough for the message (checked
+    // above) and borrowed for `'d`, as the message is; the message needs no
+    // drop (its values and cell hold `Copy` data), so the room may simply
+    // be forgotten.
+    let message = unsafe {
+        place.write(Typed {
+            text,
+            values,
+            args: OnceCell::new(),
+        });
+        &*place
     };
-    let message = Typed::<V::At<'_>, N, P> {
-        text,
-        values,
-        args: OnceCell::new(),
-    };
-    f(&Message::plain(&message));
-    true
+    Some(Message::plain(message))
 }
 
 /// Makes and dispatches the record of a plain call with `N` arguments of
