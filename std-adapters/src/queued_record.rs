@@ -624,10 +624,13 @@ impl QueuedRecord {
     /// The data: inline, or in the slot's spill.
     #[inline(always)]
     fn data<'s>(&'s self, spill: &'s Spill) -> &'s [u8] {
-        match (self.kind & SPILLED, spill.as_deref()) {
-            (SPILLED, Some(spill)) => spill,
-            _ => &self.data,
+        // The spill is looked at only when the record has one.
+        if self.kind & SPILLED != 0
+            && let Some(spill) = spill.as_deref()
+        {
+            return spill;
         }
+        &self.data
     }
 
     /// The record's data is no longer needed: frees the slot's spill if it
