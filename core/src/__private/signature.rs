@@ -186,7 +186,7 @@ impl<'a> Values<'a> for () {
 
     #[cfg(feature = "queue-capture")]
     #[inline(always)]
-    unsafe fn unpack<'d>(_: &'d [u8], _: usize, _: &mut usize) -> Option<()> {
+    unsafe fn unpack(_: &[u8], _: usize, _: &mut usize) -> Option<()> {
         Some(())
     }
 }
@@ -499,7 +499,7 @@ macro_rules! integer_values {
 
             #[cfg(feature = "queue-capture")]
             #[inline(always)]
-            unsafe fn unpack<'d>(data: &'d [u8], word: usize, _: &mut usize) -> Option<$t> {
+            unsafe fn unpack(data: &[u8], word: usize, _: &mut usize) -> Option<$t> {
                 Some(word_at(data, word)? as $t)
             }
         }
@@ -568,7 +568,7 @@ impl<'a> Value<'a> for f64 {
 
     #[cfg(feature = "queue-capture")]
     #[inline(always)]
-    unsafe fn unpack<'d>(data: &'d [u8], word: usize, _: &mut usize) -> Option<f64> {
+    unsafe fn unpack(data: &[u8], word: usize, _: &mut usize) -> Option<f64> {
         Some(f64::from_bits(word_at(data, word)?))
     }
 }
@@ -602,7 +602,7 @@ impl<'a> Value<'a> for f32 {
 
     #[cfg(feature = "queue-capture")]
     #[inline(always)]
-    unsafe fn unpack<'d>(data: &'d [u8], word: usize, _: &mut usize) -> Option<f32> {
+    unsafe fn unpack(data: &[u8], word: usize, _: &mut usize) -> Option<f32> {
         Some(f32::from_bits(word_at(data, word)? as u32))
     }
 }
@@ -714,7 +714,7 @@ impl<'a> Value<'a> for Unused {
 
     #[cfg(feature = "queue-capture")]
     #[inline(always)]
-    unsafe fn unpack<'d>(_: &'d [u8], _: usize, _: &mut usize) -> Option<Unused> {
+    unsafe fn unpack(_: &[u8], _: usize, _: &mut usize) -> Option<Unused> {
         Some(Unused)
     }
 }
