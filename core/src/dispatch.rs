@@ -101,7 +101,9 @@ pub fn install(dispatch: &'static dyn Dispatch) -> Result<(), AlreadyInstalled> 
 
 /// The installed dispatcher, if any.
 pub fn installed() -> Option<&'static dyn Dispatch> {
-    if STATE.load(Ordering::Acquire) == INSTALLED {
+    // Not UNINSTALLED rather than INSTALLED, its only other value: a test
+    // for zero, without a comparison.
+    if STATE.load(Ordering::Acquire) != UNINSTALLED {
         // SAFETY: see `install`, which stores `Some` before INSTALLED (so
         // the `None` case, which would be a second test, cannot happen).
         Some(unsafe { (*core::ptr::addr_of!(DISPATCH)).unwrap_unchecked() })
