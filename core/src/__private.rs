@@ -365,7 +365,13 @@ impl<const A: usize, const P: usize> WriteMessage for PlainArgs<'_, A, P> {
         let () = Self::ONE_PIECE_MORE;
         for (piece, arg) in self.pieces.iter().zip(&self.args) {
             write_piece(out, piece)?;
-            arg.write(out)?;
+            // An unsigned integer, the usual argument, tested first: it then
+            // falls through to its call, where the match's arms shared one.
+            if let Arg::Unsigned(n) = *arg {
+                write_decimal(out, n.into(), false)?;
+            } else {
+                arg.write(out)?;
+            }
         }
         // `A < P` (checked above): no bounds check.
         write_piece(out, self.pieces[A])?;

@@ -106,7 +106,19 @@ pub(crate) fn write_u32(out: &mut dyn Sink, mut n: u32, negative: bool) -> fmt::
         at = at.sub(1);
         at.write(b'0' + (n - rest * 10) as u8);
     }
+    // Two digits a turn, each its own test: no move of the quotient back
+    // into the register the turn starts from, and half the jumps back.
     while rest != 0 {
+        n = rest;
+        rest = n / 10;
+        // SAFETY: as above.
+        unsafe {
+            at = at.sub(1);
+            at.write(b'0' + (n - rest * 10) as u8);
+        }
+        if rest == 0 {
+            break;
+        }
         n = rest;
         rest = n / 10;
         // SAFETY: as above.
