@@ -692,7 +692,20 @@ const WHOLE_TEXT: usize = Whole::MAX.ilog10() as usize + 2;
 
 #[cfg(not(target_pointer_width = "64"))]
 fn write_decimal(f: &mut dyn Sink, n: Whole, negative: bool) -> fmt::Result {
-    crate::format::number::write_u32(f, n, negative)
+    write_decimal32(f, n, negative)
+}
+
+/// `n` after a minus sign if `negative`: the sign a write of its own, so
+/// that the digits of an unsigned argument are one call with no sign to
+/// pass or test (32-bit targets; built for tests too, which check it
+/// against `format!`).
+#[cfg(any(not(target_pointer_width = "64"), test))]
+#[inline(always)]
+fn write_decimal32(f: &mut dyn Sink, n: u32, negative: bool) -> fmt::Result {
+    if negative {
+        f.write_str("-")?;
+    }
+    crate::format::number::write_u32(f, n)
 }
 
 #[cfg(all(target_pointer_width = "64", test))]
@@ -1089,6 +1102,29 @@ mod tests {
         assert_eq!(both_paths(Arg::Unsigned(42), 3).0, "<42>");
         assert_eq!(both_paths(Arg::Str("abcdef"), 3).0, "<abc>");
         assert_eq!(both_paths(Arg::Display(&"abcdef"), 2).0, "<ab>");
+    }
+
+    /// The 32-bit targets' integers: a sign written on its own, then the
+    /// digits, as `format!` writes every edge value.
+    #[test]
+    fn integers_of_32_bit_targets_match_core_fmt() {
+        use std::format;
+        use std::string::String;
+        let mut values = std::vec![0i64, 1, -1, 9, -9, 10, -10, 99, -100];
+        values.extend([
+            i64::from(i32::MIN),
+            i64::from(i32::MAX),
+            i64::from(u32::MAX),
+        ]);
+        values.extend((1..10).flat_map(|k| {
+            let p = 10i64.pow(k);
+            [p - 1, p, p + 1, -p, -(p - 1)]
+        }));
+        for n in values {
+            let mut out = String::new();
+            write_decimal32(&mut out, n.unsigned_abs() as u32, n < 0).unwrap();
+            assert_eq!(out, format!("{n}"));
+        }
     }
 
     /// Floats, with and without a precision, at ties, tiny, huge, negative
