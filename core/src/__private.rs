@@ -16,7 +16,8 @@
 //! one `write_str` (see `lent_room`), by a writer compiled once for each list
 //! of argument types (see `signature`: a call site costs the capture of its
 //! arguments and one call); 32-bit targets write each piece as it comes,
-//! which is smaller.
+//! which is smaller, by a writer compiled once for each number of arguments
+//! (`PlainArgs`, made at the call site).
 
 use core::fmt;
 
@@ -102,61 +103,63 @@ pub fn log(
 /// [`plain_braces`]): `pieces` is the text around them and `precisions` their
 /// precisions, found at compile time by [`plain_pieces`] and
 /// [`plain_precisions`] (empty when no placeholder has one, so that such calls
-/// link no precision code).
+/// link no precision code). The message is made here, at the call site: a
+/// [`PlainArgs`] of the call's `A` arguments, whose writer is compiled once
+/// for each number of arguments, or (with a precision) a [`PlainMessage`].
 #[cfg(not(target_pointer_width = "64"))]
 #[inline(always)]
-pub fn log_plain(
+pub fn log_plain<const A: usize, const P: usize>(
     level: Level,
     logger: &str,
-    pieces: &'static [&'static str],
+    pieces: &'static [&'static str; P],
     precisions: &'static [u8],
-    args: &[Arg<'_>],
+    args: [Arg<'_>; A],
     location: &'static Location<'static>,
 ) {
     if precisions.is_empty() {
-        log_pieces(level, logger, pieces, args, location);
+        log_message(level, logger, &PlainArgs { pieces, args }, location);
     } else {
-        log_precise(level, logger, pieces, precisions, args, location);
+        let message = PlainMessage {
+            pieces,
+            precisions,
+            args: &args,
+        };
+        log_message(level, logger, &message, location);
     }
 }
 
-/// [`log_plain`] without precisions. Out of line, like [`log`].
+/// Makes the record of a plain call's message and dispatches it. Out of
+/// line, like [`log`]: one copy for every plain call.
 #[cfg(not(target_pointer_width = "64"))]
 #[inline(never)]
-fn log_pieces(
+fn log_message(
     level: Level,
     logger: &str,
-    pieces: &'static [&'static str],
-    args: &[Arg<'_>],
+    message: &dyn WriteMessage,
     location: &'static Location<'static>,
 ) {
-    let message = PlainMessage::new(pieces, args);
-    emit(level, logger, Message::plain(&message), location);
-}
-
-/// [`log_plain`] with at least one precision.
-#[cfg(not(target_pointer_width = "64"))]
-#[inline(never)]
-fn log_precise(
-    level: Level,
-    logger: &str,
-    pieces: &'static [&'static str],
-    precisions: &'static [u8],
-    args: &[Arg<'_>],
-    location: &'static Location<'static>,
-) {
-    let message = PlainMessage {
-        pieces,
-        precisions,
-        args,
-    };
-    emit(level, logger, Message::plain(&message), location);
+    emit(level, logger, Message::plain(message), location);
 }
 
 #[inline(always)]
 fn emit(level: Level, logger: &str, args: Message<'_>, location: &'static Location<'static>) {
     let record = Record::capture(level, logger, args.at(location), *location);
     crate::dispatch(&record);
+}
+
+/// `f` with the message of `pieces` around one count, written as a plain
+/// call's (the queue's report of the records it dropped): on 32-bit targets
+/// by the writer of one-argument calls, which a firmware has already.
+pub(crate) fn with_count_message<R>(
+    pieces: &'static [&'static str; 2],
+    count: u32,
+    f: impl FnOnce(Message<'_>) -> R,
+) -> R {
+    let args = [Arg::Unsigned(count)];
+    #[cfg(not(target_pointer_width = "64"))]
+    return f(Message::plain(&PlainArgs { pieces, args }));
+    #[cfg(target_pointer_width = "64")]
+    return f(Message::plain(&PlainMessage::new(pieces, &args)));
 }
 
 /// Marks a placeholder without precision in [`plain_precisions`].
@@ -337,6 +340,64 @@ impl<'a> PlainMessage<'a> {
             precisions: NoPrecision,
             args,
         }
+    }
+}
+
+/// The message of a plain call without precisions on a 32-bit target, as
+/// its call site makes it: the `P` pieces of text (one more than the
+/// arguments) and the `A` arguments themselves. Its writer is compiled once
+/// for each number of arguments, with the pieces and arguments at places it
+/// knows: no loop over slices of unknown length, no look-up of precisions.
+#[cfg(any(not(target_pointer_width = "64"), test))]
+pub struct PlainArgs<'a, const A: usize, const P: usize> {
+    pieces: &'static [&'static str; P],
+    args: [Arg<'a>; A],
+}
+
+#[cfg(any(not(target_pointer_width = "64"), test))]
+impl<const A: usize, const P: usize> PlainArgs<'_, A, P> {
+    /// Checked by the compiler for every writer it makes: a piece before
+    /// each argument and one after the last, as the macros make them.
+    const ONE_PIECE_MORE: () = assert!(P == A + 1, "one more piece than arguments");
+}
+
+#[cfg(any(not(target_pointer_width = "64"), test))]
+impl<const A: usize, const P: usize> WriteMessage for PlainArgs<'_, A, P> {
+    fn write_message(&self, out: &mut dyn Sink) -> fmt::Result {
+        let () = Self::ONE_PIECE_MORE;
+        for (piece, arg) in self.pieces.iter().zip(&self.args) {
+            write_piece(out, piece)?;
+            // An unsigned integer, the usual argument, tested first: it then
+            // falls through to its call, where the match's arms shared one.
+            if let Arg::Unsigned(n) = *arg {
+                write_decimal(out, n.into(), false)?;
+            } else {
+                arg.write(out)?;
+            }
+        }
+        // `A < P` (checked above): no bounds check.
+        write_piece(out, self.pieces[A])?;
+        // Not a tail call: the sink's method then stays in a register that
+        // calls keep (a tail call wants it in one they do not, so it was
+        // moved out of the way and back around every call). No code.
+        core::hint::black_box(());
+        Ok(())
+    }
+
+    #[cfg(feature = "queue-capture")]
+    fn plain_parts(&self) -> Option<PlainParts<'_>> {
+        Some(PlainParts {
+            pieces: self.pieces,
+            precisions: &[],
+            args: &self.args,
+        })
+    }
+}
+
+#[cfg(any(not(target_pointer_width = "64"), test))]
+impl<const A: usize, const P: usize> fmt::Display for PlainArgs<'_, A, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_message(f)
     }
 }
 
@@ -633,7 +694,20 @@ const WHOLE_TEXT: usize = Whole::MAX.ilog10() as usize + 2;
 
 #[cfg(not(target_pointer_width = "64"))]
 fn write_decimal(f: &mut dyn Sink, n: Whole, negative: bool) -> fmt::Result {
-    crate::format::number::write_u32(f, n, negative)
+    write_decimal32(f, n, negative)
+}
+
+/// `n` after a minus sign if `negative`: the sign a write of its own, so
+/// that the digits of an unsigned argument are one call with no sign to
+/// pass or test (32-bit targets; built for tests too, which check it
+/// against `format!`).
+#[cfg(any(not(target_pointer_width = "64"), test))]
+#[inline(always)]
+fn write_decimal32(f: &mut dyn Sink, n: u32, negative: bool) -> fmt::Result {
+    if negative {
+        f.write_str("-")?;
+    }
+    crate::format::number::write_u32(f, n)
 }
 
 #[cfg(all(target_pointer_width = "64", test))]
@@ -837,6 +911,90 @@ mod tests {
         assert_eq!(message.to_string(), "<0> -2147483648 sc ^4294967295");
     }
 
+    /// The writer of each number of arguments writes what `format!` and
+    /// the shared writer do: empty pieces anywhere, text, `Display`, edge
+    /// integers, one to four arguments.
+    #[test]
+    fn plain_args_match_the_shared_writer_and_core_fmt() {
+        use std::format;
+        use std::string::String;
+        fn check<const A: usize, const P: usize>(
+            pieces: &'static [&'static str; P],
+            args: [Arg<'_>; A],
+            expected: &str,
+        ) {
+            let message = PlainArgs { pieces, args };
+            assert_eq!(message.to_string(), expected);
+            let mut shared = String::new();
+            PlainMessage::new(pieces, &message.args)
+                .write_direct(&mut shared)
+                .unwrap();
+            assert_eq!(shared, expected);
+            let mut through_message = String::new();
+            Message::plain(&message)
+                .write_to_sink(&mut through_message)
+                .unwrap();
+            assert_eq!(through_message, expected);
+        }
+        const ONE: [&str; 2] = plain_pieces::<2>("request served, count={}");
+        for n in [0, 9, 10, 10_000, u32::MAX] {
+            check(
+                &ONE,
+                [Arg::Unsigned(n)],
+                &format!("request served, count={n}"),
+            );
+        }
+        const AROUND: [&str; 2] = plain_pieces::<2>("{}");
+        check(&AROUND, [Arg::Signed(i32::MIN)], &format!("{}", i32::MIN));
+        check(&AROUND, [Arg::Str("")], "");
+        const TWO: [&str; 3] = plain_pieces::<3>("<{}{}> end");
+        check(&TWO, [Arg::Str("é"), Arg::Display(&'c')], "<éc> end");
+        const FOUR: [&str; 5] = plain_pieces::<5>("{} {}, {}:{}");
+        check(
+            &FOUR,
+            [
+                Arg::Signed(-7),
+                Arg::Unsigned(42),
+                Arg::Display(&"text"),
+                Arg::Str("last"),
+            ],
+            "-7 42, text:last",
+        );
+    }
+
+    /// A `Display` argument that fails stops the message there, with the
+    /// error, as the shared writer does: nothing after it is written.
+    #[test]
+    fn plain_args_stop_at_a_failing_argument() {
+        struct Fails;
+        impl fmt::Display for Fails {
+            fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+                Err(fmt::Error)
+            }
+        }
+        const PIECES: [&str; 3] = plain_pieces::<3>("a {} b {} c");
+        let message = PlainArgs {
+            pieces: &PIECES,
+            args: [Arg::Display(&Fails), Arg::Unsigned(1)],
+        };
+        let mut out = std::string::String::new();
+        assert!(message.write_message(&mut out).is_err());
+        assert_eq!(out, "a ");
+    }
+
+    /// The queue's report of dropped records is a plain message of one count.
+    #[test]
+    fn count_message_is_its_pieces_around_the_count() {
+        for (count, expected) in [
+            (0, "--- 0 records dropped ---"),
+            (u32::MAX, "--- 4294967295 records dropped ---"),
+        ] {
+            let text =
+                with_count_message(&["--- ", " records dropped ---"], count, |m| m.to_string());
+            assert_eq!(text, expected);
+        }
+    }
+
     #[test]
     fn precisions_apply_to_their_own_argument() {
         let args = [Arg::Str("abcdef"), Arg::Str("abcdef"), Arg::Unsigned(7)];
@@ -946,6 +1104,29 @@ mod tests {
         assert_eq!(both_paths(Arg::Unsigned(42), 3).0, "<42>");
         assert_eq!(both_paths(Arg::Str("abcdef"), 3).0, "<abc>");
         assert_eq!(both_paths(Arg::Display(&"abcdef"), 2).0, "<ab>");
+    }
+
+    /// The 32-bit targets' integers: a sign written on its own, then the
+    /// digits, as `format!` writes every edge value.
+    #[test]
+    fn integers_of_32_bit_targets_match_core_fmt() {
+        use std::format;
+        use std::string::String;
+        let mut values = std::vec![0i64, 1, -1, 9, -9, 10, -10, 99, -100];
+        values.extend([
+            i64::from(i32::MIN),
+            i64::from(i32::MAX),
+            i64::from(u32::MAX),
+        ]);
+        values.extend((1..10).flat_map(|k| {
+            let p = 10i64.pow(k);
+            [p - 1, p, p + 1, -p, -(p - 1)]
+        }));
+        for n in values {
+            let mut out = String::new();
+            write_decimal32(&mut out, n.unsigned_abs() as u32, n < 0).unwrap();
+            assert_eq!(out, format!("{n}"));
+        }
     }
 
     /// Floats, with and without a precision, at ties, tiny, huge, negative

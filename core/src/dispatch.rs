@@ -9,8 +9,9 @@
 //! wants as one atomic byte ([`threshold`]). A call below it costs a load and a
 //! compare, before any record exists.
 
-use core::cell::{Cell, RefCell};
+use core::cell::{Cell, UnsafeCell};
 use core::fmt;
+use core::ops::{Deref, DerefMut};
 use core::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 
 use critical_section::Mutex;
@@ -101,7 +102,9 @@ pub fn install(dispatch: &'static dyn Dispatch) -> Result<(), AlreadyInstalled> 
 
 /// The installed dispatcher, if any.
 pub fn installed() -> Option<&'static dyn Dispatch> {
-    if STATE.load(Ordering::Acquire) == INSTALLED {
+    // Not UNINSTALLED rather than INSTALLED, its only other value: a test
+    // for zero, without a comparison.
+    if STATE.load(Ordering::Acquire) != UNINSTALLED {
         // SAFETY: see `install`, which stores `Some` before INSTALLED (so
         // the `None` case, which would be a second test, cannot happen).
         Some(unsafe { (*core::ptr::addr_of!(DISPATCH)).unwrap_unchecked() })
@@ -290,6 +293,72 @@ impl Dispatch for LevelOnly {
     }
 }
 
+/// A value that one borrower at a time may change: `RefCell` without shared
+/// borrows, whose mark is a byte set and cleared (no count to read, add to
+/// and write back when the borrow ends). The dispatcher's tables, inside its
+/// critical section, where the only second borrower is a handler logging
+/// from its own output path.
+struct Exclusive<T> {
+    /// Non-zero while borrowed: a byte, not a `bool`, which the compiler
+    /// tests by comparing with 1 rather than with a test for zero.
+    busy: Cell<u8>,
+    value: UnsafeCell<T>,
+}
+
+impl<T> Exclusive<T> {
+    const fn new(value: T) -> Self {
+        Exclusive {
+            busy: Cell::new(0),
+            value: UnsafeCell::new(value),
+        }
+    }
+
+    /// The value, unless it is borrowed already.
+    #[inline(always)]
+    fn try_lock(&self) -> Result<Lock<'_, T>, Busy> {
+        if self.busy.get() != 0 {
+            return Err(Busy);
+        }
+        self.busy.set(1);
+        Ok(Lock(self))
+    }
+}
+
+/// The value of an [`Exclusive`] was borrowed already.
+struct Busy;
+
+/// The borrow of an [`Exclusive`]'s value, ended when dropped.
+struct Lock<'a, T>(&'a Exclusive<T>);
+
+impl<T> Drop for Lock<'_, T> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        self.0.busy.set(0);
+    }
+}
+
+impl<T> Deref for Lock<'_, T> {
+    type Target = T;
+    #[inline(always)]
+    fn deref(&self) -> &T {
+        // SAFETY: `busy` was 0 when this lock was made and is 1 until
+        // it is dropped, so no other `Lock` of the value exists meanwhile; the
+        // value is reached only through a `Lock` (and `Exclusive` is not
+        // `Sync`: one context at a time, here the holder of the critical
+        // section).
+        unsafe { &*self.0.value.get() }
+    }
+}
+
+impl<T> DerefMut for Lock<'_, T> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in `deref`, and `&mut self` makes this the only
+        // reference made through this lock.
+        unsafe { &mut *self.0.value.get() }
+    }
+}
+
 struct Tables<const N: usize, const L: usize> {
     handlers: HandlerTable<'static, N>,
     loggers: Loggers<L>,
@@ -327,7 +396,7 @@ struct Tables<const N: usize, const L: usize> {
 /// assert_eq!(LOGGING.lowest_level(), Level::ERROR);
 /// ```
 pub struct Dispatcher<const N: usize, const L: usize = 8> {
-    tables: Mutex<RefCell<Tables<N, L>>>,
+    tables: Mutex<Exclusive<Tables<N, L>>>,
     drops: Mutex<Cell<Drops>>,
 }
 
@@ -347,7 +416,7 @@ impl<const N: usize, const L: usize> Dispatcher<N, L> {
     /// No handlers; the root logger at `root`.
     pub const fn with_root_level(root: Level) -> Self {
         Dispatcher {
-            tables: Mutex::new(RefCell::new(Tables {
+            tables: Mutex::new(Exclusive::new(Tables {
                 handlers: HandlerTable::new(),
                 loggers: Loggers::new(root),
             })),
@@ -361,7 +430,7 @@ impl<const N: usize, const L: usize> Dispatcher<N, L> {
     /// Runs `f` on the tables, unless a handler is running (then `None`).
     fn with_tables<R>(&self, f: impl FnOnce(&mut Tables<N, L>) -> R) -> Option<R> {
         let result = critical_section::with(|cs| {
-            let mut tables = self.tables.borrow(cs).try_borrow_mut().ok()?;
+            let mut tables = self.tables.borrow(cs).try_lock().ok()?;
             Some(f(&mut tables))
         });
         if result.is_some() {
@@ -376,7 +445,7 @@ impl<const N: usize, const L: usize> Dispatcher<N, L> {
         &self,
         handler: &'static mut DynHandler<'static>,
     ) -> Result<HandlerId, &'static mut DynHandler<'static>> {
-        let result = critical_section::with(|cs| match self.tables.borrow(cs).try_borrow_mut() {
+        let result = critical_section::with(|cs| match self.tables.borrow(cs).try_lock() {
             Ok(mut tables) => tables.handlers.add(handler),
             Err(_) => Err(handler),
         });
@@ -449,7 +518,7 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
     #[inline(always)]
     fn dispatch(&self, record: &Record<'_>) {
         critical_section::with(|cs| {
-            let Ok(mut tables) = self.tables.borrow(cs).try_borrow_mut() else {
+            let Ok(mut tables) = self.tables.borrow(cs).try_lock() else {
                 // A handler is logging from inside its own output path.
                 self.count(cs, |d| d.reentrant.add_one());
                 return;
@@ -465,7 +534,7 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
 
     #[cfg(feature = "defmt-mode")]
     fn wants(&self, level: Level, logger: &str) -> bool {
-        critical_section::with(|cs| match self.tables.borrow(cs).try_borrow() {
+        critical_section::with(|cs| match self.tables.borrow(cs).try_lock() {
             Ok(t) => level >= t.loggers.effective_level(logger),
             // Asked from inside a handler: the levels cannot be read; the
             // threshold already passed, so the call goes out.
@@ -480,7 +549,7 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
     fn lowest_level(&self) -> Level {
         // A mutable borrow (the critical section makes it exclusive anyway):
         // it fails in the same cases here, in less code than a shared one.
-        critical_section::with(|cs| match self.tables.borrow(cs).try_borrow_mut() {
+        critical_section::with(|cs| match self.tables.borrow(cs).try_lock() {
             Ok(t) => {
                 let loggers = t.loggers.lowest();
                 // In defmt mode the macros' calls go to defmt, which takes
@@ -502,5 +571,28 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
             reentrant: drops.reentrant.get(),
             no_handler: drops.no_handler.get(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Exclusive;
+
+    /// One borrow at a time: a second is refused while the first lives, and
+    /// the value is free again, with what the first wrote, once it ends.
+    #[test]
+    fn an_exclusive_value_has_one_borrower_at_a_time() {
+        let cell = Exclusive::new(1);
+        {
+            let Ok(mut first) = cell.try_lock() else {
+                panic!("a free value is lent");
+            };
+            *first += 1;
+            assert!(cell.try_lock().is_err(), "not while borrowed");
+        }
+        let Ok(again) = cell.try_lock() else {
+            panic!("free again after the borrow");
+        };
+        assert_eq!(*again, 2);
     }
 }

@@ -213,7 +213,8 @@ impl<const F: usize> HandlerBase<F> {
     /// the first record refused because the handler is closed is also
     /// reported through [`report_error`], so logging after close is not silent.
     pub fn accepts(&mut self, record: &Record<'_>) -> bool {
-        if self.closed {
+        // As a byte tested for zero: a `bool` is tested by a comparison with 1.
+        if u8::from(self.closed) != 0 {
             self.counts.dropped.add_one();
             if !self.closed_reported {
                 self.closed_reported = true;

@@ -170,7 +170,8 @@ macro_rules! __emit {
 
 /// A plain call (see [`__emit!`]) on a 32-bit target: the text around the
 /// placeholders, their precisions and the arguments, each captured by its
-/// type as an `Arg`, given to one writer that every call shares.
+/// type as an `Arg`, given to the writer of that number of arguments, which
+/// every call with as many shares.
 #[cfg(not(target_pointer_width = "64"))]
 #[doc(hidden)]
 #[macro_export]
@@ -178,7 +179,7 @@ macro_rules! __plain {
     ($level:ident, $logger:expr, $location:expr, $format:literal, $args:ident, [$($a:expr,)*]) => {{
         #[allow(unused_imports)]
         use $crate::__private::{ToArg as _, ToArgDisplay as _, ToArgUnused as _};
-        const PIECES: &[&str] = &$crate::__private::plain_pieces::<{ $args + 1 }>($format);
+        const PIECES: &[&str; $args + 1] = &$crate::__private::plain_pieces::<{ $args + 1 }>($format);
         const PRECISIONS: &[u8] = $crate::__private::plain_precisions(
             &$crate::__private::placeholder_precisions::<$args>($format),
         );
@@ -187,7 +188,7 @@ macro_rules! __plain {
             $logger,
             PIECES,
             PRECISIONS,
-            &[$((&&&$crate::__private::Capture(&$a)).to_arg()),*],
+            [$((&&&$crate::__private::Capture(&$a)).to_arg()),*],
             $location,
         )
     }};

@@ -88,7 +88,7 @@
 //! as a WARNING record from logger `"emlog"` whose message is
 //! `--- 12 records dropped ---`, before the next record it drains.
 
-use crate::__private::{Arg, PlainMessage};
+use crate::__private::with_count_message;
 use crate::captured::CapturedRecord;
 use crate::sync::{AtomicU8, AtomicU32, Ordering, UnsafeCell, compare_exchange, fetch_add};
 use crate::table::DynHandler;
@@ -519,13 +519,15 @@ impl<'q, 'h, const N: usize, const M: usize, const H: usize> QueueListener<'q, '
             let count = dropped.wrapping_sub(self.reported_drops);
             self.reported_drops = dropped;
             // Written as the macros write a plain call: no core::fmt integer code.
-            let count = [Arg::Unsigned(count)];
-            let message = PlainMessage::new(&["--- ", " records dropped ---"], &count);
-            Self::deliver(
-                &mut self.handlers,
-                self.respect_handler_level,
-                &Record::new(Level::WARNING, "emlog", crate::Message::plain(&message)),
-            );
+            let handlers = &mut self.handlers;
+            let respect = self.respect_handler_level;
+            with_count_message(&["--- ", " records dropped ---"], count, |message| {
+                Self::deliver(
+                    handlers,
+                    respect,
+                    &Record::new(Level::WARNING, "emlog", message),
+                )
+            });
             return true;
         }
         if !self.queue.pop_into(&mut self.scratch) {

@@ -170,21 +170,6 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
 impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
     StreamHandler<W, LINE, FILTERS>
 {
-    /// [`Handler::handle`] of a record at `min` or above (`offer` passes the
-    /// handler's level, `handle` NOTSET): one body for both, so that the
-    /// table's `offer` is its level test and a jump, not a call of `handle`.
-    #[inline(never)]
-    fn handle_from(&mut self, record: &Record<'_>, min: u32) -> bool {
-        // `min` as a word: no zero-extension of a byte argument.
-        if u32::from(record.level.number()) < min || !self.base.accepts(record) {
-            return false;
-        }
-        if LINE == 0 {
-            return self.handle_unbuffered(record);
-        }
-        self.handle_buffered(record)
-    }
-
     /// `handle` without a line buffer (`LINE = 0`): pieces straight to the writer.
     #[inline(always)]
     fn handle_unbuffered(&mut self, record: &Record<'_>) -> bool {
@@ -319,11 +304,27 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize> Handler
     crate::delegate_to_base!(base);
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
-        self.handle_from(record, 0)
+        // `offer` at NOTSET, which every record passes: nothing in it reads
+        // the level but that test, and it cannot panic, so the level is
+        // always put back.
+        let level = self.base.level();
+        self.base.set_level(Level::NOTSET);
+        let emitted = self.offer(record);
+        self.base.set_level(level);
+        emitted
     }
 
+    /// The body of both `offer` and `handle` (which sets the level aside
+    /// for the call), so that the dispatcher's call, `offer`, enters the
+    /// body itself, not a jump to a body the two share.
     fn offer(&mut self, record: &Record<'_>) -> bool {
-        self.handle_from(record, self.base.level().number().into())
+        if record.level < self.base.level() || !self.base.accepts(record) {
+            return false;
+        }
+        if LINE == 0 {
+            return self.handle_unbuffered(record);
+        }
+        self.handle_buffered(record)
     }
 
     fn flush(&mut self) {

@@ -149,6 +149,9 @@ fn offer_emits_from_the_handler_level_up_and_handle_ignores_the_level() {
             h.handle(&at(Level::DEBUG)),
             "handle leaves the level to its caller"
         );
+        // `handle` sets the level aside only for its own call.
+        assert_eq!(h.level(), Level::WARNING);
+        assert!(!h.offer(&at(Level::INFO)));
         assert_eq!(
             out.lines(),
             ["WARNING:app:m", "Level 31:app:m", "DEBUG:app:m"]
@@ -164,6 +167,9 @@ fn offer_emits_from_the_handler_level_up_and_handle_ignores_the_level() {
             1,
             "only the record at the level reached the closed handler"
         );
+        assert!(!h.handle(&at(Level::DEBUG)));
+        assert_eq!(h.level(), Level::WARNING, "set back after a refusal too");
+        assert_eq!(h.stats().dropped, 2);
     }
     check::<0>();
     check::<64>();

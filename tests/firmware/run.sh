@@ -48,7 +48,7 @@ for tool in qemu-system-arm qemu-system-riscv32 python3; do
     command -v "$tool" >/dev/null || { echo "missing $tool: run tests/ensure-qemu.sh" >&2; exit 1; }
 done
 
-tests=(levels_filters formatter_fields cut_record table_full reentrant log_bridge ceiling isr_direct)
+tests=(levels_filters formatter_fields cut_record table_full reentrant log_bridge ceiling isr_direct plain_messages)
 failed=0
 passed=0
 for machine in "${machines[@]}"; do

@@ -2,14 +2,14 @@
 # Where one emitted record's guest instructions go, by function: runs a
 # variant as run.sh built it (the flash build, which logs one record) under
 # QEMU with a trace of every instruction, and counts those from the first
-# entry into START (default log_pieces, the call every plain info! makes)
+# entry into START (default log_message, the call every plain info! makes)
 # until it returns. Run tests/size-report/run.sh first.
 #
 #   tests/size-report/profile.sh emlog_minimal [START]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 variant="${1:?usage: $0 VARIANT [START]}"
-start="${2:-log_pieces}"
+start="${2:-log_message}"
 root="$here/../../target/size-report"
 elf="$root/size/thumbv7m-none-eabi/firmware/$variant"
 [ -f "$elf" ] || { echo "$elf missing: run tests/size-report/run.sh first" >&2; exit 1; }

@@ -66,22 +66,26 @@ impl<C: Compiled<N>, const N: usize, const I: usize> At<C, N, I> {
         Self::NEXT_LITERAL.0,
         Self::NEXT_LITERAL.1,
     );
-    /// Where each level's run of `C::LEVEL_TEXT` ends, as `level::NAME_ENDS`.
-    const LEVEL_ENDS: [u8; 12] = match C::FORMATTER.level_pair() {
-        Some((_, literal)) => level_ends(literal),
-        None => [0; 12],
+    /// Each level slot's run of `C::LEVEL_TEXT` (its name and the literal
+    /// after it), as its start and its length times 256: one load gives
+    /// both, and a length of zero says the slot has no name.
+    const LEVEL_RUNS: [u16; 11] = match C::FORMATTER.level_pair() {
+        Some((_, literal)) => level_runs(level_ends(literal)),
+        None => [0; 11],
     };
     /// Checked by the compiler, whoever implemented `Compiled`: every run
-    /// `LEVEL_ENDS[k]..LEVEL_ENDS[k + 1]` of `C::LEVEL_TEXT` is in bounds and
-    /// on char boundaries.
+    /// of `LEVEL_RUNS` is in bounds of `C::LEVEL_TEXT` and on char
+    /// boundaries.
     const LEVEL_RUNS_FIT: () = if Self::WITH_NEXT {
-        let (text, ends) = (C::LEVEL_TEXT, Self::LEVEL_ENDS);
+        let (text, runs) = (C::LEVEL_TEXT, Self::LEVEL_RUNS);
         let mut k = 0;
-        while k < ends.len() {
+        while k < runs.len() {
+            let (start, end) = (
+                (runs[k] & 0xFF) as usize,
+                ((runs[k] & 0xFF) + (runs[k] >> 8)) as usize,
+            );
             assert!(
-                ends[k] as usize <= text.len()
-                    && text.is_char_boundary(ends[k] as usize)
-                    && (k == 0 || ends[k - 1] <= ends[k]),
+                end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end),
                 "LEVEL_TEXT is the formatter's level_text"
             );
             k += 1;
@@ -125,6 +129,18 @@ const fn short_text(bytes: &'static [u8; SHORT_LITERAL], len: usize) -> &'static
 /// name and its literal cost a byte of flash each per named level (7), so
 /// longer literals are written on their own.
 const MAX_LEVEL_LITERAL: usize = 4;
+
+/// The runs between `ends` (as `level::NAME_ENDS`), each as its start and
+/// its length times 256.
+const fn level_runs(ends: [u8; 12]) -> [u16; 11] {
+    let mut runs = [0; 11];
+    let mut slot = 0;
+    while slot < runs.len() {
+        runs[slot] = ends[slot] as u16 | ((ends[slot + 1] - ends[slot]) as u16) << 8;
+        slot += 1;
+    }
+    runs
+}
 
 /// `level::NAME_ENDS` for names each followed by `literal` bytes.
 const fn level_ends(literal: usize) -> [u8; 12] {
@@ -271,14 +287,14 @@ fn write_level_and_literal<C: Compiled<N>, const N: usize, const I: usize>(
     out: &mut dyn Sink,
 ) -> fmt::Result {
     let () = At::<C, N, I>::LEVEL_RUNS_FIT;
-    let ends = &At::<C, N, I>::LEVEL_ENDS;
     if let Some(slot) = record.level.slot() {
-        let (start, end) = (usize::from(ends[slot]), usize::from(ends[slot + 1]));
-        if start != end {
-            // SAFETY: `slot <= 10`, and `LEVEL_RUNS_FIT` (evaluated by the
-            // compiler above) proved each run of `LEVEL_ENDS` in bounds of
-            // `LEVEL_TEXT`, increasing and on char boundaries.
-            return out.write_str(unsafe { C::LEVEL_TEXT.get_unchecked(start..end) });
+        // `slot <= 10`: in bounds, no check.
+        let run = At::<C, N, I>::LEVEL_RUNS[slot];
+        let (start, len) = (usize::from(run & 0xFF), usize::from(run >> 8));
+        if len != 0 {
+            // SAFETY: `LEVEL_RUNS_FIT` (evaluated by the compiler above)
+            // proved each run in bounds of `LEVEL_TEXT` and on char boundaries.
+            return out.write_str(unsafe { C::LEVEL_TEXT.get_unchecked(start..start + len) });
         }
     }
     render::write_level_number(record.level, out)?;

@@ -34,7 +34,7 @@ pub(crate) fn write_level_name(level: crate::Level, out: &mut dyn Sink) -> fmt::
 /// `Level N`: the `levelname` of a level without a name.
 pub(crate) fn write_level_number(level: crate::Level, out: &mut dyn Sink) -> fmt::Result {
     out.write_str("Level ")?;
-    number::write_u32(out, level.number().into(), false)
+    number::write_u32(out, level.number().into())
 }
 
 /// `asctime`: the default layout or the `datefmt`, at the offset in force.
