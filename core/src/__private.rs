@@ -453,7 +453,7 @@ impl<P: Precisions> WriteMessage for PlainMessage<'_, P> {
 
     #[cfg(target_pointer_width = "64")]
     fn write_into(&self, room: &mut [u8]) -> Option<Written> {
-        lent_room::write_into(&self.parts(), false, room)
+        lent_room::write_into(&self.parts(), room)
     }
 }
 
