@@ -30,8 +30,8 @@ const STACK_ROOM: usize = 128;
 /// (`u64::MAX`), a point and 17 places.
 const NUMBER_ROOM: usize = 40;
 
-/// The highest `{:.N}` precision written here (as `super::MAX_PRECISION`).
-const MAX_PLACES: usize = 17;
+/// The highest `{:.N}` precision written here: any the plain path takes.
+const MAX_PLACES: usize = super::MAX_PRECISION as usize;
 
 /// Precision `k` of `parts`: [`NO_PRECISION`] when there are none.
 #[inline(always)]
