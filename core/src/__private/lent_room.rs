@@ -83,8 +83,8 @@ pub(super) fn write_gathered(
 }
 
 /// Writes the message of `parts` into `out`, gathered on the stack and
-/// handed over in one `write_str` when it fits there. Out of line: the
-/// writer of every argument list calls this one copy.
+/// handed over in one `write_str` when it fits there. Out of line, as
+/// [`write_stacked`].
 #[inline(never)]
 pub(super) fn write(parts: &PlainParts<'_>, out: &mut dyn Sink) -> fmt::Result {
     let mut room = [0; STACK_ROOM];
@@ -93,6 +93,15 @@ pub(super) fn write(parts: &PlainParts<'_>, out: &mut dyn Sink) -> fmt::Result {
     {
         return out.write_str(ascii_or_text(text)?);
     }
+    write_stacked(parts, out)
+}
+
+/// Writes the message of `parts` into `out` a stack buffer at a time, for
+/// a message that [`write_into`] cannot write whole. Out of line: the writer
+/// of every argument list, whose own attempt found that out already, calls
+/// this one copy.
+#[inline(never)]
+pub(super) fn write_stacked(parts: &PlainParts<'_>, out: &mut dyn Sink) -> fmt::Result {
     write_bytes(
         parts,
         &mut Stacked {
