@@ -4,12 +4,13 @@
 //! common case: `info!("served {} in {:.3} ms", n, t)`) skips `core::fmt`'s
 //! argument machinery: the macro hands the text around the placeholders and
 //! their precisions (both found at compile time) and the arguments to
-//! `log_plain` (`log_values` on 64-bit targets), and integers and strings are written by [`PlainMessage`]
-//! with a few instructions and no `core::fmt` integer or padding code. On
-//! 64-bit targets 64-bit integers are written the same way, and floats with a
-//! precision too, whenever the quick rounding is provably the exact one;
-//! everything else an argument needs (a float's shortest form, a precision on
-//! text) is left to `core::fmt`. Which path a call takes is decided at compile
+//! `log_plain` (`log_values` on 64-bit targets), and integers and strings are
+//! written with a few instructions and no `core::fmt` integer or padding code.
+//! On 64-bit targets 64-bit integers are written the same way, and floats
+//! too, with a precision whenever the quick rounding is provably the exact
+//! one and without when they are small integers; everything else an argument
+//! needs (a float's other shortest forms, a precision on text) is left to
+//! `core::fmt`. Which path a call takes is decided at compile
 //! time; both write the same text. On 64-bit targets the message is written
 //! into room the sink lends (`ByteSink`: emlog-std's line buffer lends the
 //! end of its line), or gathered on the stack and handed to any other sink in
@@ -453,7 +454,7 @@ impl<P: Precisions> WriteMessage for PlainMessage<'_, P> {
 
     #[cfg(target_pointer_width = "64")]
     fn write_into(&self, room: &mut [u8]) -> Option<Written> {
-        lent_room::write_into(&self.parts(), false, room)
+        lent_room::write_into(&self.parts(), room)
     }
 }
 

@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         -n) n=$2; shift 2 ;;
         --shapes) shapes=(mixed u64 u64x2 i64 f64 f64.3 f64.3x2 str strx2); shift ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac

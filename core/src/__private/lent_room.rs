@@ -6,9 +6,10 @@
 //! with no dynamic call and no `core::fmt`. This is the shared writer, which
 //! takes the arguments as [`Arg`]s (a queue's listener, and every message the
 //! writer of a call's argument types leaves, see `signature`); that writer
-//! writes its numbers and text with the functions here. A message whose pieces
-//! are printable ASCII and whose arguments are numbers is printable ASCII,
-//! which the writer reports so that an escaping sink need not scan it.
+//! writes its numbers and text with the functions here, and reports a message
+//! whose pieces (checked at compile time) are printable ASCII and whose
+//! arguments are numbers as printable ASCII, so that an escaping sink need
+//! not scan it (this writer does not check its pieces, and reports none so).
 //!
 //! What needs more (text longer than the room, an argument only `core::fmt`
 //! writes, a float whose quick rounding cannot be proved exact) goes through
@@ -29,8 +30,8 @@ const STACK_ROOM: usize = 128;
 /// (`u64::MAX`), a point and 17 places.
 const NUMBER_ROOM: usize = 40;
 
-/// The highest `{:.N}` precision written here (as `super::MAX_PRECISION`).
-const MAX_PLACES: usize = 17;
+/// The highest `{:.N}` precision written here: any the plain path takes.
+const MAX_PLACES: usize = super::MAX_PRECISION as usize;
 
 /// Precision `k` of `parts`: [`NO_PRECISION`] when there are none.
 #[inline(always)]
@@ -42,25 +43,23 @@ fn precision(parts: &PlainParts<'_>, k: usize) -> u8 {
 }
 
 /// Writes the message of `parts` at the start of `room` if all of it fits
-/// there and nothing needs `core::fmt`; `printable` says whether its pieces
-/// are printable ASCII. `None` leaves nothing of worth in `room`.
+/// there and nothing needs `core::fmt` (not reported printable: see the
+/// module). `None` leaves nothing of worth in `room`.
 #[inline]
-pub(super) fn write_into(
-    parts: &PlainParts<'_>,
-    printable: bool,
-    room: &mut [u8],
-) -> Option<Written> {
-    let mut printable = printable;
+pub(super) fn write_into(parts: &PlainParts<'_>, room: &mut [u8]) -> Option<Written> {
     let (first, rest) = parts.pieces.split_first()?;
     if rest.len() != parts.args.len() {
         return None;
     }
     let mut at = put_text(room, 0, first)?;
     for (k, (arg, piece)) in parts.args.iter().zip(rest).enumerate() {
-        at = put_arg(room, at, arg, precision(parts, k), &mut printable)?;
+        at = put_arg(room, at, arg, precision(parts, k))?;
         at = put_text(room, at, piece)?;
     }
-    Some(Written { len: at, printable })
+    Some(Written {
+        len: at,
+        printable: false,
+    })
 }
 
 /// Writes a message that `fill` writes into room (as
@@ -84,16 +83,25 @@ pub(super) fn write_gathered(
 }
 
 /// Writes the message of `parts` into `out`, gathered on the stack and
-/// handed over in one `write_str` when it fits there. Out of line: the
-/// writer of every argument list calls this one copy.
+/// handed over in one `write_str` when it fits there. Out of line, as
+/// [`write_stacked`].
 #[inline(never)]
 pub(super) fn write(parts: &PlainParts<'_>, out: &mut dyn Sink) -> fmt::Result {
     let mut room = [0; STACK_ROOM];
-    if let Some(written) = write_into(parts, false, &mut room)
+    if let Some(written) = write_into(parts, &mut room)
         && let Some(text) = room.get(..written.len)
     {
         return out.write_str(ascii_or_text(text)?);
     }
+    write_stacked(parts, out)
+}
+
+/// Writes the message of `parts` into `out` a stack buffer at a time, for
+/// a message that [`write_into`] cannot write whole. Out of line: the writer
+/// of every argument list, whose own attempt found that out already, calls
+/// this one copy.
+#[inline(never)]
+pub(super) fn write_stacked(parts: &PlainParts<'_>, out: &mut dyn Sink) -> fmt::Result {
     write_bytes(
         parts,
         &mut Stacked {
@@ -184,16 +192,9 @@ pub(super) fn put_text(room: &mut [u8], at: usize, text: &str) -> Option<usize> 
 }
 
 /// Appends an argument as `{}` (`precision` [`NO_PRECISION`]) or `{:.N}`
-/// writes it, if it fits and needs no `core::fmt`; the new end. Text clears
-/// `printable` (numbers are printable ASCII).
+/// writes it, if it fits and needs no `core::fmt`; the new end.
 #[inline(always)]
-fn put_arg(
-    room: &mut [u8],
-    at: usize,
-    arg: &Arg<'_>,
-    precision: u8,
-    printable: &mut bool,
-) -> Option<usize> {
+fn put_arg(room: &mut [u8], at: usize, arg: &Arg<'_>, precision: u8) -> Option<usize> {
     match *arg {
         // A precision leaves integers as they are (`{:.3}` of 7 is `7`).
         Arg::Unsigned(n) => put_decimal(room, at, n.into(), false),
@@ -204,10 +205,7 @@ fn put_arg(
         // value either way.
         Arg::F32(x) => put_float(room, at, x.into(), precision),
         Arg::F64(x) => put_float(room, at, x, precision),
-        Arg::Str(s) if precision == NO_PRECISION => {
-            *printable = false;
-            put_text(room, at, s)
-        }
+        Arg::Str(s) if precision == NO_PRECISION => put_text(room, at, s),
         // `{:.N}` cuts text: `core::fmt` does.
         Arg::Str(_) | Arg::Display(_) => None,
         Arg::Unused => Some(at),
@@ -219,7 +217,7 @@ fn put_arg(
 /// one copy of the number code.
 #[inline(never)]
 fn put_arg_apart(room: &mut [u8], at: usize, arg: &Arg<'_>, precision: u8) -> Option<usize> {
-    put_arg(room, at, arg, precision, &mut false)
+    put_arg(room, at, arg, precision)
 }
 
 /// Appends `n` in decimal, after a `-` when `negative`.

@@ -265,11 +265,13 @@ impl<'a, V: Values<'a>, const N: usize, const P: usize> Typed<'a, V, N, P> {
 impl<'a, V: Values<'a>, const N: usize, const P: usize> WriteMessage for Typed<'a, V, N, P> {
     /// Written by this writer on the stack, then handed over whole (a queue
     /// formatting on the caller's thread writes a message so), unless it
-    /// leaves the message to the shared writer.
+    /// leaves the message to the shared writer, which then cannot write it
+    /// whole either (its arguments write as these do) and writes it a
+    /// stack buffer at a time.
     fn write_message(&self, out: &mut dyn Sink) -> fmt::Result {
         match lent_room::write_gathered(out, |room| self.write_into(room)) {
             Some(written) => written,
-            None => lent_room::write(&self.parts(), out),
+            None => lent_room::write_stacked(&self.parts(), out),
         }
     }
 
