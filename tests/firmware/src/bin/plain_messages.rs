@@ -23,9 +23,25 @@ fn main() -> ! {
     emlog::info!("zero {} max {}", black_box(0u32), black_box(u32::MAX));
     emlog::info!("{}", black_box(i32::MIN));
     emlog::info!("{}", black_box(i32::MAX));
-    emlog::info!("signed {} {} {} {}", black_box(-1i32), black_box(0i8), black_box(i16::MIN), black_box(-7isize));
-    emlog::info!("{}{}{}", black_box(1u8), black_box(22u16), black_box(333usize));
-    emlog::info!("{} at the start, {} then {}", black_box(9u32), black_box(10u32), black_box(1_000_000_000u32));
+    emlog::info!(
+        "signed {} {} {} {}",
+        black_box(-1i32),
+        black_box(0i8),
+        black_box(i16::MIN),
+        black_box(-7isize)
+    );
+    emlog::info!(
+        "{}{}{}",
+        black_box(1u8),
+        black_box(22u16),
+        black_box(333usize)
+    );
+    emlog::info!(
+        "{} at the start, {} then {}",
+        black_box(9u32),
+        black_box(10u32),
+        black_box(1_000_000_000u32)
+    );
     emlog::info!("text <{}> char {} end", black_box("é"), black_box('c'));
     emlog::info!("cut to {:.2}|", black_box("abcdef"));
     emlog::warning!(logger: "app", "warned {} times", black_box(99_999u32));
