@@ -595,4 +595,21 @@ mod tests {
         };
         assert_eq!(*again, 2);
     }
+
+    /// A panic under a borrow that unwinds (on a host) ends the borrow, so
+    /// a dispatcher whose handler panicked does not go on refusing every
+    /// record as re-entrant.
+    #[test]
+    fn a_panic_under_a_borrow_ends_it() {
+        extern crate std;
+        let cell = Exclusive::new(1);
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let Ok(_lock) = cell.try_lock() else {
+                return;
+            };
+            panic!("a handler panics under the borrow");
+        }));
+        assert!(caught.is_err(), "the borrow was lent and the panic caught");
+        assert!(cell.try_lock().is_ok(), "free again after the panic");
+    }
 }

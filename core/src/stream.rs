@@ -289,6 +289,31 @@ fn write_whole<W: embedded_io::Write>(writer: &mut W, bytes: &[u8]) -> Result<()
     }
 }
 
+/// A handler set to NOTSET until this is dropped, then back at its level:
+/// also when a filter, a message's `Display` or the writer panics under
+/// it and the panic unwinds (on a host), so the handler does not go on at
+/// NOTSET. With `panic = "abort"` the drop is the one store after the call.
+struct AtNotset<'h, W, const LINE: usize, const FILTERS: usize> {
+    handler: &'h mut StreamHandler<W, LINE, FILTERS>,
+    level: Level,
+}
+
+impl<'h, W, const LINE: usize, const FILTERS: usize> AtNotset<'h, W, LINE, FILTERS> {
+    #[inline(always)]
+    fn new(handler: &'h mut StreamHandler<W, LINE, FILTERS>) -> Self {
+        let level = handler.base.level();
+        handler.base.set_level(Level::NOTSET);
+        AtNotset { handler, level }
+    }
+}
+
+impl<W, const LINE: usize, const FILTERS: usize> Drop for AtNotset<'_, W, LINE, FILTERS> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        self.handler.base.set_level(self.level);
+    }
+}
+
 /// Shows an `embedded_io` error kind in an error report.
 struct WriteFailed(embedded_io::ErrorKind);
 
@@ -305,13 +330,8 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize> Handler
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
         // `offer` at NOTSET, which every record passes: nothing in it reads
-        // the level but that test, and it cannot panic, so the level is
-        // always put back.
-        let level = self.base.level();
-        self.base.set_level(Level::NOTSET);
-        let emitted = self.offer(record);
-        self.base.set_level(level);
-        emitted
+        // the level but that test.
+        AtNotset::new(self).handler.offer(record)
     }
 
     /// The body of both `offer` and `handle` (which sets the level aside

@@ -260,3 +260,39 @@ fn without_a_line_buffer_a_writer_that_cannot_fail_is_its_own_sink() {
     assert_eq!(h.writer().0.lock().unwrap().0.len(), 8);
     assert_eq!(text(&h.into_writer()), "one\ntwo\n");
 }
+
+#[test]
+fn a_panic_under_handle_leaves_the_handler_level_as_it_was() {
+    /// A message argument whose `Display` panics (a user's bug, caught by
+    /// the application on a host).
+    struct Panics;
+    impl std::fmt::Display for Panics {
+        fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            panic!("a Display that panics")
+        }
+    }
+    fn check<const LINE: usize>() {
+        let out = Capture::default();
+        let mut h: StreamHandler<_, LINE> = StreamHandler::new(out.clone())
+            .with_formatter(emlog::formatter!(BASIC))
+            .with_level(Level::WARNING);
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            h.handle(&Record::new(
+                Level::ERROR,
+                "app",
+                format_args!("{}", Panics),
+            ))
+        }));
+        assert!(caught.is_err());
+        assert_eq!(h.level(), Level::WARNING, "LINE = {LINE}");
+        out.clear();
+        assert!(!h.offer(&Record::new(Level::INFO, "app", format_args!("m"))));
+        assert_eq!(
+            out.text(),
+            "",
+            "LINE = {LINE}: below the level after the panic too"
+        );
+    }
+    check::<0>();
+    check::<64>();
+}

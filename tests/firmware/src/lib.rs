@@ -1,10 +1,11 @@
 //! Shared pieces of the core firmware tests: the board, a `'static` slot for
-//! handlers, and a fixed clock so output is the same on every machine.
+//! handlers, their start (one handler added, the dispatcher installed), and a
+//! fixed clock so output is the same on every machine.
 #![no_std]
 
 pub use emlog_board as board;
 
-use emlog::{Environment, ThreadInfo, Timestamp};
+use emlog::{Dispatcher, DynHandler, Environment, HandlerId, ThreadInfo, Timestamp};
 
 /// 2026-11-23 12:34:56.789 UTC, for every record: golden files stay exact.
 pub static FIXED_TIME: Environment = Environment {
@@ -26,6 +27,21 @@ macro_rules! make_static {
         // SAFETY: each expansion has its own SLOT and runs once, before any record.
         unsafe { (*core::ptr::addr_of_mut!(SLOT)).insert($value) }
     }};
+}
+
+/// Adds `handler` to `logging` and installs `logging`, as most tests start:
+/// the handler's id, or the end of the run, failed, if either is refused.
+pub fn add_and_install<const N: usize, const L: usize>(
+    logging: &'static Dispatcher<N, L>,
+    handler: &'static mut DynHandler<'static>,
+) -> HandlerId {
+    let Ok(id) = logging.add(handler) else {
+        board::exit(false)
+    };
+    if emlog::install(logging).is_err() {
+        board::exit(false);
+    }
+    id
 }
 
 /// Ends the run: passes if `ok`, saying which check failed otherwise.

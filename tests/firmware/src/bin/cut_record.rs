@@ -3,28 +3,18 @@
 #![no_std]
 #![no_main]
 
-use core_firmware::{board, finish, make_static};
-use emlog::{Dispatcher, Formatter, Level, StreamHandler};
+use core_firmware::{add_and_install, board, finish, make_static};
+use emlog::{Dispatcher, Level, StreamHandler};
 
 static LOGGING: Dispatcher<1, 1> = Dispatcher::with_root_level(Level::DEBUG);
-
-const FORMAT: Formatter = match Formatter::new("%(levelname)s %(message)s") {
-    Ok(f) => f,
-    Err(_) => panic!("bad format"),
-};
 
 #[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     let uart = board::init();
     // 32 bytes: 26 of text, 5 for the marker, 1 for the newline.
-    let handler = make_static!(StreamHandler<board::Uart, 32>, StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT)));
-    let Ok(id) = LOGGING.add(handler) else {
-        board::exit(false)
-    };
-    if emlog::install(&LOGGING).is_err() {
-        board::exit(false);
-    }
+    let handler = make_static!(StreamHandler<board::Uart, 32>, StreamHandler::new(uart).with_formatter(emlog::formatter!("%(levelname)s %(message)s")));
+    let id = add_and_install(&LOGGING, handler);
     emlog::info!("short and whole");
     emlog::info!("{} bytes, far too long for a 32-byte line", 44);
     emlog::info!("ééééééééééééééé (multi-byte)"); // cut between characters, never inside one

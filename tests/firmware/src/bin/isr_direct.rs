@@ -6,15 +6,10 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use core_firmware::{board, finish, make_static};
-use emlog::{Dispatcher, Formatter, Level, StreamHandler};
+use core_firmware::{add_and_install, board, finish, make_static};
+use emlog::{Dispatcher, Level, StreamHandler};
 
 static LOGGING: Dispatcher<1, 1> = Dispatcher::with_root_level(Level::DEBUG);
-
-const FORMAT: Formatter = match Formatter::new("%(name)s %(message)s") {
-    Ok(f) => f,
-    Err(_) => panic!("bad format"),
-};
 
 const FROM_ISR: u32 = 50;
 const FROM_MAIN: u32 = 300;
@@ -33,10 +28,8 @@ fn on_tick() {
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     let uart = board::init();
-    let handler = make_static!(StreamHandler<board::Uart, 96>, StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT)));
-    if LOGGING.add(handler).is_err() || emlog::install(&LOGGING).is_err() {
-        board::exit(false);
-    }
+    let handler = make_static!(StreamHandler<board::Uart, 96>, StreamHandler::new(uart).with_formatter(emlog::formatter!("%(name)s %(message)s")));
+    add_and_install(&LOGGING, handler);
     board::say("-- concurrent start");
     board::start_tick(2_000, on_tick);
     for i in 0..FROM_MAIN {

@@ -4,20 +4,15 @@
 #![no_main]
 
 use core_firmware::{board, finish, make_static};
-use emlog::{Dispatcher, Formatter, Level, StreamHandler};
+use emlog::{Dispatcher, Level, StreamHandler};
 
 static LOGGING: Dispatcher<4, 4> = Dispatcher::new(); // root at WARNING, as Python
-
-const FORMAT: Formatter = match Formatter::new("%(levelname)s:%(name)s:%(message)s") {
-    Ok(f) => f,
-    Err(_) => panic!("bad format"),
-};
 
 #[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     let uart = board::init();
-    let all = make_static!(StreamHandler<board::Uart, 96>, StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT)));
+    let all = make_static!(StreamHandler<board::Uart, 96>, StreamHandler::new(uart).with_formatter(emlog::formatter!("%(levelname)s:%(name)s:%(message)s")));
     let net_only = make_static!(
         StreamHandler<board::Uart, 96>,
         StreamHandler::new(board::Uart).with_formatter(emlog::formatter!("net-only %(levelname)s:%(name)s:%(message)s"))

@@ -4,25 +4,18 @@
 #![no_std]
 #![no_main]
 
-use core_firmware::{board, finish, make_static};
-use emlog::{Dispatcher, Formatter, Level, StreamHandler};
+use core_firmware::{add_and_install, board, finish, make_static};
+use emlog::{Dispatcher, Level, StreamHandler};
 
 static LOGGING: Dispatcher<1, 2> = Dispatcher::with_root_level(Level::INFO);
-
-const FORMAT: Formatter = match Formatter::new("%(levelname)s:%(name)s:%(message)s") {
-    Ok(f) => f,
-    Err(_) => panic!("bad format"),
-};
 
 #[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     let uart = board::init();
-    let handler = make_static!(StreamHandler<board::Uart, 96>, StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT)));
-    if LOGGING.add(handler).is_err()
-        || emlog::install(&LOGGING).is_err()
-        || emlog::install_log_bridge().is_err()
-    {
+    let handler = make_static!(StreamHandler<board::Uart, 96>, StreamHandler::new(uart).with_formatter(emlog::formatter!("%(levelname)s:%(name)s:%(message)s")));
+    add_and_install(&LOGGING, handler);
+    if emlog::install_log_bridge().is_err() {
         board::exit(false);
     }
     log::info!(target: "app.net", "link up after {} ms", 12);

@@ -8,34 +8,40 @@
 
 use core::hint::black_box;
 
-use core_firmware::{board, finish, make_static};
-use emlog::{Dispatcher, Formatter, Level, StreamHandler};
+use core_firmware::{add_and_install, board, finish, make_static};
+use emlog::{Dispatcher, Level, StreamHandler};
 
 static LOGGING: Dispatcher<1, 0> = Dispatcher::with_root_level(Level::DEBUG);
-
-const FORMAT: Formatter = match Formatter::new("%(message)s") {
-    Ok(f) => f,
-    Err(_) => panic!("bad format"),
-};
 
 #[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     let uart = board::init();
-    let handler = make_static!(StreamHandler<board::Uart, 0, 0>, StreamHandler::new(uart).with_formatter(emlog::formatter!(FORMAT)));
-    let Ok(id) = LOGGING.add(handler) else {
-        board::exit(false)
-    };
-    if emlog::install(&LOGGING).is_err() {
-        board::exit(false);
-    }
+    let handler = make_static!(StreamHandler<board::Uart, 0, 0>, StreamHandler::new(uart).with_formatter(emlog::formatter!("%(message)s")));
+    let id = add_and_install(&LOGGING, handler);
     // Values the compiler cannot see, so the writers run on the target.
     emlog::info!("zero {} max {}", black_box(0u32), black_box(u32::MAX));
     emlog::info!("{}", black_box(i32::MIN));
     emlog::info!("{}", black_box(i32::MAX));
-    emlog::info!("signed {} {} {} {}", black_box(-1i32), black_box(0i8), black_box(i16::MIN), black_box(-7isize));
-    emlog::info!("{}{}{}", black_box(1u8), black_box(22u16), black_box(333usize));
-    emlog::info!("{} at the start, {} then {}", black_box(9u32), black_box(10u32), black_box(1_000_000_000u32));
+    emlog::info!(
+        "signed {} {} {} {}",
+        black_box(-1i32),
+        black_box(0i8),
+        black_box(i16::MIN),
+        black_box(-7isize)
+    );
+    emlog::info!(
+        "{}{}{}",
+        black_box(1u8),
+        black_box(22u16),
+        black_box(333usize)
+    );
+    emlog::info!(
+        "{} at the start, {} then {}",
+        black_box(9u32),
+        black_box(10u32),
+        black_box(1_000_000_000u32)
+    );
     emlog::info!("text <{}> char {} end", black_box("é"), black_box('c'));
     emlog::info!("cut to {:.2}|", black_box("abcdef"));
     emlog::warning!(logger: "app", "warned {} times", black_box(99_999u32));

@@ -3,15 +3,10 @@
 #![no_std]
 #![no_main]
 
-use core_firmware::{board, finish, make_static};
-use emlog::{Dispatcher, Formatter, Level, StreamHandler};
+use core_firmware::{add_and_install, board, finish, make_static};
+use emlog::{Dispatcher, Level, StreamHandler};
 
 static LOGGING: Dispatcher<1, 1> = Dispatcher::with_root_level(Level::DEBUG);
-
-const FORMAT: Formatter = match Formatter::new("%(name)s: %(message)s") {
-    Ok(f) => f,
-    Err(_) => panic!("bad format"),
-};
 
 /// Writes to the UART, and logs about it (as a driver with its own logging might).
 struct ChattyUart;
@@ -34,10 +29,8 @@ impl embedded_io::Write for ChattyUart {
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     let _ = board::init();
-    let handler = make_static!(StreamHandler<ChattyUart, 64>, StreamHandler::new(ChattyUart).with_formatter(emlog::formatter!(FORMAT)));
-    if LOGGING.add(handler).is_err() || emlog::install(&LOGGING).is_err() {
-        board::exit(false);
-    }
+    let handler = make_static!(StreamHandler<ChattyUart, 64>, StreamHandler::new(ChattyUart).with_formatter(emlog::formatter!("%(name)s: %(message)s")));
+    add_and_install(&LOGGING, handler);
     for i in 0..3 {
         emlog::info!(logger: "app", "record {}", i);
     }
