@@ -281,10 +281,16 @@ impl<W: embedded_io::Write> fmt::Write for Direct<'_, W> {
 
 /// `write_all`, with one `write` first: a writer that takes every byte at
 /// once (a blocking UART) is known to, and then keeps no `write_all` loop.
+/// An empty piece (the root logger's name, say) is written too, and
+/// embedded-io lets a writer refuse an empty write with an error: nothing
+/// was lost then, so it is no failure (as `write_all`, which skips empty
+/// writes, would have it). Tested on the error's path only, so a writer
+/// that cannot fail pays nothing for it.
 fn write_whole<W: embedded_io::Write>(writer: &mut W, bytes: &[u8]) -> Result<(), W::Error> {
     match writer.write(bytes) {
         Ok(n) if n == bytes.len() => Ok(()),
         Ok(n) => writer.write_all(bytes.get(n..).unwrap_or_default()),
+        Err(_) if bytes.is_empty() => Ok(()),
         Err(e) => Err(e),
     }
 }

@@ -211,6 +211,46 @@ fn a_writer_that_takes_a_few_bytes_a_write_still_gets_every_line_whole() {
 }
 
 #[test]
+fn a_writer_that_refuses_empty_writes_still_gets_every_line_and_no_error() {
+    /// Refuses an empty write with an error, as embedded-io allows.
+    #[derive(Clone, Default)]
+    struct Strict(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl embedded_io::ErrorType for Strict {
+        type Error = embedded_io::ErrorKind;
+    }
+    impl embedded_io::Write for Strict {
+        fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+            if buf.is_empty() {
+                return Err(embedded_io::ErrorKind::InvalidInput);
+            }
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+    let text = |out: &Strict| String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    // The root logger's name and an empty message: two empty pieces.
+    let record = Record::new(Level::WARNING, "", format_args!(""));
+    let expected = "WARNING::\n";
+
+    let out = Strict::default();
+    let mut direct: StreamHandler<_, 0> =
+        StreamHandler::new(out.clone()).with_formatter(emlog::formatter!(BASIC));
+    assert!(direct.handle(&record));
+    assert_eq!(text(&out), expected);
+    assert_eq!(direct.stats().errors, 0);
+
+    let out = Strict::default();
+    let mut buffered: StreamHandler<_, 64> =
+        StreamHandler::new(out.clone()).with_formatter(emlog::formatter!(BASIC));
+    assert!(buffered.handle(&record));
+    assert_eq!(text(&out), expected);
+    assert_eq!(buffered.stats().errors, 0);
+}
+
+#[test]
 fn without_a_line_buffer_a_writer_that_cannot_fail_is_its_own_sink() {
     /// A writer whose error type has no value (a blocking UART): the
     /// handler writes to it directly, with no error to keep.
