@@ -40,8 +40,9 @@ enum Step {
 /// millisecond digits written per record.
 #[derive(Debug)]
 struct Kept {
-    /// Up to [`BLOCK`] bytes of text in a block copied whole (the line
-    /// buffer has that much padding after its text); `text` is the same.
+    /// Up to [`BLOCK`] bytes of text in a block copied whole (into the
+    /// line buffer's padding, when it has that much: [`LineBuf::push_block`]);
+    /// `text` is the same.
     block: [u8; BLOCK],
     text: String,
     /// Where in the text the record's three millisecond digits go: the
