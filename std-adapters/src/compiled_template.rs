@@ -206,8 +206,6 @@ pub(crate) struct CompiledTemplate {
     /// All ones when some run depends on the record's second, else zero:
     /// an entry's second is the record's, masked.
     second_mask: u64,
-    /// Whether any text is kept.
-    keeps: bool,
     /// The kept text for [`ENTRIES`] level, name and second combinations,
     /// the last one used, and the next to be replaced.
     entries: [Entry; ENTRIES],
@@ -252,7 +250,6 @@ impl CompiledTemplate {
         }
         CompiledTemplate {
             entries: std::array::from_fn(|_| Entry::new(runs.len())),
-            keeps: !runs.is_empty(),
             runs,
             head,
             body: steps,
@@ -278,7 +275,7 @@ impl CompiledTemplate {
             return render_whole(formatter, record, out);
         };
         let mut current = self.current % ENTRIES;
-        if self.keeps && !self.entries[current].is_for(record, self.second_mask) {
+        if !self.runs.is_empty() && !self.entries[current].is_for(record, self.second_mask) {
             current = self.find(formatter, record)?;
         }
         let entry = &mut self.entries[current];
