@@ -40,8 +40,9 @@ enum Step {
 /// millisecond digits written per record.
 #[derive(Debug)]
 struct Kept {
-    /// Up to [`BLOCK`] bytes of text in a block copied whole (the line
-    /// buffer has that much padding after its text); `text` is the same.
+    /// Up to [`BLOCK`] bytes of text in a block copied whole (into the
+    /// line buffer's padding, when it has that much: [`LineBuf::push_block`]);
+    /// `text` is the same.
     block: [u8; BLOCK],
     text: String,
     /// Where in the text the record's three millisecond digits go: the
@@ -205,8 +206,6 @@ pub(crate) struct CompiledTemplate {
     /// All ones when some run depends on the record's second, else zero:
     /// an entry's second is the record's, masked.
     second_mask: u64,
-    /// Whether any text is kept.
-    keeps: bool,
     /// The kept text for [`ENTRIES`] level, name and second combinations,
     /// the last one used, and the next to be replaced.
     entries: [Entry; ENTRIES],
@@ -251,7 +250,6 @@ impl CompiledTemplate {
         }
         CompiledTemplate {
             entries: std::array::from_fn(|_| Entry::new(runs.len())),
-            keeps: !runs.is_empty(),
             runs,
             head,
             body: steps,
@@ -277,7 +275,7 @@ impl CompiledTemplate {
             return render_whole(formatter, record, out);
         };
         let mut current = self.current % ENTRIES;
-        if self.keeps && !self.entries[current].is_for(record, self.second_mask) {
+        if !self.runs.is_empty() && !self.entries[current].is_for(record, self.second_mask) {
             current = self.find(formatter, record)?;
         }
         let entry = &mut self.entries[current];

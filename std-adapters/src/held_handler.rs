@@ -109,7 +109,7 @@ impl std::ops::DerefMut for Held {
 }
 
 /// A copy of a file handler's formatter and escaping, from which each
-/// calling thread makes its own [`LineRenderer`] (buffer and `asctime` cache).
+/// calling thread makes its own [`LineRenderer`] (its buffer and kept text).
 pub(crate) struct OutsideRendering {
     formatter: Formatter,
     /// The handler's escaping: a line rendered here is written as it is.

@@ -59,7 +59,9 @@ impl LineBuf {
     /// instructions), the last block padded with spaces.
     pub(crate) fn may_need_escape_from(&mut self, from: usize) -> bool {
         let len = self.len;
-        // The text is followed by at least one block of padding (`PAD`).
+        // The text is usually followed by a block of padding (`PAD`); a
+        // short piece may fill the buffer to its end, and then the exact
+        // check decides.
         let Some(pad) = self.bytes.get_mut(len..len + 16) else {
             return true;
         };
@@ -117,7 +119,7 @@ impl LineBuf {
     #[inline(always)]
     pub(crate) fn push_newline(&mut self) -> fmt::Result {
         match self.bytes.get_mut(self.len) {
-            // There is always padding after the text.
+            // There is usually padding after the text.
             Some(place) => {
                 *place = b'\n';
                 self.len += 1;
@@ -275,6 +277,25 @@ mod tests {
         }
         buf.push_newline().unwrap();
         assert_eq!(buf.as_bytes().last(), Some(&b'\n'));
+    }
+
+    #[test]
+    fn a_text_that_fills_the_buffer_to_its_end_still_takes_blocks_and_its_newline() {
+        // `with_capacity(0)` is `PAD` bytes; one short piece fills them all.
+        let full = "x".repeat(PAD);
+        for next in ["block", "newline"] {
+            let mut buf = LineBuf::with_capacity(0);
+            buf.write_str(&full).unwrap();
+            let mut expected = full.clone();
+            if next == "block" {
+                buf.push_block(&[b'y'; 64], 3).unwrap();
+                expected.push_str("yyy");
+            }
+            buf.push_newline().unwrap();
+            expected.push('\n');
+            assert_eq!(buf.as_str().unwrap(), expected, "{next}");
+            assert!(buf.may_need_escape_from(0), "the newline, {next}");
+        }
     }
 
     #[test]
