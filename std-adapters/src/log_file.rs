@@ -53,7 +53,11 @@ pub struct Buffering {
     /// (as every record made by emlog's macros is once
     /// [`install_environment`](crate::install_environment) ran) gives its
     /// own timestamp as the time it arrives, instead of a clock read per
-    /// record: the same clock, read a moment before.
+    /// record: the same clock, read a moment before. Behind a
+    /// [`QueueListener`](crate::QueueListener) that time is when the record
+    /// was made, so while the queue has a backlog the interval's write-out
+    /// comes later by up to the backlog's age; [`PeriodicFlush`](crate::PeriodicFlush)
+    /// bounds it by the wall clock.
     pub clock: Clock,
 }
 

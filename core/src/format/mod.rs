@@ -444,7 +444,8 @@ impl<const N: usize> Formatter<N> {
 
     /// [`render`](Self::render), except that a plain `%(asctime)s` (no width,
     /// precision or conversion) is written by `asctime`, given the record's
-    /// timestamp: a host handler caches the text per second there (see
+    /// timestamp: a host handler may keep the text of the current second
+    /// and write only the milliseconds there (see
     /// [`write_asctime`](Self::write_asctime), [`datefmt`](Self::datefmt)).
     ///
     /// ```
