@@ -191,7 +191,7 @@ const fn placeholder(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
 }
 
 /// Whether `format` has exactly `args` placeholders, every one a `{}` or a
-/// `{:.N}` (see [`placeholder`]), and no other brace (escapes `{{` `}}` take
+/// `{:.N}` (see `placeholder`), and no other brace (escapes `{{` `}}` take
 /// the `core::fmt` path). Evaluated at compile time.
 pub const fn plain_braces(format: &str, args: usize) -> bool {
     let bytes = format.as_bytes();

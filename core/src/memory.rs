@@ -10,10 +10,10 @@
 //! Differences, each because there is no heap:
 //! - Records are kept as [`CapturedRecord`]s of `M` bytes: the message is
 //!   formatted when the record arrives, a longer one is cut, marked and
-//!   counted in [`HandlerStats::truncated`].
+//!   counted in [`HandlerStats::truncated`](crate::HandlerStats::truncated).
 //! - Python's list grows without bound when there is no target; here a full
 //!   buffer with no target drops the new record and counts it in
-//!   [`HandlerStats::dropped`]; if a target is set later, the next record
+//!   [`HandlerStats::dropped`](crate::HandlerStats::dropped); if a target is set later, the next record
 //!   flushes the full buffer to it first.
 //! - `N` must be at least 1 (a compile-time error otherwise); Python's
 //!   capacity 0, which flushes every record, is the target used directly.

@@ -34,9 +34,13 @@ pub const TRUNCATION_MARKER: &str = "[...]";
 /// Writes each record as one line to an `embedded_io::Write`.
 ///
 /// `LINE` is the line buffer's capacity in bytes, terminator and marker
-/// included; 0 means no buffer (see the [module docs](self)). `FILTERS` is
-/// how many user filters it has room for ([`Filters`](crate::Filters)); 0
-/// for a handler that takes none (its name filter still works).
+/// included: a record longer than that is cut at a character boundary and
+/// marked ([`TRUNCATION_MARKER`]). 0 means no buffer: each piece of the
+/// record goes straight to the writer, nothing is cut, and a writer or
+/// `Display` failing halfway leaves a partial line (for a blocking UART
+/// that only emlog writes to). `FILTERS` is how many user filters it has
+/// room for ([`Filters`](crate::Filters)); 0 for a handler that takes none
+/// (its name filter still works).
 ///
 /// ```
 /// use emlog::{Formatter, Handler, Level, Record, StreamHandler};

@@ -589,7 +589,7 @@ const MONTHS: [&str; 12] = [
 /// The message is rendered into a `LINE`-byte buffer first, so that octet
 /// counting knows its length and the message goes out in one piece. A message
 /// that does not fit is cut at a character boundary, marked with
-/// [`TRUNCATION_MARKER`] and counted in [`HandlerStats::truncated`].
+/// [`TRUNCATION_MARKER`] and counted in [`HandlerStats::truncated`](crate::HandlerStats::truncated).
 ///
 /// ```
 /// use emlog::syslog::{Framing, SysLogHandler, SyslogFormat};

@@ -8,7 +8,7 @@
 //! Connection handling is Python's: connect on the first record, with a
 //! 1-second timeout; after a failed attempt wait 1 s, then 2, 4 … up to 30 s
 //! before the next; records given meanwhile are dropped. Differences, on
-//! purpose: every dropped record is counted ([`HandlerStats::dropped`], and
+//! purpose: every dropped record is counted ([`HandlerStats::dropped`](emlog::HandlerStats::dropped), and
 //! [`ConnectionStats`] says why), the timeout also bounds each write (Python's
 //! socket keeps its connect timeout too, so the effect is the same), and a
 //! failed connect or write is reported through [`emlog::report_error`].
