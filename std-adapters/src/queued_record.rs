@@ -303,6 +303,13 @@ impl<'a> Capture<'a> {
             message_len,
         })
     }
+
+    /// Data bytes the record takes (but for text formatted into the slot,
+    /// which takes more as it is written).
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.strings + self.message_len
+    }
 }
 
 /// Where a record's data is written: bytes put one after the other.
@@ -337,6 +344,28 @@ fn spill_of(spill: &mut Spill, len: usize) -> &mut [u8] {
         *spill = Some(vec![0u8; len.max(MIN_SPILL)].into_boxed_slice());
     }
     spill.as_deref_mut().unwrap_or_default()
+}
+
+/// Room for a record's `len` bytes of data, written from `at`: inline if
+/// they fit, else the slot's spill (made now if need be); and the `kind`
+/// bit that says which ([`SPILLED`] or none).
+#[inline(always)]
+fn place<'b>(
+    inline: &'b mut [u8; INLINE],
+    spill: &'b mut Spill,
+    len: usize,
+    at: usize,
+) -> (Cursor<'b>, u8) {
+    match len > INLINE {
+        false => (Cursor { bytes: inline, at }, 0),
+        true => (
+            Cursor {
+                bytes: spill_of(spill, len),
+                at,
+            },
+            SPILLED,
+        ),
+    }
 }
 
 /// A record's data as a message formatted into the slot writes it: inline,
@@ -488,21 +517,24 @@ impl QueuedRecord {
             return self.fill(spill, capture);
         };
         self.fill_fields(capture.record);
-        let len = PLAIN_HEAD + capture.strings + bytes.len();
-        let spilled = len > INLINE;
-        let mut data = Cursor {
-            bytes: match spilled {
-                false => &mut self.data,
-                true => spill_of(spill, len),
-            },
-            at: PLAIN_HEAD,
-        };
-        let kind = match spilled {
-            false => PACKED,
-            true => PACKED | SPILLED,
-        };
+        self.fill_packed_message(spill, capture, packed, bytes)
+    }
+
+    /// The message and strings of a [`Prepared::Packed`] message (for
+    /// [`fill_packed`](Self::fill_packed) and `fill`): its head, the
+    /// strings, then its bytes.
+    #[cfg(target_pointer_width = "64")]
+    #[inline(always)]
+    fn fill_packed_message(
+        &mut self,
+        spill: &mut Spill,
+        capture: &Capture<'_>,
+        packed: Packed,
+        bytes: &[u8],
+    ) -> bool {
+        let (mut data, spilled) = place(&mut self.data, spill, capture.len(), PLAIN_HEAD);
         self.args = 0;
-        places!(self) = put_strings(&mut data, capture, kind);
+        places!(self) = put_strings(&mut data, capture, PACKED | spilled);
         put_packed(&mut data, packed, bytes);
         true
     }
@@ -523,42 +555,24 @@ impl QueuedRecord {
     #[inline(always)]
     fn fill_message(&mut self, spill: &mut Spill, capture: &Capture<'_>) -> bool {
         let message = capture.message;
-        // Everything but text formatted here takes `len` bytes.
-        let len = match message {
-            Prepared::Format(_) => capture.strings + TEXT_HEAD,
-            _ => capture.strings + capture.message_len,
-        };
-        let spilled = len > INLINE;
-        let mut data = Cursor {
-            bytes: match spilled {
-                false => &mut self.data,
-                true => spill_of(spill, len),
-            },
-            at: TEXT_HEAD,
-        };
-        let mut kind = match spilled {
-            false => 0,
-            true => SPILLED,
-        };
-        let mut args = 0;
-        match message {
+        let (at, args, kind) = match message {
             Prepared::Plain { parts, .. } => {
-                kind |= PLAIN;
-                args = parts.args.len().min(MAX_ARGS);
-                data.at = PLAIN_HEAD + args * VALUE;
-                if !parts.precisions.is_empty() {
-                    kind |= PRECISE;
-                }
+                let args = parts.args.len().min(MAX_ARGS);
+                let kind = match parts.precisions.is_empty() {
+                    true => PLAIN,
+                    false => PLAIN | PRECISE,
+                };
+                (PLAIN_HEAD + args * VALUE, args, kind)
             }
             #[cfg(target_pointer_width = "64")]
-            Prepared::Packed { .. } => {
-                kind |= PACKED;
-                data.at = PLAIN_HEAD;
+            Prepared::Packed { packed, bytes } => {
+                return self.fill_packed_message(spill, capture, packed, bytes);
             }
-            _ => {}
-        }
+            Prepared::Text(_) | Prepared::Format(_) => (TEXT_HEAD, 0, 0),
+        };
+        let (mut data, spilled) = place(&mut self.data, spill, capture.len(), at);
         self.args = args as u8;
-        places!(self) = put_strings(&mut data, capture, kind);
+        places!(self) = put_strings(&mut data, capture, kind | spilled);
         match message {
             Prepared::Text(text) => {
                 data.put(text.as_bytes());
@@ -589,11 +603,9 @@ impl QueuedRecord {
                 }
                 true
             }
+            // Filled above.
             #[cfg(target_pointer_width = "64")]
-            Prepared::Packed { packed, bytes } => {
-                put_packed(&mut data, packed, bytes);
-                true
-            }
+            Prepared::Packed { .. } => true,
             Prepared::Format(message) => {
                 // Formatted here, last: the text may not fit where the data
                 // is; it moves on into a (larger) spill as it grows.
@@ -601,7 +613,7 @@ impl QueuedRecord {
                 let mut data = Data {
                     inline: &mut self.data,
                     spill,
-                    spilled,
+                    spilled: spilled != 0,
                     len: at,
                 };
                 #[cfg(target_pointer_width = "64")]
