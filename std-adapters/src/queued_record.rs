@@ -1007,8 +1007,13 @@ pub(crate) enum Shape {
     /// Formatted into the slot (numbers and text only, but more than the
     /// binary form holds).
     Format,
-    /// A `Display` argument, which runs the caller's code: see [`prepare`].
-    Displays,
+    /// A `Display` argument, which runs the caller's code: formatted first
+    /// (see [`prepare`]), the rest in binary; its text arguments take
+    /// `texts` bytes.
+    Displays { texts: usize },
+    /// A `Display` argument, and more than the binary form holds: formatted
+    /// whole on the caller's thread.
+    Text,
 }
 
 /// How `parts` go into the slot.
@@ -1027,7 +1032,8 @@ pub(crate) fn shape(parts: &PlainParts<'_>) -> Shape {
     }
     let binary = precise && parts.args.len() <= MAX_ARGS && parts.pieces.len() <= 0xFF;
     match (displays, binary) {
-        (true, _) => Shape::Displays,
+        (true, true) => Shape::Displays { texts },
+        (true, false) => Shape::Text,
         (false, true) => Shape::Binary { texts },
         (false, false) => Shape::Format,
     }
@@ -1036,8 +1042,8 @@ pub(crate) fn shape(parts: &PlainParts<'_>) -> Shape {
 /// Makes a record's message ready to copy, as the caller's thread must:
 /// with `formatter` (a QueueHandler's own, Python's `prepare`) into
 /// `scratch`; while the queue is `busy`, or for a message that is not a
-/// plain call's or that the binary form cannot hold, formatted into
-/// `scratch`; else a plain call's parts as they are (see [`shape`]), its
+/// plain call's or is [`Shape::Text`], formatted into `scratch`; else a
+/// plain call's parts as they are (see [`shape`]), its
 /// `Display` arguments formatted into `scratch` first (they may borrow
 /// anything, and run the caller's code: never while a slot is claimed).
 /// Then runs `f` with it.
@@ -1066,22 +1072,13 @@ pub(crate) fn prepare<'r, R>(
     let texts = match shape(&parts) {
         Shape::Binary { texts } => return Ok(f(Prepared::Plain { parts, texts })),
         Shape::Format => return Ok(f(Prepared::Format(&record.args))),
-        Shape::Displays => parts.args.iter().fold(0, |len, arg| match arg {
-            Arg::Str(s) => len + s.len(),
-            _ => len,
-        }),
+        Shape::Displays { texts } => texts,
+        Shape::Text => {
+            scratch.clear();
+            record.args.write_to_sink(scratch)?;
+            return Ok(f(Prepared::Text(scratch)));
+        }
     };
-    if parts.args.len() > MAX_ARGS
-        || parts.pieces.len() > usize::from(u8::MAX)
-        || !parts
-            .precisions
-            .iter()
-            .all(|&p| p <= MAX_PRECISION || p == NO_PRECISION)
-    {
-        scratch.clear();
-        record.args.write_to_sink(scratch)?;
-        return Ok(f(Prepared::Text(scratch)));
-    }
     // `Display` arguments are formatted here (with their precision, which
     // is then spent), each into its own range of `scratch`.
     scratch.clear();
@@ -1368,6 +1365,45 @@ mod tests {
                 assert_eq!(round_trip(&r, false, None), fields(&r));
             },
         );
+    }
+
+    #[test]
+    fn a_plain_call_with_a_display_argument_the_binary_form_cannot_hold_is_formatted_whole() {
+        let custom = Custom;
+        let display = Arg::Display(&custom as &dyn DisplayArg);
+        let many = [display; MAX_ARGS + 1];
+        let pieces: &'static [&'static str] = &[" "; MAX_ARGS + 2];
+        let two = [display, Arg::F64(1.5)];
+        // More arguments than it holds; a precision above what it keeps,
+        // on the `Display` argument and on another.
+        for parts in [
+            PlainParts {
+                pieces,
+                precisions: &[],
+                args: &many,
+            },
+            PlainParts {
+                pieces: &["<", "|", ">"],
+                precisions: &[MAX_PRECISION + 1, NO_PRECISION],
+                args: &two,
+            },
+            PlainParts {
+                pieces: &["<", "|", ">"],
+                precisions: &[NO_PRECISION, MAX_PRECISION + 1],
+                args: &two,
+            },
+        ] {
+            with_plain_message(parts, |message| {
+                let r = record("app", "f", message);
+                let mut scratch = String::new();
+                let text = prepare(&r, None, &mut scratch, false, |m| match m {
+                    Prepared::Text(text) => Some(text.to_owned()),
+                    _ => None,
+                });
+                assert_eq!(text, Ok(Some(r.args.to_string())));
+                assert_eq!(round_trip(&r, false, None), fields(&r));
+            });
+        }
     }
 
     #[test]
