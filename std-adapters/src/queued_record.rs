@@ -129,7 +129,7 @@ macro_rules! places {
 pub(crate) struct QueuedRecord {
     level: u8,
     /// [`PLAIN`], [`SPILLED`], [`PRECISE`], [`STATIC_LOCATION`],
-    /// [`THREAD_COPIED`], [`PROCESS_COPIED`].
+    /// [`THREAD_COPIED`], [`PROCESS_COPIED`], [`PACKED`].
     kind: u8,
     /// How many arguments.
     args: u8,
@@ -704,13 +704,13 @@ impl QueuedRecord {
                 self.process_name_len,
             ),
         ];
+        let word = |at: usize| {
+            data.get(at..at + VALUE)
+                .and_then(|w| <[u8; VALUE]>::try_from(w).ok())
+                .map_or(0, u64::from_ne_bytes)
+        };
         #[cfg(target_pointer_width = "64")]
         if self.kind & PACKED != 0 {
-            let word = |at: usize| {
-                data.get(at..at + VALUE)
-                    .and_then(|w| <[u8; VALUE]>::try_from(w).ok())
-                    .map_or(0, u64::from_ne_bytes)
-            };
             let packed = data.get(at..).unwrap_or_default();
             let mut room = ReplayRoom::new();
             // SAFETY: with PACKED, `fill` put a `Packed`'s words at the
@@ -729,11 +729,6 @@ impl QueuedRecord {
             let message = text_at(data, &mut at, len as u32);
             return f(&self.record(logger, location, names, Message::text(&message)));
         }
-        let word = |at: usize| {
-            data.get(at..at + VALUE)
-                .and_then(|w| <[u8; VALUE]>::try_from(w).ok())
-                .map_or(0, u64::from_ne_bytes)
-        };
         let kinds = word(VALUE).to_ne_bytes();
         let mut args = [Arg::Unused; MAX_ARGS];
         let mut precisions = [NO_PRECISION; MAX_ARGS];
