@@ -201,7 +201,7 @@ impl Handler for QueueHandler {
             Some(parts) => match shape(&parts) {
                 Shape::Binary { texts } => self.send(record, Prepared::Plain { parts, texts }),
                 Shape::Format => self.send(record, Prepared::Format(&record.args)),
-                Shape::Displays => self.send_prepared(record),
+                Shape::Displays { .. } | Shape::Text => self.send_prepared(record),
             },
             None => self.send_prepared(record),
         };

@@ -129,7 +129,7 @@ macro_rules! places {
 pub(crate) struct QueuedRecord {
     level: u8,
     /// [`PLAIN`], [`SPILLED`], [`PRECISE`], [`STATIC_LOCATION`],
-    /// [`THREAD_COPIED`], [`PROCESS_COPIED`].
+    /// [`THREAD_COPIED`], [`PROCESS_COPIED`], [`PACKED`].
     kind: u8,
     /// How many arguments.
     args: u8,
@@ -303,6 +303,13 @@ impl<'a> Capture<'a> {
             message_len,
         })
     }
+
+    /// Data bytes the record takes (but for text formatted into the slot,
+    /// which takes more as it is written).
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.strings + self.message_len
+    }
 }
 
 /// Where a record's data is written: bytes put one after the other.
@@ -337,6 +344,28 @@ fn spill_of(spill: &mut Spill, len: usize) -> &mut [u8] {
         *spill = Some(vec![0u8; len.max(MIN_SPILL)].into_boxed_slice());
     }
     spill.as_deref_mut().unwrap_or_default()
+}
+
+/// Room for a record's `len` bytes of data, written from `at`: inline if
+/// they fit, else the slot's spill (made now if need be); and the `kind`
+/// bit that says which ([`SPILLED`] or none).
+#[inline(always)]
+fn place<'b>(
+    inline: &'b mut [u8; INLINE],
+    spill: &'b mut Spill,
+    len: usize,
+    at: usize,
+) -> (Cursor<'b>, u8) {
+    match len > INLINE {
+        false => (Cursor { bytes: inline, at }, 0),
+        true => (
+            Cursor {
+                bytes: spill_of(spill, len),
+                at,
+            },
+            SPILLED,
+        ),
+    }
 }
 
 /// A record's data as a message formatted into the slot writes it: inline,
@@ -488,21 +517,24 @@ impl QueuedRecord {
             return self.fill(spill, capture);
         };
         self.fill_fields(capture.record);
-        let len = PLAIN_HEAD + capture.strings + bytes.len();
-        let spilled = len > INLINE;
-        let mut data = Cursor {
-            bytes: match spilled {
-                false => &mut self.data,
-                true => spill_of(spill, len),
-            },
-            at: PLAIN_HEAD,
-        };
-        let kind = match spilled {
-            false => PACKED,
-            true => PACKED | SPILLED,
-        };
+        self.fill_packed_message(spill, capture, packed, bytes)
+    }
+
+    /// The message and strings of a [`Prepared::Packed`] message (for
+    /// [`fill_packed`](Self::fill_packed) and `fill`): its head, the
+    /// strings, then its bytes.
+    #[cfg(target_pointer_width = "64")]
+    #[inline(always)]
+    fn fill_packed_message(
+        &mut self,
+        spill: &mut Spill,
+        capture: &Capture<'_>,
+        packed: Packed,
+        bytes: &[u8],
+    ) -> bool {
+        let (mut data, spilled) = place(&mut self.data, spill, capture.len(), PLAIN_HEAD);
         self.args = 0;
-        places!(self) = put_strings(&mut data, capture, kind);
+        places!(self) = put_strings(&mut data, capture, PACKED | spilled);
         put_packed(&mut data, packed, bytes);
         true
     }
@@ -523,42 +555,24 @@ impl QueuedRecord {
     #[inline(always)]
     fn fill_message(&mut self, spill: &mut Spill, capture: &Capture<'_>) -> bool {
         let message = capture.message;
-        // Everything but text formatted here takes `len` bytes.
-        let len = match message {
-            Prepared::Format(_) => capture.strings + TEXT_HEAD,
-            _ => capture.strings + capture.message_len,
-        };
-        let spilled = len > INLINE;
-        let mut data = Cursor {
-            bytes: match spilled {
-                false => &mut self.data,
-                true => spill_of(spill, len),
-            },
-            at: TEXT_HEAD,
-        };
-        let mut kind = match spilled {
-            false => 0,
-            true => SPILLED,
-        };
-        let mut args = 0;
-        match message {
+        let (at, args, kind) = match message {
             Prepared::Plain { parts, .. } => {
-                kind |= PLAIN;
-                args = parts.args.len().min(MAX_ARGS);
-                data.at = PLAIN_HEAD + args * VALUE;
-                if !parts.precisions.is_empty() {
-                    kind |= PRECISE;
-                }
+                let args = parts.args.len().min(MAX_ARGS);
+                let kind = match parts.precisions.is_empty() {
+                    true => PLAIN,
+                    false => PLAIN | PRECISE,
+                };
+                (PLAIN_HEAD + args * VALUE, args, kind)
             }
             #[cfg(target_pointer_width = "64")]
-            Prepared::Packed { .. } => {
-                kind |= PACKED;
-                data.at = PLAIN_HEAD;
+            Prepared::Packed { packed, bytes } => {
+                return self.fill_packed_message(spill, capture, packed, bytes);
             }
-            _ => {}
-        }
+            Prepared::Text(_) | Prepared::Format(_) => (TEXT_HEAD, 0, 0),
+        };
+        let (mut data, spilled) = place(&mut self.data, spill, capture.len(), at);
         self.args = args as u8;
-        places!(self) = put_strings(&mut data, capture, kind);
+        places!(self) = put_strings(&mut data, capture, kind | spilled);
         match message {
             Prepared::Text(text) => {
                 data.put(text.as_bytes());
@@ -589,11 +603,9 @@ impl QueuedRecord {
                 }
                 true
             }
+            // Filled above.
             #[cfg(target_pointer_width = "64")]
-            Prepared::Packed { packed, bytes } => {
-                put_packed(&mut data, packed, bytes);
-                true
-            }
+            Prepared::Packed { .. } => true,
             Prepared::Format(message) => {
                 // Formatted here, last: the text may not fit where the data
                 // is; it moves on into a (larger) spill as it grows.
@@ -601,7 +613,7 @@ impl QueuedRecord {
                 let mut data = Data {
                     inline: &mut self.data,
                     spill,
-                    spilled,
+                    spilled: spilled != 0,
                     len: at,
                 };
                 #[cfg(target_pointer_width = "64")]
@@ -692,13 +704,13 @@ impl QueuedRecord {
                 self.process_name_len,
             ),
         ];
+        let word = |at: usize| {
+            data.get(at..at + VALUE)
+                .and_then(|w| <[u8; VALUE]>::try_from(w).ok())
+                .map_or(0, u64::from_ne_bytes)
+        };
         #[cfg(target_pointer_width = "64")]
         if self.kind & PACKED != 0 {
-            let word = |at: usize| {
-                data.get(at..at + VALUE)
-                    .and_then(|w| <[u8; VALUE]>::try_from(w).ok())
-                    .map_or(0, u64::from_ne_bytes)
-            };
             let packed = data.get(at..).unwrap_or_default();
             let mut room = ReplayRoom::new();
             // SAFETY: with PACKED, `fill` put a `Packed`'s words at the
@@ -717,11 +729,6 @@ impl QueuedRecord {
             let message = text_at(data, &mut at, len as u32);
             return f(&self.record(logger, location, names, Message::text(&message)));
         }
-        let word = |at: usize| {
-            data.get(at..at + VALUE)
-                .and_then(|w| <[u8; VALUE]>::try_from(w).ok())
-                .map_or(0, u64::from_ne_bytes)
-        };
         let kinds = word(VALUE).to_ne_bytes();
         let mut args = [Arg::Unused; MAX_ARGS];
         let mut precisions = [NO_PRECISION; MAX_ARGS];
@@ -995,8 +1002,13 @@ pub(crate) enum Shape {
     /// Formatted into the slot (numbers and text only, but more than the
     /// binary form holds).
     Format,
-    /// A `Display` argument, which runs the caller's code: see [`prepare`].
-    Displays,
+    /// A `Display` argument, which runs the caller's code: formatted first
+    /// (see [`prepare`]), the rest in binary; its text arguments take
+    /// `texts` bytes.
+    Displays { texts: usize },
+    /// A `Display` argument, and more than the binary form holds: formatted
+    /// whole on the caller's thread.
+    Text,
 }
 
 /// How `parts` go into the slot.
@@ -1015,7 +1027,8 @@ pub(crate) fn shape(parts: &PlainParts<'_>) -> Shape {
     }
     let binary = precise && parts.args.len() <= MAX_ARGS && parts.pieces.len() <= 0xFF;
     match (displays, binary) {
-        (true, _) => Shape::Displays,
+        (true, true) => Shape::Displays { texts },
+        (true, false) => Shape::Text,
         (false, true) => Shape::Binary { texts },
         (false, false) => Shape::Format,
     }
@@ -1024,8 +1037,8 @@ pub(crate) fn shape(parts: &PlainParts<'_>) -> Shape {
 /// Makes a record's message ready to copy, as the caller's thread must:
 /// with `formatter` (a QueueHandler's own, Python's `prepare`) into
 /// `scratch`; while the queue is `busy`, or for a message that is not a
-/// plain call's or that the binary form cannot hold, formatted into
-/// `scratch`; else a plain call's parts as they are (see [`shape`]), its
+/// plain call's or is [`Shape::Text`], formatted into `scratch`; else a
+/// plain call's parts as they are (see [`shape`]), its
 /// `Display` arguments formatted into `scratch` first (they may borrow
 /// anything, and run the caller's code: never while a slot is claimed).
 /// Then runs `f` with it.
@@ -1054,22 +1067,13 @@ pub(crate) fn prepare<'r, R>(
     let texts = match shape(&parts) {
         Shape::Binary { texts } => return Ok(f(Prepared::Plain { parts, texts })),
         Shape::Format => return Ok(f(Prepared::Format(&record.args))),
-        Shape::Displays => parts.args.iter().fold(0, |len, arg| match arg {
-            Arg::Str(s) => len + s.len(),
-            _ => len,
-        }),
+        Shape::Displays { texts } => texts,
+        Shape::Text => {
+            scratch.clear();
+            record.args.write_to_sink(scratch)?;
+            return Ok(f(Prepared::Text(scratch)));
+        }
     };
-    if parts.args.len() > MAX_ARGS
-        || parts.pieces.len() > usize::from(u8::MAX)
-        || !parts
-            .precisions
-            .iter()
-            .all(|&p| p <= MAX_PRECISION || p == NO_PRECISION)
-    {
-        scratch.clear();
-        record.args.write_to_sink(scratch)?;
-        return Ok(f(Prepared::Text(scratch)));
-    }
     // `Display` arguments are formatted here (with their precision, which
     // is then spent), each into its own range of `scratch`.
     scratch.clear();
@@ -1356,6 +1360,45 @@ mod tests {
                 assert_eq!(round_trip(&r, false, None), fields(&r));
             },
         );
+    }
+
+    #[test]
+    fn a_plain_call_with_a_display_argument_the_binary_form_cannot_hold_is_formatted_whole() {
+        let custom = Custom;
+        let display = Arg::Display(&custom as &dyn DisplayArg);
+        let many = [display; MAX_ARGS + 1];
+        let pieces: &'static [&'static str] = &[" "; MAX_ARGS + 2];
+        let two = [display, Arg::F64(1.5)];
+        // More arguments than it holds; a precision above what it keeps,
+        // on the `Display` argument and on another.
+        for parts in [
+            PlainParts {
+                pieces,
+                precisions: &[],
+                args: &many,
+            },
+            PlainParts {
+                pieces: &["<", "|", ">"],
+                precisions: &[MAX_PRECISION + 1, NO_PRECISION],
+                args: &two,
+            },
+            PlainParts {
+                pieces: &["<", "|", ">"],
+                precisions: &[NO_PRECISION, MAX_PRECISION + 1],
+                args: &two,
+            },
+        ] {
+            with_plain_message(parts, |message| {
+                let r = record("app", "f", message);
+                let mut scratch = String::new();
+                let text = prepare(&r, None, &mut scratch, false, |m| match m {
+                    Prepared::Text(text) => Some(text.to_owned()),
+                    _ => None,
+                });
+                assert_eq!(text, Ok(Some(r.args.to_string())));
+                assert_eq!(round_trip(&r, false, None), fields(&r));
+            });
+        }
     }
 
     #[test]

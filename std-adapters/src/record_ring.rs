@@ -181,17 +181,19 @@ pub struct RecordQueue {
     taking: Mutex<()>,
 }
 
-// SAFETY: a slot's record is written only by the producer that claimed its
-// position (a compare-and-swap on `tail`, which one thread wins) while its
-// turn says "free for that position", and read and released only by the
-// thread that took the position (the listener's store to `head` with the
-// `taking` lock held, or a compare-and-swap on `head`) after its turn said
-// "ready", which the producer stored with Release and the taker loaded with
-// Acquire. The taker hands the slot back with a Release store of the next
-// lap's turn, which the next producer loads with Acquire before writing.
+// SAFETY: a slot's record and its spill are written only by the producer
+// that claimed its position (a compare-and-swap on `tail`, which one thread
+// wins) while its turn says "free for that position", and read and released
+// only by the thread that took the position (the listener's store to `head`
+// with the `taking` lock held, or a compare-and-swap on `head`) after its
+// turn said "ready", which the producer stored with Release and the taker
+// loaded with Acquire. The taker hands the slot back with a Release store of
+// the next lap's turn, which the next producer loads with Acquire before
+// writing.
 unsafe impl Sync for RecordQueue {}
-// SAFETY: the records hold only integers, bytes and pointers to `'static`
-// pieces or to heap blocks the queue owns.
+// SAFETY: the records hold only integers, bytes and addresses of `'static`
+// items; the spills are owned heap blocks of bytes, and `slots` the
+// allocation the queue owns.
 unsafe impl Send for RecordQueue {}
 
 impl RecordQueue {
@@ -680,13 +682,6 @@ impl std::ops::Deref for Slots {
         // slots' worth of the allocation, zeroed when made: zero bytes are a
         // valid `Slot` (an atomic 0, and a record of integers and bytes).
         unsafe { std::slice::from_raw_parts(self.first, self.count) }
-    }
-}
-
-impl std::ops::DerefMut for Slots {
-    fn deref_mut(&mut self) -> &mut [Slot] {
-        // SAFETY: as in `deref`, through `&mut self`.
-        unsafe { std::slice::from_raw_parts_mut(self.first, self.count) }
     }
 }
 
