@@ -13,6 +13,7 @@
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <barrier>
 #include <chrono>
 #include <cstdio>
@@ -29,6 +30,7 @@ constexpr std::size_t kRotateBytes = 1024 * 1024;
 constexpr std::size_t kBackups = 5;
 constexpr std::size_t kQueue = 65536;
 constexpr unsigned long long kThreads = 2;
+constexpr int kW3Passes = 5; // W3: timed passes; the figure is their median
 
 class UpperLevel : public spdlog::custom_flag_formatter {
 public:
@@ -103,10 +105,17 @@ int main(int argc, char **argv) {
             logger->debug("request {} served in {:.3f} ms", i, static_cast<double>(i) * 0.001);
     }
     double start = now_ns(), caller = 0, end = 0;
-    if (workload == "W3") {
-        for (unsigned long long i = 0; i < records; ++i)
-            logger->debug("request {} served in {:.3f} ms", i, static_cast<double>(i) * 0.001);
-        end = now_ns();
+    if (workload == "W3") { // the median of kW3Passes timed passes, as the other harnesses take
+        std::vector<double> passes;
+        for (int pass = 0; pass < kW3Passes; ++pass) {
+            double pass_start = now_ns();
+            for (unsigned long long i = 0; i < records; ++i)
+                logger->debug("request {} served in {:.3f} ms", i, static_cast<double>(i) * 0.001);
+            passes.push_back(now_ns() - pass_start);
+        }
+        std::sort(passes.begin(), passes.end());
+        start = 0;
+        end = passes[kW3Passes / 2];
         finish();
     } else if (workload == "W4") {
         const unsigned long long per_thread = records / kThreads;

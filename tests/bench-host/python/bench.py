@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 
+W3_PASSES = 5
 DEFAULT_RECORDS = {"W1": 100_000, "W2": 100_000, "W3": 1_000_000, "W4": 100_000, "W5": 100_000}
 THREADS = 2
 
@@ -62,11 +63,15 @@ def main():
         for i in range(n):
             logger.debug("request %d served in %.3f ms", i, i * 0.001)
     start = time.perf_counter_ns()
-    if args.workload == "W3":
+    if args.workload == "W3":  # the median of W3_PASSES timed passes, as the other harnesses take
         debug = logger.debug
-        for i in range(n):
-            debug("request %d served in %.3f ms", i, i * 0.001)
-        total = time.perf_counter_ns() - start
+        passes = []
+        for _ in range(W3_PASSES):
+            pass_start = time.perf_counter_ns()
+            for i in range(n):
+                debug("request %d served in %.3f ms", i, i * 0.001)
+            passes.append(time.perf_counter_ns() - pass_start)
+        total = sorted(passes)[W3_PASSES // 2]
         finish()
     elif args.workload == "W4":
         per_thread = n // THREADS

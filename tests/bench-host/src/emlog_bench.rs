@@ -89,40 +89,41 @@ pub fn main(mode: Mode) {
         fail(&format!("add handler: {e}"));
     }
     emlog::refresh_threshold();
+    let finish = || {
+        let _ = DISPATCHER.shutdown();
+        if let Some(mut l) = listener {
+            l.stop();
+            l.with_handlers(|handlers| handlers.iter_mut().for_each(|h| h.close()));
+        }
+    };
+    let debug = |i| emlog::debug!(logger: LOGGER, "request {} served in {:.3} ms", i, millis(i));
+    if args.workload == Workload::W3 && mode == Mode::WriteThrough {
+        return filtered_beside_log_crate(lib, &args, debug, finish);
+    }
     crate::run(
         lib,
         &args,
         |i| emlog::info!(logger: LOGGER, "request {} served in {:.3} ms", i, millis(i)),
-        |i| emlog::debug!(logger: LOGGER, "request {} served in {:.3} ms", i, millis(i)),
-        || {
-            let _ = DISPATCHER.shutdown();
-            if let Some(mut l) = listener {
-                l.stop();
-                l.with_handlers(|handlers| handlers.iter_mut().for_each(|h| h.close()));
-            }
-        },
+        debug,
+        finish,
     );
-    if args.workload == Workload::W3 && mode == Mode::WriteThrough {
-        log_crate_filtered(&args);
-    }
 }
 
-/// The `log` crate's filtered call (`log::debug!` while its max level is
-/// Info, as emlog's bridge sets it), timed like W3.
-fn log_crate_filtered(args: &Args) {
+/// W3 for emlog and, in the same process, the `log` crate's filtered call
+/// (`log::debug!` while its max level is Info, as emlog's bridge sets it):
+/// their timed passes taken in turn (`filtered_passes`), so that the two
+/// differ only in the check itself.
+fn filtered_beside_log_crate(lib: &str, args: &Args, debug: impl Fn(u64), finish: impl FnOnce()) {
     if log::max_level() != log::LevelFilter::Info {
         fail(&format!(
             "log's max level is {}, expected Info from emlog's bridge",
             log::max_level()
         ));
     }
-    // The same harness as every library's W3 (`crate::run` with the call in
-    // a closure), so the two filtered calls differ only in the check itself.
-    crate::run(
-        "log-crate",
-        args,
-        |i| log::info!(target: LOGGER, "request {} served in {:.3} ms", i, millis(i)),
-        |i| log::debug!(target: LOGGER, "request {} served in {:.3} ms", i, millis(i)),
-        || {},
-    );
+    let log_debug = |i| log::debug!(target: LOGGER, "request {} served in {:.3} ms", i, millis(i));
+    let n = args.records;
+    let [emlog, log_crate] = crate::filtered_passes(n, [&debug, &log_debug]);
+    finish();
+    crate::print_result(lib, Workload::W3, n, emlog, None);
+    crate::print_result("log-crate", Workload::W3, n, log_crate, None);
 }

@@ -27,6 +27,8 @@ pub const ROTATE_BACKUPS: usize = 5;
 pub const THREADS: u64 = 2;
 /// W5's queue capacity, in records, wherever a library lets it be set.
 pub const QUEUE_CAPACITY: usize = 65_536;
+/// W3's timed passes per library; its figure is their median.
+pub const W3_PASSES: usize = 5;
 
 /// The number in record `i`'s message.
 #[inline(always)]
@@ -187,18 +189,7 @@ pub fn run(
             (start.elapsed(), Some(caller))
         }
         Workload::W3 => {
-            // Timed warm, like every library's W3 (the C++ and Python
-            // programs do the same): a first, untimed pass pays the page
-            // faults and the CPU's clock ramp that the first loop of a
-            // process would otherwise pay alone.
-            for i in 0..n {
-                debug(std::hint::black_box(i));
-            }
-            let start = Instant::now();
-            for i in 0..n {
-                debug(std::hint::black_box(i));
-            }
-            let calls = start.elapsed();
+            let [calls] = filtered_passes(n, [&debug]);
             finish();
             (calls, None)
         }
@@ -223,16 +214,72 @@ pub fn run(
             (start.elapsed(), None)
         }
     };
+    print_result(lib, args.workload, n, total, caller);
+}
+
+/// Prints one workload's JSON result line (see [`run`]).
+pub fn print_result(
+    lib: &str,
+    workload: Workload,
+    n: u64,
+    total: std::time::Duration,
+    caller: Option<std::time::Duration>,
+) {
     let per = |d: std::time::Duration| d.as_nanos() as f64 / n as f64;
-    let caller = match (args.workload, caller) {
+    let caller = match (workload, caller) {
         (Workload::W5, Some(c)) => format!(",\"caller_ns_per_record\":{:.2}", per(c)),
         _ => String::new(),
     };
     println!(
         "{{\"lib\":\"{lib}\",\"workload\":\"{}\",\"records\":{n},\"ns_per_record\":{:.2}{caller}}}",
-        args.workload.name(),
+        workload.name(),
         per(total),
     );
+}
+
+/// W3's timing of one or more filtered calls in one process: an untimed
+/// first pass of each (the page faults and the CPU's clock ramp that a
+/// process's first loop would otherwise pay alone; the C++ and Python
+/// programs do the same), then [`W3_PASSES`] rounds in which each call takes
+/// one timed pass of `n` calls in turn; each call's median pass. Taking the
+/// calls in turn, round after round, gives drift in the machine's speed to
+/// all of them alike, so two calls compared in one process (emlog's and the
+/// `log` crate's) differ only in the check itself.
+pub fn filtered_passes<const K: usize>(
+    n: u64,
+    debugs: [&dyn FilteredCall; K],
+) -> [std::time::Duration; K] {
+    for debug in debugs {
+        debug.pass(n);
+    }
+    let mut passes = [[std::time::Duration::ZERO; W3_PASSES]; K];
+    for round in 0..W3_PASSES {
+        for (debug, times) in debugs.iter().zip(&mut passes) {
+            times[round] = debug.pass(n);
+        }
+    }
+    passes.map(|mut times| {
+        times.sort_unstable();
+        times[W3_PASSES / 2]
+    })
+}
+
+/// A filtered call timed over a pass of `n` calls: the loop is generic over
+/// the call, so each library's check is inlined into its own loop and only
+/// the pass itself is a dynamic call.
+pub trait FilteredCall {
+    /// Calls `n` times; the time the calls took.
+    fn pass(&self, n: u64) -> std::time::Duration;
+}
+
+impl<F: Fn(u64)> FilteredCall for F {
+    fn pass(&self, n: u64) -> std::time::Duration {
+        let start = Instant::now();
+        for i in 0..n {
+            self(std::hint::black_box(i));
+        }
+        start.elapsed()
+    }
 }
 
 /// A chrono local timestamp with milliseconds, the way a user of the log
