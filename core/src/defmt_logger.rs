@@ -60,7 +60,7 @@ pub trait Sink: Send {
 
 impl<W: embedded_io::Write + Send> Sink for W {
     fn put(&mut self, bytes: &[u8]) -> bool {
-        self.write_all(bytes).is_ok()
+        crate::whole_write::write_whole(self, bytes).is_ok()
     }
 }
 

@@ -91,6 +91,7 @@ mod stream;
 mod sync;
 pub mod syslog;
 mod table;
+mod whole_write;
 
 #[doc(hidden)]
 pub mod __private;

@@ -288,5 +288,5 @@ fn write_line<const LINE: usize, W: embedded_io::Write>(
     }
     line.push_reserved("\n");
     // Nothing to report a failure to while panicking; the line is lost.
-    let _ = writer.write_all(line.as_bytes());
+    let _ = crate::whole_write::write_whole(writer, line.as_bytes());
 }

@@ -23,6 +23,7 @@ use core::fmt;
 
 use crate::filter::MAX_FILTERS;
 use crate::format::{Rendering, Sink};
+use crate::whole_write::{WholeWriteError, write_whole, write_whole_blocking};
 use crate::{Formatter, Handler, HandlerBase, Level, LineBuffer, Record};
 
 /// Python's default formatter, which a handler starts with.
@@ -190,7 +191,7 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
             rendered = Sink::write_str(&mut out, self.terminator);
         }
         let mut result = match out.failed {
-            Some(e) => Err(embedded_io::Error::kind(&e)),
+            Some(e) => Err(e.kind()),
             None if rendered.is_err() => {
                 self.base.fail(
                     &"a Display implementation in the message returned an error",
@@ -222,7 +223,8 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
 
     /// `handle_unbuffered` for a writer that cannot fail: the handler's own
     /// writer is the sink (no sink made on the stack, no error kept), and
-    /// an error can only be a message's `Display`.
+    /// an error can only be a message's `Display` (a write that takes no
+    /// bytes is made again: `write_whole_blocking`).
     #[inline(always)]
     fn handle_unfailing(&mut self, record: &Record<'_>) -> bool {
         let out = &mut self.writer;
@@ -260,8 +262,8 @@ impl<W: embedded_io::ErrorType> Unfailing<W> {
 
 impl<W: embedded_io::Write> fmt::Write for Unfailing<W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        // No error to keep: there is none when this sink is used.
-        write_whole(&mut self.0, s.as_bytes()).map_err(|_| fmt::Error)
+        // No error to keep: the writer's error type has no value.
+        write_whole_blocking(&mut self.0, s.as_bytes()).map_err(|_| fmt::Error)
     }
 }
 
@@ -271,7 +273,7 @@ impl<W: embedded_io::Write> fmt::Write for Unfailing<W> {
 /// nothing to keep, set or test.
 struct Direct<'w, W: embedded_io::ErrorType> {
     writer: &'w mut W,
-    failed: Option<W::Error>,
+    failed: Option<WholeWriteError<W::Error>>,
 }
 
 impl<W: embedded_io::Write> fmt::Write for Direct<'_, W> {
@@ -280,22 +282,6 @@ impl<W: embedded_io::Write> fmt::Write for Direct<'_, W> {
             self.failed = Some(e);
             fmt::Error
         })
-    }
-}
-
-/// `write_all`, with one `write` first: a writer that takes every byte at
-/// once (a blocking UART) is known to, and then keeps no `write_all` loop.
-/// An empty piece (the root logger's name, say) is written too, and
-/// embedded-io lets a writer refuse an empty write with an error: nothing
-/// was lost then, so it is no failure (as `write_all`, which skips empty
-/// writes, would have it). Tested on the error's path only, so a writer
-/// that cannot fail pays nothing for it.
-fn write_whole<W: embedded_io::Write>(writer: &mut W, bytes: &[u8]) -> Result<(), W::Error> {
-    match writer.write(bytes) {
-        Ok(n) if n == bytes.len() => Ok(()),
-        Ok(n) => writer.write_all(bytes.get(n..).unwrap_or_default()),
-        Err(_) if bytes.is_empty() => Ok(()),
-        Err(e) => Err(e),
     }
 }
 
@@ -394,17 +380,25 @@ impl<W: embedded_io::Write, const LINE: usize, const FILTERS: usize>
             self.line.push_reserved(self.marker);
         }
         self.line.push_reserved(self.terminator);
-        let mut result = write_whole(&mut self.writer.0, self.line.as_bytes());
+        let line = self.line.as_bytes();
+        let mut result = if Unfailing::<W>::CANNOT_FAIL {
+            write_whole_blocking(&mut self.writer.0, line).map_err(|e| embedded_io::Error::kind(&e))
+        } else {
+            write_whole(&mut self.writer.0, line).map_err(|e| e.kind())
+        };
         if result.is_ok() && self.flush_each_record {
-            result = self.writer.0.flush();
+            result = self
+                .writer
+                .0
+                .flush()
+                .map_err(|e| embedded_io::Error::kind(&e));
         }
         match result {
             Ok(()) => {
                 self.base.count_emitted(truncated);
                 true
             }
-            Err(e) => {
-                let kind = embedded_io::Error::kind(&e);
+            Err(kind) => {
                 self.base.fail(&WriteFailed(kind), Some(record), true);
                 false
             }

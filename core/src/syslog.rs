@@ -25,6 +25,7 @@
 use core::fmt;
 
 use crate::civil::DateTime;
+use crate::whole_write::{WholeWriteError, write_whole};
 use crate::{
     Escape, Formatter, Handler, HandlerBase, Level, LineBuffer, Record, TRUNCATION_MARKER,
     Timestamp,
@@ -647,6 +648,18 @@ impl<W: embedded_io::Write, const LINE: usize> SysLogHandler<W, LINE> {
     }
 }
 
+/// A frame's prefix or suffix, which is empty in most framings: no write
+/// then (an empty `write` on a socket would still be a system call).
+fn write_framing<W: embedded_io::Write>(
+    writer: &mut W,
+    bytes: &[u8],
+) -> Result<(), WholeWriteError<W::Error>> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    write_whole(writer, bytes)
+}
+
 /// Shows an `embedded_io` error kind in an error report.
 struct SyslogWriteFailed(embedded_io::ErrorKind);
 
@@ -683,19 +696,17 @@ impl<W: embedded_io::Write, const LINE: usize> Handler for SysLogHandler<W, LINE
         }
         self.line.push_reserved(trailer);
         let prefix = self.format.frame_prefix(self.line.len());
-        let result = self
-            .writer
-            .write_all(prefix.as_str().as_bytes())
-            .and_then(|()| self.writer.write_all(self.line.as_bytes()))
-            .and_then(|()| self.writer.write_all(self.format.frame_suffix().as_bytes()));
+        let result = write_framing(&mut self.writer, prefix.as_str().as_bytes())
+            .and_then(|()| write_whole(&mut self.writer, self.line.as_bytes()))
+            .and_then(|()| write_framing(&mut self.writer, self.format.frame_suffix().as_bytes()));
         match result {
             Ok(()) => {
                 self.base.count_emitted(truncated);
                 true
             }
             Err(e) => {
-                let kind = embedded_io::Error::kind(&e);
-                self.base.fail(&SyslogWriteFailed(kind), Some(record), true);
+                self.base
+                    .fail(&SyslogWriteFailed(e.kind()), Some(record), true);
                 false
             }
         }
@@ -727,6 +738,31 @@ mod tests {
         let mut out = String::new();
         format.write_frame(record, &mut out).unwrap_or(());
         out
+    }
+
+    #[test]
+    fn a_writer_that_takes_no_bytes_fails_the_record_without_a_panic() {
+        /// `Ok(0)` for bytes it was given, against embedded-io's contract.
+        struct Stuck;
+        impl embedded_io::ErrorType for Stuck {
+            type Error = embedded_io::ErrorKind;
+        }
+        impl embedded_io::Write for Stuck {
+            fn write(&mut self, _: &[u8]) -> Result<usize, Self::Error> {
+                Ok(0)
+            }
+            fn flush(&mut self) -> Result<(), Self::Error> {
+                Ok(())
+            }
+        }
+        let framed = SyslogFormat::new().with_framing(Framing::OctetCounting);
+        for format in [SyslogFormat::new(), framed] {
+            let mut h: SysLogHandler<_, 64> = SysLogHandler::new(Stuck, format);
+            let r = Record::new(Level::ERROR, "x", format_args!("lost"));
+            assert!(!h.handle(&r));
+            let stats = h.stats();
+            assert_eq!((stats.emitted, stats.errors, stats.dropped), (0, 1, 1));
+        }
     }
 
     #[test]

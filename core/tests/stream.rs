@@ -336,3 +336,73 @@ fn a_panic_under_handle_leaves_the_handler_level_as_it_was() {
     check::<0>();
     check::<64>();
 }
+
+#[test]
+fn a_writer_that_takes_no_bytes_fails_the_record_without_a_panic() {
+    /// Breaks embedded-io's contract: `Ok(0)` for bytes it was given (its
+    /// `write_all` would panic).
+    struct Stuck;
+    impl embedded_io::ErrorType for Stuck {
+        type Error = embedded_io::ErrorKind;
+    }
+    impl embedded_io::Write for Stuck {
+        fn write(&mut self, _: &[u8]) -> Result<usize, Self::Error> {
+            Ok(0)
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+    fn check<const LINE: usize>() {
+        let mut h: StreamHandler<_, LINE> = StreamHandler::new(Stuck);
+        assert!(!h.handle(&record!("one")), "LINE = {LINE}");
+        assert!(!h.handle(&record!("two")), "LINE = {LINE}");
+        let stats = h.stats();
+        assert_eq!(
+            (stats.emitted, stats.errors, stats.dropped),
+            (0, 2, 2),
+            "LINE = {LINE}"
+        );
+    }
+    check::<0>();
+    check::<64>();
+}
+
+#[test]
+fn a_writer_that_cannot_fail_and_takes_no_bytes_is_asked_again() {
+    /// An infallible (blocking) writer that takes nothing on every other
+    /// write, against embedded-io's contract: it is asked again until it
+    /// takes the bytes, and every line arrives whole.
+    #[derive(Clone, Default)]
+    struct Hesitant(std::sync::Arc<std::sync::Mutex<(Vec<u8>, bool)>>);
+    impl embedded_io::ErrorType for Hesitant {
+        type Error = core::convert::Infallible;
+    }
+    impl embedded_io::Write for Hesitant {
+        fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+            let mut out = self.0.lock().unwrap();
+            out.1 = !out.1;
+            if out.1 || buf.is_empty() {
+                return Ok(0);
+            }
+            out.0.push(buf[0]);
+            Ok(1)
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+    fn check<const LINE: usize>() {
+        let out = Hesitant::default();
+        let mut h: StreamHandler<_, LINE> =
+            StreamHandler::new(out.clone()).with_formatter(emlog::formatter!(BASIC));
+        assert!(h.handle(&record!("one")), "LINE = {LINE}");
+        assert!(h.handle(&record!("two")), "LINE = {LINE}");
+        let text = String::from_utf8(out.0.lock().unwrap().0.clone()).unwrap();
+        assert_eq!(text, "INFO:app:one\nINFO:app:two\n", "LINE = {LINE}");
+        let stats = h.stats();
+        assert_eq!((stats.emitted, stats.errors), (2, 0), "LINE = {LINE}");
+    }
+    check::<0>();
+    check::<64>();
+}
