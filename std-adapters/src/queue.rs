@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use crate::handler_panic::PanicCount;
+#[cfg(target_pointer_width = "64")]
+use crate::queued_record::PackedInline;
 use crate::queued_record::{Capture, KnownNames, Prepared, Shape, prepare, shape};
 use crate::record_ring::Producer;
 use emlog::{Formatter, Handler, HandlerBase, Level, Record};
@@ -189,7 +191,18 @@ impl Handler for QueueHandler {
                     let mut room = [0; PACK_ROOM];
                     if let Some(packed) = record.args.pack(&mut room) {
                         let bytes = room.get(..packed.len).unwrap_or_default();
-                        let sent = self.send(record, Prepared::Packed { packed, bytes });
+                        let sent = match PackedInline::new(record, packed, bytes, &mut self.names) {
+                            Some(inline) => {
+                                let queued = self.queue.push(&mut self.producer, |slot, _| {
+                                    slot.fill_packed_inline(&inline)
+                                });
+                                match queued {
+                                    Some(()) => Sent::Queued,
+                                    None => Sent::Dropped,
+                                }
+                            }
+                            None => self.send(record, Prepared::Packed { packed, bytes }),
+                        };
                         return self.count(sent, record);
                     }
                 }

@@ -312,6 +312,54 @@ impl<'a> Capture<'a> {
     }
 }
 
+/// A plain call's record whose arguments were packed and which goes into
+/// its slot the short way (see [`QueuedRecord::fill_packed_inline`]): its
+/// location and thread and process names by reference, its logger name and
+/// packed bytes inline. Any other packed record takes [`Capture`].
+#[cfg(target_pointer_width = "64")]
+pub(crate) struct PackedInline<'a> {
+    record: &'a Record<'a>,
+    location: &'static Location<'static>,
+    thread_name: &'static str,
+    process_name: &'static str,
+    words: [u64; 2],
+    bytes: &'a [u8],
+}
+
+#[cfg(target_pointer_width = "64")]
+impl<'a> PackedInline<'a> {
+    /// `record`, its message packed as `packed` into `bytes`, if it goes
+    /// the short way.
+    #[inline(always)]
+    pub(crate) fn new(
+        record: &'a Record<'a>,
+        packed: Packed,
+        bytes: &'a [u8],
+        known: &mut KnownNames,
+    ) -> Option<PackedInline<'a>> {
+        let location = record.args.static_location()?;
+        if !same(location.file, record.location.file)
+            || !same(location.module_path, record.location.module_path)
+        {
+            return None;
+        }
+        let thread_name = known.thread(record.thread.name)?;
+        let process_name = known.process(record.process.1)?;
+        // No overflow: `bytes` is a few dozen bytes, a `str` at most isize::MAX.
+        if PLAIN_HEAD + record.logger.len() + bytes.len() > INLINE {
+            return None;
+        }
+        Some(PackedInline {
+            record,
+            location,
+            thread_name,
+            process_name,
+            words: packed.words(),
+            bytes,
+        })
+    }
+}
+
 /// Where a record's data is written: bytes put one after the other.
 trait Put {
     /// Appends `bytes`; returns where they start.
@@ -520,6 +568,34 @@ impl QueuedRecord {
         self.fill_packed_message(spill, capture, packed, bytes)
     }
 
+    /// Fills this record from `p`: as [`fill_packed`](Self::fill_packed)
+    /// would (the same layout, which [`with_record`](Self::with_record)
+    /// reads), without looking at what the short way rules out.
+    #[cfg(target_pointer_width = "64")]
+    #[inline(always)]
+    pub(crate) fn fill_packed_inline(&mut self, p: &PackedInline<'_>) {
+        self.fill_fields(p.record);
+        self.kind = PACKED | STATIC_LOCATION;
+        self.args = 0;
+        self.location = address(p.location).to_ne_bytes();
+        self.thread_name = address(p.thread_name).to_ne_bytes();
+        self.process_name = address(p.process_name).to_ne_bytes();
+        // Below 2^16: `learn` keeps no longer name.
+        self.thread_name_len = p.thread_name.len() as u16;
+        self.process_name_len = p.process_name.len() as u16;
+        let logger = p.record.logger.as_bytes();
+        // Below INLINE (`PackedInline::new`).
+        self.logger_len = logger.len() as u32;
+        let (head, rest) = self.data.split_at_mut(PLAIN_HEAD);
+        head[..VALUE].copy_from_slice(&p.words[0].to_ne_bytes());
+        head[VALUE..].copy_from_slice(&p.words[1].to_ne_bytes());
+        // Both fit (`PackedInline::new`): neither copy is cut.
+        copy_short(rest, logger);
+        if let Some(to) = rest.get_mut(logger.len()..) {
+            copy_short(to, p.bytes);
+        }
+    }
+
     /// The message and strings of a [`Prepared::Packed`] message (for
     /// [`fill_packed`](Self::fill_packed) and `fill`): its head, the
     /// strings, then its bytes.
@@ -659,6 +735,10 @@ impl QueuedRecord {
     /// thread would have.
     #[inline(always)]
     pub(crate) fn with_record<R>(&self, spill: &Spill, mut f: impl FnMut(&Record<'_>) -> R) -> R {
+        #[cfg(target_pointer_width = "64")]
+        if self.kind == PACKED | STATIC_LOCATION {
+            return self.with_packed_inline(f);
+        }
         let data = self.data(spill);
         let count = usize::from(self.args).min(MAX_ARGS);
         let mut at = match self.kind & (PLAIN | PACKED) {
@@ -753,6 +833,46 @@ impl QueuedRecord {
         })
     }
 
+    /// [`with_record`](Self::with_record) of a record that
+    /// [`fill_packed_inline`](Self::fill_packed_inline) filled (or
+    /// `fill_packed`, the same way): nothing spilled or copied but the
+    /// logger name, the location and names by reference.
+    #[cfg(target_pointer_width = "64")]
+    #[inline(always)]
+    fn with_packed_inline<R>(&self, mut f: impl FnMut(&Record<'_>) -> R) -> R {
+        let (head, rest) = self.data.split_at(PLAIN_HEAD);
+        let (logger, packed) = rest.split_at((self.logger_len as usize).min(rest.len()));
+        // SAFETY: the logger name was copied whole from a `str` to here.
+        let logger = unsafe { std::str::from_utf8_unchecked(logger) };
+        // SAFETY: with STATIC_LOCATION, `location` was taken from a
+        // `&'static Location<'static>` when filled.
+        let location = unsafe { &*(word_address(self.location) as *const Location<'static>) };
+        // SAFETY: without THREAD_COPIED and PROCESS_COPIED the names are
+        // `&'static str`s' addresses and lengths.
+        let names = unsafe {
+            [
+                static_str(self.thread_name, self.thread_name_len),
+                static_str(self.process_name, self.process_name_len),
+            ]
+        };
+        let word = |at: usize| {
+            head.get(at..at + VALUE)
+                .and_then(|w| <[u8; VALUE]>::try_from(w).ok())
+                .map_or(0, u64::from_ne_bytes)
+        };
+        let mut room = ReplayRoom::new();
+        // SAFETY: with PACKED, the head holds a `Packed`'s words and the
+        // bytes packed with it follow the strings (here, the logger name).
+        let message = unsafe { Packed::replay([word(0), word(VALUE)], packed, &mut room) };
+        // As in `with_record`: empty only if the data were not as packed.
+        let message = message.unwrap_or(Message::text(&""));
+        let location = Location {
+            line: self.line,
+            ..*location
+        };
+        f(&self.record(logger, location, names, message))
+    }
+
     /// The record with these fields, its strings and `message`.
     #[inline(always)]
     fn record<'a>(
@@ -791,18 +911,11 @@ impl QueuedRecord {
         word: Word,
         len: u16,
     ) -> &'d str {
-        let word = u64::from_ne_bytes(word);
         match self.kind & copied {
-            0 => {
-                // SAFETY: without `copied`, `fill` took the address and
-                // length from a `&'static str` (`put_name`).
-                unsafe {
-                    let bytes =
-                        std::slice::from_raw_parts(word as usize as *const u8, usize::from(len));
-                    std::str::from_utf8_unchecked(bytes)
-                }
-            }
-            _ => text_at(data, at, word as u32),
+            // SAFETY: without `copied`, `fill` took the address and length
+            // from a `&'static str` (`put_name`).
+            0 => unsafe { static_str(word, len) },
+            _ => text_at(data, at, u64::from_ne_bytes(word) as u32),
         }
     }
 
@@ -895,6 +1008,21 @@ fn precision_code(precision: u8) -> u8 {
         NO_PRECISION => 0,
         // At most `MAX_PRECISION` (see `prepare`): five bits.
         p => (p + 1) & 0x1F,
+    }
+}
+
+/// The `&'static str` at the address `word`, `len` bytes long.
+///
+/// # Safety
+///
+/// `word` and `len` were taken from a `&'static str` (its address and
+/// length).
+#[inline(always)]
+unsafe fn static_str(word: Word, len: u16) -> &'static str {
+    // SAFETY: the contract.
+    unsafe {
+        let bytes = std::slice::from_raw_parts(word_address(word) as *const u8, usize::from(len));
+        std::str::from_utf8_unchecked(bytes)
     }
 }
 
