@@ -739,6 +739,9 @@ impl QueuedRecord {
         if self.kind == PACKED | STATIC_LOCATION {
             return self.with_packed_inline(f);
         }
+        if self.kind == STATIC_LOCATION {
+            return self.with_text_inline(f);
+        }
         let data = self.data(spill);
         let count = usize::from(self.args).min(MAX_ARGS);
         let mut at = match self.kind & (PLAIN | PACKED) {
@@ -840,21 +843,7 @@ impl QueuedRecord {
     #[cfg(target_pointer_width = "64")]
     #[inline(always)]
     fn with_packed_inline<R>(&self, mut f: impl FnMut(&Record<'_>) -> R) -> R {
-        let (head, rest) = self.data.split_at(PLAIN_HEAD);
-        let (logger, packed) = rest.split_at((self.logger_len as usize).min(rest.len()));
-        // SAFETY: the logger name was copied whole from a `str` to here.
-        let logger = unsafe { std::str::from_utf8_unchecked(logger) };
-        // SAFETY: with STATIC_LOCATION, `location` was taken from a
-        // `&'static Location<'static>` when filled.
-        let location = unsafe { &*(word_address(self.location) as *const Location<'static>) };
-        // SAFETY: without THREAD_COPIED and PROCESS_COPIED the names are
-        // `&'static str`s' addresses and lengths.
-        let names = unsafe {
-            [
-                static_str(self.thread_name, self.thread_name_len),
-                static_str(self.process_name, self.process_name_len),
-            ]
-        };
+        let (head, logger, packed) = self.inline_data::<PLAIN_HEAD>();
         let word = |at: usize| {
             head.get(at..at + VALUE)
                 .and_then(|w| <[u8; VALUE]>::try_from(w).ok())
@@ -866,11 +855,57 @@ impl QueuedRecord {
         let message = unsafe { Packed::replay([word(0), word(VALUE)], packed, &mut room) };
         // As in `with_record`: empty only if the data were not as packed.
         let message = message.unwrap_or(Message::text(&""));
+        // Read after the replay, so that they need not be kept across it.
+        let (location, names) = self.static_strings();
+        f(&self.record(logger, location, names, message))
+    }
+
+    /// [`with_record`](Self::with_record) of a text message laid out as
+    /// [`with_packed_inline`](Self::with_packed_inline)'s: the text's
+    /// length as the head, the text after the logger name.
+    #[inline(always)]
+    fn with_text_inline<R>(&self, mut f: impl FnMut(&Record<'_>) -> R) -> R {
+        let (head, logger, rest) = self.inline_data::<TEXT_HEAD>();
+        let (location, names) = self.static_strings();
+        let len = <[u8; TEXT_HEAD]>::try_from(head).map_or(0, u64::from_ne_bytes);
+        let mut at = 0;
+        let text = text_at(rest, &mut at, len as u32);
+        f(&self.record(logger, location, names, Message::text(&text)))
+    }
+
+    /// A record's data when nothing spilled (its `kind` [`STATIC_LOCATION`],
+    /// with [`PACKED`] or not): its head (`HEAD` bytes), the logger name,
+    /// and the data after it.
+    #[inline(always)]
+    fn inline_data<const HEAD: usize>(&self) -> (&[u8], &str, &[u8]) {
+        let (head, rest) = self.data.split_at(HEAD);
+        let (logger, after) = rest.split_at((self.logger_len as usize).min(rest.len()));
+        // SAFETY: the logger name was copied whole from a `str` to here.
+        let logger = unsafe { std::str::from_utf8_unchecked(logger) };
+        (head, logger, after)
+    }
+
+    /// The location and the thread and process names of a record that
+    /// carries them all by reference (its `kind` [`STATIC_LOCATION`],
+    /// without [`THREAD_COPIED`] and [`PROCESS_COPIED`]).
+    #[inline(always)]
+    fn static_strings(&self) -> (Location<'static>, [&'static str; 2]) {
+        // SAFETY: with STATIC_LOCATION, `location` was taken from a
+        // `&'static Location<'static>` when filled.
+        let location = unsafe { &*(word_address(self.location) as *const Location<'static>) };
+        // SAFETY: without THREAD_COPIED and PROCESS_COPIED the names are
+        // `&'static str`s' addresses and lengths.
+        let names = unsafe {
+            [
+                static_str(self.thread_name, self.thread_name_len),
+                static_str(self.process_name, self.process_name_len),
+            ]
+        };
         let location = Location {
             line: self.line,
             ..*location
         };
-        f(&self.record(logger, location, names, message))
+        (location, names)
     }
 
     /// The record with these fields, its strings and `message`.
