@@ -312,31 +312,31 @@ impl<'a> Capture<'a> {
     }
 }
 
-/// A plain call's record whose arguments were packed and which goes into
-/// its slot the short way (see [`QueuedRecord::fill_packed_inline`]): its
-/// location and thread and process names by reference, its logger name and
-/// packed bytes inline. Any other packed record takes [`Capture`].
-#[cfg(target_pointer_width = "64")]
-pub(crate) struct PackedInline<'a> {
+/// A record that goes into its slot the short way (see
+/// [`QueuedRecord::fill_inline`]): its location and thread and process
+/// names by reference, its logger name and message inline after the
+/// message's `HEAD`-byte head: a packed plain call's ([`PLAIN_HEAD`]: the
+/// [`Packed`] words, then the packed bytes) or a text's ([`TEXT_HEAD`]: its
+/// length, then the text). Any other record takes [`Capture`].
+pub(crate) struct Inline<'a, const HEAD: usize> {
     record: &'a Record<'a>,
     location: &'static Location<'static>,
     thread_name: &'static str,
     process_name: &'static str,
-    words: [u64; 2],
+    head: [u64; 2],
     bytes: &'a [u8],
 }
 
-#[cfg(target_pointer_width = "64")]
-impl<'a> PackedInline<'a> {
-    /// `record`, its message packed as `packed` into `bytes`, if it goes
-    /// the short way.
+impl<'a, const HEAD: usize> Inline<'a, HEAD> {
+    /// `record`, its message as `head` (the first `HEAD` bytes of it) and
+    /// `bytes`, if it goes the short way.
     #[inline(always)]
-    pub(crate) fn new(
+    fn new(
         record: &'a Record<'a>,
-        packed: Packed,
+        head: [u64; 2],
         bytes: &'a [u8],
         known: &mut KnownNames,
-    ) -> Option<PackedInline<'a>> {
+    ) -> Option<Inline<'a, HEAD>> {
         let location = record.args.static_location()?;
         if !same(location.file, record.location.file)
             || !same(location.module_path, record.location.module_path)
@@ -345,18 +345,52 @@ impl<'a> PackedInline<'a> {
         }
         let thread_name = known.thread(record.thread.name)?;
         let process_name = known.process(record.process.1)?;
-        // No overflow: `bytes` is a few dozen bytes, a `str` at most isize::MAX.
-        if PLAIN_HEAD + record.logger.len() + bytes.len() > INLINE {
+        // No overflow: a `str` and a slice are each at most isize::MAX.
+        if HEAD + record.logger.len() + bytes.len() > INLINE {
             return None;
         }
-        Some(PackedInline {
+        Some(Inline {
             record,
             location,
             thread_name,
             process_name,
-            words: packed.words(),
+            head,
             bytes,
         })
+    }
+}
+
+/// A packed plain call's record, the short way.
+#[cfg(target_pointer_width = "64")]
+pub(crate) type PackedInline<'a> = Inline<'a, PLAIN_HEAD>;
+
+#[cfg(target_pointer_width = "64")]
+impl<'a> PackedInline<'a> {
+    /// `record`, its message packed as `packed` into `bytes`, if it goes
+    /// the short way.
+    #[inline(always)]
+    pub(crate) fn packed(
+        record: &'a Record<'a>,
+        packed: Packed,
+        bytes: &'a [u8],
+        known: &mut KnownNames,
+    ) -> Option<PackedInline<'a>> {
+        Inline::new(record, packed.words(), bytes, known)
+    }
+}
+
+/// A record whose message is text, the short way.
+pub(crate) type TextInline<'a> = Inline<'a, TEXT_HEAD>;
+
+impl<'a> TextInline<'a> {
+    /// `record` with `text` as its message, if it goes the short way.
+    #[inline(always)]
+    pub(crate) fn text(
+        record: &'a Record<'a>,
+        text: &'a str,
+        known: &mut KnownNames,
+    ) -> Option<TextInline<'a>> {
+        Inline::new(record, [text.len() as u64, 0], text.as_bytes(), known)
     }
 }
 
@@ -568,14 +602,16 @@ impl QueuedRecord {
         self.fill_packed_message(spill, capture, packed, bytes)
     }
 
-    /// Fills this record from `p`: as [`fill_packed`](Self::fill_packed)
-    /// would (the same layout, which [`with_record`](Self::with_record)
-    /// reads), without looking at what the short way rules out.
-    #[cfg(target_pointer_width = "64")]
+    /// Fills this record from `p`: as [`fill`](Self::fill) would (the
+    /// same layout, which [`with_record`](Self::with_record) reads), without
+    /// looking at what the short way rules out.
     #[inline(always)]
-    pub(crate) fn fill_packed_inline(&mut self, p: &PackedInline<'_>) {
+    pub(crate) fn fill_inline<const HEAD: usize>(&mut self, p: &Inline<'_, HEAD>) {
         self.fill_fields(p.record);
-        self.kind = PACKED | STATIC_LOCATION;
+        self.kind = match HEAD {
+            PLAIN_HEAD => PACKED | STATIC_LOCATION,
+            _ => STATIC_LOCATION,
+        };
         self.args = 0;
         self.location = address(p.location).to_ne_bytes();
         self.thread_name = address(p.thread_name).to_ne_bytes();
@@ -584,12 +620,13 @@ impl QueuedRecord {
         self.thread_name_len = p.thread_name.len() as u16;
         self.process_name_len = p.process_name.len() as u16;
         let logger = p.record.logger.as_bytes();
-        // Below INLINE (`PackedInline::new`).
+        // Below INLINE (`Inline::new`).
         self.logger_len = logger.len() as u32;
-        let (head, rest) = self.data.split_at_mut(PLAIN_HEAD);
-        head[..VALUE].copy_from_slice(&p.words[0].to_ne_bytes());
-        head[VALUE..].copy_from_slice(&p.words[1].to_ne_bytes());
-        // Both fit (`PackedInline::new`): neither copy is cut.
+        let (head, rest) = self.data.split_at_mut(HEAD);
+        for (to, word) in head.chunks_exact_mut(VALUE).zip(p.head) {
+            to.copy_from_slice(&word.to_ne_bytes());
+        }
+        // Both fit (`Inline::new`): neither copy is cut.
         copy_short(rest, logger);
         if let Some(to) = rest.get_mut(logger.len()..) {
             copy_short(to, p.bytes);
@@ -837,7 +874,7 @@ impl QueuedRecord {
     }
 
     /// [`with_record`](Self::with_record) of a record that
-    /// [`fill_packed_inline`](Self::fill_packed_inline) filled (or
+    /// [`fill_inline`](Self::fill_inline) filled (or
     /// `fill_packed`, the same way): nothing spilled or copied but the
     /// logger name, the location and names by reference.
     #[cfg(target_pointer_width = "64")]

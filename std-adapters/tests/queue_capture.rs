@@ -108,8 +108,10 @@ fn log_round(round: u32) -> (Vec<String>, u32) {
     let precise = Precise;
     // The logger name and packed arguments at the most a slot holds inline
     // (56 bytes with the message's 16-byte head), and one byte more (the
-    // last four calls).
+    // last six calls; the last two: the logger name and text formatted on
+    // the caller, with its 8-byte head).
     let (edge, over) = ("e".repeat(24), "o".repeat(25));
+    let (t24, t25) = ("t".repeat(24), "u".repeat(25));
     let first = line!() + 1;
     emlog::info!(logger: "app.net", "round {} of {}", round, "calls");
     emlog::debug!(logger: "app.net", "{} {} {} {}", u8v, i16v, u32v, i32v);
@@ -126,6 +128,8 @@ fn log_round(round: u32) -> (Vec<String>, u32) {
     emlog::info!(logger: &over, "{} {}", round, u32v);
     emlog::info!(logger: &edge[..13], "{}", "abc");
     emlog::info!(logger: &over[..14], "{}", "abc");
+    emlog::info!(logger: &edge, "{}", t24);
+    emlog::info!(logger: &edge, "{}", t25);
     let expected = vec![
         format!("round {} of {}", round, "calls"),
         format!("{} {} {} {}", u8v, i16v, u32v, i32v),
@@ -142,6 +146,8 @@ fn log_round(round: u32) -> (Vec<String>, u32) {
         format!("{} {}", round, u32v),
         "abc".to_owned(),
         "abc".to_owned(),
+        t24.clone(),
+        t25.clone(),
     ];
     (expected, first)
 }
@@ -223,7 +229,10 @@ fn every_call_arrives_as_formatting_it_on_the_caller_would_have_written_it() {
         assert_eq!(records[0].logger, "app.net");
         let loggers: Vec<&str> = records[11..].iter().map(|r| r.logger.as_str()).collect();
         let (edge, over) = ("e".repeat(24), "o".repeat(25));
-        assert_eq!(loggers, [&edge[..], &over, &edge[..13], &over[..14]]);
+        assert_eq!(
+            loggers,
+            [&edge[..], &over, &edge[..13], &over[..14], &edge, &edge]
+        );
     }
     assert!(
         got.windows(2).all(|w| w[0].sequence < w[1].sequence),
