@@ -312,6 +312,88 @@ impl<'a> Capture<'a> {
     }
 }
 
+/// A record that goes into its slot the short way (see
+/// [`QueuedRecord::fill_inline`]): its location and thread and process
+/// names by reference, its logger name and message inline after the
+/// message's `HEAD`-byte head: a packed plain call's ([`PLAIN_HEAD`]: the
+/// [`Packed`] words, then the packed bytes) or a text's ([`TEXT_HEAD`]: its
+/// length, then the text). Any other record takes [`Capture`].
+pub(crate) struct Inline<'a, const HEAD: usize> {
+    record: &'a Record<'a>,
+    location: &'static Location<'static>,
+    thread_name: &'static str,
+    process_name: &'static str,
+    head: [u64; 2],
+    bytes: &'a [u8],
+}
+
+impl<'a, const HEAD: usize> Inline<'a, HEAD> {
+    /// `record`, its message as `head` (the first `HEAD` bytes of it) and
+    /// `bytes`, if it goes the short way.
+    #[inline(always)]
+    fn new(
+        record: &'a Record<'a>,
+        head: [u64; 2],
+        bytes: &'a [u8],
+        known: &mut KnownNames,
+    ) -> Option<Inline<'a, HEAD>> {
+        let location = record.args.static_location()?;
+        if !same(location.file, record.location.file)
+            || !same(location.module_path, record.location.module_path)
+        {
+            return None;
+        }
+        let thread_name = known.thread(record.thread.name)?;
+        let process_name = known.process(record.process.1)?;
+        // No overflow: a `str` and a slice are each at most isize::MAX.
+        if HEAD + record.logger.len() + bytes.len() > INLINE {
+            return None;
+        }
+        Some(Inline {
+            record,
+            location,
+            thread_name,
+            process_name,
+            head,
+            bytes,
+        })
+    }
+}
+
+/// A packed plain call's record, the short way.
+#[cfg(target_pointer_width = "64")]
+pub(crate) type PackedInline<'a> = Inline<'a, PLAIN_HEAD>;
+
+#[cfg(target_pointer_width = "64")]
+impl<'a> PackedInline<'a> {
+    /// `record`, its message packed as `packed` into `bytes`, if it goes
+    /// the short way.
+    #[inline(always)]
+    pub(crate) fn packed(
+        record: &'a Record<'a>,
+        packed: Packed,
+        bytes: &'a [u8],
+        known: &mut KnownNames,
+    ) -> Option<PackedInline<'a>> {
+        Inline::new(record, packed.words(), bytes, known)
+    }
+}
+
+/// A record whose message is text, the short way.
+pub(crate) type TextInline<'a> = Inline<'a, TEXT_HEAD>;
+
+impl<'a> TextInline<'a> {
+    /// `record` with `text` as its message, if it goes the short way.
+    #[inline(always)]
+    pub(crate) fn text(
+        record: &'a Record<'a>,
+        text: &'a str,
+        known: &mut KnownNames,
+    ) -> Option<TextInline<'a>> {
+        Inline::new(record, [text.len() as u64, 0], text.as_bytes(), known)
+    }
+}
+
 /// Where a record's data is written: bytes put one after the other.
 trait Put {
     /// Appends `bytes`; returns where they start.
@@ -520,6 +602,37 @@ impl QueuedRecord {
         self.fill_packed_message(spill, capture, packed, bytes)
     }
 
+    /// Fills this record from `p`: as [`fill`](Self::fill) would (the
+    /// same layout, which [`with_record`](Self::with_record) reads), without
+    /// looking at what the short way rules out.
+    #[inline(always)]
+    pub(crate) fn fill_inline<const HEAD: usize>(&mut self, p: &Inline<'_, HEAD>) {
+        self.fill_fields(p.record);
+        self.kind = match HEAD {
+            PLAIN_HEAD => PACKED | STATIC_LOCATION,
+            _ => STATIC_LOCATION,
+        };
+        self.args = 0;
+        self.location = address(p.location).to_ne_bytes();
+        self.thread_name = address(p.thread_name).to_ne_bytes();
+        self.process_name = address(p.process_name).to_ne_bytes();
+        // Below 2^16: `learn` keeps no longer name.
+        self.thread_name_len = p.thread_name.len() as u16;
+        self.process_name_len = p.process_name.len() as u16;
+        let logger = p.record.logger.as_bytes();
+        // Below INLINE (`Inline::new`).
+        self.logger_len = logger.len() as u32;
+        let (head, rest) = self.data.split_at_mut(HEAD);
+        for (to, word) in head.chunks_exact_mut(VALUE).zip(p.head) {
+            to.copy_from_slice(&word.to_ne_bytes());
+        }
+        // Both fit (`Inline::new`): neither copy is cut.
+        copy_short(rest, logger);
+        if let Some(to) = rest.get_mut(logger.len()..) {
+            copy_short(to, p.bytes);
+        }
+    }
+
     /// The message and strings of a [`Prepared::Packed`] message (for
     /// [`fill_packed`](Self::fill_packed) and `fill`): its head, the
     /// strings, then its bytes.
@@ -659,6 +772,13 @@ impl QueuedRecord {
     /// thread would have.
     #[inline(always)]
     pub(crate) fn with_record<R>(&self, spill: &Spill, mut f: impl FnMut(&Record<'_>) -> R) -> R {
+        #[cfg(target_pointer_width = "64")]
+        if self.kind == PACKED | STATIC_LOCATION {
+            return self.with_packed_inline(f);
+        }
+        if self.kind == STATIC_LOCATION {
+            return self.with_text_inline(f);
+        }
         let data = self.data(spill);
         let count = usize::from(self.args).min(MAX_ARGS);
         let mut at = match self.kind & (PLAIN | PACKED) {
@@ -753,6 +873,78 @@ impl QueuedRecord {
         })
     }
 
+    /// [`with_record`](Self::with_record) of a record that
+    /// [`fill_inline`](Self::fill_inline) filled (or
+    /// `fill_packed`, the same way): nothing spilled or copied but the
+    /// logger name, the location and names by reference.
+    #[cfg(target_pointer_width = "64")]
+    #[inline(always)]
+    fn with_packed_inline<R>(&self, mut f: impl FnMut(&Record<'_>) -> R) -> R {
+        let (head, logger, packed) = self.inline_data::<PLAIN_HEAD>();
+        let word = |at: usize| {
+            head.get(at..at + VALUE)
+                .and_then(|w| <[u8; VALUE]>::try_from(w).ok())
+                .map_or(0, u64::from_ne_bytes)
+        };
+        let mut room = ReplayRoom::new();
+        // SAFETY: with PACKED, the head holds a `Packed`'s words and the
+        // bytes packed with it follow the strings (here, the logger name).
+        let message = unsafe { Packed::replay([word(0), word(VALUE)], packed, &mut room) };
+        // As in `with_record`: empty only if the data were not as packed.
+        let message = message.unwrap_or(Message::text(&""));
+        // Read after the replay, so that they need not be kept across it.
+        let (location, names) = self.static_strings();
+        f(&self.record(logger, location, names, message))
+    }
+
+    /// [`with_record`](Self::with_record) of a text message laid out as
+    /// [`with_packed_inline`](Self::with_packed_inline)'s: the text's
+    /// length as the head, the text after the logger name.
+    #[inline(always)]
+    fn with_text_inline<R>(&self, mut f: impl FnMut(&Record<'_>) -> R) -> R {
+        let (head, logger, rest) = self.inline_data::<TEXT_HEAD>();
+        let (location, names) = self.static_strings();
+        let len = <[u8; TEXT_HEAD]>::try_from(head).map_or(0, u64::from_ne_bytes);
+        let mut at = 0;
+        let text = text_at(rest, &mut at, len as u32);
+        f(&self.record(logger, location, names, Message::text(&text)))
+    }
+
+    /// A record's data when nothing spilled (its `kind` [`STATIC_LOCATION`],
+    /// with [`PACKED`] or not): its head (`HEAD` bytes), the logger name,
+    /// and the data after it.
+    #[inline(always)]
+    fn inline_data<const HEAD: usize>(&self) -> (&[u8], &str, &[u8]) {
+        let (head, rest) = self.data.split_at(HEAD);
+        let (logger, after) = rest.split_at((self.logger_len as usize).min(rest.len()));
+        // SAFETY: the logger name was copied whole from a `str` to here.
+        let logger = unsafe { std::str::from_utf8_unchecked(logger) };
+        (head, logger, after)
+    }
+
+    /// The location and the thread and process names of a record that
+    /// carries them all by reference (its `kind` [`STATIC_LOCATION`],
+    /// without [`THREAD_COPIED`] and [`PROCESS_COPIED`]).
+    #[inline(always)]
+    fn static_strings(&self) -> (Location<'static>, [&'static str; 2]) {
+        // SAFETY: with STATIC_LOCATION, `location` was taken from a
+        // `&'static Location<'static>` when filled.
+        let location = unsafe { &*(word_address(self.location) as *const Location<'static>) };
+        // SAFETY: without THREAD_COPIED and PROCESS_COPIED the names are
+        // `&'static str`s' addresses and lengths.
+        let names = unsafe {
+            [
+                static_str(self.thread_name, self.thread_name_len),
+                static_str(self.process_name, self.process_name_len),
+            ]
+        };
+        let location = Location {
+            line: self.line,
+            ..*location
+        };
+        (location, names)
+    }
+
     /// The record with these fields, its strings and `message`.
     #[inline(always)]
     fn record<'a>(
@@ -791,18 +983,11 @@ impl QueuedRecord {
         word: Word,
         len: u16,
     ) -> &'d str {
-        let word = u64::from_ne_bytes(word);
         match self.kind & copied {
-            0 => {
-                // SAFETY: without `copied`, `fill` took the address and
-                // length from a `&'static str` (`put_name`).
-                unsafe {
-                    let bytes =
-                        std::slice::from_raw_parts(word as usize as *const u8, usize::from(len));
-                    std::str::from_utf8_unchecked(bytes)
-                }
-            }
-            _ => text_at(data, at, word as u32),
+            // SAFETY: without `copied`, `fill` took the address and length
+            // from a `&'static str` (`put_name`).
+            0 => unsafe { static_str(word, len) },
+            _ => text_at(data, at, u64::from_ne_bytes(word) as u32),
         }
     }
 
@@ -895,6 +1080,21 @@ fn precision_code(precision: u8) -> u8 {
         NO_PRECISION => 0,
         // At most `MAX_PRECISION` (see `prepare`): five bits.
         p => (p + 1) & 0x1F,
+    }
+}
+
+/// The `&'static str` at the address `word`, `len` bytes long.
+///
+/// # Safety
+///
+/// `word` and `len` were taken from a `&'static str` (its address and
+/// length).
+#[inline(always)]
+unsafe fn static_str(word: Word, len: u16) -> &'static str {
+    // SAFETY: the contract.
+    unsafe {
+        let bytes = std::slice::from_raw_parts(word_address(word) as *const u8, usize::from(len));
+        std::str::from_utf8_unchecked(bytes)
     }
 }
 

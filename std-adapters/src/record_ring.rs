@@ -260,15 +260,21 @@ impl RecordQueue {
         self.waits.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    #[inline(always)]
     fn slot(&self, position: Position) -> &Slot {
-        // Positions' indexes are below `slot_count`, the slice's length.
-        &self.slots[position.index as usize]
+        debug_assert!(position.index < self.slot_count);
+        // SAFETY: a position's index is below `slot_count` (`Position::next`
+        // wraps there, and every position starts at `START`), the slice's
+        // length.
+        unsafe { self.slots.get_unchecked(position.index as usize) }
     }
 
     /// The spill of the slot at `position`, for the thread that holds it.
+    #[inline(always)]
     fn spill(&self, position: Position) -> &UnsafeCell<Spill> {
-        // As in `slot`: the slice has `slot_count` spills.
-        &self.spills[position.index as usize]
+        debug_assert!(position.index < self.slot_count);
+        // SAFETY: as in `slot`: the slice has `slot_count` spills.
+        unsafe { self.spills.get_unchecked(position.index as usize) }
     }
 
     /// Whether at least half the queue waits at the record at `position`,
@@ -510,8 +516,10 @@ impl RecordQueue {
         let _taking = self.taking.lock().unwrap_or_else(PoisonError::into_inner);
         let drop_oldest = self.overflow == Overflow::DropOldest;
         let mut taken = 0;
+        // Only this thread moves `head` but under DropOldest (`taking`), so
+        // it is read once and then followed here.
+        let mut word = self.listener.head.load(Ordering::Acquire);
         while taken < max {
-            let word = self.listener.head.load(Ordering::Acquire);
             let head = Position::unpack(word);
             let slot = self.slot(head);
             if slot.turn.load(Ordering::Acquire) != head.ready_turn() {
@@ -519,17 +527,17 @@ impl RecordQueue {
             }
             let next = head.next(self.slot_count).pack();
             if !drop_oldest {
-                // Only the listener moves `head` then, one at a time (`taking`).
                 self.listener.head.store(next, Ordering::Release);
-            } else if self
-                .listener
-                .head
-                .compare_exchange(word, next, Ordering::AcqRel, Ordering::Acquire)
-                .is_err()
+            } else if let Err(now) =
+                self.listener
+                    .head
+                    .compare_exchange(word, next, Ordering::AcqRel, Ordering::Acquire)
             {
                 // A producer discarded it: look at the new oldest.
+                word = now;
                 continue;
             }
+            word = next;
             // Hands the slot back when done, even if `each` unwinds (a
             // slot never handed back would stop its producer a lap later).
             let taken_slot = Taken {

@@ -106,6 +106,12 @@ fn log_round(round: u32) -> (Vec<String>, u32) {
     let (u64v, i64v, usizev, isizev) = (u64::MAX, i64::MIN, usize::MAX, isize::MIN);
     let (f32v, f64v) = (-1.25f32, 1234.5678f64);
     let precise = Precise;
+    // The logger name and packed arguments at the most a slot holds inline
+    // (56 bytes with the message's 16-byte head), and one byte more (the
+    // last six calls; the last two: the logger name and text formatted on
+    // the caller, with its 8-byte head).
+    let (edge, over) = ("e".repeat(24), "o".repeat(25));
+    let (t24, t25) = ("t".repeat(24), "u".repeat(25));
     let first = line!() + 1;
     emlog::info!(logger: "app.net", "round {} of {}", round, "calls");
     emlog::debug!(logger: "app.net", "{} {} {} {}", u8v, i16v, u32v, i32v);
@@ -118,6 +124,12 @@ fn log_round(round: u32) -> (Vec<String>, u32) {
     emlog::info!(logger: "app", "no arguments {{}}");
     emlog::info!(logger: "app", "{}{}{}{}{}{}{}{}{}", 1, 2, 3, 4, 5, 6, 7, 8, 9);
     emlog::info!(logger: "app", "{} {} {}", f64::NAN, f64::NEG_INFINITY, -0.0f64);
+    emlog::info!(logger: &edge, "{} {}", round, u32v);
+    emlog::info!(logger: &over, "{} {}", round, u32v);
+    emlog::info!(logger: &edge[..13], "{}", "abc");
+    emlog::info!(logger: &over[..14], "{}", "abc");
+    emlog::info!(logger: &edge, "{}", t24);
+    emlog::info!(logger: &edge, "{}", t25);
     let expected = vec![
         format!("round {} of {}", round, "calls"),
         format!("{} {} {} {}", u8v, i16v, u32v, i32v),
@@ -130,6 +142,12 @@ fn log_round(round: u32) -> (Vec<String>, u32) {
         "no arguments {}".to_owned(),
         format!("{}{}{}{}{}{}{}{}{}", 1, 2, 3, 4, 5, 6, 7, 8, 9),
         format!("{} {} {}", f64::NAN, f64::NEG_INFINITY, -0.0f64),
+        format!("{} {}", round, u32v),
+        format!("{} {}", round, u32v),
+        "abc".to_owned(),
+        "abc".to_owned(),
+        t24.clone(),
+        t25.clone(),
     ];
     (expected, first)
 }
@@ -209,6 +227,12 @@ fn every_call_arrives_as_formatting_it_on_the_caller_would_have_written_it() {
         assert_eq!(records[1].level, Level::DEBUG);
         assert_eq!(records[2].level, Level::WARNING);
         assert_eq!(records[0].logger, "app.net");
+        let loggers: Vec<&str> = records[11..].iter().map(|r| r.logger.as_str()).collect();
+        let (edge, over) = ("e".repeat(24), "o".repeat(25));
+        assert_eq!(
+            loggers,
+            [&edge[..], &over, &edge[..13], &over[..14], &edge, &edge]
+        );
     }
     assert!(
         got.windows(2).all(|w| w[0].sequence < w[1].sequence),
