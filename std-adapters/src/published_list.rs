@@ -109,14 +109,16 @@ pub(crate) struct ThreadCopy<T, L> {
     /// Which list this is a copy of (its address), so that a newer copy takes
     /// over the local state of items it still holds.
     owner: usize,
-    items: Items<T>,
-    locals: Vec<L>,
+    /// Each item beside its state, in one slice: a record walks one array
+    /// (no second length to reconcile, no index into a second one).
+    entries: Box<[(Arc<T>, L)]>,
 }
 
 impl<T, L> ThreadCopy<T, L> {
     /// Each item with this thread's state for it.
-    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (&T, &mut L)> {
-        self.items.iter().map(|i| &**i).zip(self.locals.iter_mut())
+    #[inline]
+    pub(crate) fn entries_mut(&mut self) -> &mut [(Arc<T>, L)] {
+        &mut self.entries
     }
 }
 
@@ -166,25 +168,21 @@ impl<T, L> ThreadCopies<T, L> {
             // Emptied since `generation` was read: nothing to dispatch to.
             return None;
         };
-        let old = match self.copies.iter().position(|c| c.owner == owner) {
-            Some(at) => Some(self.copies.remove(at)),
+        let mut old = match self.copies.iter().position(|c| c.owner == owner) {
+            Some(at) => self.copies.remove(at).entries.into_vec(),
             None => {
                 self.copies.truncate(COPIES_PER_THREAD - 1);
-                None
+                Vec::new()
             }
         };
-        let (old_items, mut old_locals) = match old {
-            Some(old) => (Some(old.items), old.locals.into_iter().map(Some).collect()),
-            None => (None, Vec::new()),
-        };
-        let locals = items
+        let entries = items
             .iter()
             .map(|item| {
-                let kept = old_items
-                    .as_deref()
-                    .and_then(|old| old.iter().position(|o| Arc::ptr_eq(o, item)))
-                    .and_then(|at| old_locals.get_mut(at).and_then(Option::take));
-                local(item, kept)
+                let kept = old
+                    .iter()
+                    .position(|(o, _)| Arc::ptr_eq(o, item))
+                    .map(|at| old.swap_remove(at).1);
+                (Arc::clone(item), local(item, kept))
             })
             .collect();
         self.copies.insert(
@@ -192,8 +190,7 @@ impl<T, L> ThreadCopies<T, L> {
             ThreadCopy {
                 generation,
                 owner,
-                items,
-                locals,
+                entries,
             },
         );
         self.copies.first_mut()
@@ -206,7 +203,7 @@ mod tests {
     use std::sync::atomic::AtomicBool;
 
     fn items(copy: &mut ThreadCopy<u32, u32>) -> Vec<(u32, u32)> {
-        copy.iter_mut().map(|(i, l)| (*i, *l)).collect()
+        copy.entries_mut().iter().map(|(i, l)| (**i, *l)).collect()
     }
 
     #[test]
@@ -229,7 +226,7 @@ mod tests {
         let g2 = list.generation();
         assert_ne!(g2, g);
         let copy = copies.get(&list, g2, make).unwrap();
-        copy.iter_mut().for_each(|(_, l)| *l += 1);
+        copy.entries_mut().iter_mut().for_each(|(_, l)| *l += 1);
         assert_eq!(items(copy), [(7, 71), (8, 81)]);
         assert_eq!(copies.copies.len(), 1, "the stale copy was replaced");
     }
@@ -241,7 +238,7 @@ mod tests {
         let mut copies = ThreadCopies::new();
         let fresh = |i: &u32, kept: Option<u32>| kept.unwrap_or(*i);
         let copy = copies.get(&list, list.generation(), fresh).unwrap();
-        copy.iter_mut().for_each(|(_, l)| *l += 100);
+        copy.entries_mut().iter_mut().for_each(|(_, l)| *l += 100);
         list.change(|v| {
             v.remove(1);
             v.push(Arc::new(4));
@@ -309,7 +306,8 @@ mod tests {
                         let done = stop.load(Ordering::Acquire);
                         let g = list.generation();
                         if let Some(copy) = copies.get(&list, g, |i: &u64, _| *i) {
-                            let seen: Vec<u64> = copy.iter_mut().map(|(i, _)| *i).collect();
+                            let seen: Vec<u64> =
+                                copy.entries_mut().iter().map(|(i, _)| **i).collect();
                             // Change n publishes exactly 1..=n.
                             let n = seen.len() as u64;
                             assert_eq!(seen, (1..=n).collect::<Vec<_>>(), "torn list");
