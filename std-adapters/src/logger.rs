@@ -496,6 +496,15 @@ impl Logger {
             || (root_only == NAMED_LEVELS && record.level >= self.effective_level(record.logger))
     }
 
+    /// Offers `record` to each handler in turn: out of line, so that the
+    /// lone handler's path keeps no loop state in registers.
+    #[inline(never)]
+    fn offer_each(&self, entries: &mut [(Arc<Slot>, Renderer)], record: &Record<'_>) {
+        for (slot, renderer) in entries {
+            self.offer(slot, renderer, record);
+        }
+    }
+
     /// Gives `record` to the handler in `slot` if it passes the handler's
     /// level and scope.
     #[inline]
@@ -525,11 +534,7 @@ impl Dispatch for Logger {
             match copy.entries_mut() {
                 // The usual logger: one handler, no loop around it.
                 [(slot, renderer)] => self.offer(slot, renderer, record),
-                entries => {
-                    for (slot, renderer) in entries {
-                        self.offer(slot, renderer, record);
-                    }
-                }
+                entries => self.offer_each(entries, record),
             }
         });
         if dispatched.is_none() {
