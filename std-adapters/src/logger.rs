@@ -109,7 +109,7 @@ impl Slot {
     fn handle(&self, record: &Record<'_>, panics: &PanicCount, renderer: &mut Renderer) {
         match renderer {
             Some(renderer) => {
-                panics.catch(&self.name, Some(record), || {
+                panics.catch(|| &self.name, Some(record), || {
                     let line = renderer.render(record).ok();
                     let now = self.outside.as_ref().and_then(OutsideRendering::now);
                     let mut held = self.lock();
