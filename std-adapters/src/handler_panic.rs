@@ -73,11 +73,18 @@ impl PanicCount {
                 "the handler panicked: {message}; the other handlers got the record, and later \
                  handler panics are only counted (handler_panics())"
             );
-            emlog::report_error(&ErrorReport {
-                handler: name,
-                error: &error,
-                record,
-            });
+            let report = |record| {
+                emlog::report_error(&ErrorReport {
+                    handler: name,
+                    error: &error,
+                    record,
+                })
+            };
+            // The report shows the record's message, whose `Display` may be
+            // what panicked: then it is reported without the record.
+            if catch_unwind(AssertUnwindSafe(|| report(record))).is_err() {
+                let _ = catch_unwind(AssertUnwindSafe(|| report(None)));
+            }
         }
     }
 }

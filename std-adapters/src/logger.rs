@@ -109,24 +109,29 @@ impl Slot {
     fn handle(&self, record: &Record<'_>, panics: &PanicCount, renderer: &mut Renderer) {
         match renderer {
             Some(renderer) => {
-                panics.catch(|| &self.name, Some(record), || {
-                    let line = renderer.render(record).ok();
-                    let now = self.outside.as_ref().and_then(OutsideRendering::now);
-                    let mut held = self.lock();
-                    if let Some(handler) = &mut *held
-                        && handler.handle_rendered(record, line, now)
-                        && let Some(write_outs) = &self.write_outs
-                    {
-                        // Taken before the handler's lock is let go, so this
-                        // buffer reaches the file before any later one.
-                        let mut outs = write_outs.lock().unwrap_or_else(PoisonError::into_inner);
-                        let write_out = handler.begin_write_out(&mut outs);
-                        drop(held);
-                        if let Some(write_out) = write_out {
-                            write_out.write(&mut outs);
+                panics.catch(
+                    || &self.name,
+                    Some(record),
+                    || {
+                        let line = renderer.render(record).ok();
+                        let now = self.outside.as_ref().and_then(OutsideRendering::now);
+                        let mut held = self.lock();
+                        if let Some(handler) = &mut *held
+                            && handler.handle_rendered(record, line, now)
+                            && let Some(write_outs) = &self.write_outs
+                        {
+                            // Taken before the handler's lock is let go, so this
+                            // buffer reaches the file before any later one.
+                            let mut outs =
+                                write_outs.lock().unwrap_or_else(PoisonError::into_inner);
+                            let write_out = handler.begin_write_out(&mut outs);
+                            drop(held);
+                            if let Some(write_out) = write_out {
+                                write_out.write(&mut outs);
+                            }
                         }
-                    }
-                });
+                    },
+                );
             }
             None => {
                 if let Some(held) = &mut *self.lock() {
