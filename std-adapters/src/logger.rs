@@ -10,8 +10,9 @@
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
+use crate::handler_lock::{Guard, HandlerLock};
 use crate::handler_panic::PanicCount;
 use emlog::{
     CapacityError, Dispatch, DispatchStats, Handler, HandlerStats, Level, Loggers, Record,
@@ -74,7 +75,7 @@ struct Slot {
     name: String,
     // `None` once removed: a thread holding an older list may still reach
     // the slot, and finds no handler.
-    handler: OwnLine<Mutex<Option<Held>>>,
+    handler: OwnLine<HandlerLock<Option<Held>>>,
 }
 
 /// A value on cache lines of its own: a lock whose state threads logging at
@@ -93,9 +94,10 @@ impl<T> std::ops::Deref for OwnLine<T> {
 }
 
 impl Slot {
-    fn lock(&self) -> MutexGuard<'_, Option<Held>> {
-        // A handler that panicked is still usable: its state is counters and a file.
-        self.handler.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> Guard<'_, Option<Held>> {
+        // A handler that panicked is still usable: its state is counters and a
+        // file (the lock does not poison).
+        self.handler.lock()
     }
 
     /// Takes the handler out (removal): no record reaches it after this.
@@ -279,7 +281,7 @@ impl Logger {
             outside: handler.outside_rendering(),
             write_outs: handler.write_outs(),
             name: handler.name().to_owned(),
-            handler: OwnLine(Mutex::new(Some(handler))),
+            handler: OwnLine(HandlerLock::new(Some(handler))),
         });
         self.handlers.change(|slots| slots.push(slot));
         self.refresh();
@@ -429,7 +431,7 @@ impl Logger {
             return;
         };
         for slot in slots.iter() {
-            if let Ok(mut held) = slot.handler.try_lock()
+            if let Some(mut held) = slot.handler.try_lock()
                 && let Some(handler) = &mut *held
             {
                 self.panics.run(&mut **handler, None, |h| h.flush());
