@@ -531,16 +531,12 @@ impl Dispatch for Logger {
                 return;
             }
             let generation = self.handlers.generation();
-            let Some(copy) = (match generation {
-                0 => None,
-                g => copies.get(&self.handlers, g, renderer_for),
-            }) else {
-                self.no_handler.fetch_add(1, Ordering::Relaxed);
-                return;
-            };
-            match copy.entries_mut() {
+            match copies.get(&self.handlers, generation, renderer_for) {
                 // The usual logger: one handler, no loop around it.
                 [(slot, renderer)] => self.offer(slot, renderer, record),
+                [] => {
+                    self.no_handler.fetch_add(1, Ordering::Relaxed);
+                }
                 entries => self.offer_each(entries, record),
             }
         });
