@@ -41,19 +41,21 @@ impl PanicCount {
         }
     }
 
-    /// Runs `f` for the handler called `name`: as [`run`](Self::run), for
-    /// work that is not a method call on the handler (a line rendered for it
-    /// outside its lock runs the message's `Display` impls).
-    pub(crate) fn catch<R>(
+    /// Runs `f` for the handler whose name `name` gives: as
+    /// [`run`](Self::run), for work that is not a method call on the handler
+    /// (a line rendered for it outside its lock runs the message's `Display`
+    /// impls). The name is asked for only after a panic, so a record's path
+    /// keeps no copy of it on the stack.
+    pub(crate) fn catch<'n, R>(
         &self,
-        name: &str,
+        name: impl FnOnce() -> &'n str,
         record: Option<&Record<'_>>,
         f: impl FnOnce() -> R,
     ) -> Option<R> {
         match catch_unwind(AssertUnwindSafe(f)) {
             Ok(result) => Some(result),
             Err(payload) => {
-                self.count(name, record, &*payload);
+                self.count(name(), record, &*payload);
                 None
             }
         }
@@ -71,11 +73,18 @@ impl PanicCount {
                 "the handler panicked: {message}; the other handlers got the record, and later \
                  handler panics are only counted (handler_panics())"
             );
-            emlog::report_error(&ErrorReport {
-                handler: name,
-                error: &error,
-                record,
-            });
+            let report = |record| {
+                emlog::report_error(&ErrorReport {
+                    handler: name,
+                    error: &error,
+                    record,
+                })
+            };
+            // The report shows the record's message, whose `Display` may be
+            // what panicked: then it is reported without the record.
+            if catch_unwind(AssertUnwindSafe(|| report(record))).is_err() {
+                let _ = catch_unwind(AssertUnwindSafe(|| report(None)));
+            }
         }
     }
 }

@@ -23,6 +23,7 @@ mod error_report;
 mod file;
 mod file_open;
 mod gzip_rotator;
+mod handler_lock;
 mod handler_panic;
 mod held_handler;
 mod line_buf;

@@ -8,10 +8,11 @@
 //! own copy of it ([`crate::published_list`]: nothing shared is written to
 //! find the handlers), and each handler has its own `Mutex`.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
+use crate::handler_lock::{Guard, HandlerLock};
 use crate::handler_panic::PanicCount;
 use emlog::{
     CapacityError, Dispatch, DispatchStats, Handler, HandlerStats, Level, Loggers, Record,
@@ -74,7 +75,7 @@ struct Slot {
     name: String,
     // `None` once removed: a thread holding an older list may still reach
     // the slot, and finds no handler.
-    handler: OwnLine<Mutex<Option<Held>>>,
+    handler: OwnLine<HandlerLock<Option<Held>>>,
 }
 
 /// A value on cache lines of its own: a lock whose state threads logging at
@@ -93,9 +94,10 @@ impl<T> std::ops::Deref for OwnLine<T> {
 }
 
 impl Slot {
-    fn lock(&self) -> MutexGuard<'_, Option<Held>> {
-        // A handler that panicked is still usable: its state is counters and a file.
-        self.handler.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> Guard<'_, Option<Held>> {
+        // A handler that panicked is still usable: its state is counters and a
+        // file (the lock does not poison).
+        self.handler.lock()
     }
 
     /// Takes the handler out (removal): no record reaches it after this.
@@ -109,24 +111,29 @@ impl Slot {
     fn handle(&self, record: &Record<'_>, panics: &PanicCount, renderer: &mut Renderer) {
         match renderer {
             Some(renderer) => {
-                panics.catch(&self.name, Some(record), || {
-                    let line = renderer.render(record).ok();
-                    let now = self.outside.as_ref().and_then(OutsideRendering::now);
-                    let mut held = self.lock();
-                    if let Some(handler) = &mut *held
-                        && handler.handle_rendered(record, line, now)
-                        && let Some(write_outs) = &self.write_outs
-                    {
-                        // Taken before the handler's lock is let go, so this
-                        // buffer reaches the file before any later one.
-                        let mut outs = write_outs.lock().unwrap_or_else(PoisonError::into_inner);
-                        let write_out = handler.begin_write_out(&mut outs);
-                        drop(held);
-                        if let Some(write_out) = write_out {
-                            write_out.write(&mut outs);
+                panics.catch(
+                    || &self.name,
+                    Some(record),
+                    || {
+                        let line = renderer.render(record).ok();
+                        let now = self.outside.as_ref().and_then(OutsideRendering::now);
+                        let mut held = self.lock();
+                        if let Some(handler) = &mut *held
+                            && handler.handle_rendered(record, line, now)
+                            && let Some(write_outs) = &self.write_outs
+                        {
+                            // Taken before the handler's lock is let go, so this
+                            // buffer reaches the file before any later one.
+                            let mut outs =
+                                write_outs.lock().unwrap_or_else(PoisonError::into_inner);
+                            let write_out = handler.begin_write_out(&mut outs);
+                            drop(held);
+                            if let Some(write_out) = write_out {
+                                write_out.write(&mut outs);
+                            }
                         }
-                    }
-                });
+                    },
+                );
             }
             None => {
                 if let Some(held) = &mut *self.lock() {
@@ -140,21 +147,14 @@ impl Slot {
 /// A thread's renderer for a slot whose lines are rendered outside its lock.
 type Renderer = Option<LineRenderer>;
 
-/// What a thread keeps while it logs.
-struct ThreadState {
-    /// Inside a handler (or a logger change that holds one's lock).
-    dispatching: Cell<bool>,
-    /// The thread's copies of the handler lists it dispatches to.
-    copies: RefCell<ThreadCopies<Slot, Renderer>>,
-}
+/// This thread's copies of the handler lists it dispatches to. Borrowed
+/// while the thread is inside the logger (dispatching, or a logger change
+/// that holds a handler's lock), so the borrow is also the re-entrancy
+/// mark: one flag to set and clear per record.
+type Copies = RefCell<ThreadCopies<Slot, Renderer>>;
 
 thread_local! {
-    static THREAD: ThreadState = const {
-        ThreadState {
-            dispatching: Cell::new(false),
-            copies: RefCell::new(ThreadCopies::new()),
-        }
-    };
+    static THREAD: Copies = const { RefCell::new(ThreadCopies::new()) };
 }
 
 /// This thread's renderer for `slot`: the one it had, or a new one.
@@ -163,34 +163,19 @@ fn renderer_for(slot: &Slot, kept: Option<Renderer>) -> Renderer {
         .or_else(|| slot.outside.as_ref().map(OutsideRendering::renderer))
 }
 
-/// Marks this thread as inside the logger until dropped.
-struct InsideGuard<'a>(&'a Cell<bool>);
-
-impl InsideGuard<'_> {
-    /// Runs `f` marked as inside the logger; `None` if this thread already
-    /// is (or is exiting and has no state left).
-    fn run<R>(f: impl FnOnce(&ThreadState) -> R) -> Option<R> {
-        THREAD
-            .try_with(|state| {
-                if state.dispatching.replace(true) {
-                    return None;
-                }
-                let _inside = InsideGuard(&state.dispatching);
-                Some(f(state))
-            })
-            .ok()
-            .flatten()
-    }
-}
-
-impl Drop for InsideGuard<'_> {
-    fn drop(&mut self) {
-        self.0.set(false);
-    }
+/// Runs `f` marked as inside the logger, with this thread's copies; `None`
+/// if this thread already is (or is exiting and has no state left).
+fn inside<R>(f: impl FnOnce(&mut ThreadCopies<Slot, Renderer>) -> R) -> Option<R> {
+    THREAD
+        .try_with(|copies| Some(f(&mut *copies.try_borrow_mut().ok()?)))
+        .ok()
+        .flatten()
 }
 
 fn inside_handler() -> bool {
-    THREAD.try_with(|s| s.dispatching.get()).unwrap_or(true)
+    THREAD
+        .try_with(|copies| copies.try_borrow_mut().is_err())
+        .unwrap_or(true)
 }
 
 /// The program's dispatcher on an operating system: handlers each behind their
@@ -296,7 +281,7 @@ impl Logger {
             outside: handler.outside_rendering(),
             write_outs: handler.write_outs(),
             name: handler.name().to_owned(),
-            handler: OwnLine(Mutex::new(Some(handler))),
+            handler: OwnLine(HandlerLock::new(Some(handler))),
         });
         self.handlers.change(|slots| slots.push(slot));
         self.refresh();
@@ -342,7 +327,7 @@ impl Logger {
         key: HandlerKey,
         f: impl FnOnce(&mut (dyn Handler + Send)) -> R,
     ) -> Result<R, LoggerError> {
-        let result = InsideGuard::run(|_| {
+        let result = inside(|_| {
             let slot = self.slot(key)?;
             let mut held = slot.lock();
             let handler = held.as_mut().ok_or(LoggerError::UnknownHandler(key))?;
@@ -412,7 +397,7 @@ impl Logger {
         let Some(slots) = self.handlers.snapshot().0 else {
             return;
         };
-        InsideGuard::run(|_| {
+        inside(|_| {
             for slot in slots.iter() {
                 if let Some(held) = &mut *slot.lock() {
                     self.panics.run(&mut **held, None, |h| h.flush());
@@ -446,7 +431,7 @@ impl Logger {
             return;
         };
         for slot in slots.iter() {
-            if let Ok(mut held) = slot.handler.try_lock()
+            if let Some(mut held) = slot.handler.try_lock()
                 && let Some(handler) = &mut *held
             {
                 self.panics.run(&mut **handler, None, |h| h.flush());
@@ -507,32 +492,52 @@ impl Drop for Logger {
     }
 }
 
+impl Logger {
+    /// Whether `record` passes its logger's effective level.
+    #[inline]
+    fn passes_logger_level(&self, record: &Record<'_>) -> bool {
+        let root_only = self.root_only.load(Ordering::Relaxed);
+        // One compare while only the root has a level: NAMED_LEVELS is
+        // above every level, so it fails here and asks the loggers.
+        u16::from(record.level.number()) >= root_only
+            || (root_only == NAMED_LEVELS && record.level >= self.effective_level(record.logger))
+    }
+
+    /// Offers `record` to each handler in turn: out of line, so that the
+    /// lone handler's path keeps no loop state in registers.
+    #[inline(never)]
+    fn offer_each(&self, entries: &mut [(Arc<Slot>, Renderer)], record: &Record<'_>) {
+        for (slot, renderer) in entries {
+            self.offer(slot, renderer, record);
+        }
+    }
+
+    /// Gives `record` to the handler in `slot` if it passes the handler's
+    /// level and scope.
+    #[inline]
+    fn offer(&self, slot: &Slot, renderer: &mut Renderer, record: &Record<'_>) {
+        if record.level >= Level::new(slot.level.load(Ordering::Relaxed))
+            && (slot.scope.is_empty() || emlog::filter::is_within(record.logger, slot.scope))
+        {
+            slot.handle(record, &self.panics, renderer);
+        }
+    }
+}
+
 impl Dispatch for Logger {
     fn dispatch(&self, record: &Record<'_>) {
-        let dispatched = InsideGuard::run(|state| {
-            let threshold = match u8::try_from(self.root_only.load(Ordering::Relaxed)) {
-                Ok(root) => Level::new(root),
-                Err(_) => self.effective_level(record.logger),
-            };
-            if record.level < threshold {
+        let dispatched = inside(|copies| {
+            if !self.passes_logger_level(record) {
                 return;
             }
             let generation = self.handlers.generation();
-            let copies = &mut *state.copies.borrow_mut();
-            let Some(slots) = (match generation {
-                0 => None,
-                g => copies.get(&self.handlers, g, renderer_for),
-            }) else {
-                self.no_handler.fetch_add(1, Ordering::Relaxed);
-                return;
-            };
-            for (slot, renderer) in slots.iter_mut() {
-                if record.level >= Level::new(slot.level.load(Ordering::Relaxed))
-                    && (slot.scope.is_empty()
-                        || emlog::filter::is_within(record.logger, slot.scope))
-                {
-                    slot.handle(record, &self.panics, renderer);
+            match copies.get(&self.handlers, generation, renderer_for) {
+                // The usual logger: one handler, no loop around it.
+                [(slot, renderer)] => self.offer(slot, renderer, record),
+                [] => {
+                    self.no_handler.fetch_add(1, Ordering::Relaxed);
                 }
+                entries => self.offer_each(entries, record),
             }
         });
         if dispatched.is_none() {

@@ -104,48 +104,59 @@ const COPIES_PER_THREAD: usize = 4;
 
 /// A thread's copy of a list, with thread-local state `L` per item (a file
 /// handler's line renderer).
-pub(crate) struct ThreadCopy<T, L> {
+struct ThreadCopy<T, L> {
+    /// 0 for no copy (generation 0 is the empty list, never copied).
     generation: u64,
     /// Which list this is a copy of (its address), so that a newer copy takes
     /// over the local state of items it still holds.
     owner: usize,
-    items: Items<T>,
-    locals: Vec<L>,
+    /// Each item beside its state, in one slice: a record walks one array
+    /// (no second length to reconcile, no index into a second one).
+    entries: Vec<(Arc<T>, L)>,
 }
 
 impl<T, L> ThreadCopy<T, L> {
-    /// Each item with this thread's state for it.
-    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (&T, &mut L)> {
-        self.items.iter().map(|i| &**i).zip(self.locals.iter_mut())
-    }
+    const NONE: ThreadCopy<T, L> = ThreadCopy {
+        generation: 0,
+        owner: 0,
+        entries: Vec::new(),
+    };
 }
 
 /// A thread's copies of the lists it reads (see the module's description).
 pub(crate) struct ThreadCopies<T, L> {
-    /// The copy used last first.
-    copies: Vec<ThreadCopy<T, L>>,
+    /// The copy used last, kept apart so that a record finds it by one
+    /// compare of its generation, without a look into a vector first.
+    front: ThreadCopy<T, L>,
+    /// Other lists' copies, the one used last first.
+    others: Vec<ThreadCopy<T, L>>,
 }
 
 impl<T, L> ThreadCopies<T, L> {
     pub(crate) const fn new() -> ThreadCopies<T, L> {
-        ThreadCopies { copies: Vec::new() }
+        ThreadCopies {
+            front: ThreadCopy::NONE,
+            others: Vec::new(),
+        }
     }
 
-    /// This thread's copy of `list` at `generation` (which must be non-zero,
-    /// read from `list.generation()`), fetched if this thread has none.
-    /// `local` makes an item's thread state, from the state of the copy it
-    /// replaces when that copy held the same item.
+    /// The items of this thread's copy of `list` at `generation` (read from
+    /// `list.generation()`) with this thread's state for each, fetched if
+    /// this thread has no such copy; empty for generation 0 (the empty
+    /// list). `local` makes an item's thread state, from the state of the
+    /// copy it replaces when that copy held the same item.
     #[inline]
     pub(crate) fn get(
         &mut self,
         list: &PublishedList<T>,
         generation: u64,
         local: impl FnMut(&T, Option<L>) -> L,
-    ) -> Option<&mut ThreadCopy<T, L>> {
-        match self.copies.first() {
-            Some(copy) if copy.generation == generation => self.copies.first_mut(),
-            _ => self.fetch(list, generation, local),
+    ) -> &mut [(Arc<T>, L)] {
+        // A front copy of generation 0 has no entries: the empty list's.
+        if self.front.generation == generation {
+            return &mut self.front.entries;
         }
+        self.fetch(list, generation, local)
     }
 
     #[cold]
@@ -155,48 +166,61 @@ impl<T, L> ThreadCopies<T, L> {
         list: &PublishedList<T>,
         generation: u64,
         mut local: impl FnMut(&T, Option<L>) -> L,
-    ) -> Option<&mut ThreadCopy<T, L>> {
-        if let Some(at) = self.copies.iter().position(|c| c.generation == generation) {
+    ) -> &mut [(Arc<T>, L)] {
+        if generation == 0 {
+            return &mut [];
+        }
+        if let Some(at) = self.others.iter().position(|c| c.generation == generation) {
             // Another list was read in between: this one moves to the front.
-            self.copies[..=at].rotate_right(1);
-            return self.copies.first_mut();
+            let copy = self.others.remove(at);
+            self.put_in_front(copy);
+            return &mut self.front.entries;
         }
         let owner = std::ptr::from_ref(list) as usize;
         let (Some(items), generation) = list.snapshot() else {
             // Emptied since `generation` was read: nothing to dispatch to.
-            return None;
+            return &mut [];
         };
-        let old = match self.copies.iter().position(|c| c.owner == owner) {
-            Some(at) => Some(self.copies.remove(at)),
-            None => {
-                self.copies.truncate(COPIES_PER_THREAD - 1);
-                None
+        let mut old = if self.front.generation != 0 && self.front.owner == owner {
+            std::mem::replace(&mut self.front, ThreadCopy::NONE).entries
+        } else {
+            match self.others.iter().position(|c| c.owner == owner) {
+                Some(at) => self.others.remove(at).entries,
+                None => Vec::new(),
             }
         };
-        let (old_items, mut old_locals) = match old {
-            Some(old) => (Some(old.items), old.locals.into_iter().map(Some).collect()),
-            None => (None, Vec::new()),
-        };
-        let locals = items
+        let entries = items
             .iter()
             .map(|item| {
-                let kept = old_items
-                    .as_deref()
-                    .and_then(|old| old.iter().position(|o| Arc::ptr_eq(o, item)))
-                    .and_then(|at| old_locals.get_mut(at).and_then(Option::take));
-                local(item, kept)
+                let kept = old
+                    .iter()
+                    .position(|(o, _)| Arc::ptr_eq(o, item))
+                    .map(|at| old.swap_remove(at).1);
+                (Arc::clone(item), local(item, kept))
             })
             .collect();
-        self.copies.insert(
-            0,
-            ThreadCopy {
-                generation,
-                owner,
-                items,
-                locals,
-            },
-        );
-        self.copies.first_mut()
+        self.put_in_front(ThreadCopy {
+            generation,
+            owner,
+            entries,
+        });
+        &mut self.front.entries
+    }
+
+    /// Makes `copy` the front one; the one it replaces is kept first among
+    /// the others, and the least recently used beyond the bound is dropped.
+    fn put_in_front(&mut self, copy: ThreadCopy<T, L>) {
+        let previous = std::mem::replace(&mut self.front, copy);
+        if previous.generation != 0 {
+            self.others.insert(0, previous);
+            self.others.truncate(COPIES_PER_THREAD - 1);
+        }
+    }
+
+    /// How many copies this thread keeps.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        usize::from(self.front.generation != 0) + self.others.len()
     }
 }
 
@@ -205,8 +229,8 @@ mod tests {
     use super::*;
     use std::sync::atomic::AtomicBool;
 
-    fn items(copy: &mut ThreadCopy<u32, u32>) -> Vec<(u32, u32)> {
-        copy.iter_mut().map(|(i, l)| (*i, *l)).collect()
+    fn items(entries: &mut [(Arc<u32>, u32)]) -> Vec<(u32, u32)> {
+        entries.iter().map(|(i, l)| (**i, *l)).collect()
     }
 
     #[test]
@@ -221,17 +245,17 @@ mod tests {
             made.set(made.get() + 1);
             kept.unwrap_or(*i * 10)
         };
-        let copy = copies.get(&list, g, make).unwrap();
+        let copy = copies.get(&list, g, make);
         assert_eq!(items(copy), [(7, 70)]);
-        assert_eq!(items(copies.get(&list, g, make).unwrap()), [(7, 70)]);
+        assert_eq!(items(copies.get(&list, g, make)), [(7, 70)]);
         assert_eq!(made.get(), 1, "the second read used the thread's copy");
         list.change(|v| v.push(Arc::new(8)));
         let g2 = list.generation();
         assert_ne!(g2, g);
-        let copy = copies.get(&list, g2, make).unwrap();
+        let copy = copies.get(&list, g2, make);
         copy.iter_mut().for_each(|(_, l)| *l += 1);
         assert_eq!(items(copy), [(7, 71), (8, 81)]);
-        assert_eq!(copies.copies.len(), 1, "the stale copy was replaced");
+        assert_eq!(copies.len(), 1, "the stale copy was replaced");
     }
 
     #[test]
@@ -240,14 +264,34 @@ mod tests {
         list.change(|v| v.extend([Arc::new(1u32), Arc::new(2), Arc::new(3)]));
         let mut copies = ThreadCopies::new();
         let fresh = |i: &u32, kept: Option<u32>| kept.unwrap_or(*i);
-        let copy = copies.get(&list, list.generation(), fresh).unwrap();
+        let copy = copies.get(&list, list.generation(), fresh);
         copy.iter_mut().for_each(|(_, l)| *l += 100);
         list.change(|v| {
             v.remove(1);
             v.push(Arc::new(4));
         });
-        let copy = copies.get(&list, list.generation(), fresh).unwrap();
+        let copy = copies.get(&list, list.generation(), fresh);
         assert_eq!(items(copy), [(1, 101), (3, 103), (4, 4)]);
+    }
+
+    /// A list changed while another list's copy is in front: its new copy
+    /// still takes over the state of the items it kept from the older copy.
+    #[test]
+    fn a_list_changed_behind_another_keeps_its_items_thread_state() {
+        let (a, b) = (PublishedList::new(), PublishedList::new());
+        a.change(|v| v.push(Arc::new(1u32)));
+        b.change(|v| v.push(Arc::new(9u32)));
+        let mut copies = ThreadCopies::new();
+        let fresh = |i: &u32, kept: Option<u32>| kept.unwrap_or(*i);
+        copies.get(&a, a.generation(), fresh)[0].1 += 100;
+        assert_eq!(items(copies.get(&b, b.generation(), fresh)), [(9, 9)]);
+        a.change(|v| v.push(Arc::new(2)));
+        assert_eq!(
+            items(copies.get(&a, a.generation(), fresh)),
+            [(1, 101), (2, 2)]
+        );
+        assert_eq!(copies.len(), 2, "a's older copy was replaced, b's kept");
+        assert_eq!(items(copies.get(&b, b.generation(), fresh)), [(9, 9)]);
     }
 
     #[test]
@@ -258,7 +302,8 @@ mod tests {
         list.change(Vec::clear);
         assert_eq!(list.generation(), 0);
         let mut copies: ThreadCopies<u32, ()> = ThreadCopies::new();
-        assert!(copies.get(&list, stale, |_, _| ()).is_none());
+        assert!(copies.get(&list, stale, |_, _| ()).is_empty());
+        assert!(copies.get(&list, 0, |_, _| ()).is_empty());
         assert!(list.snapshot().0.is_none());
     }
 
@@ -274,11 +319,11 @@ mod tests {
         let mut copies = ThreadCopies::new();
         for _ in 0..2 {
             for (n, list) in lists.iter().enumerate() {
-                let copy = copies.get(list, list.generation(), |i, _| *i).unwrap();
+                let copy = copies.get(list, list.generation(), |i, _| *i);
                 assert_eq!(items(copy), [(n as u32, n as u32)]);
             }
         }
-        assert_eq!(copies.copies.len(), COPIES_PER_THREAD);
+        assert_eq!(copies.len(), COPIES_PER_THREAD);
     }
 
     #[test]
@@ -289,7 +334,7 @@ mod tests {
         assert_ne!(a.generation(), b.generation());
         let mut copies = ThreadCopies::new();
         // b's generation asked of a finds a's own list, never b's.
-        let copy = copies.get(&a, b.generation(), |i, _| *i).unwrap();
+        let copy = copies.get(&a, b.generation(), |i, _| *i);
         assert_eq!(items(copy), [(1, 1)]);
     }
 
@@ -308,8 +353,9 @@ mod tests {
                     loop {
                         let done = stop.load(Ordering::Acquire);
                         let g = list.generation();
-                        if let Some(copy) = copies.get(&list, g, |i: &u64, _| *i) {
-                            let seen: Vec<u64> = copy.iter_mut().map(|(i, _)| *i).collect();
+                        let copy = copies.get(&list, g, |i: &u64, _| *i);
+                        if !copy.is_empty() {
+                            let seen: Vec<u64> = copy.iter().map(|(i, _)| **i).collect();
                             // Change n publishes exactly 1..=n.
                             let n = seen.len() as u64;
                             assert_eq!(seen, (1..=n).collect::<Vec<_>>(), "torn list");

@@ -160,3 +160,35 @@ fn a_record_logged_from_a_panic_hook_reaches_the_handlers() {
     assert!(joined.is_err());
     assert_eq!(messages(&got), ["panic: disk on fire"]);
 }
+
+/// A message whose `Display` panics while the logger renders a file
+/// handler's line (outside the handler's lock): caught, counted, reported
+/// under the file handler's name, and the next record is written.
+#[test]
+fn a_message_panicking_while_a_file_line_is_rendered_is_reported_under_the_files_name() {
+    struct Panics;
+    impl std::fmt::Display for Panics {
+        fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            panic!("display bug")
+        }
+    }
+    capture_reports();
+    let logger = Logger::with_root_level(Level::DEBUG);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("render-panic.log");
+    let file = emlog_std::FileHandler::new(&path).unwrap();
+    let name = emlog::Handler::name(&file).to_owned();
+    logger.add(file).unwrap();
+    logger.dispatch(&Record::new(Level::INFO, "app", format_args!("{}", Panics)));
+    logger.dispatch(&Record::new(Level::INFO, "app", format_args!("fine")));
+    assert_eq!(logger.handler_panics(), 1);
+    let reports = reports_for(&name);
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.contains("the handler panicked: display bug")),
+        "{name}: {reports:?}"
+    );
+    logger.shutdown().unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "fine\n");
+}

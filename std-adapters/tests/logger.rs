@@ -141,6 +141,45 @@ fn handler_levels_are_checked_before_the_handler_lock() {
     assert_eq!(LOGGER.lowest_level(), Level::ERROR);
 }
 
+/// A logger's only handler is given records without the loop over several:
+/// its level and scope apply alike, alone and beside another handler, and
+/// the root's level is compared at its edge (a record at it passes).
+#[test]
+fn a_lone_handler_gets_the_same_records_as_one_among_several() {
+    static ALONE: Logger = Logger::with_root_level(Level::INFO);
+    static SHARED: Logger = Logger::with_root_level(Level::INFO);
+    let (alone, alone_seen) = Probe::new("alone");
+    let key = ALONE.add_for("app", alone).unwrap();
+    ALONE.set_handler_level(key, Level::WARNING).unwrap();
+    let (first, first_seen) = Probe::new("first");
+    SHARED.add(first).unwrap();
+    let (second, second_seen) = Probe::new("second");
+    let key = SHARED.add_for("app", second).unwrap();
+    SHARED.set_handler_level(key, Level::WARNING).unwrap();
+    for logger in [&ALONE, &SHARED] {
+        for (level, name, tag) in [
+            (Level::DEBUG, "app", "below the root"),
+            (Level::INFO, "app", "at the root, below the handler"),
+            (Level::WARNING, "app.db", "at the handler"),
+            (Level::ERROR, "other", "out of scope"),
+            (Level::CRITICAL, "app", "above"),
+        ] {
+            logger.dispatch(&Record::new(level, name, format_args!("{tag}")));
+        }
+    }
+    assert_eq!(*alone_seen.lock().unwrap(), ["at the handler", "above"]);
+    assert_eq!(*second_seen.lock().unwrap(), *alone_seen.lock().unwrap());
+    assert_eq!(
+        *first_seen.lock().unwrap(),
+        [
+            "at the root, below the handler",
+            "at the handler",
+            "out of scope",
+            "above"
+        ]
+    );
+}
+
 #[test]
 fn a_handler_that_logs_is_not_reentered_and_the_record_is_counted() {
     static LOGGER: Logger = Logger::with_root_level(Level::DEBUG);
