@@ -85,8 +85,7 @@ impl LineRenderer {
     /// Renders `record` followed by `"\n"`; the bytes stay valid until the next call.
     pub fn render(&mut self, record: &Record<'_>) -> Result<&[u8], RenderError> {
         self.render_into_buffer(record)?;
-        self.buffer.push_newline().map_err(|_| RenderError)?;
-        Ok(self.buffer.as_bytes())
+        self.buffer.end_line().map_err(|_| RenderError)
     }
 
     /// Renders `record` without the line end, as text.
@@ -108,16 +107,24 @@ impl LineRenderer {
             .template
             .render(&self.formatter, record, &mut self.buffer)
             .map_err(|_| RenderError)?;
-        if self.escape == Escape::ControlChars
-            && let Some(scan_from) = scan_from
-            && self.buffer.may_need_escape_from(scan_from)
-        {
-            let text = self.buffer.as_str().map_err(|_| RenderError)?;
-            if emlog::escape::needs_escape(text) {
-                self.escaped.clear();
-                emlog::escape::write_escaped(text, &mut self.escaped).map_err(|_| RenderError)?;
-                std::mem::swap(&mut self.buffer, &mut self.escaped);
-            }
+        match (self.escape, scan_from) {
+            (Escape::ControlChars, Some(scan_from)) => self.escape_from(scan_from),
+            _ => Ok(()),
+        }
+    }
+
+    /// Escapes the line if the text from `scan_from` on needs it; out of
+    /// line, so that the usual line (nothing to scan) saves no registers for it.
+    #[inline(never)]
+    fn escape_from(&mut self, scan_from: usize) -> Result<(), RenderError> {
+        if !self.buffer.may_need_escape_from(scan_from) {
+            return Ok(());
+        }
+        let text = self.buffer.as_str().map_err(|_| RenderError)?;
+        if emlog::escape::needs_escape(text) {
+            self.escaped.clear();
+            emlog::escape::write_escaped(text, &mut self.escaped).map_err(|_| RenderError)?;
+            std::mem::swap(&mut self.buffer, &mut self.escaped);
         }
         Ok(())
     }
