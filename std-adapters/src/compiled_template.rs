@@ -49,12 +49,13 @@ struct Kept {
     /// first place, and any others.
     millis: Option<usize>,
     more_millis: Vec<usize>,
-    /// For [`CompiledTemplate::render_kept_then_message`]: whether the text
-    /// fits the block with room for a 4-byte store of the digits; where in
-    /// the block they go ([`NO_PLACE`] if nowhere; a `u8`, so that the
-    /// place's end needs no overflow check); and the byte after them, in
-    /// the last byte of a word.
-    fits: bool,
+    /// For [`CompiledTemplate::render_kept_then_message`]: the text's
+    /// length if it fits the block with room for a 4-byte store of the
+    /// digits, else `usize::MAX` (one compare for both); where in the block
+    /// the digits go ([`NO_PLACE`] if nowhere; a `u8`, so that the place's
+    /// end needs no overflow check); and the byte after them, in the last
+    /// byte of a word.
+    block_len: usize,
     millis_at: u8,
     after_millis: u32,
 }
@@ -72,7 +73,7 @@ impl Kept {
             text: String::with_capacity(BLOCK),
             millis: None,
             more_millis: Vec::new(),
-            fits: false,
+            block_len: usize::MAX,
             millis_at: NO_PLACE,
             after_millis: 0,
         }
@@ -122,13 +123,15 @@ impl Kept {
         // The digits are stored as a word of four bytes, the last the text's
         // byte after them (or the block's, past the text's end).
         let len = self.text.len();
-        (self.fits, self.millis_at) = match self.millis {
+        let (fits, at) = match self.millis {
             None => (len <= BLOCK, NO_PLACE),
             Some(at) => (
                 at + 4 <= BLOCK && len <= BLOCK,
                 u8::try_from(at).unwrap_or(NO_PLACE),
             ),
         };
+        self.block_len = if fits { len } else { usize::MAX };
+        self.millis_at = at;
         let after = self.block.get(usize::from(self.millis_at) + 3).copied();
         self.after_millis = u32::from(after.unwrap_or(0)) << 24;
         Ok(self.text.bytes().any(may_need_escape))
@@ -337,10 +340,8 @@ impl CompiledTemplate {
             return None;
         }
         let kept = &entry.first;
-        let len = kept.text.len();
-        if !kept.fits
-            || !out.start_with_block(&kept.block, len, kept.millis_at, digits | kept.after_millis)
-        {
+        let len = kept.block_len;
+        if !out.start_with_block(&kept.block, len, kept.millis_at, digits | kept.after_millis) {
             return None;
         }
         let may_need_escape = entry.may_need_escape;
