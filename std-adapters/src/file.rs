@@ -303,7 +303,7 @@ fn render_line<'l>(
     base: &mut HandlerBase,
     record: &Record<'_>,
 ) -> Option<&'l [u8]> {
-    match line.render(record) {
+    match line.render_inlined(record) {
         Ok(bytes) => Some(bytes),
         Err(e) => {
             base.fail(&e, Some(record), true);

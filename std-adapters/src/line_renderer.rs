@@ -88,6 +88,18 @@ impl LineRenderer {
         self.buffer.end_line().map_err(|_| RenderError)
     }
 
+    /// [`render`](Self::render) inlined into the caller (a file handler's
+    /// `handle`, which saves the registers anyway): the usual line's path,
+    /// without a call; other lines' steps and escaping stay out of line.
+    /// Not for a caller that renders in a loop over handlers: the compiler
+    /// would hoist its reads of the record ahead of the loop, into every
+    /// handler's path.
+    #[inline(always)]
+    pub(crate) fn render_inlined(&mut self, record: &Record<'_>) -> Result<&[u8], RenderError> {
+        self.render_into_buffer_inlined(record)?;
+        self.buffer.end_line().map_err(|_| RenderError)
+    }
+
     /// Renders `record` without the line end, as text.
     pub fn render_str(&mut self, record: &Record<'_>) -> Result<&str, RenderError> {
         self.render_into_buffer(record)?;
@@ -101,7 +113,14 @@ impl LineRenderer {
     /// skips kept text known to hold no candidate and a message known to be
     /// printable ASCII (a plain call's numbers and text); only a line with a
     /// candidate byte is checked exactly.
+    #[inline(never)]
     fn render_into_buffer(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
+        self.render_into_buffer_inlined(record)
+    }
+
+    /// [`render_into_buffer`](Self::render_into_buffer) itself.
+    #[inline(always)]
+    fn render_into_buffer_inlined(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
         self.buffer.clear();
         let scan_from = self
             .template
