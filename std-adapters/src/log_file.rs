@@ -14,7 +14,7 @@ use emlog::{Level, Timestamp};
 
 use crate::Clock;
 use crate::file_open::{WriteMode, open_log_file};
-use crate::write_out::{WriteOut, WriteOuts, write_counted};
+use crate::write_out::{WriteOut, WriteOuts, write_counted, write_once};
 
 /// When a buffered file handler writes its buffer out.
 ///
@@ -557,8 +557,8 @@ impl LogFile {
     /// record's path: a call here saved and restored six registers).
     #[inline(always)]
     fn write_whole(&mut self, bytes: &[u8]) -> io::Result<()> {
-        if let (false, Some(mut file)) = (self.torn, self.file.as_ref()) {
-            let first = file.write(bytes);
+        if let (false, Some(file)) = (self.torn, self.file.as_ref()) {
+            let first = write_once(file, bytes);
             if let Ok(n) = first
                 && n == bytes.len()
             {
@@ -573,7 +573,7 @@ impl LogFile {
     /// [`write_whole`](Self::write_whole) when the file is torn or not open.
     #[inline(never)]
     fn write_whole_torn(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let Some(mut file) = self.file.as_ref() else {
+        let Some(file) = self.file.as_ref() else {
             return Err(not_open());
         };
         if self.torn {
@@ -582,7 +582,7 @@ impl LogFile {
             result?;
             self.torn = false;
         }
-        let first = file.write(bytes);
+        let first = write_once(file, bytes);
         self.write_rest(bytes, first)
     }
 
