@@ -49,7 +49,19 @@ struct Kept {
     /// first place, and any others.
     millis: Option<usize>,
     more_millis: Vec<usize>,
+    /// For [`CompiledTemplate::render_kept_then_message`]: the text's
+    /// length if it fits the block with room for a 4-byte store of the
+    /// digits, else `usize::MAX` (one compare for both); where in the block
+    /// the digits go ([`NO_PLACE`] if nowhere; a `u8`, so that the place's
+    /// end needs no overflow check); and the byte after them, in the last
+    /// byte of a word.
+    block_len: usize,
+    millis_at: u8,
+    after_millis: u32,
 }
+
+/// [`Kept::millis_at`] of text without millisecond digits in its block.
+const NO_PLACE: u8 = BLOCK as u8;
 
 /// The size of a kept block.
 const BLOCK: usize = 64;
@@ -61,6 +73,9 @@ impl Kept {
             text: String::with_capacity(BLOCK),
             millis: None,
             more_millis: Vec::new(),
+            block_len: usize::MAX,
+            millis_at: NO_PLACE,
+            after_millis: 0,
         }
     }
 
@@ -105,6 +120,20 @@ impl Kept {
         if let Some(block) = self.block.get_mut(..self.text.len()) {
             block.copy_from_slice(self.text.as_bytes());
         }
+        // The digits are stored as a word of four bytes, the last the text's
+        // byte after them (or the block's, past the text's end).
+        let len = self.text.len();
+        let (fits, at) = match self.millis {
+            None => (len <= BLOCK, NO_PLACE),
+            Some(at) => (
+                at + 4 <= BLOCK && len <= BLOCK,
+                u8::try_from(at).unwrap_or(NO_PLACE),
+            ),
+        };
+        self.block_len = if fits { len } else { usize::MAX };
+        self.millis_at = at;
+        let after = self.block.get(usize::from(self.millis_at) + 3).copied();
+        self.after_millis = u32::from(after.unwrap_or(0)) << 24;
         Ok(self.text.bytes().any(may_need_escape))
     }
 
@@ -203,6 +232,11 @@ pub(crate) struct CompiledTemplate {
     head: bool,
     /// The rest; never starts with kept text.
     body: Vec<Step>,
+    /// Whether the template is one run of kept text with at most one place
+    /// for millisecond digits, then `%(message)s`: the usual layout, which
+    /// [`render_kept_then_message`](Self::render_kept_then_message) writes
+    /// without walking the steps.
+    kept_then_message: bool,
     /// All ones when some run depends on the record's second, else zero:
     /// an entry's second is the record's, masked.
     second_mask: u64,
@@ -248,7 +282,17 @@ impl CompiledTemplate {
         if head {
             steps.remove(0);
         }
+        let kept_then_message = head
+            && matches!(steps.as_slice(), [Step::Message])
+            && runs.len() == 1
+            && runs
+                .iter()
+                .flat_map(Range::clone)
+                .filter(|&at| millis_place(formatter, at))
+                .count()
+                <= 1;
         CompiledTemplate {
+            kept_then_message,
             entries: std::array::from_fn(|_| Entry::new(runs.len())),
             runs,
             head,
@@ -264,7 +308,56 @@ impl CompiledTemplate {
     /// need escaping starts, if any does: the first step that is not kept
     /// text or a message of printable ASCII, unless kept text holds a
     /// candidate byte.
+    #[inline(always)]
     pub(crate) fn render(
+        &mut self,
+        formatter: &Formatter,
+        record: &Record<'_>,
+        out: &mut LineBuf,
+    ) -> Result<Option<usize>, fmt::Error> {
+        if self.kept_then_message
+            && let Some(scan_from) = self.render_kept_then_message(record, out)
+        {
+            return scan_from;
+        }
+        self.render_steps(formatter, record, out)
+    }
+
+    /// [`render`](Self::render) of a template that is kept text then the
+    /// message, into an empty `out`, when the kept entry in use is the
+    /// record's and its text fits a block: one copy of the block, the
+    /// millisecond digits, and the message. `None` otherwise (then the
+    /// steps write the line, renewing an entry if need be).
+    #[inline(always)]
+    fn render_kept_then_message(
+        &self,
+        record: &Record<'_>,
+        out: &mut LineBuf,
+    ) -> Option<Result<Option<usize>, fmt::Error>> {
+        let digits = *MILLIS.get(record.timestamp.millis() as usize)?;
+        let entry = &self.entries[self.current % ENTRIES];
+        if !entry.is_for(record, self.second_mask) {
+            return None;
+        }
+        let kept = &entry.first;
+        let len = kept.block_len;
+        if !out.start_with_block(&kept.block, len, kept.millis_at, digits | kept.after_millis) {
+            return None;
+        }
+        let may_need_escape = entry.may_need_escape;
+        Some(
+            out.push_message(&record.args)
+                .map(|printable| match (may_need_escape, printable) {
+                    (true, _) => Some(0),
+                    (false, true) => None,
+                    (false, false) => Some(len),
+                }),
+        )
+    }
+
+    /// [`render`](Self::render) step by step.
+    #[inline(never)]
+    fn render_steps(
         &mut self,
         formatter: &Formatter,
         record: &Record<'_>,
@@ -274,6 +367,7 @@ impl CompiledTemplate {
             // Not a time a clock gives (nanoseconds past a second).
             return render_whole(formatter, record, out);
         };
+        let digits = three(digits);
         let mut current = self.current % ENTRIES;
         if !self.runs.is_empty() && !self.entries[current].is_for(record, self.second_mask) {
             current = self.find(formatter, record)?;
@@ -366,6 +460,12 @@ fn render_pieces(
     })
 }
 
+/// Whether piece `at` puts millisecond digits in kept text (see [`Kept::renew`]).
+fn millis_place(formatter: &Formatter, at: usize) -> bool {
+    formatter.piece_shortcut(at) == Some(Shortcut::ThreeDigitMsecs)
+        || formatter.piece_depends_on(at) == DependsOn::SecondThenMillis
+}
+
 /// Whether piece `at` can be kept: its text depends on the level, the logger
 /// name and the second at most, but for millisecond digits written per record.
 fn kept_piece(formatter: &Formatter, at: usize) -> bool {
@@ -373,20 +473,29 @@ fn kept_piece(formatter: &Formatter, at: usize) -> bool {
         || formatter.piece_shortcut(at) == Some(Shortcut::ThreeDigitMsecs)
 }
 
-/// The three digits of every millisecond, 000 to 999.
-const MILLIS: [[u8; 3]; 1000] = {
-    let mut digits = [[0; 3]; 1000];
+/// The three digits of every millisecond, 000 to 999, as the first three
+/// bytes of a little-endian word whose last byte is zero (so that one store
+/// writes them with the byte after them: [`Kept::after_millis`]).
+const MILLIS: [u32; 1000] = {
+    let mut digits = [0; 1000];
     let mut m = 0;
     while m < 1000 {
-        digits[m] = [
+        digits[m] = u32::from_le_bytes([
             b'0' + (m / 100) as u8,
             b'0' + (m / 10 % 10) as u8,
             b'0' + (m % 10) as u8,
-        ];
+            0,
+        ]);
         m += 1;
     }
     digits
 };
+
+/// The three digits in a [`MILLIS`] word.
+fn three(word: u32) -> [u8; 3] {
+    let [a, b, c, _] = word.to_le_bytes();
+    [a, b, c]
+}
 
 /// `a == b`, a logger name of up to 16 bytes compared with two overlapping
 /// 8-byte (or 4-byte) loads instead of a `memcmp` call.
@@ -430,17 +539,27 @@ mod tests {
                 Step::Render(_) => 'R',
             });
         }
+        if template.kept_then_message {
+            shape.push('!');
+        }
         shape
     }
 
     #[test]
     fn templates_compile_into_kept_text_the_message_and_the_rest() {
         let bench = "%(asctime)s.%(msecs)03d %(levelname)s %(name)s: %(message)s";
-        assert_eq!(shape(bench, "%Y-%m-%d %H:%M:%S"), "KM");
+        assert_eq!(shape(bench, "%Y-%m-%d %H:%M:%S"), "KM!");
         assert_eq!(
             shape(bench, ""),
             "KM",
-            "the default layout keeps its second"
+            "the default layout keeps its second, and has its own milliseconds"
+        );
+        assert_eq!(shape("%(asctime)s %(name)s: %(message)s", ""), "KM!");
+        assert_eq!(shape("%(levelname)s:%(name)s:%(message)s", ""), "KM!");
+        assert_eq!(
+            shape("%(msecs)03d %(asctime)s %(message)s", ""),
+            "KM",
+            "two places for the milliseconds: written step by step"
         );
         assert_eq!(
             shape(bench, "%H:%M:%S.%f"),
@@ -455,6 +574,38 @@ mod tests {
         );
         assert_eq!(shape("%(levelname)s %(message)s %(lineno)d!", ""), "KMKRK");
         assert_eq!(shape("%(msecs)d %(message)s%(thread)d", ""), "RKMR");
+    }
+
+    /// Once its kept text is made, a record of the benchmark's layout is
+    /// written by the one-copy path, as the steps would write it.
+    #[test]
+    fn the_usual_layout_takes_the_one_copy_path() {
+        let formatter =
+            Formatter::new("%(asctime)s.%(msecs)03d %(levelname)s %(name)s: %(message)s")
+                .unwrap()
+                .with_datefmt("%Y-%m-%d %H:%M:%S")
+                .unwrap();
+        let mut template = CompiledTemplate::new(&formatter);
+        let mut out = LineBuf::with_capacity(256);
+        for (name, nanos) in [
+            ("bench", 5_000_000),
+            ("a", 999_999_999),
+            (&"n".repeat(28), 0),
+        ] {
+            let mut check = |record: &Record<'_>| {
+                out.clear();
+                template.render_steps(&formatter, record, &mut out).unwrap();
+                let steps = out.as_bytes().to_vec();
+                out.clear();
+                let fast = template.render_kept_then_message(record, &mut out);
+                assert!(matches!(fast, Some(Ok(_))), "{name}");
+                assert_eq!(out.as_bytes(), steps, "{name}");
+            };
+            check(
+                &Record::new(emlog::Level::INFO, name, format_args!("x {}", 1))
+                    .with_timestamp(Timestamp::new(1_700_000_000, nanos)),
+            );
+        }
     }
 
     #[test]
@@ -480,8 +631,12 @@ mod tests {
 
     #[test]
     fn millisecond_digits_are_every_three_digit_number() {
-        for (m, digits) in MILLIS.iter().enumerate() {
-            assert_eq!(std::str::from_utf8(digits).unwrap(), format!("{m:03}"));
+        for (m, &digits) in MILLIS.iter().enumerate() {
+            assert_eq!(digits.to_le_bytes()[3], 0);
+            assert_eq!(
+                std::str::from_utf8(&three(digits)).unwrap(),
+                format!("{m:03}")
+            );
         }
     }
 }

@@ -194,13 +194,7 @@ impl FileHandler {
     /// record 15 instructions).
     #[inline(always)]
     pub(crate) fn render<'s>(&'s mut self, record: &Record<'_>) -> Option<&'s [u8]> {
-        match self.line.render(record) {
-            Ok(bytes) => Some(bytes),
-            Err(e) => {
-                self.base.fail(&e, Some(record), true);
-                None
-            }
-        }
+        render_line(&mut self.line, &mut self.base, record)
     }
 
     /// Writes the line rendered last. Always inlined into the handlers'
@@ -302,6 +296,22 @@ impl FileHandler {
     }
 }
 
+/// Renders `record` with `line`; `None` if it failed (counted and reported in `base`).
+#[inline(always)]
+fn render_line<'l>(
+    line: &'l mut LineRenderer,
+    base: &mut HandlerBase,
+    record: &Record<'_>,
+) -> Option<&'l [u8]> {
+    match line.render_inlined(record) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            base.fail(&e, Some(record), true);
+            None
+        }
+    }
+}
+
 impl Handler for FileHandler {
     fn level(&self) -> Level {
         self.base.level()
@@ -332,10 +342,15 @@ impl Handler for FileHandler {
     }
 
     fn handle(&mut self, record: &Record<'_>) -> bool {
-        if !self.base.accepts(record) || self.render(record).is_none() {
+        if !self.base.accepts(record) {
             return false;
         }
-        self.write_rendered(record)
+        // The rendered line as `render` gives it, not fetched again.
+        let Some(line) = render_line(&mut self.line, &mut self.base, record) else {
+            return false;
+        };
+        let written = self.file.write_line(line, record.level, record.timestamp);
+        self.count_write(record, written)
     }
 
     fn flush(&mut self) {

@@ -96,6 +96,35 @@ impl LineBuf {
         }
     }
 
+    /// Starts an empty buffer with the first `len` bytes of `block` (UTF-8
+    /// text), the four bytes of `word` (little-endian: ASCII digits, say,
+    /// and the text's byte after them) at `at` (nowhere if they would not
+    /// fit in the block): one copy of the whole block and one store.
+    /// `false`, and nothing written, if the buffer is not empty or `len`
+    /// exceeds the block.
+    #[inline(always)]
+    pub(crate) fn start_with_block(
+        &mut self,
+        block: &[u8; 64],
+        len: usize,
+        at: u8,
+        word: u32,
+    ) -> bool {
+        let at = usize::from(at);
+        if self.len != 0 || len > block.len() {
+            return false;
+        }
+        let Some(place) = self.bytes.first_chunk_mut::<64>() else {
+            return false;
+        };
+        *place = *block;
+        if let Some(place) = place.get_mut(at..at + 4) {
+            place.copy_from_slice(&word.to_le_bytes());
+        }
+        self.len = len;
+        true
+    }
+
     /// Appends `message`: written straight into the room after the text
     /// where it can be (a plain call's message that fits, with no dynamic
     /// call to lend the room), else through [`ByteSink`]. Whether what was
@@ -115,18 +144,27 @@ impl LineBuf {
         Ok(false)
     }
 
-    /// Appends a line end.
+    /// Appends a line end and returns the line: one bounds check for both.
     #[inline(always)]
-    pub(crate) fn push_newline(&mut self) -> fmt::Result {
-        match self.bytes.get_mut(self.len) {
-            // There is usually padding after the text.
-            Some(place) => {
-                *place = b'\n';
-                self.len += 1;
-                Ok(())
-            }
-            None => fmt::Write::write_str(self, "\n"),
+    pub(crate) fn end_line(&mut self) -> Result<&[u8], fmt::Error> {
+        let len = self.len;
+        if len >= self.bytes.len() {
+            return self.end_line_growing();
         }
+        self.len = len + 1;
+        let line = self.bytes.get_mut(..=len).ok_or(fmt::Error)?;
+        if let Some(end) = line.last_mut() {
+            *end = b'\n';
+        }
+        Ok(line)
+    }
+
+    /// [`end_line`](Self::end_line) with no room left for the line end.
+    #[cold]
+    #[inline(never)]
+    fn end_line_growing(&mut self) -> Result<&[u8], fmt::Error> {
+        fmt::Write::write_str(self, "\n")?;
+        Ok(self.as_bytes())
     }
 
     /// Sets the three bytes of text at `at` to ASCII `digits`.
@@ -275,7 +313,7 @@ mod tests {
             expected.push_str(std::str::from_utf8(&block[..len]).unwrap());
             assert_eq!(buf.as_str().unwrap(), expected);
         }
-        buf.push_newline().unwrap();
+        buf.end_line().unwrap();
         assert_eq!(buf.as_bytes().last(), Some(&b'\n'));
     }
 
@@ -291,7 +329,7 @@ mod tests {
                 buf.push_block(&[b'y'; 64], 3).unwrap();
                 expected.push_str("yyy");
             }
-            buf.push_newline().unwrap();
+            buf.end_line().unwrap();
             expected.push('\n');
             assert_eq!(buf.as_str().unwrap(), expected, "{next}");
             assert!(buf.may_need_escape_from(0), "the newline, {next}");

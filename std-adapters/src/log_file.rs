@@ -14,7 +14,7 @@ use emlog::{Level, Timestamp};
 
 use crate::Clock;
 use crate::file_open::{WriteMode, open_log_file};
-use crate::write_out::{WriteOut, WriteOuts, write_counted};
+use crate::write_out::{WriteOut, WriteOuts, write_counted, write_once};
 
 /// When a buffered file handler writes its buffer out.
 ///
@@ -176,6 +176,11 @@ struct Tail {
     written: u64,
     /// When `pending` was last written out (buffered files).
     last_flush_millis: i64,
+    /// A record stamped with the system clock before this time is not due
+    /// by the interval: the time the interval ends when the clock is the
+    /// system's, the last time there is without an interval, zero (every
+    /// record reads the clock) with another clock.
+    quiet_until: Timestamp,
 }
 
 impl LogFile {
@@ -264,9 +269,7 @@ impl LogFile {
             self.identity = Some((0, 0));
         }
         self.file = Some(file);
-        if let Some(b) = &self.options.buffering {
-            self.tail.last_flush_millis = b.clock.now_millis();
-        }
+        self.note_write_out();
         Ok(())
     }
 
@@ -396,14 +399,59 @@ impl LogFile {
         self.tail.pending_records += 1;
         Ok(level >= self.due.level
             || self.tail.pending.len() >= self.due.bytes
-            || (self.due.interval_millis != i64::MAX && {
-                let now = match (now, self.clock()) {
-                    (Some(now), _) => now,
-                    (None, Some(clock)) => clock.now_millis_at(made),
-                    (None, None) => 0,
-                };
-                now.saturating_sub(self.tail.last_flush_millis) >= self.due.interval_millis
-            }))
+            || self.interval_passed(now, made))
+    }
+
+    /// Whether the write-out interval has passed when a record made at
+    /// `made` arrives (at `now`, if the caller read the clock). A record
+    /// stamped with the system clock, when that is the interval's clock,
+    /// is compared with the interval's end as it is, without arithmetic
+    /// (which the compiler would hoist into every record's path, other
+    /// handlers' too); the rest, and a record at the end, read the clock.
+    #[inline(always)]
+    fn interval_passed(&self, now: Option<i64>, made: Timestamp) -> bool {
+        let quiet = self.tail.quiet_until;
+        if made.secs != 0
+            && (made.secs < quiet.secs || (made.secs == quiet.secs && made.nanos < quiet.nanos))
+            && crate::environment::stamps_records_with_system_time()
+        {
+            return false;
+        }
+        self.interval_passed_at_clock(now, made)
+    }
+
+    /// [`interval_passed`](Self::interval_passed) reading the clock.
+    #[inline(never)]
+    fn interval_passed_at_clock(&self, now: Option<i64>, made: Timestamp) -> bool {
+        self.due.interval_millis != i64::MAX && {
+            let now = match (now, self.clock()) {
+                (Some(now), _) => now,
+                (None, Some(clock)) => clock.now_millis_at(made),
+                (None, None) => 0,
+            };
+            now.saturating_sub(self.tail.last_flush_millis) >= self.due.interval_millis
+        }
+    }
+
+    /// Notes a write-out (or the open) now, by the buffering's clock.
+    fn note_write_out(&mut self) {
+        let Some(b) = &self.options.buffering else {
+            return;
+        };
+        let now = b.clock.now_millis();
+        self.tail.last_flush_millis = now;
+        self.tail.quiet_until = match (b.interval, b.clock.is_system()) {
+            (None, _) => Timestamp::new(u64::MAX, 0),
+            (Some(_), true) => {
+                // A record's time stands for the clock in whole milliseconds
+                // (`Clock::now_millis_at`): not due before the end's millisecond.
+                let end = now.saturating_add(self.due.interval_millis);
+                u64::try_from(end.div_euclid(1000)).map_or(Timestamp::ZERO, |secs| {
+                    Timestamp::new(secs, end.rem_euclid(1000) as u32 * 1_000_000)
+                })
+            }
+            (Some(_), false) => Timestamp::ZERO,
+        };
     }
 
     /// The lock a deferred write-out holds (see [`crate::write_out`]).
@@ -439,9 +487,7 @@ impl LogFile {
         outs: &mut WriteOuts,
     ) -> (io::Result<()>, Option<WriteOut>) {
         let earlier = self.take_in(outs);
-        if let Some(b) = &self.options.buffering {
-            self.tail.last_flush_millis = b.clock.now_millis();
-        }
+        self.note_write_out();
         if self.tail.pending.is_empty() {
             return (earlier, None);
         }
@@ -483,9 +529,7 @@ impl LogFile {
     /// [`write_pending`](Self::write_pending) holding the write-out lock.
     fn write_pending_holding(&mut self, outs: &mut WriteOuts) -> io::Result<()> {
         let earlier = self.take_in(outs);
-        if let Some(b) = &self.options.buffering {
-            self.tail.last_flush_millis = b.clock.now_millis();
-        }
+        self.note_write_out();
         if self.tail.pending.is_empty() {
             return earlier;
         }
@@ -508,8 +552,27 @@ impl LogFile {
     /// Writes whole lines to the open file, counting the bytes that reached
     /// it. If a write stops partway (ENOSPC after some bytes), the file is
     /// marked torn and the next write begins with a newline, so a later record
-    /// is never glued to the end of a cut one.
+    /// is never glued to the end of a cut one. The usual case, one `write`
+    /// that takes every byte, is inlined into the caller (a write-through
+    /// record's path: a call here saved and restored six registers).
+    #[inline(always)]
     fn write_whole(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if let (false, Some(file)) = (self.torn, self.file.as_ref()) {
+            let first = write_once(file, bytes);
+            if let Ok(n) = first
+                && n == bytes.len()
+            {
+                self.position += n as u64;
+                return Ok(());
+            }
+            return self.write_rest(bytes, first);
+        }
+        self.write_whole_torn(bytes)
+    }
+
+    /// [`write_whole`](Self::write_whole) when the file is torn or not open.
+    #[inline(never)]
+    fn write_whole_torn(&mut self, bytes: &[u8]) -> io::Result<()> {
         let Some(file) = self.file.as_ref() else {
             return Err(not_open());
         };
@@ -519,9 +582,27 @@ impl LogFile {
             result?;
             self.torn = false;
         }
-        let (n, result) = write_counted(file, bytes);
+        let first = write_once(file, bytes);
+        self.write_rest(bytes, first)
+    }
+
+    /// Finishes writing `bytes` after the first `write`, which returned
+    /// `first` (as [`write_counted`] would have gone on).
+    #[inline(never)]
+    fn write_rest(&mut self, bytes: &[u8], first: io::Result<usize>) -> io::Result<()> {
+        let done = match first {
+            Ok(0) if !bytes.is_empty() => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => 0,
+            Err(e) => return Err(e),
+        };
+        self.position += done as u64;
+        let Some(file) = self.file.as_ref() else {
+            return Err(not_open());
+        };
+        let (n, result) = write_counted(file, bytes.get(done..).unwrap_or_default());
         self.position += n as u64;
-        if result.is_err() && n > 0 {
+        if result.is_err() && done + n > 0 {
             self.torn = true;
         }
         result
@@ -581,4 +662,60 @@ fn not_open_buffered(records: u64) -> io::Error {
     io::Error::other(format!(
         "{records} buffered records could not be written: the file is not open"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick interval check (a record stamped with the system clock
+    /// compared with the interval's end) says what the check reading the
+    /// clock says, at every millisecond around the end, for the system's
+    /// clock, another clock, and no interval.
+    #[test]
+    fn the_quick_interval_check_agrees_with_reading_the_clock() {
+        crate::install_environment();
+        let dir = tempfile::tempdir().unwrap();
+        let clocks = [
+            (Clock::system(), Some(Duration::from_millis(5_000))),
+            (Clock::system_coarse(), Some(Duration::from_millis(1))),
+            (
+                Clock::from_fn(|| 1_700_000_000_000),
+                Some(Duration::from_secs(5)),
+            ),
+            (Clock::system(), None),
+        ];
+        for (i, (clock, interval)) in clocks.into_iter().enumerate() {
+            let options = FileOptions {
+                buffering: Some(Buffering {
+                    interval,
+                    clock,
+                    ..Buffering::default()
+                }),
+                ..FileOptions::default()
+            };
+            let file = LogFile::new(dir.path().join(format!("{i}.log")), options).unwrap();
+            let end = file.tail.last_flush_millis + file.due.interval_millis.min(1 << 40);
+            for millis in end - 1_500..end + 1_500 {
+                for nanos in [0, 999, 999_999] {
+                    let made = Timestamp::new(
+                        (millis / 1000) as u64,
+                        (millis % 1000) as u32 * 1_000_000 + nanos,
+                    );
+                    assert_eq!(
+                        file.interval_passed(None, made),
+                        file.interval_passed_at_clock(None, made),
+                        "clock {i}, {millis} ms + {nanos} ns, the interval ends at {end}"
+                    );
+                }
+            }
+            for made in [Timestamp::ZERO, Timestamp::new(u64::MAX, 0)] {
+                assert_eq!(
+                    file.interval_passed(None, made),
+                    file.interval_passed_at_clock(None, made),
+                    "clock {i}, {made:?}"
+                );
+            }
+        }
+    }
 }
