@@ -311,7 +311,7 @@ fn fill_digits(digits: &mut [u8], mut n: u64) {
 }
 
 /// `00`, `01`, ..., `99`.
-const PAIRS: [[u8; 2]; 100] = {
+pub(super) const PAIRS: [[u8; 2]; 100] = {
     let mut pairs = [[0; 2]; 100];
     let mut i = 0;
     while i < 100 {
@@ -377,10 +377,12 @@ const INTEGER_STEP: f64 = 4_503_599_627_370_496.0;
 /// half-way point is left to `core::fmt` as well, which leaves out every
 /// product from 2^51 up.
 #[inline(always)]
-fn scaled_rounded(x: f64, precision: u8) -> Option<u64> {
+pub(super) fn scaled_rounded(x: f64, precision: u8) -> Option<u64> {
     let power = *POWERS_OF_TEN_F64.get(usize::from(precision))?;
     let product = x.abs() * power;
-    if product.is_nan() || product >= INTEGER_STEP {
+    // False for NaN too: one compare.
+    let in_range = product < INTEGER_STEP;
+    if !in_range {
         return None;
     }
     // `product + 2^52` lies in [2^52, 2^53), where the `f64`s are the
