@@ -185,8 +185,10 @@ impl<'r> Ample<'r> {
     }
 
     /// `{:.P}` of `x`, `P` from 1 to 3, as `lent_room`'s `put_fixed`
-    /// writes it: the whole part as an integer, then the point and places
-    /// in one store.
+    /// writes it: below 10^8 once scaled, the digits of whole part and
+    /// places together in one store, then the places again after their
+    /// point in another; above, the whole part as an integer, then the
+    /// point and places.
     ///
     /// # Safety
     ///
@@ -194,15 +196,35 @@ impl<'r> Ample<'r> {
     #[inline(always)]
     unsafe fn put_fixed<const P: u8>(&mut self, x: f64) -> Option<()> {
         let rounded = scaled_rounded(x, P)?;
+        // Always stored, kept only when negative (as in `put_integer`).
+        // SAFETY: 1 byte, within the width.
+        unsafe { self.store([b'-']) };
+        self.at += usize::from(x.is_sign_negative());
+        let places = u32::from(P);
+        if rounded < EIGHT_DIGITS {
+            let digits = eight_digits(rounded as u32);
+            // Leading zeros, keeping one whole digit: the top bit of the
+            // last whole digit's byte stops the count there.
+            let zeros = (digits | 1 << (63 - 8 * places)).trailing_zeros() / 8;
+            let ascii = digits + ASCII_ZEROS;
+            // SAFETY: 8 bytes after the sign, within `FLOAT_WIDTH`.
+            unsafe { self.store((ascii >> (zeros * 8)).to_le_bytes()) };
+            self.at += (8 - places - zeros) as usize;
+            let point = u32::from(b'.') | ((ascii >> (64 - 8 * places)) as u32) << 8;
+            // SAFETY: 4 bytes at most 7 past the sign, within `FLOAT_WIDTH`.
+            unsafe { self.store(point.to_le_bytes()) };
+            self.at += 1 + places as usize;
+            return Some(());
+        }
         let scale = match P {
             1 => 10,
             2 => 100,
             _ => 1000,
         };
-        // `rounded` is below 2^52: a sign and 16 whole digits at most.
+        // `rounded` is below 2^52: 16 whole digits at most.
         // SAFETY: within `FLOAT_WIDTH` (a sign and 20 digits, then 4 bytes
         // for the point and places, with `SLACK` after).
-        unsafe { self.put_integer(rounded / scale, x.is_sign_negative())? };
+        unsafe { self.put_digits(rounded / scale)? };
         let places = (rounded % scale) as usize;
         let point = match P {
             1 => [b'.', b'0' + places as u8, 0, 0],
