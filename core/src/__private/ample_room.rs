@@ -15,8 +15,8 @@
 //!
 //! [`Value::width`]: super::Value::width
 
-use super::copy_short;
-use super::lent_room::{PAIRS, put_decimal, put_float, put_text, scaled_rounded};
+use super::lent_room::{POWERS_OF_TEN, put_decimal, put_float, scaled_rounded};
+use super::{NO_PRECISION, copy_short};
 
 /// Bytes past its width that an item's writer may write (and the items
 /// after it, or nothing, overwrite): a padded piece, eight digits.
@@ -60,24 +60,67 @@ impl<'r> Ample<'r> {
         self.at
     }
 
-    /// Stores `bytes` at the end, not moving it.
+    /// Stores `bytes` at `room[at..]`.
     ///
     /// # Safety
     ///
-    /// `M` is at most the width of the item being written, and
-    /// [`SLACK`]: the room holds `at + M` bytes (the type's invariant).
+    /// The room holds `at + M` bytes: `at + M` is at most the end plus the
+    /// width of the item being written and [`SLACK`] (the type's
+    /// invariant).
     #[inline(always)]
-    unsafe fn store<const M: usize>(&mut self, bytes: [u8; M]) {
-        debug_assert!(self.at + M <= self.room.len());
+    unsafe fn store_at<const M: usize>(&mut self, at: usize, bytes: [u8; M]) {
+        debug_assert!(at + M <= self.room.len());
         // SAFETY: `at + M <= room.len()` (the contract), and `[u8; M]` needs
         // no alignment.
         unsafe {
             self.room
                 .as_mut_ptr()
-                .add(self.at)
+                .add(at)
                 .cast::<[u8; M]>()
                 .write_unaligned(bytes);
         }
+    }
+
+    /// Stores `bytes` at the end, not moving it.
+    ///
+    /// # Safety
+    ///
+    /// As [`store_at`](Self::store_at) at the end.
+    #[inline(always)]
+    unsafe fn store<const M: usize>(&mut self, bytes: [u8; M]) {
+        // SAFETY: the contract.
+        unsafe { self.store_at(self.at, bytes) };
+    }
+
+    /// Appends `bytes`, whose width is their length: up to 16 by
+    /// `copy_short`, longer in 16-byte moves, the last one overlapping (no
+    /// call to `memcpy`, which would make the whole writer save registers).
+    ///
+    /// # Safety
+    ///
+    /// `bytes.len()` is counted in the type's `need` for this item.
+    #[inline(always)]
+    unsafe fn put_bytes(&mut self, bytes: &[u8]) {
+        let len = bytes.len();
+        if len <= 16 {
+            // SAFETY: `at + len <= room.len()`: `len` is this item's width.
+            let place = unsafe { self.room.get_unchecked_mut(self.at..self.at + len) };
+            copy_short(place, bytes);
+        } else {
+            let mut done = 0;
+            while done + 16 < len {
+                if let Some(chunk) = bytes.get(done..).and_then(<[u8]>::first_chunk::<16>) {
+                    // SAFETY: 16 bytes that end before `at + len`.
+                    unsafe { self.store_at(self.at + done, *chunk) };
+                }
+                done += 16;
+            }
+            if let Some(last) = bytes.last_chunk::<16>() {
+                // SAFETY: the last 16 of the `len` bytes.
+                unsafe { self.store_at(self.at + len - 16, *last) };
+            }
+        }
+        self.at += len;
     }
 
     /// Appends `piece`, whose padded copy (its bytes, then zeros, when it
@@ -89,18 +132,27 @@ impl<'r> Ample<'r> {
     /// with `piece` when `piece` is at most [`PADDED`] bytes.
     #[inline(always)]
     pub(super) unsafe fn put_piece(&mut self, piece: &str, padded: &[u8; PADDED]) {
-        let len = piece.len();
-        if len <= PADDED {
-            // SAFETY: `PADDED` is `SLACK`; the bytes past `len` are
+        if piece.len() <= PADDED {
+            // SAFETY: `PADDED` is `SLACK`; the bytes past the piece are
             // overwritten by what follows, or left past the message's end.
             unsafe { self.store(*padded) };
+            self.at += piece.len();
         } else {
-            let end = self.at + len;
-            // SAFETY: `end <= room.len()`: `len` is this item's width.
-            let place = unsafe { self.room.get_unchecked_mut(self.at..end) };
-            copy_short(place, piece.as_bytes());
+            core::hint::cold_path();
+            // SAFETY: the contract.
+            unsafe { self.put_bytes(piece.as_bytes()) };
         }
-        self.at += len;
+    }
+
+    /// Appends `text`, an argument.
+    ///
+    /// # Safety
+    ///
+    /// `text.len()` is counted in the type's `need` for this item.
+    #[inline(always)]
+    pub(super) unsafe fn put_text(&mut self, text: &str) {
+        // SAFETY: the contract.
+        unsafe { self.put_bytes(text.as_bytes()) };
     }
 
     /// Moves the end to `end`, which checked code wrote up to, if that
@@ -116,13 +168,6 @@ impl<'r> Ample<'r> {
         Some(())
     }
 
-    /// Appends `text` (an argument, whose width is its length).
-    #[inline(always)]
-    pub(super) fn put_text(&mut self, text: &str) -> Option<()> {
-        let end = put_text(self.room, self.at, text);
-        self.advance(end, text.len())
-    }
-
     /// Appends `n` in decimal, after a `-` when `negative`.
     ///
     /// # Safety
@@ -130,12 +175,25 @@ impl<'r> Ample<'r> {
     /// [`INTEGER_WIDTH`] is counted in the type's `need` for this item.
     #[inline(always)]
     pub(super) unsafe fn put_integer(&mut self, n: u64, negative: bool) -> Option<()> {
-        // Always stored, kept only when negative: the digits overwrite it.
-        // SAFETY: 1 byte, within the width.
-        unsafe { self.store([b'-']) };
-        self.at += usize::from(negative);
         // SAFETY: the sign and 20 digits make `INTEGER_WIDTH`.
-        unsafe { self.put_digits(n) }
+        unsafe {
+            self.put_sign(negative);
+            self.put_digits(n)
+        }
+    }
+
+    /// Appends a `-` when `negative`.
+    ///
+    /// # Safety
+    ///
+    /// The room holds `at + 1` bytes.
+    #[inline(always)]
+    unsafe fn put_sign(&mut self, negative: bool) {
+        if negative {
+            // SAFETY: 1 byte (the contract).
+            unsafe { self.store([b'-']) };
+            self.at += 1;
+        }
     }
 
     /// Appends the decimal digits of `n` (at most 20).
@@ -146,6 +204,7 @@ impl<'r> Ample<'r> {
     #[inline(always)]
     unsafe fn put_digits(&mut self, n: u64) -> Option<()> {
         if n >= EIGHT_DIGITS {
+            core::hint::cold_path();
             let end = put_decimal(self.room, self.at, n, false);
             return self.advance(end, 20);
         }
@@ -162,87 +221,69 @@ impl<'r> Ample<'r> {
 
     /// Appends a float as `{}` (`precision` [`NO_PRECISION`]) or `{:.N}`
     /// writes it, when that is quick and exact (as `lent_room`'s
-    /// `put_float`).
+    /// `put_float`); `None` for `{:.0}` and above `{:.7}` (the checked
+    /// writer writes those).
     ///
     /// # Safety
     ///
     /// [`FLOAT_WIDTH`] is counted in the type's `need` for this item.
     #[inline(always)]
     pub(super) unsafe fn put_float(&mut self, x: f64, precision: u8) -> Option<()> {
-        // SAFETY (each): `FLOAT_WIDTH` is counted for this item.
-        // `{:.3}` first: the usual one.
-        if precision == 3 {
-            return unsafe { self.put_fixed::<3>(x) };
-        }
         match precision {
-            1 => unsafe { self.put_fixed::<1>(x) },
-            2 => unsafe { self.put_fixed::<2>(x) },
-            precision => {
-                let end = put_float(self.room, self.at, x, precision);
+            NO_PRECISION => {
+                let end = put_float(self.room, self.at, x, NO_PRECISION);
                 self.advance(end, FLOAT_WIDTH)
             }
+            // SAFETY: `FLOAT_WIDTH` is counted for this item.
+            1..=MAX_FIXED => unsafe { self.put_fixed(x, u32::from(precision)) },
+            _ => None,
         }
     }
 
-    /// `{:.P}` of `x`, `P` from 1 to 3, as `lent_room`'s `put_fixed`
-    /// writes it: below 10^8 once scaled, the digits of whole part and
-    /// places together in one store, then the places again after their
-    /// point in another; above, the whole part as an integer, then the
-    /// point and places.
+    /// `{:.N}` of `x`, `places` N from 1 to [`MAX_FIXED`], as `lent_room`'s
+    /// `put_fixed` writes it: below 10^8 once scaled, the digits of whole
+    /// part and places together in one store, then the places again after
+    /// their point in another; above, the whole part as an integer, then
+    /// the point and places.
     ///
     /// # Safety
     ///
     /// [`FLOAT_WIDTH`] is counted in the type's `need` for this item.
     #[inline(always)]
-    unsafe fn put_fixed<const P: u8>(&mut self, x: f64) -> Option<()> {
-        let rounded = scaled_rounded(x, P)?;
-        // Always stored, kept only when negative (as in `put_integer`).
+    unsafe fn put_fixed(&mut self, x: f64, places: u32) -> Option<()> {
+        let rounded = scaled_rounded(x, places as u8)?;
         // SAFETY: 1 byte, within the width.
-        unsafe { self.store([b'-']) };
-        self.at += usize::from(x.is_sign_negative());
-        let places = u32::from(P);
-        if rounded < EIGHT_DIGITS {
+        unsafe { self.put_sign(x.is_sign_negative()) };
+        let place_bits = 8 * places;
+        let places_ascii = if rounded < EIGHT_DIGITS {
             let digits = eight_digits(rounded as u32);
             // Leading zeros, keeping one whole digit: the top bit of the
             // last whole digit's byte stops the count there.
-            let zeros = (digits | 1 << (63 - 8 * places)).trailing_zeros() / 8;
+            let zeros = (digits | 1 << (63 - place_bits)).trailing_zeros() / 8;
             let ascii = digits + ASCII_ZEROS;
             // SAFETY: 8 bytes after the sign, within `FLOAT_WIDTH`.
             unsafe { self.store((ascii >> (zeros * 8)).to_le_bytes()) };
             self.at += (8 - places - zeros) as usize;
-            let point = u32::from(b'.') | ((ascii >> (64 - 8 * places)) as u32) << 8;
-            // SAFETY: 4 bytes at most 7 past the sign, within `FLOAT_WIDTH`.
-            unsafe { self.store(point.to_le_bytes()) };
-            self.at += 1 + places as usize;
-            return Some(());
-        }
-        let scale = match P {
-            1 => 10,
-            2 => 100,
-            _ => 1000,
+            ascii
+        } else {
+            core::hint::cold_path();
+            let scale = *POWERS_OF_TEN.get(places as usize)?;
+            // `rounded` is below 2^52: 16 whole digits at most.
+            // SAFETY: a sign and 20 digits, within `FLOAT_WIDTH`.
+            unsafe { self.put_digits(rounded / scale)? };
+            eight_digits((rounded % scale) as u32) + ASCII_ZEROS
         };
-        // `rounded` is below 2^52: 16 whole digits at most.
-        // SAFETY: within `FLOAT_WIDTH` (a sign and 20 digits, then 4 bytes
-        // for the point and places, with `SLACK` after).
-        unsafe { self.put_digits(rounded / scale)? };
-        let places = (rounded % scale) as usize;
-        let point = match P {
-            1 => [b'.', b'0' + places as u8, 0, 0],
-            2 => {
-                let pair = PAIRS[places % 100];
-                [b'.', pair[0], pair[1], 0]
-            }
-            _ => {
-                let pair = PAIRS[places / 10 % 100];
-                [b'.', pair[0], pair[1], b'0' + (places % 10) as u8]
-            }
-        };
-        // SAFETY: 4 bytes at the end, within `FLOAT_WIDTH` (above).
-        unsafe { self.store(point) };
-        self.at += 1 + usize::from(P);
+        let point = u64::from(b'.') | (places_ascii >> (64 - place_bits)) << 8;
+        // SAFETY: 8 bytes, at most 21 past the start: within `FLOAT_WIDTH`
+        // (a sign, 16 whole digits, the point and 7 places at most).
+        unsafe { self.store(point.to_le_bytes()) };
+        self.at += 1 + places as usize;
         Some(())
     }
 }
+
+/// The highest `{:.N}` written here (its places and point are one store).
+const MAX_FIXED: u8 = 7;
 
 /// The first number with nine digits.
 const EIGHT_DIGITS: u64 = 100_000_000;
@@ -259,10 +300,12 @@ const ASCII_ZEROS: u64 = u64::from_le_bytes([b'0'; 8]);
 #[inline(always)]
 fn eight_digits(n: u32) -> u64 {
     let quads = u64::from(n / 10_000) | u64::from(n % 10_000) << 32;
+    // `hundreds | (quads - hundreds × 100) << 16`, in fewer steps: the
+    // same modulo 2^64, and no lane overflows.
     let hundreds = (quads * 10_486 >> 20) & 0x0000_007f_0000_007f;
-    let pairs = hundreds | (quads - hundreds * 100) << 16;
+    let pairs = (quads << 16).wrapping_add(hundreds.wrapping_mul(1u64.wrapping_sub(100 << 16)));
     let tens = (pairs * 103 >> 10) & 0x000f_000f_000f_000f;
-    tens | (pairs - tens * 10) << 8
+    (pairs << 8).wrapping_add(tens.wrapping_mul(1u64.wrapping_sub(10 << 8)))
 }
 
 #[cfg(test)]

@@ -354,12 +354,17 @@ struct Typed<'a, V, const N: usize, const P: usize> {
 
 impl<'a, V: Values<'a>, const N: usize, const P: usize> Typed<'a, V, N, P> {
     /// [`write_into`](WriteMessage::write_into) for room that may be too
-    /// short: each item checked.
+    /// short: each item checked. Out of line, so that the quick writer
+    /// calls nothing (and saves no registers).
     #[cold]
     #[inline(never)]
-    fn write_checked(&self, room: &mut [u8]) -> Option<usize> {
+    fn write_checked(&self, room: &mut [u8]) -> Option<Written> {
         let at = put_text(room, 0, self.text.piece(0))?;
-        self.values.put(self.text, room, at, 0)
+        let len = self.values.put(self.text, room, at, 0)?;
+        Some(Written {
+            len,
+            printable: self.text.printable && V::PRINTABLE,
+        })
     }
 
     /// The text, precisions and arguments, for the shared writer.
@@ -397,26 +402,26 @@ impl<'a, V: Values<'a>, const N: usize, const P: usize> WriteMessage for Typed<'
 
     /// Checks once that the room holds the longest text these pieces and
     /// argument types can make, then writes with no check of each item;
-    /// room shorter than that is written with a check of each.
+    /// room shorter than that, and what the quick writers leave (see
+    /// [`Ample`]), is written again with a check of each item.
     fn write_into(&self, room: &mut [u8]) -> Option<Written> {
         let text = self.text;
         let need = (text.base_need as usize).saturating_add(self.values.width());
-        let len = match Ample::new(room, need) {
-            Some(mut out) => {
-                // SAFETY: `need` counts every piece, every argument's width
-                // and `SLACK`.
-                unsafe {
-                    text.put_piece(&mut out, 0);
-                    self.values.put_ample(text, &mut out, 0)?;
-                }
-                out.len()
+        if let Some(mut out) = Ample::new(room, need) {
+            // SAFETY: `need` counts every piece, every argument's width
+            // and `SLACK`.
+            let written = unsafe {
+                text.put_piece(&mut out, 0);
+                self.values.put_ample(text, &mut out, 0)
+            };
+            if written.is_some() {
+                return Some(Written {
+                    len: out.len(),
+                    printable: text.printable && V::PRINTABLE,
+                });
             }
-            None => self.write_checked(room)?,
-        };
-        Some(Written {
-            len,
-            printable: text.printable && V::PRINTABLE,
-        })
+        }
+        self.write_checked(room)
     }
 
     #[cfg(feature = "queue-capture")]
@@ -794,9 +799,11 @@ impl<'a> Value<'a> for &'a str {
     #[inline(always)]
     unsafe fn put_ample(&self, out: &mut Ample<'_>, precision: u8) -> Option<()> {
         match precision {
-            NO_PRECISION => out.put_text(self),
-            _ => None,
+            // SAFETY: its length is its width (the contract).
+            NO_PRECISION => unsafe { out.put_text(self) },
+            _ => return None,
         }
+        Some(())
     }
 
     fn arg(&self) -> Arg<'a> {
@@ -1039,6 +1046,8 @@ mod tests {
     static LONG: PlainText<2, 3> =
         PlainText::new("a piece longer than sixteen bytes {} and é {} at the end, long too");
     static TEXT: PlainText<2, 3> = PlainText::new("<{}> {}.");
+    static MORE_PLACES: PlainText<4, 5> = PlainText::new("{:.4} {:.5} {:.6} {:.7}");
+    static CHECKED_PLACES: PlainText<2, 3> = PlainText::new("{:.0} {:.8}");
 
     /// Integers around every power of ten and at the ends of their types,
     /// and the benchmark's message across the digit counts.
@@ -1138,6 +1147,41 @@ mod tests {
             (16_777_215.0f64, (0.123_456_78, ())),
             "16777215 0.12346",
         );
+        for x in [
+            0.0,
+            -0.0,
+            1.0,
+            0.123_456_789,
+            -0.000_012_345,
+            9.999_999_95,
+            99.999_999_96,
+            1234.567_891_23,
+            -98_765.432_1,
+            4.5e8,
+            123_456_789.012_345_6,
+        ] {
+            let f = x as f32;
+            let expected = format!("{x:.4} {x:.5} {x:.6} {x:.7}");
+            check_every_room(&MORE_PLACES, (x, (x, (x, (x, ())))), &expected);
+            let expected = format!("{f:.4} {f:.5} {f:.6} {f:.7}");
+            check_every_room(&MORE_PLACES, (f, (f, (f, (f, ())))), &expected);
+            // Left by the quick writers to the checked one.
+            check_every_room(&CHECKED_PLACES, (x, (x, ())), &format!("{x:.0} {x:.8}"));
+        }
+        for x in [0.123_456_789, -1234.567_891_23, 4.5e7] {
+            let expected = format!("{x:.4} {x:.5} {x:.6} {x:.7}");
+            assert!(check_every_room(
+                &MORE_PLACES,
+                (x, (x, (x, (x, ())))),
+                &expected
+            ));
+        }
+        let x = -1234.567_891_23;
+        assert!(check_every_room(
+            &CHECKED_PLACES,
+            (x, (x, ())),
+            &format!("{x:.0} {x:.8}")
+        ));
     }
 
     /// Pieces longer than the padded copies, UTF-8 in them, and text
@@ -1152,6 +1196,12 @@ mod tests {
                 7, -2.5
             ),
         );
+        let long = "0123456789abcdef".repeat(7);
+        for len in [0, 1, 15, 16, 17, 31, 32, 33, 48, 49, 64, 65, 100, 112] {
+            let text = &long[..len];
+            let expected = format!("<{text}> 42.");
+            assert!(check_every_room(&TEXT, (text, (42u32, ())), &expected));
+        }
         for text in ["", "x", "sixteen bytes!!!", "more than sixteen bytes, é"] {
             check_every_room(&TEXT, (text, (42u32, ())), &format!("<{text}> 42."));
             check_every_room(&TEXT, (3.5f64, (text, ())), &format!("<3.5> {text}."));
