@@ -229,15 +229,16 @@ impl<'r> Ample<'r> {
     /// [`FLOAT_WIDTH`] is counted in the type's `need` for this item.
     #[inline(always)]
     pub(super) unsafe fn put_float(&mut self, x: f64, precision: u8) -> Option<()> {
-        match precision {
-            NO_PRECISION => {
-                let end = put_float(self.room, self.at, x, NO_PRECISION);
-                self.advance(end, FLOAT_WIDTH)
-            }
+        // The precisions first: `{}` writes only integral values here.
+        if precision.wrapping_sub(1) < MAX_FIXED {
             // SAFETY: `FLOAT_WIDTH` is counted for this item.
-            1..=MAX_FIXED => unsafe { self.put_fixed(x, u32::from(precision)) },
-            _ => None,
+            return unsafe { self.put_fixed(x, precision) };
         }
+        if precision != NO_PRECISION {
+            return None;
+        }
+        let end = put_float(self.room, self.at, x, NO_PRECISION);
+        self.advance(end, FLOAT_WIDTH)
     }
 
     /// `{:.N}` of `x`, `places` N from 1 to [`MAX_FIXED`], as `lent_room`'s
@@ -250,40 +251,77 @@ impl<'r> Ample<'r> {
     ///
     /// [`FLOAT_WIDTH`] is counted in the type's `need` for this item.
     #[inline(always)]
-    unsafe fn put_fixed(&mut self, x: f64, places: u32) -> Option<()> {
-        let rounded = scaled_rounded(x, places as u8)?;
+    unsafe fn put_fixed(&mut self, x: f64, places: u8) -> Option<()> {
+        let rounded = scaled_rounded(x, places)?;
+        let fixed = FIXED.get(usize::from(places))?;
         // SAFETY: 1 byte, within the width.
         unsafe { self.put_sign(x.is_sign_negative()) };
-        let place_bits = 8 * places;
-        let places_ascii = if rounded < EIGHT_DIGITS {
+        let point = |ascii: u64| u64::from(b'.') | (ascii >> fixed.places_shift) << 8;
+        if rounded < EIGHT_DIGITS {
             let digits = eight_digits(rounded as u32);
-            // Leading zeros, keeping one whole digit: the top bit of the
-            // last whole digit's byte stops the count there.
-            let zeros = (digits | 1 << (63 - place_bits)).trailing_zeros() / 8;
+            // Leading zeros, keeping one whole digit.
+            let zeros = (digits | fixed.stop).trailing_zeros() / 8;
             let ascii = digits + ASCII_ZEROS;
             // SAFETY: 8 bytes after the sign, within `FLOAT_WIDTH`.
             unsafe { self.store((ascii >> (zeros * 8)).to_le_bytes()) };
-            self.at += (8 - places - zeros) as usize;
-            ascii
-        } else {
-            core::hint::cold_path();
-            let scale = *POWERS_OF_TEN.get(places as usize)?;
-            // `rounded` is below 2^52: 16 whole digits at most.
-            // SAFETY: a sign and 20 digits, within `FLOAT_WIDTH`.
-            unsafe { self.put_digits(rounded / scale)? };
-            eight_digits((rounded % scale) as u32) + ASCII_ZEROS
-        };
-        let point = u64::from(b'.') | (places_ascii >> (64 - place_bits)) << 8;
+            // Eight digits less the zeros, and the point.
+            let end = self.at + 9 - zeros as usize;
+            // SAFETY: 8 bytes from the point, which is at most 8 past the
+            // sign (`zeros` is at most 7 less the places): within
+            // `FLOAT_WIDTH` and `SLACK`.
+            unsafe { self.store_at(end - fixed.tail, point(ascii).to_le_bytes()) };
+            self.at = end;
+            return Some(());
+        }
+        core::hint::cold_path();
+        let scale = *POWERS_OF_TEN.get(usize::from(places))?;
+        // `rounded` is below 2^52: 16 whole digits at most.
+        // SAFETY: a sign and 20 digits, within `FLOAT_WIDTH`.
+        unsafe { self.put_digits(rounded / scale)? };
+        let ascii = eight_digits((rounded % scale) as u32) + ASCII_ZEROS;
         // SAFETY: 8 bytes, at most 21 past the start: within `FLOAT_WIDTH`
         // (a sign, 16 whole digits, the point and 7 places at most).
-        unsafe { self.store(point.to_le_bytes()) };
-        self.at += 1 + places as usize;
+        unsafe { self.store(point(ascii).to_le_bytes()) };
+        self.at += fixed.tail;
         Some(())
     }
 }
 
 /// The highest `{:.N}` written here (its places and point are one store).
 const MAX_FIXED: u8 = 7;
+
+/// What [`Ample::put_fixed`] needs to know of `N` places, worked out here
+/// rather than on each call.
+struct Fixed {
+    /// Of the eight digits of the scaled value, the top bit of the last
+    /// whole digit's byte: it stops the count of leading zeros there.
+    stop: u64,
+    /// The shift that brings the places down to the low bytes.
+    places_shift: u32,
+    /// Bytes of the point and places.
+    tail: usize,
+}
+
+/// [`Fixed`] for each number of places up to [`MAX_FIXED`] (0 unused).
+const FIXED: [Fixed; MAX_FIXED as usize + 1] = {
+    let mut fixed = [const {
+        Fixed {
+            stop: 1 << 63,
+            places_shift: 0,
+            tail: 1,
+        }
+    }; MAX_FIXED as usize + 1];
+    let mut places = 1;
+    while places <= MAX_FIXED as usize {
+        fixed[places] = Fixed {
+            stop: 1 << (63 - 8 * places),
+            places_shift: 64 - 8 * places as u32,
+            tail: 1 + places,
+        };
+        places += 1;
+    }
+    fixed
+};
 
 /// The first number with nine digits.
 const EIGHT_DIGITS: u64 = 100_000_000;
