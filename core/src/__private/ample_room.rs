@@ -340,9 +340,9 @@ fn eight_digits(n: u32) -> u64 {
     let quads = u64::from(n / 10_000) | u64::from(n % 10_000) << 32;
     // `hundreds | (quads - hundreds × 100) << 16`, in fewer steps: the
     // same modulo 2^64, and no lane overflows.
-    let hundreds = (quads * 10_486 >> 20) & 0x0000_007f_0000_007f;
+    let hundreds = ((quads * 10_486) >> 20) & 0x0000_007f_0000_007f;
     let pairs = (quads << 16).wrapping_add(hundreds.wrapping_mul(1u64.wrapping_sub(100 << 16)));
-    let tens = (pairs * 103 >> 10) & 0x000f_000f_000f_000f;
+    let tens = ((pairs * 103) >> 10) & 0x000f_000f_000f_000f;
     (pairs << 8).wrapping_add(tens.wrapping_mul(1u64.wrapping_sub(10 << 8)))
 }
 
