@@ -9,9 +9,12 @@
 //! number below 10^8 as one store of its eight digits, a float's places as
 //! one store with their point. Each writer keeps to its item's width plus
 //! [`SLACK`] and moves the end by at most the width, so the whole message
-//! stays inside the room (the proof is [`Ample`]'s). The rest (larger
-//! numbers, text arguments, rare precisions) is written by `lent_room`'s
-//! checked code, which the room then always satisfies.
+//! stays inside the room (the proof is [`Ample`]'s). Integers from 10^8 and
+//! `{}` floats are written by `lent_room`'s checked code, which the room
+//! then always satisfies; `{:.0}` and `{:.8}` on, and whatever the quick
+//! rounding cannot prove, make this writer give up, and the checked writer
+//! writes the message again, item by item. Nothing here calls a function,
+//! so that the writer of a call's argument types saves few registers.
 //!
 //! [`Value::width`]: super::Value::width
 

@@ -7,8 +7,10 @@
 //! each list of types: each argument is written by the code for its type
 //! only, with no look-up of its kind. A call site costs the capture of its
 //! values and one call; a program has as many writers as it has argument
-//! lists (`(u64, f64)`, `(&str,)`, ...), not as many as calls. The numbers
-//! and text are written by `lent_room`'s code, and whatever it leaves
+//! lists (`(u64, f64)`, `(&str,)`, ...), not as many as calls. Room that
+//! holds the longest text the pieces and argument types can make (checked
+//! once) is written by `ample_room`'s code with no check of each item;
+//! shorter room by `lent_room`'s, item by item. Whatever they leave
 //! (text longer than the room, an argument only `core::fmt` writes, a float
 //! whose quick rounding cannot be proved exact) makes this writer give up
 //! before anything is kept: the shared writer then writes the whole message
@@ -38,7 +40,8 @@ pub struct PlainText<const N: usize, const P: usize> {
     /// Each piece up to [`PADDED`] bytes, then zeros, for one fixed copy.
     padded: [[u8; PADDED]; P],
     /// The pieces' bytes and [`SLACK`] (a `u32`, so that adding the
-    /// arguments' widths needs no check when they are all numbers).
+    /// arguments' widths needs no check when they are all numbers; exact,
+    /// as [`new`](Self::new) refuses a longer text).
     base_need: u32,
 }
 
@@ -73,10 +76,14 @@ impl<const N: usize, const P: usize> PlainText<N, P> {
             precise,
             printable: super::printable_pieces(&pieces),
             padded,
-            base_need: if pieces_len + SLACK <= u32::MAX as usize {
+            base_need: {
+                // The macro makes the text at compile time: a format string
+                // this long does not compile.
+                assert!(
+                    pieces_len + SLACK <= u32::MAX as usize,
+                    "format string over 4 GiB"
+                );
                 (pieces_len + SLACK) as u32
-            } else {
-                u32::MAX
             },
         }
     }
@@ -129,7 +136,8 @@ pub trait Value<'a>: Copy {
     fn width(&self) -> usize;
 
     /// As [`put`](Self::put), at the end of `out`, which was checked to
-    /// hold this argument's [`width`](Self::width) among the rest.
+    /// hold this argument's [`width`](Self::width) among the rest; by
+    /// default nothing, leaving the message to the checked writer.
     ///
     /// # Safety
     ///
