@@ -32,8 +32,9 @@ pub(super) const PADDED: usize = SLACK;
 pub(super) const INTEGER_WIDTH: usize = 21;
 
 /// Most bytes a float writes: a sign, 16 whole digits (the quick rounding
-/// takes products below 2^52), a point and 17 places.
-pub(super) const FLOAT_WIDTH: usize = 35;
+/// takes products below 2^51), a point and [`MAX_FIXED`] places (`{}`
+/// writes at most 9).
+pub(super) const FLOAT_WIDTH: usize = 1 + 16 + 1 + MAX_FIXED as usize;
 
 /// Room that holds `at + need` bytes, of which a writer has yet to write
 /// items whose widths and [`SLACK`] add up to no more than `need`.
@@ -181,7 +182,7 @@ impl<'r> Ample<'r> {
         // SAFETY: the sign and 20 digits make `INTEGER_WIDTH`.
         unsafe {
             self.put_sign(negative);
-            self.put_digits(n)
+            self.put_digits(n, 20)
         }
     }
 
@@ -199,24 +200,25 @@ impl<'r> Ample<'r> {
         }
     }
 
-    /// Appends the decimal digits of `n` (at most 20).
+    /// Appends the decimal digits of `n`, if they are at most `width`
+    /// (8 or more).
     ///
     /// # Safety
     ///
-    /// The room holds `at + 20 + SLACK` bytes.
+    /// The room holds `at + width + SLACK` bytes.
     #[inline(always)]
-    unsafe fn put_digits(&mut self, n: u64) -> Option<()> {
+    unsafe fn put_digits(&mut self, n: u64, width: usize) -> Option<()> {
         if n >= EIGHT_DIGITS {
             core::hint::cold_path();
             let end = put_decimal(self.room, self.at, n, false);
-            return self.advance(end, 20);
+            return self.advance(end, width);
         }
         let digits = eight_digits(n as u32);
         // The leading zeros are the low bytes (the first digits); the top
         // bit keeps at least the last digit (`0` is one digit).
         let zeros = (digits | 1 << 63).trailing_zeros() / 8;
         let ascii = (digits + ASCII_ZEROS) >> (zeros * 8);
-        // SAFETY: 8 bytes: within 20 and `SLACK`.
+        // SAFETY: 8 bytes: within `width` and `SLACK`.
         unsafe { self.store(ascii.to_le_bytes()) };
         self.at += 8 - zeros as usize;
         Some(())
@@ -278,12 +280,13 @@ impl<'r> Ample<'r> {
         }
         core::hint::cold_path();
         let scale = *POWERS_OF_TEN.get(usize::from(places))?;
-        // `rounded` is below 2^52: 16 whole digits at most.
-        // SAFETY: a sign and 20 digits, within `FLOAT_WIDTH`.
-        unsafe { self.put_digits(rounded / scale)? };
+        // `rounded` is below 2^51: 16 whole digits at most (and fewer).
+        // SAFETY: a sign and 16 digits, within `FLOAT_WIDTH`.
+        unsafe { self.put_digits(rounded / scale, 16)? };
         let ascii = eight_digits((rounded % scale) as u32) + ASCII_ZEROS;
-        // SAFETY: 8 bytes, at most 21 past the start: within `FLOAT_WIDTH`
-        // (a sign, 16 whole digits, the point and 7 places at most).
+        // SAFETY: 8 bytes, at most 17 past the start, of which the point
+        // and places (at most 8) are kept: within `FLOAT_WIDTH` and
+        // `SLACK`.
         unsafe { self.store(point(ascii).to_le_bytes()) };
         self.at += fixed.tail;
         Some(())

@@ -1056,6 +1056,7 @@ mod tests {
     static TEXT: PlainText<2, 3> = PlainText::new("<{}> {}.");
     static MORE_PLACES: PlainText<4, 5> = PlainText::new("{:.4} {:.5} {:.6} {:.7}");
     static CHECKED_PLACES: PlainText<2, 3> = PlainText::new("{:.0} {:.8}");
+    static ONE_PLACE: PlainText<1, 2> = PlainText::new("[{:.1}]");
 
     /// Integers around every power of ten and at the ends of their types,
     /// and the benchmark's message across the digit counts.
@@ -1183,6 +1184,15 @@ mod tests {
                 (x, (x, (x, (x, ())))),
                 &expected
             ));
+        }
+        // The most whole digits the quick rounding keeps (below 2^51 once
+        // scaled): fifteen.
+        for x in [
+            123_456_789_012_345.6,
+            -123_456_789_012_345.6,
+            99_999_999_999_999.9,
+        ] {
+            assert!(check_every_room(&ONE_PLACE, (x, ()), &format!("[{x:.1}]")));
         }
         let x = -1_234.567_891_23;
         assert!(check_every_room(
