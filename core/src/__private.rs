@@ -29,6 +29,8 @@ use crate::message::{WriteMessage, write_args};
 use crate::{Level, Location, Message, Record, STATIC_MIN_LEVEL};
 
 #[cfg(target_pointer_width = "64")]
+mod ample_room;
+#[cfg(target_pointer_width = "64")]
 mod lent_room;
 #[cfg(target_pointer_width = "64")]
 mod signature;

@@ -311,7 +311,7 @@ fn fill_digits(digits: &mut [u8], mut n: u64) {
 }
 
 /// `00`, `01`, ..., `99`.
-const PAIRS: [[u8; 2]; 100] = {
+pub(super) const PAIRS: [[u8; 2]; 100] = {
     let mut pairs = [[0; 2]; 100];
     let mut i = 0;
     while i < 100 {
@@ -338,7 +338,7 @@ fn decimal_len(n: u64) -> usize {
 
 /// 10^0 ..= 10^19, every power of ten a `u64` holds (up to 10^17 each exact
 /// as an `f64` too).
-const POWERS_OF_TEN: [u64; 20] = {
+pub(super) const POWERS_OF_TEN: [u64; 20] = {
     let mut powers = [1; 20];
     let mut i = 1;
     while i < powers.len() {
@@ -375,25 +375,27 @@ const INTEGER_STEP: f64 = 4_503_599_627_370_496.0;
 /// half-to-even never comes into it. As a safety allowance, a product
 /// within twice the multiplication's worst error (`product × 2^-52`) of a
 /// half-way point is left to `core::fmt` as well, which leaves out every
-/// product from 2^51 up.
+/// product from 2^51 up (the allowance is then at least 0.5, more than any
+/// distance from a half-way point) and so needs no compare of its own.
 #[inline(always)]
-fn scaled_rounded(x: f64, precision: u8) -> Option<u64> {
+pub(super) fn scaled_rounded(x: f64, precision: u8) -> Option<u64> {
     let power = *POWERS_OF_TEN_F64.get(usize::from(precision))?;
     let product = x.abs() * power;
-    if product.is_nan() || product >= INTEGER_STEP {
-        return None;
-    }
-    // `product + 2^52` lies in [2^52, 2^53), where the `f64`s are the
-    // integers: the addition rounds `product` to its nearest integer,
-    // which is the sum's bits less those of 2^52 (no float-to-integer
-    // conversion, which saturates in several instructions).
+    // Below 2^51 (the only products kept), `product + 2^52` lies in
+    // [2^52, 2^53), where the `f64`s are the integers: the addition
+    // rounds `product` to its nearest integer, which is the sum's bits
+    // less those of 2^52 (no float-to-integer conversion, which saturates
+    // in several instructions).
     let shifted = product + INTEGER_STEP;
     let nearest = shifted - INTEGER_STEP;
     // Exact (Sterbenz): `product` is within half of `nearest`, and both
     // are below one or within a factor of two of each other. A tie has
-    // `from_half` exactly 0.
+    // `from_half` exactly 0. NaN (from a NaN or infinite `x`) fails the
+    // compare, as do products from 2^51 up, whose allowance is at least
+    // 0.5 while `from_half` is at most 0.5.
     let from_half = 0.5 - (product - nearest).abs();
-    if from_half <= product * f64::EPSILON {
+    let clear = from_half > product * f64::EPSILON;
+    if !clear {
         return None;
     }
     Some(shifted.to_bits() - INTEGER_STEP.to_bits())
@@ -500,6 +502,11 @@ mod tests {
             (f64::NAN, 3),
             (f64::INFINITY, 3),
             (f64::NEG_INFINITY, 0),
+            (f64::MAX, 17),
+            (1e300, 0),
+            (4_503_599_627_370_496.0, 0),
+            (2_251_799_813_685_248.0, 0),
+            (225_179_981_368_524.8, 1),
         ] {
             assert_eq!(scaled_rounded(x, precision), None, "{x} .{precision}");
         }

@@ -7,8 +7,10 @@
 //! each list of types: each argument is written by the code for its type
 //! only, with no look-up of its kind. A call site costs the capture of its
 //! values and one call; a program has as many writers as it has argument
-//! lists (`(u64, f64)`, `(&str,)`, ...), not as many as calls. The numbers
-//! and text are written by `lent_room`'s code, and whatever it leaves
+//! lists (`(u64, f64)`, `(&str,)`, ...), not as many as calls. Room that
+//! holds the longest text the pieces and argument types can make (checked
+//! once) is written by `ample_room`'s code with no check of each item;
+//! shorter room by `lent_room`'s, item by item. Whatever they leave
 //! (text longer than the room, an argument only `core::fmt` writes, a float
 //! whose quick rounding cannot be proved exact) makes this writer give up
 //! before anything is kept: the shared writer then writes the whole message
@@ -17,6 +19,7 @@
 use core::cell::OnceCell;
 use core::fmt;
 
+use super::ample_room::{Ample, FLOAT_WIDTH, INTEGER_WIDTH, PADDED, SLACK};
 use super::lent_room::{self, put_decimal, put_float, put_text};
 use super::{Arg, ByteSink, Capture, DisplayArg, NO_PRECISION, PlainParts, emit};
 use crate::format::Sink;
@@ -34,6 +37,12 @@ pub struct PlainText<const N: usize, const P: usize> {
     precise: bool,
     /// Whether every piece is printable ASCII, which no escaping rewrites.
     printable: bool,
+    /// Each piece up to [`PADDED`] bytes, then zeros, for one fixed copy.
+    padded: [[u8; PADDED]; P],
+    /// The pieces' bytes and [`SLACK`] (a `u32`, so that adding the
+    /// arguments' widths needs no check when they are all numbers; exact,
+    /// as [`new`](Self::new) refuses a longer text).
+    base_need: u32,
 }
 
 impl<const N: usize, const P: usize> PlainText<N, P> {
@@ -48,11 +57,48 @@ impl<const N: usize, const P: usize> PlainText<N, P> {
             precise |= precisions[k] != NO_PRECISION;
             k += 1;
         }
+        let mut padded = [[0; PADDED]; P];
+        let mut pieces_len = 0;
+        let mut k = 0;
+        while k < P {
+            let bytes = pieces[k].as_bytes();
+            pieces_len += bytes.len();
+            let mut i = 0;
+            while i < bytes.len() && i < PADDED {
+                padded[k][i] = bytes[i];
+                i += 1;
+            }
+            k += 1;
+        }
         PlainText {
             pieces,
             precisions,
             precise,
             printable: super::printable_pieces(&pieces),
+            padded,
+            base_need: {
+                // The macro makes the text at compile time: a format string
+                // this long does not compile.
+                assert!(
+                    pieces_len + SLACK <= u32::MAX as usize,
+                    "format string over 4 GiB"
+                );
+                (pieces_len + SLACK) as u32
+            },
+        }
+    }
+
+    /// Appends piece `k` (nothing past the end).
+    ///
+    /// # Safety
+    ///
+    /// The piece's length is counted in `out`'s need (as
+    /// [`base_need`](Self::base_need) counts it).
+    #[inline(always)]
+    unsafe fn put_piece(&self, out: &mut Ample<'_>, k: usize) {
+        if let (Some(piece), Some(padded)) = (self.pieces.get(k), self.padded.get(k)) {
+            // SAFETY: the contract; `padded` is the piece's padded copy.
+            unsafe { out.put_piece(piece, padded) };
         }
     }
 
@@ -85,6 +131,22 @@ pub trait Value<'a>: Copy {
     /// `{:.N}` writes it at `room[at..]`; the new end, or `None` when it
     /// does not fit or is left to the shared writer.
     fn put(&self, room: &mut [u8], at: usize, precision: u8) -> Option<usize>;
+
+    /// The most bytes [`put_ample`](Self::put_ample) writes.
+    fn width(&self) -> usize;
+
+    /// As [`put`](Self::put), at the end of `out`, which was checked to
+    /// hold this argument's [`width`](Self::width) among the rest; by
+    /// default nothing, leaving the message to the checked writer.
+    ///
+    /// # Safety
+    ///
+    /// `width()` is counted in `out`'s need for this argument.
+    #[inline(always)]
+    unsafe fn put_ample(&self, out: &mut Ample<'_>, precision: u8) -> Option<()> {
+        let _ = (out, precision);
+        None
+    }
 
     /// The argument as the shared writer takes it.
     fn arg(&self) -> Arg<'a>;
@@ -130,6 +192,22 @@ pub trait Values<'a>: Copy {
         k: usize,
     ) -> Option<usize>;
 
+    /// The most bytes [`put_ample`](Self::put_ample) writes.
+    fn width(&self) -> usize;
+
+    /// As [`put`](Self::put), at the end of `out`.
+    ///
+    /// # Safety
+    ///
+    /// `out` was checked to hold the [`width`](Self::width) of these
+    /// arguments, the length of pieces `k + 1` on, and [`SLACK`].
+    unsafe fn put_ample<const N: usize, const P: usize>(
+        &self,
+        text: &PlainText<N, P>,
+        out: &mut Ample<'_>,
+        k: usize,
+    ) -> Option<()>;
+
     /// Puts the arguments as `Arg`s into `args`, this list's head at `k`.
     fn fill(&self, args: &mut [Arg<'a>], k: usize);
 
@@ -167,6 +245,21 @@ impl<'a> Values<'a> for () {
         _: usize,
     ) -> Option<usize> {
         Some(at)
+    }
+
+    #[inline(always)]
+    fn width(&self) -> usize {
+        0
+    }
+
+    #[inline(always)]
+    unsafe fn put_ample<const N: usize, const P: usize>(
+        &self,
+        _: &PlainText<N, P>,
+        _: &mut Ample<'_>,
+        _: usize,
+    ) -> Option<()> {
+        Some(())
     }
 
     #[inline(always)]
@@ -208,6 +301,28 @@ impl<'a, H: Value<'a>, T: Values<'a>> Values<'a> for (H, T) {
     }
 
     #[inline(always)]
+    fn width(&self) -> usize {
+        self.0.width().saturating_add(self.1.width())
+    }
+
+    #[inline(always)]
+    unsafe fn put_ample<const N: usize, const P: usize>(
+        &self,
+        text: &PlainText<N, P>,
+        out: &mut Ample<'_>,
+        k: usize,
+    ) -> Option<()> {
+        // SAFETY: the head's width, piece `k + 1` and the rest are counted
+        // in `out`'s need (the contract), each moving its end by at most
+        // what was counted for it.
+        unsafe {
+            self.0.put_ample(out, text.precision(k))?;
+            text.put_piece(out, k + 1);
+            self.1.put_ample(text, out, k + 1)
+        }
+    }
+
+    #[inline(always)]
     fn fill(&self, args: &mut [Arg<'a>], k: usize) {
         if let Some(arg) = args.get_mut(k) {
             *arg = self.0.arg();
@@ -246,6 +361,20 @@ struct Typed<'a, V, const N: usize, const P: usize> {
 }
 
 impl<'a, V: Values<'a>, const N: usize, const P: usize> Typed<'a, V, N, P> {
+    /// [`write_into`](WriteMessage::write_into) for room that may be too
+    /// short: each item checked. Out of line, so that the quick writer
+    /// calls nothing (and saves no registers).
+    #[cold]
+    #[inline(never)]
+    fn write_checked(&self, room: &mut [u8]) -> Option<Written> {
+        let at = put_text(room, 0, self.text.piece(0))?;
+        let len = self.values.put(self.text, room, at, 0)?;
+        Some(Written {
+            len,
+            printable: self.text.printable && V::PRINTABLE,
+        })
+    }
+
     /// The text, precisions and arguments, for the shared writer.
     fn parts(&self) -> PlainParts<'_> {
         let args = self.args.get_or_init(|| {
@@ -279,13 +408,28 @@ impl<'a, V: Values<'a>, const N: usize, const P: usize> WriteMessage for Typed<'
         lent_room::write_bytes(&self.parts(), out)
     }
 
+    /// Checks once that the room holds the longest text these pieces and
+    /// argument types can make, then writes with no check of each item;
+    /// room shorter than that, and what the quick writers leave (see
+    /// [`Ample`]), is written again with a check of each item.
     fn write_into(&self, room: &mut [u8]) -> Option<Written> {
-        let at = put_text(room, 0, self.text.piece(0))?;
-        let len = self.values.put(self.text, room, at, 0)?;
-        Some(Written {
-            len,
-            printable: self.text.printable && V::PRINTABLE,
-        })
+        let text = self.text;
+        let need = (text.base_need as usize).saturating_add(self.values.width());
+        if let Some(mut out) = Ample::new(room, need) {
+            // SAFETY: `need` counts every piece, every argument's width
+            // and `SLACK`.
+            let written = unsafe {
+                text.put_piece(&mut out, 0);
+                self.values.put_ample(text, &mut out, 0)
+            };
+            if written.is_some() {
+                return Some(Written {
+                    len: out.len(),
+                    printable: text.printable && V::PRINTABLE,
+                });
+            }
+        }
+        self.write_checked(room)
     }
 
     #[cfg(feature = "queue-capture")]
@@ -481,6 +625,18 @@ macro_rules! integer_values {
                 put_decimal(room, at, magnitude, negative)
             }
 
+            #[inline(always)]
+            fn width(&self) -> usize {
+                INTEGER_WIDTH
+            }
+
+            #[inline(always)]
+            unsafe fn put_ample(&self, out: &mut Ample<'_>, _: u8) -> Option<()> {
+                let (magnitude, negative) = self.magnitude();
+                // SAFETY: `INTEGER_WIDTH` is counted (the contract).
+                unsafe { out.put_integer(magnitude, negative) }
+            }
+
             fn arg(&self) -> Arg<'a> {
                 Arg::$variant(*self)
             }
@@ -551,6 +707,17 @@ impl<'a> Value<'a> for f64 {
         put_float(room, at, *self, precision)
     }
 
+    #[inline(always)]
+    fn width(&self) -> usize {
+        FLOAT_WIDTH
+    }
+
+    #[inline(always)]
+    unsafe fn put_ample(&self, out: &mut Ample<'_>, precision: u8) -> Option<()> {
+        // SAFETY: `FLOAT_WIDTH` is counted (the contract).
+        unsafe { out.put_float(*self, precision) }
+    }
+
     fn arg(&self) -> Arg<'a> {
         Arg::F64(*self)
     }
@@ -583,6 +750,17 @@ impl<'a> Value<'a> for f32 {
     #[inline(always)]
     fn put(&self, room: &mut [u8], at: usize, precision: u8) -> Option<usize> {
         put_float(room, at, f64::from(*self), precision)
+    }
+
+    #[inline(always)]
+    fn width(&self) -> usize {
+        FLOAT_WIDTH
+    }
+
+    #[inline(always)]
+    unsafe fn put_ample(&self, out: &mut Ample<'_>, precision: u8) -> Option<()> {
+        // SAFETY: `FLOAT_WIDTH` is counted (the contract).
+        unsafe { out.put_float(f64::from(*self), precision) }
     }
 
     fn arg(&self) -> Arg<'a> {
@@ -619,6 +797,21 @@ impl<'a> Value<'a> for &'a str {
             NO_PRECISION => put_text(room, at, self),
             _ => None,
         }
+    }
+
+    #[inline(always)]
+    fn width(&self) -> usize {
+        self.len()
+    }
+
+    #[inline(always)]
+    unsafe fn put_ample(&self, out: &mut Ample<'_>, precision: u8) -> Option<()> {
+        match precision {
+            // SAFETY: its length is its width (the contract).
+            NO_PRECISION => unsafe { out.put_text(self) },
+            _ => return None,
+        }
+        Some(())
     }
 
     fn arg(&self) -> Arg<'a> {
@@ -661,6 +854,11 @@ impl<'a> Value<'a> for &'a dyn DisplayArg {
         None
     }
 
+    #[inline(always)]
+    fn width(&self) -> usize {
+        0
+    }
+
     fn arg(&self) -> Arg<'a> {
         Arg::Display(*self)
     }
@@ -696,6 +894,16 @@ impl<'a> Value<'a> for Unused {
     #[inline(always)]
     fn put(&self, _: &mut [u8], at: usize, _: u8) -> Option<usize> {
         Some(at)
+    }
+
+    #[inline(always)]
+    fn width(&self) -> usize {
+        0
+    }
+
+    #[inline(always)]
+    unsafe fn put_ample(&self, _: &mut Ample<'_>, _: u8) -> Option<()> {
+        Some(())
     }
 
     fn arg(&self) -> Arg<'a> {
@@ -794,5 +1002,242 @@ impl<'a, T: ?Sized> ToValueUnused<'a> for Capture<'a, T> {
     #[inline(always)]
     fn to_value(&self) -> Unused {
         Unused
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    extern crate std;
+    use std::string::String;
+    use std::vec::Vec;
+    use std::{format, vec};
+
+    /// What the writer of `values`' types writes into room of every length
+    /// from none to well past what checking once up front needs: the text
+    /// of `expected` wherever it fits (up front or item by item), nothing
+    /// where it does not; or, for what it leaves to `core::fmt`, nothing at
+    /// any length, and the shared writer writes `expected`. Whether it
+    /// wrote the message itself.
+    fn check_every_room<'a, V: Values<'a>, const N: usize, const P: usize>(
+        text: &'static PlainText<N, P>,
+        values: V,
+        expected: &str,
+    ) -> bool {
+        let message = Typed::<V, N, P> {
+            text,
+            values,
+            args: OnceCell::new(),
+        };
+        let need = text.base_need as usize + values.width();
+        let quick = message.write_into(&mut vec![0; need]).is_some();
+        for len in 0..need + 64 {
+            let mut room = vec![b'#'; len];
+            let written = message.write_into(&mut room).map(|written| {
+                assert_eq!(written.printable, V::PRINTABLE && text.printable);
+                String::from_utf8(room[..written.len].to_vec()).expect("UTF-8")
+            });
+            let wanted = (quick && len >= expected.len()).then(|| String::from(expected));
+            assert_eq!(written, wanted, "room of {len}, need {need}");
+        }
+        let mut out = String::new();
+        assert!(message.write_message(&mut out).is_ok());
+        assert_eq!(out, expected);
+        quick
+    }
+
+    static REQUEST: PlainText<2, 3> = PlainText::new("request {} served in {:.3} ms");
+    static SIGNED: PlainText<2, 3> = PlainText::new("{} and {}");
+    static PLACES: PlainText<3, 4> = PlainText::new("{:.1}|{:.2}|{:.3}");
+    static OTHER: PlainText<2, 3> = PlainText::new("{} {:.5}");
+    static LONG: PlainText<2, 3> =
+        PlainText::new("a piece longer than sixteen bytes {} and é {} at the end, long too");
+    static TEXT: PlainText<2, 3> = PlainText::new("<{}> {}.");
+    static MORE_PLACES: PlainText<4, 5> = PlainText::new("{:.4} {:.5} {:.6} {:.7}");
+    static CHECKED_PLACES: PlainText<2, 3> = PlainText::new("{:.0} {:.8}");
+    static ONE_PLACE: PlainText<1, 2> = PlainText::new("[{:.1}]");
+
+    /// Integers around every power of ten and at the ends of their types,
+    /// and the benchmark's message across the digit counts.
+    #[test]
+    fn integers_and_fixed_floats_match_format_at_every_room_length() {
+        let mut numbers: Vec<u64> = vec![0, 1, 9, u64::MAX, u64::MAX - 1];
+        for k in 1..20 {
+            let power = 10u64.pow(k);
+            numbers.extend([power - 1, power, power + 1]);
+        }
+        for n in numbers {
+            let x = n as f64 * 0.001;
+            let expected = format!("request {n} served in {x:.3} ms");
+            let quick = check_every_room(&REQUEST, (n, (x, ())), &expected);
+            let expected = format!("request {n} served in {:.3} ms", -x);
+            assert_eq!(check_every_room(&REQUEST, (n, (-x, ())), &expected), quick);
+            assert!(quick || n > 1 << 50, "{n}");
+            let (i, j) = (n as i64, (n as i64).wrapping_neg());
+            assert!(check_every_room(
+                &SIGNED,
+                (i, (j, ())),
+                &format!("{i} and {j}")
+            ));
+            let (u, w) = (n as u32, n as i32);
+            assert!(check_every_room(
+                &SIGNED,
+                (u, (w, ())),
+                &format!("{u} and {w}")
+            ));
+        }
+        for (a, b) in [
+            (i64::MIN, i64::MAX),
+            (i32::MIN.into(), i32::MAX.into()),
+            (0, -1),
+        ] {
+            check_every_room(&SIGNED, (a, (b, ())), &format!("{a} and {b}"));
+        }
+        check_every_room(
+            &SIGNED,
+            (i32::MIN, (u32::MAX, ())),
+            &format!("{} and {}", i32::MIN, u32::MAX),
+        );
+    }
+
+    /// Rounding at each quick precision, signs, -0.0, and values whose
+    /// whole part has more than eight digits.
+    #[test]
+    fn fixed_floats_match_format_at_every_room_length() {
+        let values = [
+            0.0,
+            -0.0,
+            0.0005,
+            0.0004,
+            0.0006,
+            999.9995,
+            999.9994,
+            999.9996,
+            0.04,
+            0.96,
+            9.96,
+            99.995,
+            1.25e-7,
+            123_456.789,
+            99_999_999.999_6,
+            99_999_999.999_4,
+            1e8,
+            123_456_789.123,
+            // Scaled, about 10^8 at one of the precisions.
+            99_999.999,
+            99_999.999_4,
+            99_999.999_6,
+            100_000.0,
+            999_999.99,
+            999_999.994,
+            999_999.996,
+            1_000_000.0,
+            9_999_999.9,
+            9_999_999.94,
+            9_999_999.96,
+            10_000_000.0,
+            4.5e12,
+            4.5e14,
+            -1.5e11,
+            -7.0 / 3.0,
+            2.675,
+            1.005,
+        ];
+        for x in values {
+            for x in [x, -x] {
+                check_every_room(&PLACES, (x, (x, (x, ()))), &format!("{x:.1}|{x:.2}|{x:.3}"));
+                let f = x as f32;
+                check_every_room(&PLACES, (f, (f, (f, ()))), &format!("{f:.1}|{f:.2}|{f:.3}"));
+            }
+        }
+        check_every_room(
+            &OTHER,
+            (16_777_215.0f64, (0.123_456_78, ())),
+            "16777215 0.12346",
+        );
+        for x in [
+            0.0,
+            -0.0,
+            1.0,
+            0.123_456_789,
+            -0.000_012_345,
+            9.999_999_95,
+            99.999_999_96,
+            1_234.567_891_23,
+            -98_765.432_1,
+            4.5e8,
+            123_456_789.012_345_6,
+        ] {
+            let f = x as f32;
+            let expected = format!("{x:.4} {x:.5} {x:.6} {x:.7}");
+            check_every_room(&MORE_PLACES, (x, (x, (x, (x, ())))), &expected);
+            let expected = format!("{f:.4} {f:.5} {f:.6} {f:.7}");
+            check_every_room(&MORE_PLACES, (f, (f, (f, (f, ())))), &expected);
+            // Left by the quick writers to the checked one.
+            check_every_room(&CHECKED_PLACES, (x, (x, ())), &format!("{x:.0} {x:.8}"));
+        }
+        for x in [0.123_456_789, -1_234.567_891_23, 4.5e7] {
+            let expected = format!("{x:.4} {x:.5} {x:.6} {x:.7}");
+            assert!(check_every_room(
+                &MORE_PLACES,
+                (x, (x, (x, (x, ())))),
+                &expected
+            ));
+        }
+        // The most whole digits the quick rounding keeps (below 2^51 once
+        // scaled): fifteen.
+        for x in [
+            123_456_789_012_345.6,
+            -123_456_789_012_345.6,
+            99_999_999_999_999.9,
+        ] {
+            assert!(check_every_room(&ONE_PLACE, (x, ()), &format!("[{x:.1}]")));
+        }
+        let x = -1_234.567_891_23;
+        assert!(check_every_room(
+            &CHECKED_PLACES,
+            (x, (x, ())),
+            &format!("{x:.0} {x:.8}")
+        ));
+    }
+
+    /// Pieces longer than the padded copies, UTF-8 in them, and text
+    /// arguments (their widths their lengths).
+    #[test]
+    fn long_pieces_and_text_arguments_match_format_at_every_room_length() {
+        check_every_room(
+            &LONG,
+            (7u64, (-2.5f64, ())),
+            &format!(
+                "a piece longer than sixteen bytes {} and é {} at the end, long too",
+                7, -2.5
+            ),
+        );
+        let long = "0123456789abcdef".repeat(7);
+        for len in [0, 1, 15, 16, 17, 31, 32, 33, 48, 49, 64, 65, 100, 112] {
+            let text = &long[..len];
+            let expected = format!("<{text}> 42.");
+            assert!(check_every_room(&TEXT, (text, (42u32, ())), &expected));
+        }
+        for text in ["", "x", "sixteen bytes!!!", "more than sixteen bytes, é"] {
+            check_every_room(&TEXT, (text, (42u32, ())), &format!("<{text}> 42."));
+            check_every_room(&TEXT, (3.5f64, (text, ())), &format!("<3.5> {text}."));
+        }
+    }
+
+    /// NaN, infinities, ties and products too large for the quick rounding
+    /// are left to `core::fmt`, which writes them as `format!` does.
+    #[test]
+    fn floats_the_quick_writers_leave_are_written_by_core_fmt() {
+        for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e12, 1e20] {
+            let expected = format!("1 {x:.5}");
+            assert!(!check_every_room(&OTHER, (1u32, (x, ())), &expected));
+        }
+        // Ties at one of the precisions (2.5, 12.5, 0.5 once scaled).
+        for x in [f64::NAN, f64::INFINITY, 0.25, 0.125, 0.0005, 1e16] {
+            let expected = format!("{x:.1}|{x:.2}|{x:.3}");
+            assert!(!check_every_room(&PLACES, (x, (x, (x, ()))), &expected));
+        }
     }
 }
