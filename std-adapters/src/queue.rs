@@ -14,9 +14,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use crate::handler_panic::PanicCount;
-#[cfg(target_pointer_width = "64")]
-use crate::queued_record::PackedInline;
 use crate::queued_record::{Capture, KnownNames, Prepared, Shape, TextInline, prepare, shape};
+#[cfg(target_pointer_width = "64")]
+use crate::queued_record::{PackInPlace, PackedInline};
 use crate::record_ring::Producer;
 use emlog::{Formatter, Handler, HandlerBase, Level, Record};
 
@@ -196,6 +196,21 @@ impl Handler for QueueHandler {
             (None, false) => {
                 #[cfg(target_pointer_width = "64")]
                 {
+                    // Packed straight into the slot when the room it takes
+                    // is known to be there.
+                    if let Some(len) = record.args.packed_len()
+                        && let Some(in_place) = PackInPlace::new(record, len, &mut self.names)
+                    {
+                        let queued = self.queue.push(&mut self.producer, |slot, spill| {
+                            slot.fill_packing(spill, &in_place)
+                        });
+                        let sent = match queued {
+                            Some(true) => Sent::Queued,
+                            Some(false) => Sent::Failed { lost: false },
+                            None => Sent::Dropped,
+                        };
+                        return self.count(sent, record);
+                    }
                     let mut room = [0; PACK_ROOM];
                     if let Some(packed) = record.args.pack(&mut room) {
                         let bytes = room.get(..packed.len).unwrap_or_default();
