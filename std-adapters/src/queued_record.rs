@@ -384,7 +384,9 @@ fn by_reference(
 pub(crate) struct PackInPlace<'a> {
     record: &'a Record<'a>,
     location: &'static Location<'static>,
-    names: [&'static str; 2],
+    /// Its thread and process names (the producer's known ones: read
+    /// from there, not kept here, which takes fewer registers).
+    names: &'a KnownNames,
 }
 
 #[cfg(target_pointer_width = "64")]
@@ -394,13 +396,14 @@ impl<'a> PackInPlace<'a> {
     pub(crate) fn new(
         record: &'a Record<'a>,
         len: usize,
-        known: &mut KnownNames,
+        known: &'a mut KnownNames,
     ) -> Option<PackInPlace<'a>> {
-        let (location, names) = by_reference(record, PLAIN_HEAD, len, known)?;
+        // The names returned are `known`'s own.
+        let (location, _) = by_reference(record, PLAIN_HEAD, len, known)?;
         Some(PackInPlace {
             record,
             location,
-            names,
+            names: known,
         })
     }
 }
@@ -677,7 +680,8 @@ impl QueuedRecord {
     #[inline(always)]
     pub(crate) fn fill_packing(&mut self, spill: &mut Spill, p: &PackInPlace<'_>) -> bool {
         let record = p.record;
-        self.fill_by_reference(record, PACKED | STATIC_LOCATION, p.location, p.names);
+        let names = [p.names.thread, p.names.process];
+        self.fill_by_reference(record, PACKED | STATIC_LOCATION, p.location, names);
         let logger = record.logger.as_bytes();
         let (head, rest) = self.data.split_at_mut(PLAIN_HEAD);
         // It fits (`PackInPlace::new`): not cut.
@@ -701,7 +705,7 @@ impl QueuedRecord {
     #[cold]
     #[inline(never)]
     fn fill_formatted(&mut self, spill: &mut Spill, p: &PackInPlace<'_>) -> bool {
-        let [thread_name, process_name] = p.names;
+        let (thread_name, process_name) = (p.names.thread, p.names.process);
         let capture = Capture {
             record: p.record,
             message: Prepared::Format(&p.record.args),
@@ -1863,10 +1867,11 @@ mod tests {
             r.location.module_path = LOCATION.module_path;
             r.thread.name = thread;
             r.process.1 = process;
+            let known = KnownNames { thread, process };
             let in_place = PackInPlace {
                 record: &r,
                 location: &LOCATION,
-                names: [thread, process],
+                names: &known,
             };
             let mut slot = TestSlot::new();
             assert!(slot.record.fill_formatted(&mut slot.spill, &in_place));
