@@ -461,15 +461,15 @@ fn monitor(
 ) {
     let mut drops = DropReport::default();
     while queue.wait_for_records() {
-        let mut handlers = handlers.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = handlers.lock().unwrap_or_else(PoisonError::into_inner);
+        // The handlers as a slice, taken once a pass.
+        let handlers: &mut [Box<dyn Handler + Send>] = &mut guard;
         queue.take(PASS, |queued, spill| {
             // Drops are reported before the next record delivered after them.
             if queue.dropped() > drops.reported {
-                drops.report(queue.dropped(), &mut handlers, respect, panics);
+                drops.report(queue.dropped(), handlers, respect, panics);
             }
-            queued.with_record(spill, |record| {
-                deliver(&mut handlers, record, respect, panics)
-            })
+            queued.with_record(spill, |record| deliver(handlers, record, respect, panics))
         });
     }
 }
