@@ -14,9 +14,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use crate::handler_panic::PanicCount;
-use crate::queued_record::{Capture, KnownNames, Prepared, Shape, TextInline, prepare, shape};
 #[cfg(target_pointer_width = "64")]
-use crate::queued_record::{PackInPlace, PackedInline};
+use crate::queued_record::PackInPlace;
+use crate::queued_record::{Capture, KnownNames, Prepared, Shape, TextInline, prepare, shape};
 use crate::record_ring::Producer;
 use emlog::{Formatter, Handler, HandlerBase, Level, Record};
 
@@ -214,19 +214,8 @@ impl Handler for QueueHandler {
                     let mut room = [0; PACK_ROOM];
                     if let Some(packed) = record.args.pack(&mut room) {
                         let bytes = room.get(..packed.len).unwrap_or_default();
-                        let sent =
-                            match PackedInline::packed(record, packed, bytes, &mut self.names) {
-                                Some(inline) => {
-                                    let queued = self.queue.push(&mut self.producer, |slot, _| {
-                                        slot.fill_inline(&inline)
-                                    });
-                                    match queued {
-                                        Some(()) => Sent::Queued,
-                                        None => Sent::Dropped,
-                                    }
-                                }
-                                None => self.send(record, Prepared::Packed { packed, bytes }),
-                            };
+                        // Not inline (else `PackInPlace` took it).
+                        let sent = self.send(record, Prepared::Packed { packed, bytes });
                         return self.count(sent, record);
                     }
                 }

@@ -317,7 +317,9 @@ impl<'a> Capture<'a> {
 /// names by reference, its logger name and message inline after the
 /// message's `HEAD`-byte head: a packed plain call's ([`PLAIN_HEAD`]: the
 /// [`Packed`] words, then the packed bytes) or a text's ([`TEXT_HEAD`]: its
-/// length, then the text). Any other record takes [`Capture`].
+/// length, then the text). A packed plain call now goes the shorter way of
+/// [`PackInPlace`], into the same layout; any other record takes
+/// [`Capture`].
 pub(crate) struct Inline<'a, const HEAD: usize> {
     record: &'a Record<'a>,
     location: &'static Location<'static>,
@@ -376,8 +378,8 @@ fn by_reference(
     Some((location, [thread_name, process_name]))
 }
 
-/// A plain call's record that goes into its slot the shortest way: as a
-/// [`PackedInline`], but packed straight into the slot
+/// A plain call's record that goes into its slot the shortest way: as an
+/// [`Inline`] with [`PLAIN_HEAD`], but packed straight into the slot
 /// ([`QueuedRecord::fill_packing`]), the room it takes known beforehand
 /// ([`Message::packed_len`]).
 #[cfg(target_pointer_width = "64")]
@@ -405,25 +407,6 @@ impl<'a> PackInPlace<'a> {
             location,
             names: known,
         })
-    }
-}
-
-/// A packed plain call's record, the short way.
-#[cfg(target_pointer_width = "64")]
-pub(crate) type PackedInline<'a> = Inline<'a, PLAIN_HEAD>;
-
-#[cfg(target_pointer_width = "64")]
-impl<'a> PackedInline<'a> {
-    /// `record`, its message packed as `packed` into `bytes`, if it goes
-    /// the short way.
-    #[inline(always)]
-    pub(crate) fn packed(
-        record: &'a Record<'a>,
-        packed: Packed,
-        bytes: &'a [u8],
-        known: &mut KnownNames,
-    ) -> Option<PackedInline<'a>> {
-        Inline::new(record, packed.words(), bytes, known)
     }
 }
 
@@ -673,7 +656,8 @@ impl QueuedRecord {
     }
 
     /// Fills this record from `p` as [`fill_inline`](Self::fill_inline)
-    /// fills a [`PackedInline`] (the same layout), its message packed here.
+    /// fills a packed message's [`Inline`] (the same layout), its message
+    /// packed here.
     /// `false` if a message formatted here failed (not reached), as
     /// [`fill`](Self::fill).
     #[cfg(target_pointer_width = "64")]
@@ -983,7 +967,7 @@ impl QueuedRecord {
     }
 
     /// [`with_record`](Self::with_record) of a record that
-    /// [`fill_inline`](Self::fill_inline) filled (or
+    /// [`fill_packing`](Self::fill_packing) filled (or `fill_inline` or
     /// `fill_packed`, the same way): nothing spilled or copied but the
     /// logger name, the location and names by reference.
     #[cfg(target_pointer_width = "64")]
