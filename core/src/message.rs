@@ -90,6 +90,13 @@ pub(crate) trait WriteMessage {
         let _ = room;
         None
     }
+
+    /// The bytes [`pack`](Self::pack) takes of the room, learnt without
+    /// packing; `None` for a message that does not pack in any room.
+    #[cfg(all(feature = "queue-capture", target_pointer_width = "64"))]
+    fn packed_len(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// What [`WriteMessage::write_into`] wrote.
@@ -220,6 +227,20 @@ impl<'a> Message<'a> {
         match &self.repr {
             Repr::Args(..) => None,
             Repr::Plain(message) => message.pack(room),
+        }
+    }
+
+    /// The bytes [`pack`](Self::pack) would take of its room (so that a
+    /// queue can give it room of that size); `None` for a message that
+    /// does not pack in any room. With the `queue-capture` feature, on
+    /// 64-bit targets.
+    #[doc(hidden)]
+    #[cfg(all(feature = "queue-capture", target_pointer_width = "64"))]
+    #[inline]
+    pub fn packed_len(&self) -> Option<usize> {
+        match &self.repr {
+            Repr::Args(..) => None,
+            Repr::Plain(message) => message.packed_len(),
         }
     }
 

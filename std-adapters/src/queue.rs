@@ -15,7 +15,7 @@ use std::thread::JoinHandle;
 
 use crate::handler_panic::PanicCount;
 #[cfg(target_pointer_width = "64")]
-use crate::queued_record::PackedInline;
+use crate::queued_record::PackInPlace;
 use crate::queued_record::{Capture, KnownNames, Prepared, Shape, TextInline, prepare, shape};
 use crate::record_ring::Producer;
 use emlog::{Formatter, Handler, HandlerBase, Level, Record};
@@ -196,22 +196,26 @@ impl Handler for QueueHandler {
             (None, false) => {
                 #[cfg(target_pointer_width = "64")]
                 {
+                    // Packed straight into the slot when the room it takes
+                    // is known to be there.
+                    if let Some(len) = record.args.packed_len()
+                        && let Some(in_place) = PackInPlace::new(record, len, &mut self.names)
+                    {
+                        let queued = self.queue.push(&mut self.producer, |slot, spill| {
+                            slot.fill_packing(spill, &in_place)
+                        });
+                        let sent = match queued {
+                            Some(true) => Sent::Queued,
+                            Some(false) => Sent::Failed { lost: false },
+                            None => Sent::Dropped,
+                        };
+                        return self.count(sent, record);
+                    }
                     let mut room = [0; PACK_ROOM];
                     if let Some(packed) = record.args.pack(&mut room) {
                         let bytes = room.get(..packed.len).unwrap_or_default();
-                        let sent =
-                            match PackedInline::packed(record, packed, bytes, &mut self.names) {
-                                Some(inline) => {
-                                    let queued = self.queue.push(&mut self.producer, |slot, _| {
-                                        slot.fill_inline(&inline)
-                                    });
-                                    match queued {
-                                        Some(()) => Sent::Queued,
-                                        None => Sent::Dropped,
-                                    }
-                                }
-                                None => self.send(record, Prepared::Packed { packed, bytes }),
-                            };
+                        // Not inline (else `PackInPlace` took it).
+                        let sent = self.send(record, Prepared::Packed { packed, bytes });
                         return self.count(sent, record);
                     }
                 }
@@ -446,15 +450,15 @@ fn monitor(
 ) {
     let mut drops = DropReport::default();
     while queue.wait_for_records() {
-        let mut handlers = handlers.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = handlers.lock().unwrap_or_else(PoisonError::into_inner);
+        // The handlers as a slice, taken once a pass.
+        let handlers: &mut [Box<dyn Handler + Send>] = &mut guard;
         queue.take(PASS, |queued, spill| {
             // Drops are reported before the next record delivered after them.
             if queue.dropped() > drops.reported {
-                drops.report(queue.dropped(), &mut handlers, respect, panics);
+                drops.report(queue.dropped(), handlers, respect, panics);
             }
-            queued.with_record(spill, |record| {
-                deliver(&mut handlers, record, respect, panics)
-            })
+            queued.with_record(spill, |record| deliver(handlers, record, respect, panics))
         });
     }
 }

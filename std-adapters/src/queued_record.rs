@@ -317,7 +317,9 @@ impl<'a> Capture<'a> {
 /// names by reference, its logger name and message inline after the
 /// message's `HEAD`-byte head: a packed plain call's ([`PLAIN_HEAD`]: the
 /// [`Packed`] words, then the packed bytes) or a text's ([`TEXT_HEAD`]: its
-/// length, then the text). Any other record takes [`Capture`].
+/// length, then the text). A packed plain call now goes the shorter way of
+/// [`PackInPlace`], into the same layout; any other record takes
+/// [`Capture`].
 pub(crate) struct Inline<'a, const HEAD: usize> {
     record: &'a Record<'a>,
     location: &'static Location<'static>,
@@ -337,18 +339,8 @@ impl<'a, const HEAD: usize> Inline<'a, HEAD> {
         bytes: &'a [u8],
         known: &mut KnownNames,
     ) -> Option<Inline<'a, HEAD>> {
-        let location = record.args.static_location()?;
-        if !same(location.file, record.location.file)
-            || !same(location.module_path, record.location.module_path)
-        {
-            return None;
-        }
-        let thread_name = known.thread(record.thread.name)?;
-        let process_name = known.process(record.process.1)?;
-        // No overflow: a `str` and a slice are each at most isize::MAX.
-        if HEAD + record.logger.len() + bytes.len() > INLINE {
-            return None;
-        }
+        let (location, [thread_name, process_name]) =
+            by_reference(record, HEAD, bytes.len(), known)?;
         Some(Inline {
             record,
             location,
@@ -360,22 +352,61 @@ impl<'a, const HEAD: usize> Inline<'a, HEAD> {
     }
 }
 
-/// A packed plain call's record, the short way.
+/// The location and the thread and process names of `record`, if they all
+/// go by reference and its logger name fits inline after a message head of
+/// `head` bytes and `len` bytes of message: what the short ways need.
+#[inline(always)]
+fn by_reference(
+    record: &Record<'_>,
+    head: usize,
+    len: usize,
+    known: &mut KnownNames,
+) -> Option<(&'static Location<'static>, [&'static str; 2])> {
+    let location = record.args.static_location()?;
+    if !same(location.file, record.location.file)
+        || !same(location.module_path, record.location.module_path)
+    {
+        return None;
+    }
+    let thread_name = known.thread(record.thread.name)?;
+    let process_name = known.process(record.process.1)?;
+    // No overflow: a `str` is at most isize::MAX bytes, and `len` is the
+    // size of room a message takes.
+    if head + record.logger.len() + len.min(INLINE) > INLINE {
+        return None;
+    }
+    Some((location, [thread_name, process_name]))
+}
+
+/// A plain call's record that goes into its slot the shortest way: as an
+/// [`Inline`] with [`PLAIN_HEAD`], but packed straight into the slot
+/// ([`QueuedRecord::fill_packing`]), the room it takes known beforehand
+/// ([`Message::packed_len`]).
 #[cfg(target_pointer_width = "64")]
-pub(crate) type PackedInline<'a> = Inline<'a, PLAIN_HEAD>;
+pub(crate) struct PackInPlace<'a> {
+    record: &'a Record<'a>,
+    location: &'static Location<'static>,
+    /// Its thread and process names (the producer's known ones: read
+    /// from there, not kept here, which takes fewer registers).
+    names: &'a KnownNames,
+}
 
 #[cfg(target_pointer_width = "64")]
-impl<'a> PackedInline<'a> {
-    /// `record`, its message packed as `packed` into `bytes`, if it goes
-    /// the short way.
+impl<'a> PackInPlace<'a> {
+    /// `record`, whose message packs into `len` bytes, if it goes this way.
     #[inline(always)]
-    pub(crate) fn packed(
+    pub(crate) fn new(
         record: &'a Record<'a>,
-        packed: Packed,
-        bytes: &'a [u8],
-        known: &mut KnownNames,
-    ) -> Option<PackedInline<'a>> {
-        Inline::new(record, packed.words(), bytes, known)
+        len: usize,
+        known: &'a mut KnownNames,
+    ) -> Option<PackInPlace<'a>> {
+        // The names returned are `known`'s own.
+        let (location, _) = by_reference(record, PLAIN_HEAD, len, known)?;
+        Some(PackInPlace {
+            record,
+            location,
+            names: known,
+        })
     }
 }
 
@@ -607,21 +638,12 @@ impl QueuedRecord {
     /// looking at what the short way rules out.
     #[inline(always)]
     pub(crate) fn fill_inline<const HEAD: usize>(&mut self, p: &Inline<'_, HEAD>) {
-        self.fill_fields(p.record);
-        self.kind = match HEAD {
+        let kind = match HEAD {
             PLAIN_HEAD => PACKED | STATIC_LOCATION,
             _ => STATIC_LOCATION,
         };
-        self.args = 0;
-        self.location = address(p.location).to_ne_bytes();
-        self.thread_name = address(p.thread_name).to_ne_bytes();
-        self.process_name = address(p.process_name).to_ne_bytes();
-        // Below 2^16: `learn` keeps no longer name.
-        self.thread_name_len = p.thread_name.len() as u16;
-        self.process_name_len = p.process_name.len() as u16;
+        self.fill_by_reference(p.record, kind, p.location, [p.thread_name, p.process_name]);
         let logger = p.record.logger.as_bytes();
-        // Below INLINE (`Inline::new`).
-        self.logger_len = logger.len() as u32;
         let (head, rest) = self.data.split_at_mut(HEAD);
         for (to, word) in head.chunks_exact_mut(VALUE).zip(p.head) {
             to.copy_from_slice(&word.to_ne_bytes());
@@ -631,6 +653,77 @@ impl QueuedRecord {
         if let Some(to) = rest.get_mut(logger.len()..) {
             copy_short(to, p.bytes);
         }
+    }
+
+    /// Fills this record from `p` as [`fill_inline`](Self::fill_inline)
+    /// fills a packed message's [`Inline`] (the same layout), its message
+    /// packed here.
+    /// `false` if a message formatted here failed (not reached), as
+    /// [`fill`](Self::fill).
+    #[cfg(target_pointer_width = "64")]
+    #[inline(always)]
+    pub(crate) fn fill_packing(&mut self, spill: &mut Spill, p: &PackInPlace<'_>) -> bool {
+        let record = p.record;
+        let names = [p.names.thread, p.names.process];
+        self.fill_by_reference(record, PACKED | STATIC_LOCATION, p.location, names);
+        let logger = record.logger.as_bytes();
+        let (head, rest) = self.data.split_at_mut(PLAIN_HEAD);
+        // It fits (`PackInPlace::new`): not cut.
+        copy_short(rest, logger);
+        let packed = rest
+            .get_mut(logger.len()..)
+            .and_then(|room| record.args.pack(room));
+        let Some(packed) = packed else {
+            return self.fill_formatted(spill, p);
+        };
+        for (to, word) in head.chunks_exact_mut(VALUE).zip(packed.words()) {
+            to.copy_from_slice(&word.to_ne_bytes());
+        }
+        true
+    }
+
+    /// The message of `p` formatted here after all: reached only if it did
+    /// not pack into the room its `packed_len` gave. It packs, so it has no
+    /// `Display` argument: formatting it runs none of the caller's code.
+    #[cfg(target_pointer_width = "64")]
+    #[cold]
+    #[inline(never)]
+    fn fill_formatted(&mut self, spill: &mut Spill, p: &PackInPlace<'_>) -> bool {
+        let (thread_name, process_name) = (p.names.thread, p.names.process);
+        let capture = Capture {
+            record: p.record,
+            message: Prepared::Format(&p.record.args),
+            location: Some(p.location),
+            thread_name: Some(thread_name),
+            process_name: Some(process_name),
+            strings: p.record.logger.len(),
+            message_len: TEXT_HEAD,
+        };
+        self.fill(spill, &capture)
+    }
+
+    /// The fields of a record whose location and names go by reference:
+    /// its fixed fields, `kind`, the references and the logger's length
+    /// (its name and message are the caller's to write).
+    #[inline(always)]
+    fn fill_by_reference(
+        &mut self,
+        record: &Record<'_>,
+        kind: u8,
+        location: &'static Location<'static>,
+        [thread_name, process_name]: [&'static str; 2],
+    ) {
+        self.fill_fields(record);
+        self.kind = kind;
+        self.args = 0;
+        self.location = address(location).to_ne_bytes();
+        self.thread_name = address(thread_name).to_ne_bytes();
+        self.process_name = address(process_name).to_ne_bytes();
+        // Below 2^16: `learn` keeps no longer name.
+        self.thread_name_len = thread_name.len() as u16;
+        self.process_name_len = process_name.len() as u16;
+        // Below INLINE (`by_reference`).
+        self.logger_len = record.logger.len() as u32;
     }
 
     /// The message and strings of a [`Prepared::Packed`] message (for
@@ -874,7 +967,7 @@ impl QueuedRecord {
     }
 
     /// [`with_record`](Self::with_record) of a record that
-    /// [`fill_inline`](Self::fill_inline) filled (or
+    /// [`fill_packing`](Self::fill_packing) filled (or `fill_inline` or
     /// `fill_packed`, the same way): nothing spilled or copied but the
     /// logger name, the location and names by reference.
     #[cfg(target_pointer_width = "64")]
@@ -1735,6 +1828,40 @@ mod tests {
                 bytes[at] = 0x7F;
                 assert_eq!(is_ascii(&bytes), bytes.is_ascii(), "{len} {at}");
             }
+        }
+    }
+
+    /// The fallback of a record packed into its slot (not reached while
+    /// `packed_len` is right): the message formatted into the slot, its
+    /// location and names still by reference, read back whole, at the
+    /// inline limit and past it (spilled).
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn a_record_that_did_not_pack_in_its_slot_is_formatted_there_instead() {
+        static LOCATION: Location<'static> = Location {
+            file: "src/static.rs",
+            line: 0,
+            module_path: "app::static",
+        };
+        let (thread, process) = ("caller-thread", "the-process");
+        for text in ["x".repeat(INLINE - TEXT_HEAD - 8), "y".repeat(300)] {
+            let message = text.as_str();
+            let mut r = record("app.logg", "", Message::text(&message));
+            r.location.file = LOCATION.file;
+            r.location.module_path = LOCATION.module_path;
+            r.thread.name = thread;
+            r.process.1 = process;
+            let known = KnownNames { thread, process };
+            let in_place = PackInPlace {
+                record: &r,
+                location: &LOCATION,
+                names: &known,
+            };
+            let mut slot = TestSlot::new();
+            assert!(slot.record.fill_formatted(&mut slot.spill, &in_place));
+            let spilled = slot.record.kind & SPILLED != 0;
+            assert_eq!(spilled, text.len() > 40, "{}", text.len());
+            assert_eq!(slot.read(), fields(&r));
         }
     }
 }

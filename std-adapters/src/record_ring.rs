@@ -543,7 +543,7 @@ impl RecordQueue {
             let taken_slot = Taken {
                 slot,
                 spill: self.spill(head),
-                position: head,
+                next_turn: head.next_lap_turn(),
             };
             // SAFETY: this thread took `head` (see the store above, or the
             // compare-and-swap under DropOldest), and the turn loaded with
@@ -603,7 +603,8 @@ impl RecordQueue {
 struct Taken<'a> {
     slot: &'a Slot,
     spill: &'a UnsafeCell<Spill>,
-    position: Position,
+    /// The slot's turn once handed back: free for the next lap.
+    next_turn: u32,
 }
 
 impl Drop for Taken<'_> {
@@ -611,9 +612,7 @@ impl Drop for Taken<'_> {
         // SAFETY: the record and its spill are still the taker's (see
         // `take`), and `each`'s shared borrows of them have ended.
         unsafe { (*self.slot.record.get()).release(&mut *self.spill.get()) };
-        self.slot
-            .turn
-            .store(self.position.next_lap_turn(), Ordering::Release);
+        self.slot.turn.store(self.next_turn, Ordering::Release);
     }
 }
 

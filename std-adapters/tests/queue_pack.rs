@@ -3,7 +3,9 @@
 //! made again writes exactly what the call's own message writes, for every
 //! argument type; a `Display` argument is never packed (it runs the
 //! caller's code), and neither is a message whose packed bytes do not fit
-//! the room given, at any size short of what it needs.
+//! the room given, at any size short of what it needs. `Message::packed_len`
+//! tells, without packing, exactly the bytes it takes (or that it does not
+//! pack).
 //!
 //! One test: the dispatcher is global.
 
@@ -26,6 +28,8 @@ struct Seen {
     replayed: Vec<String>,
     /// Rooms one byte short (or less) of what it needs, that packed it anyway.
     packed_short: usize,
+    /// What `packed_len` said it would take, before it was packed.
+    packed_len: Option<usize>,
 }
 
 struct Pack {
@@ -39,6 +43,7 @@ impl Handler for Pack {
     fn handle(&mut self, r: &Record<'_>) -> bool {
         let mut seen = Seen {
             text: r.args.to_string(),
+            packed_len: r.args.packed_len(),
             ..Seen::default()
         };
         let mut room = [0u8; 512];
@@ -157,6 +162,8 @@ fn packed_arguments_make_the_same_message_again_and_nothing_else_packs() {
     for (k, (seen, (message, packs))) in seen.iter().zip(&expected).enumerate() {
         assert_eq!(&seen.text, message, "call {k}");
         assert_eq!(seen.packed.is_some(), *packs, "call {k}: packed");
+        // The room it takes, known before packing: exactly what it takes.
+        assert_eq!(seen.packed_len, seen.packed, "call {k}: packed_len");
         if *packs {
             assert_eq!(
                 seen.replayed,

@@ -167,6 +167,13 @@ pub trait Value<'a>: Copy {
     #[cfg(feature = "queue-capture")]
     fn pack(&self, room: &mut [u8], word: usize, texts: usize) -> Option<usize>;
 
+    /// Bytes [`pack`](Self::pack) puts at the texts' end: a text's length.
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    fn packed_text_len(&self) -> usize {
+        0
+    }
+
     /// The argument that [`pack`](Self::pack) packed into `data` (its word
     /// at `word`, a text at `*texts`, which moves past it).
     ///
@@ -224,6 +231,10 @@ pub trait Values<'a>: Copy {
     #[cfg(feature = "queue-capture")]
     fn pack(&self, room: &mut [u8], k: usize, texts: usize) -> Option<usize>;
 
+    /// Bytes [`pack`](Self::pack) puts at the texts' end for the arguments.
+    #[cfg(feature = "queue-capture")]
+    fn packed_texts_len(&self) -> usize;
+
     /// The arguments that [`pack`](Self::pack) packed, from argument `k` on.
     ///
     /// # Safety
@@ -275,6 +286,12 @@ impl<'a> Values<'a> for () {
     #[inline(always)]
     fn pack(&self, _: &mut [u8], _: usize, texts: usize) -> Option<usize> {
         Some(texts)
+    }
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    fn packed_texts_len(&self) -> usize {
+        0
     }
 
     #[cfg(feature = "queue-capture")]
@@ -341,6 +358,14 @@ impl<'a, H: Value<'a>, T: Values<'a>> Values<'a> for (H, T) {
     fn pack(&self, room: &mut [u8], k: usize, texts: usize) -> Option<usize> {
         let texts = self.0.pack(room, k * WORD, texts)?;
         self.1.pack(room, k + 1, texts)
+    }
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    fn packed_texts_len(&self) -> usize {
+        self.0
+            .packed_text_len()
+            .saturating_add(self.1.packed_texts_len())
     }
 
     #[cfg(feature = "queue-capture")]
@@ -449,6 +474,14 @@ impl<'a, V: Values<'a>, const N: usize, const P: usize> WriteMessage for Typed<'
             text: text.cast(),
             len,
         })
+    }
+
+    #[cfg(feature = "queue-capture")]
+    fn packed_len(&self) -> Option<usize> {
+        if !V::PACKS || !fits_replay_room::<Self>() {
+            return None;
+        }
+        Some((N * WORD).saturating_add(self.values.packed_texts_len()))
     }
 }
 
@@ -830,6 +863,12 @@ impl<'a> Value<'a> for &'a str {
     fn pack(&self, room: &mut [u8], word: usize, texts: usize) -> Option<usize> {
         put_word(room, word, self.len() as u64)?;
         put_text(room, texts, self)
+    }
+
+    #[cfg(feature = "queue-capture")]
+    #[inline(always)]
+    fn packed_text_len(&self) -> usize {
+        self.len()
     }
 
     #[cfg(feature = "queue-capture")]
