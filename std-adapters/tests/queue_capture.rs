@@ -216,12 +216,6 @@ fn every_call_arrives_as_formatting_it_on_the_caller_would_have_written_it() {
             assert_eq!(queue.dropped(), 0);
             listener.start().unwrap();
             moved_listener.start().unwrap();
-            // Both rings drained before the next rounds: 17 more calls
-            // would not fit beside the 51 waiting (capacity 64), and a
-            // listener slow to start would drop some.
-            while !queue.is_empty() || !moved_queue.is_empty() {
-                std::thread::sleep(std::time::Duration::from_millis(1));
-            }
         }
     }
     listener.stop();
@@ -238,7 +232,6 @@ fn every_call_arrives_as_formatting_it_on_the_caller_would_have_written_it() {
         emlog::environment().process_name.to_owned(),
     );
 
-    assert_eq!((queue.dropped(), moved_queue.dropped()), (0, 0));
     let got = got.lock().unwrap();
     let per_round = expected[0].len();
     assert_eq!(got.len(), 5 * per_round, "every record delivered");
