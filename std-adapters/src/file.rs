@@ -366,6 +366,17 @@ impl Handler for FileHandler {
         if !self.base.accepts(record) {
             return false;
         }
+        // A buffered file's line is rendered straight into its buffer.
+        if let Some(pending) = self.file.pending() {
+            if let Err(e) = self.line.render_line_into(record, pending) {
+                self.base.fail(&e, Some(record), true);
+                return false;
+            }
+            return match self.file.line_rendered(record.level, record.timestamp) {
+                Ok(()) => true,
+                Err(e) => self.write_failed(record, e),
+            };
+        }
         // The rendered line as `render` gives it, not fetched again.
         let Some(line) = render_line(&mut self.line, &mut self.base, record) else {
             return false;

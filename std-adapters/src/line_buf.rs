@@ -3,6 +3,10 @@
 //! pays a capacity check and a `memcpy` call for each. Here a piece of up to
 //! 64 bytes is copied with at most two overlapping fixed-size moves, and the
 //! text is followed by room, so that the escape scan reads whole 16-byte blocks.
+//!
+//! A buffered file's pending lines are one too: a line is rendered straight
+//! after the lines before it ([`LineBuf::begin_line`]), instead of into a
+//! buffer of its own and then copied there (~32 instructions a record).
 
 use std::fmt;
 
@@ -13,40 +17,89 @@ use emlog::Message;
 /// the end, and for the line end.
 const PAD: usize = 64;
 
-/// A growable, always initialised byte buffer written through [`fmt::Write`]
-/// only, so that its text is always valid UTF-8.
+/// A growable, always initialised byte buffer of text (written as `str`,
+/// or as bytes of lines rendered as `str`), its last line being written.
 #[derive(Debug)]
 pub(crate) struct LineBuf {
     /// `bytes[..len]` is the text; every byte is initialised, so that no
-    /// write needs `unsafe`.
-    bytes: Vec<u8>,
+    /// write needs `unsafe`. A box, not a `Vec` (its own length is the
+    /// capacity): a buffered file's fields a record writes, this buffer
+    /// among them, fit one cache line.
+    bytes: Box<[u8]>,
     len: usize,
+    /// Where the line being written starts: its positions (`len`, the
+    /// escape scan's start, the digits' places) count from here.
+    start: usize,
 }
 
 impl LineBuf {
     /// A buffer with room for `capacity` bytes before it grows.
     pub(crate) fn with_capacity(capacity: usize) -> LineBuf {
         LineBuf {
-            bytes: vec![0; capacity + PAD],
+            bytes: vec![0; capacity + PAD].into_boxed_slice(),
             len: 0,
+            start: 0,
+        }
+    }
+
+    /// A buffer without room (no allocation), to stand in for one taken.
+    pub(crate) fn empty() -> LineBuf {
+        LineBuf {
+            bytes: Box::default(),
+            len: 0,
+            start: 0,
         }
     }
 
     pub(crate) fn clear(&mut self) {
         self.len = 0;
+        self.start = 0;
     }
 
-    /// The text written since the last [`LineBuf::clear`].
+    /// Starts a line after the text there is.
+    #[inline(always)]
+    pub(crate) fn begin_line(&mut self) {
+        self.start = self.len;
+    }
+
+    /// Takes back the line begun last (one that failed to render).
+    pub(crate) fn drop_line(&mut self) {
+        self.len = self.start;
+    }
+
+    /// The line begun last (all the text, for a buffer of one line).
     pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(self.start..self.len).unwrap_or(&[])
+    }
+
+    /// All the text, every line.
+    pub(crate) fn text(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or(&[])
     }
 
-    /// How many bytes of text there are.
+    /// How many bytes the line begun last has.
     pub(crate) fn len(&self) -> usize {
+        self.len - self.start
+    }
+
+    /// How many bytes of text there are, every line.
+    pub(crate) fn text_len(&self) -> usize {
         self.len
     }
 
-    /// The text as `str`: always valid, since only `str`s are written
+    /// Whether there is no text.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends `bytes`, the lines of a renderer (UTF-8 text): a buffered
+    /// file's lines rendered outside its lock.
+    #[inline]
+    pub(crate) fn push_bytes(&mut self, bytes: &[u8]) -> fmt::Result {
+        self.write_long(bytes)
+    }
+
+    /// The line as `str`: always valid, since only `str`s are written
     /// (checked all the same, without `unsafe`).
     pub(crate) fn as_str(&self) -> Result<&str, fmt::Error> {
         std::str::from_utf8(self.as_bytes()).map_err(|_| fmt::Error)
@@ -59,6 +112,7 @@ impl LineBuf {
     /// instructions), the last block padded with spaces.
     pub(crate) fn may_need_escape_from(&mut self, from: usize) -> bool {
         let len = self.len;
+        let from = self.start.saturating_add(from);
         // The text is usually followed by a block of padding (`PAD`); a
         // short piece may fill the buffer to its end, and then the exact
         // check decides.
@@ -111,17 +165,22 @@ impl LineBuf {
         word: u32,
     ) -> bool {
         let at = usize::from(at);
-        if self.len != 0 || len > block.len() {
+        let start = self.start;
+        if self.len != start || len > block.len() {
             return false;
         }
-        let Some(place) = self.bytes.first_chunk_mut::<64>() else {
+        let Some(place) = self
+            .bytes
+            .get_mut(start..)
+            .and_then(|room| room.first_chunk_mut::<64>())
+        else {
             return false;
         };
         *place = *block;
         if let Some(place) = place.get_mut(at..at + 4) {
             place.copy_from_slice(&word.to_le_bytes());
         }
-        self.len = len;
+        self.len = start + len;
         true
     }
 
@@ -152,7 +211,7 @@ impl LineBuf {
             return self.end_line_growing();
         }
         self.len = len + 1;
-        let line = self.bytes.get_mut(..=len).ok_or(fmt::Error)?;
+        let line = self.bytes.get_mut(self.start..=len).ok_or(fmt::Error)?;
         if let Some(end) = line.last_mut() {
             *end = b'\n';
         }
@@ -167,9 +226,10 @@ impl LineBuf {
         Ok(self.as_bytes())
     }
 
-    /// Sets the three bytes of text at `at` to ASCII `digits`.
+    /// Sets the three bytes of the line at `at` to ASCII `digits`.
     #[inline(always)]
     pub(crate) fn set_digits(&mut self, at: usize, digits: [u8; 3]) {
+        let at = self.start.saturating_add(at);
         if let Some(place) = self.bytes.get_mut(at..at + 3)
             && let Ok(place) = <&mut [u8; 3]>::try_from(place)
             && at + 3 <= self.len
@@ -186,7 +246,9 @@ impl LineBuf {
         let size = end
             .max(self.bytes.len().saturating_mul(2))
             .saturating_add(PAD);
-        self.bytes.resize(size, 0);
+        let mut bytes = std::mem::take(&mut self.bytes).into_vec();
+        bytes.resize(size, 0);
+        self.bytes = bytes.into_boxed_slice();
     }
 }
 

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use emlog::{Handler, HandlerStats, Level, Record};
 
-use crate::file::{FileBuilder, FileHandler, file_builder_methods, render_line, with_path, write_line};
+use crate::file::{
+    FileBuilder, FileHandler, file_builder_methods, render_line, with_path, write_line,
+};
 use crate::log_file::LogFile;
 use crate::rotation::{
     Namer, RotationHooks, Rotator, exists_not_regular, remove_if_exists, with_suffix,
