@@ -19,22 +19,28 @@ const PAD: usize = 64;
 
 /// A growable, always initialised byte buffer of text (written as `str`,
 /// or as bytes of lines rendered as `str`), its last line being written.
+/// `LINES`: the buffer holds lines before that one ([`Lines`]); without it,
+/// the line starts at 0, known to the compiler, so that a renderer's own
+/// buffer pays nothing for the others' start (13 instructions a W1 record).
 #[derive(Debug)]
-pub(crate) struct LineBuf {
+pub(crate) struct LineBuf<const LINES: bool = false> {
     /// `bytes[..len]` is the text; every byte is initialised, so that no
     /// write needs `unsafe`. A box, not a `Vec` (its own length is the
     /// capacity): a buffered file's fields a record writes, this buffer
     /// among them, fit one cache line.
     bytes: Box<[u8]>,
     len: usize,
-    /// Where the line being written starts: its positions (`len`, the
-    /// escape scan's start, the digits' places) count from here.
+    /// Where the line being written starts (with `LINES`): its positions
+    /// (`len`, the escape scan's start, the digits' places) count from here.
     start: usize,
 }
 
-impl LineBuf {
+/// A buffer of lines, the last one being written: a buffered file's.
+pub(crate) type Lines = LineBuf<true>;
+
+impl<const LINES: bool> LineBuf<LINES> {
     /// A buffer with room for `capacity` bytes before it grows.
-    pub(crate) fn with_capacity(capacity: usize) -> LineBuf {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
         LineBuf {
             bytes: vec![0; capacity + PAD].into_boxed_slice(),
             len: 0,
@@ -43,7 +49,7 @@ impl LineBuf {
     }
 
     /// A buffer without room (no allocation), to stand in for one taken.
-    pub(crate) fn empty() -> LineBuf {
+    pub(crate) fn empty() -> Self {
         LineBuf {
             bytes: Box::default(),
             len: 0,
@@ -51,9 +57,17 @@ impl LineBuf {
         }
     }
 
+    /// Where the line being written starts.
+    #[inline(always)]
+    fn start(&self) -> usize {
+        if LINES { self.start } else { 0 }
+    }
+
     pub(crate) fn clear(&mut self) {
         self.len = 0;
-        self.start = 0;
+        if LINES {
+            self.start = 0;
+        }
     }
 
     /// Starts a line after the text there is.
@@ -64,12 +78,12 @@ impl LineBuf {
 
     /// Takes back the line begun last (one that failed to render).
     pub(crate) fn drop_line(&mut self) {
-        self.len = self.start;
+        self.len = self.start();
     }
 
     /// The line begun last (all the text, for a buffer of one line).
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(self.start..self.len).unwrap_or(&[])
+        self.bytes.get(self.start()..self.len).unwrap_or(&[])
     }
 
     /// All the text, every line.
@@ -79,7 +93,7 @@ impl LineBuf {
 
     /// How many bytes the line begun last has.
     pub(crate) fn len(&self) -> usize {
-        self.len - self.start
+        self.len - self.start()
     }
 
     /// How many bytes of text there are, every line.
@@ -94,8 +108,19 @@ impl LineBuf {
 
     /// Appends `bytes`, the lines of a renderer (UTF-8 text): a buffered
     /// file's lines rendered outside its lock.
-    #[inline]
+    /// One copy where there is room; growing out of line.
+    #[inline(always)]
     pub(crate) fn push_bytes(&mut self, bytes: &[u8]) -> fmt::Result {
+        let start = self.len;
+        if let Some(place) = self
+            .bytes
+            .get_mut(start..)
+            .and_then(|room| room.get_mut(..bytes.len()))
+        {
+            place.copy_from_slice(bytes);
+            self.len = start + bytes.len();
+            return Ok(());
+        }
         self.write_long(bytes)
     }
 
@@ -112,7 +137,7 @@ impl LineBuf {
     /// instructions), the last block padded with spaces.
     pub(crate) fn may_need_escape_from(&mut self, from: usize) -> bool {
         let len = self.len;
-        let from = self.start.saturating_add(from);
+        let from = self.start().saturating_add(from);
         // The text is usually followed by a block of padding (`PAD`); a
         // short piece may fill the buffer to its end, and then the exact
         // check decides.
@@ -165,7 +190,7 @@ impl LineBuf {
         word: u32,
     ) -> bool {
         let at = usize::from(at);
-        let start = self.start;
+        let start = self.start();
         if self.len != start || len > block.len() {
             return false;
         }
@@ -211,7 +236,7 @@ impl LineBuf {
             return self.end_line_growing();
         }
         self.len = len + 1;
-        let line = self.bytes.get_mut(self.start..=len).ok_or(fmt::Error)?;
+        let line = self.bytes.get_mut(self.start()..=len).ok_or(fmt::Error)?;
         if let Some(end) = line.last_mut() {
             *end = b'\n';
         }
@@ -229,7 +254,7 @@ impl LineBuf {
     /// Sets the three bytes of the line at `at` to ASCII `digits`.
     #[inline(always)]
     pub(crate) fn set_digits(&mut self, at: usize, digits: [u8; 3]) {
-        let at = self.start.saturating_add(at);
+        let at = self.start().saturating_add(at);
         if let Some(place) = self.bytes.get_mut(at..at + 3)
             && let Ok(place) = <&mut [u8; 3]>::try_from(place)
             && at + 3 <= self.len
@@ -260,7 +285,7 @@ pub(crate) fn may_need_escape(b: u8) -> bool {
     (b < 0x20) | (b == 0x7f) | (b & !0x20 == 0xc2)
 }
 
-impl ByteSink for LineBuf {
+impl<const LINES: bool> ByteSink for LineBuf<LINES> {
     /// The bytes after the text, less the padding: at least `min`.
     #[inline]
     fn room(&mut self, min: usize) -> Result<&mut [u8], fmt::Error> {
@@ -285,13 +310,13 @@ impl ByteSink for LineBuf {
     }
 }
 
-impl Default for LineBuf {
-    fn default() -> LineBuf {
+impl<const LINES: bool> Default for LineBuf<LINES> {
+    fn default() -> Self {
         LineBuf::with_capacity(0)
     }
 }
 
-impl fmt::Write for LineBuf {
+impl<const LINES: bool> fmt::Write for LineBuf<LINES> {
     #[inline]
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let src = s.as_bytes();
@@ -310,7 +335,7 @@ impl fmt::Write for LineBuf {
     }
 }
 
-impl LineBuf {
+impl<const LINES: bool> LineBuf<LINES> {
     /// A piece that is long or does not fit: grows the buffer if needed.
     #[inline(never)]
     fn write_long(&mut self, src: &[u8]) -> fmt::Result {
@@ -336,7 +361,7 @@ mod tests {
         let text: String = (0..300u32)
             .map(|i| char::from_u32(0x20 + (i * 7) % 0x5f).unwrap_or('x'))
             .collect();
-        let mut buf = LineBuf::with_capacity(0);
+        let mut buf = LineBuf::<false>::with_capacity(0);
         let mut expected = String::new();
         for n in 0..=100 {
             let piece = &text[n..2 * n];
@@ -352,8 +377,32 @@ mod tests {
     }
 
     #[test]
+    fn lines_pushed_as_bytes_and_lines_begun_after_them_keep_every_byte() {
+        let mut buf = Lines::with_capacity(0);
+        let mut expected = String::new();
+        for n in 0..150 {
+            let line = format!("{}\n", "é".repeat(n % 70));
+            buf.push_bytes(line.as_bytes()).unwrap();
+            expected.push_str(&line);
+            buf.begin_line();
+            buf.write_str("taken back").unwrap();
+            buf.drop_line();
+            buf.begin_line();
+            buf.write_str(&"y".repeat(n % 3)).unwrap();
+            buf.end_line().unwrap();
+            expected.push_str(&"y".repeat(n % 3));
+            expected.push('\n');
+            assert_eq!(buf.text(), expected.as_bytes(), "after {n}");
+            assert_eq!(
+                buf.as_bytes(),
+                format!("{}\n", "y".repeat(n % 3)).as_bytes()
+            );
+        }
+    }
+
+    #[test]
     fn lent_room_grows_to_what_is_asked_and_commits_stay_within_it() {
-        let mut buf = LineBuf::with_capacity(8);
+        let mut buf = LineBuf::<false>::with_capacity(8);
         buf.write_str("head").unwrap();
         let room = buf.room(100).unwrap();
         assert!(room.len() >= 100);
@@ -368,7 +417,7 @@ mod tests {
     #[test]
     fn a_kept_block_appends_its_text_with_or_without_room_for_the_whole_block() {
         let block: [u8; 64] = std::array::from_fn(|i| b'a' + (i % 26) as u8);
-        let mut buf = LineBuf::with_capacity(0);
+        let mut buf = LineBuf::<false>::with_capacity(0);
         let mut expected = String::new();
         for len in [0, 1, 37, 64, 5, 64, 64, 64, 64] {
             buf.push_block(&block, len).unwrap();
@@ -384,7 +433,7 @@ mod tests {
         // `with_capacity(0)` is `PAD` bytes; one short piece fills them all.
         let full = "x".repeat(PAD);
         for next in ["block", "newline"] {
-            let mut buf = LineBuf::with_capacity(0);
+            let mut buf = LineBuf::<false>::with_capacity(0);
             buf.write_str(&full).unwrap();
             let mut expected = full.clone();
             if next == "block" {
@@ -400,7 +449,7 @@ mod tests {
 
     #[test]
     fn the_escape_scan_starts_where_it_is_told() {
-        let mut buf = LineBuf::with_capacity(64);
+        let mut buf = LineBuf::<false>::with_capacity(64);
         for at in 0..40 {
             buf.clear();
             buf.write_str(&"x".repeat(at)).unwrap();
@@ -415,7 +464,7 @@ mod tests {
 
     #[test]
     fn the_escape_scan_ignores_stale_bytes_after_the_text() {
-        let mut buf = LineBuf::with_capacity(64);
+        let mut buf = LineBuf::<false>::with_capacity(64);
         buf.write_str("0123456789abcdef0123\n\n\n").unwrap();
         assert!(buf.may_need_escape_from(0));
         buf.clear();

@@ -8,7 +8,7 @@
 use emlog::{Escape, Formatter, Record};
 
 use crate::compiled_template::CompiledTemplate;
-use crate::line_buf::LineBuf;
+use crate::line_buf::{LineBuf, Lines};
 
 /// Renders records to one line of bytes ending in `"\n"`, reusing its buffer.
 ///
@@ -145,7 +145,7 @@ impl LineRenderer {
     pub(crate) fn render_line_into(
         &mut self,
         record: &Record<'_>,
-        out: &mut LineBuf,
+        out: &mut Lines,
     ) -> Result<(), RenderError> {
         out.begin_line();
         let rendered = render_parts(
@@ -171,13 +171,13 @@ impl LineRenderer {
 
 /// Renders `record` into the line begun last in `out`, then escapes it.
 #[inline(always)]
-fn render_parts(
+fn render_parts<const L: bool>(
     template: &mut CompiledTemplate,
     formatter: &Formatter,
     escape: Escape,
     escaped: &mut LineBuf,
     record: &Record<'_>,
-    out: &mut LineBuf,
+    out: &mut LineBuf<L>,
 ) -> Result<(), RenderError> {
     let scan_from = template
         .render(formatter, record, out)
@@ -192,8 +192,8 @@ fn render_parts(
 /// needs it (through `escaped`); out of line, so that the usual line
 /// (nothing to scan) saves no registers for it.
 #[inline(never)]
-fn escape_from(
-    out: &mut LineBuf,
+fn escape_from<const L: bool>(
+    out: &mut LineBuf<L>,
     escaped: &mut LineBuf,
     scan_from: usize,
 ) -> Result<(), RenderError> {

@@ -14,7 +14,7 @@ use emlog::{Level, Timestamp};
 
 use crate::Clock;
 use crate::file_open::{WriteMode, open_log_file};
-use crate::line_buf::LineBuf;
+use crate::line_buf::Lines;
 use crate::write_out::{WriteOut, WriteOuts, write_counted, write_once};
 
 /// When a buffered file handler writes its buffer out.
@@ -173,7 +173,7 @@ impl WriteOutRules {
 #[repr(align(64))]
 struct Tail {
     /// Buffered lines (a buffered file's handler renders into it).
-    pending: LineBuf,
+    pending: Lines,
     /// Records in `pending`.
     pending_records: u64,
     /// Records that reached the file or its buffer.
@@ -425,7 +425,7 @@ impl LogFile {
     /// then [`line_rendered`](Self::line_rendered). `None` if the file
     /// writes through.
     #[inline(always)]
-    pub(crate) fn pending(&mut self) -> Option<&mut LineBuf> {
+    pub(crate) fn pending(&mut self) -> Option<&mut Lines> {
         if self.due.bytes == usize::MAX {
             return None;
         }
@@ -551,7 +551,7 @@ impl LogFile {
         };
         let bytes = std::mem::replace(
             &mut self.tail.pending,
-            std::mem::replace(&mut outs.spare, LineBuf::empty()),
+            std::mem::replace(&mut outs.spare, Lines::empty()),
         );
         let write_out = WriteOut {
             file,
@@ -586,7 +586,7 @@ impl LogFile {
             return earlier;
         }
         let records = std::mem::take(&mut self.tail.pending_records);
-        let pending = std::mem::replace(&mut self.tail.pending, LineBuf::empty());
+        let pending = std::mem::replace(&mut self.tail.pending, Lines::empty());
         let result = if self.file.is_some() {
             self.write_whole(pending.text())
         } else {
