@@ -236,7 +236,13 @@ impl<const LINES: bool> LineBuf<LINES> {
             return self.end_line_growing();
         }
         self.len = len + 1;
-        let line = self.bytes.get_mut(self.start()..=len).ok_or(fmt::Error)?;
+        // `..=len` without a start where the line starts at 0: one compare less.
+        let line = if LINES {
+            self.bytes.get_mut(self.start..=len)
+        } else {
+            self.bytes.get_mut(..=len)
+        }
+        .ok_or(fmt::Error)?;
         if let Some(end) = line.last_mut() {
             *end = b'\n';
         }
