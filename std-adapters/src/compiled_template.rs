@@ -139,7 +139,7 @@ impl Kept {
 
     /// Writes the text into `out`, `digits` where the milliseconds go.
     #[inline(always)]
-    fn write(&mut self, out: &mut LineBuf, digits: [u8; 3]) -> fmt::Result {
+    fn write<const L: bool>(&mut self, out: &mut LineBuf<L>, digits: [u8; 3]) -> fmt::Result {
         let len = self.text.len();
         if len > BLOCK {
             return self.write_long(out, digits);
@@ -159,7 +159,7 @@ impl Kept {
 
     /// [`write`](Self::write) of text longer than a block.
     #[cold]
-    fn write_long(&self, out: &mut LineBuf, digits: [u8; 3]) -> fmt::Result {
+    fn write_long<const L: bool>(&self, out: &mut LineBuf<L>, digits: [u8; 3]) -> fmt::Result {
         let start = out.len();
         out.write_str(&self.text)?;
         for &at in self.millis.iter().chain(&self.more_millis) {
@@ -309,11 +309,11 @@ impl CompiledTemplate {
     /// text or a message of printable ASCII, unless kept text holds a
     /// candidate byte.
     #[inline(always)]
-    pub(crate) fn render(
+    pub(crate) fn render<const L: bool>(
         &mut self,
         formatter: &Formatter,
         record: &Record<'_>,
-        out: &mut LineBuf,
+        out: &mut LineBuf<L>,
     ) -> Result<Option<usize>, fmt::Error> {
         if self.kept_then_message
             && let Some(scan_from) = self.render_kept_then_message(record, out)
@@ -329,10 +329,10 @@ impl CompiledTemplate {
     /// millisecond digits, and the message. `None` otherwise (then the
     /// steps write the line, renewing an entry if need be).
     #[inline(always)]
-    fn render_kept_then_message(
+    fn render_kept_then_message<const L: bool>(
         &self,
         record: &Record<'_>,
-        out: &mut LineBuf,
+        out: &mut LineBuf<L>,
     ) -> Option<Result<Option<usize>, fmt::Error>> {
         let digits = *MILLIS.get(record.timestamp.millis() as usize)?;
         let entry = &self.entries[self.current % ENTRIES];
@@ -357,11 +357,11 @@ impl CompiledTemplate {
 
     /// [`render`](Self::render) step by step.
     #[inline(never)]
-    fn render_steps(
+    fn render_steps<const L: bool>(
         &mut self,
         formatter: &Formatter,
         record: &Record<'_>,
-        out: &mut LineBuf,
+        out: &mut LineBuf<L>,
     ) -> Result<Option<usize>, fmt::Error> {
         let Some(&digits) = MILLIS.get(record.timestamp.millis() as usize) else {
             // Not a time a clock gives (nanoseconds past a second).
@@ -437,10 +437,10 @@ impl CompiledTemplate {
 /// The whole line as the formatter writes it; the scan starts at 0.
 #[cold]
 #[inline(never)]
-fn render_whole(
+fn render_whole<const L: bool>(
     formatter: &Formatter,
     record: &Record<'_>,
-    out: &mut LineBuf,
+    out: &mut LineBuf<L>,
 ) -> Result<Option<usize>, fmt::Error> {
     formatter.render_with_asctime(record, out, &mut |t, out| formatter.write_asctime(t, out))?;
     Ok(Some(0))
@@ -449,11 +449,11 @@ fn render_whole(
 /// `pieces` as the formatter writes them (out of line: most templates have
 /// no such step, and the rest of a line is a few copies).
 #[inline(never)]
-fn render_pieces(
+fn render_pieces<const L: bool>(
     formatter: &Formatter,
     pieces: Range<usize>,
     record: &Record<'_>,
-    out: &mut LineBuf,
+    out: &mut LineBuf<L>,
 ) -> fmt::Result {
     formatter.render_range_with_asctime(pieces, record, out, &mut |t, out| {
         formatter.write_asctime(t, out)
@@ -586,7 +586,7 @@ mod tests {
                 .with_datefmt("%Y-%m-%d %H:%M:%S")
                 .unwrap();
         let mut template = CompiledTemplate::new(&formatter);
-        let mut out = LineBuf::with_capacity(256);
+        let mut out = LineBuf::<false>::with_capacity(256);
         for (name, nanos) in [
             ("bench", 5_000_000),
             ("a", 999_999_999),

@@ -201,10 +201,7 @@ impl FileHandler {
     /// `handle` (a call here cost a rotating file's record 19 instructions).
     #[inline(always)]
     pub(crate) fn write_rendered(&mut self, record: &Record<'_>) -> bool {
-        let written = self
-            .file
-            .write_line(self.line.last(), record.level, record.timestamp);
-        self.count_write(record, written)
+        write_line(&mut self.file, &mut self.base, self.line.last(), record)
     }
 
     /// Handles `record` already rendered into `line` by this handler's
@@ -260,22 +257,10 @@ impl FileHandler {
         self.line.formatter()
     }
 
-    #[inline]
-    fn count_write(&mut self, record: &Record<'_>, written: io::Result<()>) -> bool {
-        // An emitted record is counted by the file (`LogFile::written`).
-        match written {
-            Ok(()) => true,
-            Err(e) => self.write_failed(record, e),
-        }
-    }
-
     #[cold]
     #[inline(never)]
     fn write_failed(&mut self, record: &Record<'_>, e: io::Error) -> bool {
-        let e = io::Error::new(e.kind(), format!("{}: {e}", self.file.path().display()));
-        self.base.fail(&e, Some(record), false);
-        self.count_lost();
-        false
+        write_failed(&mut self.file, &mut self.base, record, e)
     }
 
     pub(crate) fn report(&mut self, e: &io::Error, what: &str) {
@@ -287,18 +272,54 @@ impl FileHandler {
         self.count_lost();
     }
 
-    /// Counts records the file lost (a failed write, or a failed write-out of
-    /// buffered records) as dropped.
     fn count_lost(&mut self) {
-        for _ in 0..self.file.take_lost() {
-            self.base.count_dropped();
-        }
+        count_lost(&mut self.file, &mut self.base);
+    }
+}
+
+/// Writes `record`'s rendered `line` to `file`; `false` if it failed
+/// (counted and reported in `base`). Takes a handler's fields apart from
+/// its renderer, so that the line rendered there is written as `render`
+/// gave it, not fetched again.
+#[inline(always)]
+pub(crate) fn write_line(
+    file: &mut LogFile,
+    base: &mut HandlerBase,
+    line: &[u8],
+    record: &Record<'_>,
+) -> bool {
+    // An emitted record is counted by the file (`LogFile::written`).
+    match file.write_line(line, record.level, record.timestamp) {
+        Ok(()) => true,
+        Err(e) => write_failed(file, base, record, e),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn write_failed(
+    file: &mut LogFile,
+    base: &mut HandlerBase,
+    record: &Record<'_>,
+    e: io::Error,
+) -> bool {
+    let e = io::Error::new(e.kind(), format!("{}: {e}", file.path().display()));
+    base.fail(&e, Some(record), false);
+    count_lost(file, base);
+    false
+}
+
+/// Counts records the file lost (a failed write, or a failed write-out of
+/// buffered records) as dropped.
+fn count_lost(file: &mut LogFile, base: &mut HandlerBase) {
+    for _ in 0..file.take_lost() {
+        base.count_dropped();
     }
 }
 
 /// Renders `record` with `line`; `None` if it failed (counted and reported in `base`).
 #[inline(always)]
-fn render_line<'l>(
+pub(crate) fn render_line<'l>(
     line: &'l mut LineRenderer,
     base: &mut HandlerBase,
     record: &Record<'_>,
@@ -345,12 +366,22 @@ impl Handler for FileHandler {
         if !self.base.accepts(record) {
             return false;
         }
+        // A buffered file's line is rendered straight into its buffer.
+        if let Some(pending) = self.file.pending() {
+            if let Err(e) = self.line.render_line_into(record, pending) {
+                self.base.fail(&e, Some(record), true);
+                return false;
+            }
+            return match self.file.line_rendered(record.level, record.timestamp) {
+                Ok(()) => true,
+                Err(e) => self.write_failed(record, e),
+            };
+        }
         // The rendered line as `render` gives it, not fetched again.
         let Some(line) = render_line(&mut self.line, &mut self.base, record) else {
             return false;
         };
-        let written = self.file.write_line(line, record.level, record.timestamp);
-        self.count_write(record, written)
+        write_line(&mut self.file, &mut self.base, line, record)
     }
 
     fn flush(&mut self) {

@@ -3,6 +3,10 @@
 //! pays a capacity check and a `memcpy` call for each. Here a piece of up to
 //! 64 bytes is copied with at most two overlapping fixed-size moves, and the
 //! text is followed by room, so that the escape scan reads whole 16-byte blocks.
+//!
+//! A buffered file's pending lines are one too: a line is rendered straight
+//! after the lines before it ([`LineBuf::begin_line`]), instead of into a
+//! buffer of its own and then copied there (~32 instructions a record).
 
 use std::fmt;
 
@@ -13,40 +17,114 @@ use emlog::Message;
 /// the end, and for the line end.
 const PAD: usize = 64;
 
-/// A growable, always initialised byte buffer written through [`fmt::Write`]
-/// only, so that its text is always valid UTF-8.
+/// A growable, always initialised byte buffer of text (written as `str`,
+/// or as bytes of lines rendered as `str`), its last line being written.
+/// `LINES`: the buffer holds lines before that one ([`Lines`]); without it,
+/// the line starts at 0, known to the compiler, so that a renderer's own
+/// buffer pays nothing for the others' start (13 instructions a W1 record).
 #[derive(Debug)]
-pub(crate) struct LineBuf {
+pub(crate) struct LineBuf<const LINES: bool = false> {
     /// `bytes[..len]` is the text; every byte is initialised, so that no
-    /// write needs `unsafe`.
-    bytes: Vec<u8>,
+    /// write needs `unsafe`. A box, not a `Vec` (its own length is the
+    /// capacity): a buffered file's fields a record writes, this buffer
+    /// among them, fit one cache line.
+    bytes: Box<[u8]>,
     len: usize,
+    /// Where the line being written starts (with `LINES`): its positions
+    /// (`len`, the escape scan's start, the digits' places) count from here.
+    start: usize,
 }
 
-impl LineBuf {
+/// A buffer of lines, the last one being written: a buffered file's.
+pub(crate) type Lines = LineBuf<true>;
+
+impl<const LINES: bool> LineBuf<LINES> {
     /// A buffer with room for `capacity` bytes before it grows.
-    pub(crate) fn with_capacity(capacity: usize) -> LineBuf {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
         LineBuf {
-            bytes: vec![0; capacity + PAD],
+            bytes: vec![0; capacity + PAD].into_boxed_slice(),
             len: 0,
+            start: 0,
         }
+    }
+
+    /// A buffer without room (no allocation), to stand in for one taken.
+    pub(crate) fn empty() -> Self {
+        LineBuf {
+            bytes: Box::default(),
+            len: 0,
+            start: 0,
+        }
+    }
+
+    /// Where the line being written starts.
+    #[inline(always)]
+    fn start(&self) -> usize {
+        if LINES { self.start } else { 0 }
     }
 
     pub(crate) fn clear(&mut self) {
         self.len = 0;
+        if LINES {
+            self.start = 0;
+        }
     }
 
-    /// The text written since the last [`LineBuf::clear`].
+    /// Starts a line after the text there is.
+    #[inline(always)]
+    pub(crate) fn begin_line(&mut self) {
+        self.start = self.len;
+    }
+
+    /// Takes back the line begun last (one that failed to render).
+    pub(crate) fn drop_line(&mut self) {
+        self.len = self.start();
+    }
+
+    /// The line begun last (all the text, for a buffer of one line).
     pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(self.start()..self.len).unwrap_or(&[])
+    }
+
+    /// All the text, every line.
+    pub(crate) fn text(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or(&[])
     }
 
-    /// How many bytes of text there are.
+    /// How many bytes the line begun last has.
     pub(crate) fn len(&self) -> usize {
+        self.len - self.start()
+    }
+
+    /// How many bytes of text there are, every line.
+    pub(crate) fn text_len(&self) -> usize {
         self.len
     }
 
-    /// The text as `str`: always valid, since only `str`s are written
+    /// Whether there is no text.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends `bytes`, the lines of a renderer (UTF-8 text): a buffered
+    /// file's lines rendered outside its lock.
+    /// One copy where there is room; growing out of line.
+    #[inline(always)]
+    pub(crate) fn push_bytes(&mut self, bytes: &[u8]) -> fmt::Result {
+        let start = self.len;
+        if let Some(place) = self
+            .bytes
+            .get_mut(start..)
+            .and_then(|room| room.get_mut(..bytes.len()))
+        {
+            place.copy_from_slice(bytes);
+            self.len = start + bytes.len();
+            return Ok(());
+        }
+        self.write_long(bytes)
+    }
+
+    /// The line as `str`: always valid, since only `str`s are written
     /// (checked all the same, without `unsafe`).
     pub(crate) fn as_str(&self) -> Result<&str, fmt::Error> {
         std::str::from_utf8(self.as_bytes()).map_err(|_| fmt::Error)
@@ -59,6 +137,7 @@ impl LineBuf {
     /// instructions), the last block padded with spaces.
     pub(crate) fn may_need_escape_from(&mut self, from: usize) -> bool {
         let len = self.len;
+        let from = self.start().saturating_add(from);
         // The text is usually followed by a block of padding (`PAD`); a
         // short piece may fill the buffer to its end, and then the exact
         // check decides.
@@ -111,17 +190,22 @@ impl LineBuf {
         word: u32,
     ) -> bool {
         let at = usize::from(at);
-        if self.len != 0 || len > block.len() {
+        let start = self.start();
+        if self.len != start || len > block.len() {
             return false;
         }
-        let Some(place) = self.bytes.first_chunk_mut::<64>() else {
+        let Some(place) = self
+            .bytes
+            .get_mut(start..)
+            .and_then(|room| room.first_chunk_mut::<64>())
+        else {
             return false;
         };
         *place = *block;
         if let Some(place) = place.get_mut(at..at + 4) {
             place.copy_from_slice(&word.to_le_bytes());
         }
-        self.len = len;
+        self.len = start + len;
         true
     }
 
@@ -152,7 +236,13 @@ impl LineBuf {
             return self.end_line_growing();
         }
         self.len = len + 1;
-        let line = self.bytes.get_mut(..=len).ok_or(fmt::Error)?;
+        // `..=len` without a start where the line starts at 0: one compare less.
+        let line = if LINES {
+            self.bytes.get_mut(self.start..=len)
+        } else {
+            self.bytes.get_mut(..=len)
+        }
+        .ok_or(fmt::Error)?;
         if let Some(end) = line.last_mut() {
             *end = b'\n';
         }
@@ -167,9 +257,10 @@ impl LineBuf {
         Ok(self.as_bytes())
     }
 
-    /// Sets the three bytes of text at `at` to ASCII `digits`.
+    /// Sets the three bytes of the line at `at` to ASCII `digits`.
     #[inline(always)]
     pub(crate) fn set_digits(&mut self, at: usize, digits: [u8; 3]) {
+        let at = self.start().saturating_add(at);
         if let Some(place) = self.bytes.get_mut(at..at + 3)
             && let Ok(place) = <&mut [u8; 3]>::try_from(place)
             && at + 3 <= self.len
@@ -186,7 +277,9 @@ impl LineBuf {
         let size = end
             .max(self.bytes.len().saturating_mul(2))
             .saturating_add(PAD);
-        self.bytes.resize(size, 0);
+        let mut bytes = std::mem::take(&mut self.bytes).into_vec();
+        bytes.resize(size, 0);
+        self.bytes = bytes.into_boxed_slice();
     }
 }
 
@@ -198,7 +291,7 @@ pub(crate) fn may_need_escape(b: u8) -> bool {
     (b < 0x20) | (b == 0x7f) | (b & !0x20 == 0xc2)
 }
 
-impl ByteSink for LineBuf {
+impl<const LINES: bool> ByteSink for LineBuf<LINES> {
     /// The bytes after the text, less the padding: at least `min`.
     #[inline]
     fn room(&mut self, min: usize) -> Result<&mut [u8], fmt::Error> {
@@ -223,13 +316,13 @@ impl ByteSink for LineBuf {
     }
 }
 
-impl Default for LineBuf {
-    fn default() -> LineBuf {
+impl<const LINES: bool> Default for LineBuf<LINES> {
+    fn default() -> Self {
         LineBuf::with_capacity(0)
     }
 }
 
-impl fmt::Write for LineBuf {
+impl<const LINES: bool> fmt::Write for LineBuf<LINES> {
     #[inline]
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let src = s.as_bytes();
@@ -248,7 +341,7 @@ impl fmt::Write for LineBuf {
     }
 }
 
-impl LineBuf {
+impl<const LINES: bool> LineBuf<LINES> {
     /// A piece that is long or does not fit: grows the buffer if needed.
     #[inline(never)]
     fn write_long(&mut self, src: &[u8]) -> fmt::Result {
@@ -274,7 +367,7 @@ mod tests {
         let text: String = (0..300u32)
             .map(|i| char::from_u32(0x20 + (i * 7) % 0x5f).unwrap_or('x'))
             .collect();
-        let mut buf = LineBuf::with_capacity(0);
+        let mut buf = LineBuf::<false>::with_capacity(0);
         let mut expected = String::new();
         for n in 0..=100 {
             let piece = &text[n..2 * n];
@@ -290,8 +383,32 @@ mod tests {
     }
 
     #[test]
+    fn lines_pushed_as_bytes_and_lines_begun_after_them_keep_every_byte() {
+        let mut buf = Lines::with_capacity(0);
+        let mut expected = String::new();
+        for n in 0..150 {
+            let line = format!("{}\n", "é".repeat(n % 70));
+            buf.push_bytes(line.as_bytes()).unwrap();
+            expected.push_str(&line);
+            buf.begin_line();
+            buf.write_str("taken back").unwrap();
+            buf.drop_line();
+            buf.begin_line();
+            buf.write_str(&"y".repeat(n % 3)).unwrap();
+            buf.end_line().unwrap();
+            expected.push_str(&"y".repeat(n % 3));
+            expected.push('\n');
+            assert_eq!(buf.text(), expected.as_bytes(), "after {n}");
+            assert_eq!(
+                buf.as_bytes(),
+                format!("{}\n", "y".repeat(n % 3)).as_bytes()
+            );
+        }
+    }
+
+    #[test]
     fn lent_room_grows_to_what_is_asked_and_commits_stay_within_it() {
-        let mut buf = LineBuf::with_capacity(8);
+        let mut buf = LineBuf::<false>::with_capacity(8);
         buf.write_str("head").unwrap();
         let room = buf.room(100).unwrap();
         assert!(room.len() >= 100);
@@ -306,7 +423,7 @@ mod tests {
     #[test]
     fn a_kept_block_appends_its_text_with_or_without_room_for_the_whole_block() {
         let block: [u8; 64] = std::array::from_fn(|i| b'a' + (i % 26) as u8);
-        let mut buf = LineBuf::with_capacity(0);
+        let mut buf = LineBuf::<false>::with_capacity(0);
         let mut expected = String::new();
         for len in [0, 1, 37, 64, 5, 64, 64, 64, 64] {
             buf.push_block(&block, len).unwrap();
@@ -322,7 +439,7 @@ mod tests {
         // `with_capacity(0)` is `PAD` bytes; one short piece fills them all.
         let full = "x".repeat(PAD);
         for next in ["block", "newline"] {
-            let mut buf = LineBuf::with_capacity(0);
+            let mut buf = LineBuf::<false>::with_capacity(0);
             buf.write_str(&full).unwrap();
             let mut expected = full.clone();
             if next == "block" {
@@ -338,7 +455,7 @@ mod tests {
 
     #[test]
     fn the_escape_scan_starts_where_it_is_told() {
-        let mut buf = LineBuf::with_capacity(64);
+        let mut buf = LineBuf::<false>::with_capacity(64);
         for at in 0..40 {
             buf.clear();
             buf.write_str(&"x".repeat(at)).unwrap();
@@ -353,7 +470,7 @@ mod tests {
 
     #[test]
     fn the_escape_scan_ignores_stale_bytes_after_the_text() {
-        let mut buf = LineBuf::with_capacity(64);
+        let mut buf = LineBuf::<false>::with_capacity(64);
         buf.write_str("0123456789abcdef0123\n\n\n").unwrap();
         assert!(buf.may_need_escape_from(0));
         buf.clear();

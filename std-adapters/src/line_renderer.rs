@@ -8,7 +8,7 @@
 use emlog::{Escape, Formatter, Record};
 
 use crate::compiled_template::CompiledTemplate;
-use crate::line_buf::LineBuf;
+use crate::line_buf::{LineBuf, Lines};
 
 /// Renders records to one line of bytes ending in `"\n"`, reusing its buffer.
 ///
@@ -127,36 +127,88 @@ impl LineRenderer {
     #[inline(always)]
     fn render_into_buffer_inlined(&mut self, record: &Record<'_>) -> Result<(), RenderError> {
         self.buffer.clear();
-        let scan_from = self
-            .template
-            .render(&self.formatter, record, &mut self.buffer)
-            .map_err(|_| RenderError)?;
-        match (self.escape, scan_from) {
-            (Escape::ControlChars, Some(scan_from)) => self.escape_from(scan_from),
-            _ => Ok(()),
-        }
+        render_parts(
+            &mut self.template,
+            &self.formatter,
+            self.escape,
+            &mut self.escaped,
+            record,
+            &mut self.buffer,
+        )
     }
 
-    /// Escapes the line if the text from `scan_from` on needs it; out of
-    /// line, so that the usual line (nothing to scan) saves no registers for it.
-    #[inline(never)]
-    fn escape_from(&mut self, scan_from: usize) -> Result<(), RenderError> {
-        if !self.buffer.may_need_escape_from(scan_from) {
-            return Ok(());
+    /// Renders `record` and its line end after the text in `out` (a
+    /// buffered file's pending lines), where its own buffer would have it;
+    /// [`last`](Self::last) is then not this line. On failure `out` is as
+    /// it was.
+    #[inline(always)]
+    pub(crate) fn render_line_into(
+        &mut self,
+        record: &Record<'_>,
+        out: &mut Lines,
+    ) -> Result<(), RenderError> {
+        out.begin_line();
+        let rendered = render_parts(
+            &mut self.template,
+            &self.formatter,
+            self.escape,
+            &mut self.escaped,
+            record,
+            out,
+        )
+        .and_then(|()| out.end_line().map(|_| ()).map_err(|_| RenderError));
+        if rendered.is_err() {
+            out.drop_line();
         }
-        let text = self.buffer.as_str().map_err(|_| RenderError)?;
-        if emlog::escape::needs_escape(text) {
-            self.escaped.clear();
-            emlog::escape::write_escaped(text, &mut self.escaped).map_err(|_| RenderError)?;
-            std::mem::swap(&mut self.buffer, &mut self.escaped);
-        }
-        Ok(())
+        rendered
     }
 
     /// The last rendered line.
     pub fn last(&self) -> &[u8] {
         self.buffer.as_bytes()
     }
+}
+
+/// Renders `record` into the line begun last in `out`, then escapes it.
+#[inline(always)]
+fn render_parts<const L: bool>(
+    template: &mut CompiledTemplate,
+    formatter: &Formatter,
+    escape: Escape,
+    escaped: &mut LineBuf,
+    record: &Record<'_>,
+    out: &mut LineBuf<L>,
+) -> Result<(), RenderError> {
+    let scan_from = template
+        .render(formatter, record, out)
+        .map_err(|_| RenderError)?;
+    match (escape, scan_from) {
+        (Escape::ControlChars, Some(scan_from)) => escape_from(out, escaped, scan_from),
+        _ => Ok(()),
+    }
+}
+
+/// Escapes the line begun last in `out` if its text from `scan_from` on
+/// needs it (through `escaped`); out of line, so that the usual line
+/// (nothing to scan) saves no registers for it.
+#[inline(never)]
+fn escape_from<const L: bool>(
+    out: &mut LineBuf<L>,
+    escaped: &mut LineBuf,
+    scan_from: usize,
+) -> Result<(), RenderError> {
+    if !out.may_need_escape_from(scan_from) {
+        return Ok(());
+    }
+    let text = out.as_str().map_err(|_| RenderError)?;
+    if emlog::escape::needs_escape(text) {
+        escaped.clear();
+        emlog::escape::write_escaped(text, &mut *escaped).map_err(|_| RenderError)?;
+        out.drop_line();
+        out.push_bytes(escaped.as_bytes())
+            .map_err(|_| RenderError)?;
+    }
+    Ok(())
 }
 
 impl Default for LineRenderer {

@@ -14,6 +14,7 @@ use emlog::{Level, Timestamp};
 
 use crate::Clock;
 use crate::file_open::{WriteMode, open_log_file};
+use crate::line_buf::Lines;
 use crate::write_out::{WriteOut, WriteOuts, write_counted, write_once};
 
 /// When a buffered file handler writes its buffer out.
@@ -127,6 +128,9 @@ pub(crate) struct LogFile {
     torn: bool,
     /// Records lost since the owner last asked ([`take_lost`](Self::take_lost)).
     lost_records: u64,
+    /// When the buffer was last written out (buffered files); records
+    /// compare with [`Tail::quiet_until`] instead.
+    last_flush_millis: i64,
 }
 
 /// When a buffered record makes the buffer be written out, in the form each
@@ -168,20 +172,23 @@ impl WriteOutRules {
 #[derive(Debug, Default)]
 #[repr(align(64))]
 struct Tail {
-    /// Buffered bytes.
-    pending: Vec<u8>,
+    /// Buffered lines (a buffered file's handler renders into it).
+    pending: Lines,
     /// Records in `pending`.
     pending_records: u64,
     /// Records that reached the file or its buffer.
     written: u64,
-    /// When `pending` was last written out (buffered files).
-    last_flush_millis: i64,
     /// A record stamped with the system clock before this time is not due
     /// by the interval: the time the interval ends when the clock is the
     /// system's, the last time there is without an interval, zero (every
     /// record reads the clock) with another clock.
     quiet_until: Timestamp,
 }
+
+const _: () = assert!(
+    std::mem::size_of::<Tail>() == 64,
+    "a record's fields on one cache line"
+);
 
 impl LogFile {
     pub(crate) fn new(path: impl AsRef<Path>, options: FileOptions) -> io::Result<LogFile> {
@@ -200,6 +207,7 @@ impl LogFile {
             tail: Tail::default(),
             torn: false,
             lost_records: 0,
+            last_flush_millis: 0,
         };
         if !file.options.delay {
             file.open()?;
@@ -237,7 +245,7 @@ impl LogFile {
 
     /// Bytes in the file, counting buffered ones.
     pub(crate) fn position(&self) -> u64 {
-        self.position + self.tail.pending.len() as u64
+        self.position + self.tail.pending.text_len() as u64
     }
 
     /// Opens the file unless it is open (the check is inlined into each
@@ -395,11 +403,52 @@ impl LogFile {
                 }
             };
         }
-        self.tail.pending.extend_from_slice(line);
+        if let Err(e) = self.tail.pending.push_bytes(line) {
+            self.lost_records += 1;
+            return Err(io::Error::other(e));
+        }
         self.tail.pending_records += 1;
-        Ok(level >= self.due.level
-            || self.tail.pending.len() >= self.due.bytes
-            || self.interval_passed(now, made))
+        Ok(self.due_after_line(level, now, made))
+    }
+
+    /// Whether the buffer is due to be written out after a record's line
+    /// went in.
+    #[inline(always)]
+    fn due_after_line(&self, level: Level, now: Option<i64>, made: Timestamp) -> bool {
+        level >= self.due.level
+            || self.tail.pending.text_len() >= self.due.bytes
+            || self.interval_passed(now, made)
+    }
+
+    /// The buffer a buffered file's handler renders its record's line
+    /// into, after the lines there ([`LineRenderer::render_line_into`](crate::LineRenderer));
+    /// then [`line_rendered`](Self::line_rendered). `None` if the file
+    /// writes through.
+    #[inline(always)]
+    pub(crate) fn pending(&mut self) -> Option<&mut Lines> {
+        if self.due.bytes == usize::MAX {
+            return None;
+        }
+        Some(&mut self.tail.pending)
+    }
+
+    /// [`write_line`](Self::write_line) of the line rendered last into
+    /// [`pending`](Self::pending): the rest of a buffered record's write,
+    /// without copying its line.
+    #[inline(always)]
+    pub(crate) fn line_rendered(&mut self, level: Level, made: Timestamp) -> io::Result<()> {
+        if let Err(e) = self.open() {
+            self.tail.pending.drop_line();
+            self.lost_records += 1;
+            return Err(e);
+        }
+        self.tail.pending_records += 1;
+        let due = self.due_after_line(level, None, made);
+        let written = if due { self.write_pending() } else { Ok(()) };
+        if written.is_ok() {
+            self.tail.written += 1;
+        }
+        written
     }
 
     /// Whether the write-out interval has passed when a record made at
@@ -429,7 +478,7 @@ impl LogFile {
                 (None, Some(clock)) => clock.now_millis_at(made),
                 (None, None) => 0,
             };
-            now.saturating_sub(self.tail.last_flush_millis) >= self.due.interval_millis
+            now.saturating_sub(self.last_flush_millis) >= self.due.interval_millis
         }
     }
 
@@ -439,7 +488,7 @@ impl LogFile {
             return;
         };
         let now = b.clock.now_millis();
-        self.tail.last_flush_millis = now;
+        self.last_flush_millis = now;
         self.tail.quiet_until = match (b.interval, b.clock.is_system()) {
             (None, _) => Timestamp::new(u64::MAX, 0),
             (Some(_), true) => {
@@ -500,7 +549,10 @@ impl LogFile {
             let now = self.write_pending_holding(outs);
             return (earlier.and(now), None);
         };
-        let bytes = std::mem::replace(&mut self.tail.pending, std::mem::take(&mut outs.spare));
+        let bytes = std::mem::replace(
+            &mut self.tail.pending,
+            std::mem::replace(&mut outs.spare, Lines::empty()),
+        );
         let write_out = WriteOut {
             file,
             bytes,
@@ -534,9 +586,9 @@ impl LogFile {
             return earlier;
         }
         let records = std::mem::take(&mut self.tail.pending_records);
-        let pending = std::mem::take(&mut self.tail.pending);
+        let pending = std::mem::replace(&mut self.tail.pending, Lines::empty());
         let result = if self.file.is_some() {
-            self.write_whole(&pending)
+            self.write_whole(pending.text())
         } else {
             Err(not_open_buffered(records))
         };
@@ -695,7 +747,7 @@ mod tests {
                 ..FileOptions::default()
             };
             let file = LogFile::new(dir.path().join(format!("{i}.log")), options).unwrap();
-            let end = file.tail.last_flush_millis + file.due.interval_millis.min(1 << 40);
+            let end = file.last_flush_millis + file.due.interval_millis.min(1 << 40);
             for millis in end - 1_500..end + 1_500 {
                 for nanos in [0, 999, 999_999] {
                     let made = Timestamp::new(

@@ -25,12 +25,14 @@
 use std::fs::File;
 use std::io::{self, Write};
 
+use crate::line_buf::Lines;
+
 /// The lock every write of a buffered file takes, and what it guards.
 #[derive(Debug, Default)]
 pub(crate) struct WriteOuts {
     /// The buffer the next write-out swaps in (kept, so that steady-state
     /// logging allocates nothing).
-    pub(crate) spare: Vec<u8>,
+    pub(crate) spare: Lines,
     /// What the last deferred write-out did, until the file takes it in.
     pub(crate) done: Option<Done>,
 }
@@ -51,7 +53,7 @@ pub(crate) struct Done {
 pub(crate) struct WriteOut {
     /// A descriptor of its own for the open file.
     pub(crate) file: File,
-    pub(crate) bytes: Vec<u8>,
+    pub(crate) bytes: Lines,
     pub(crate) records: u64,
     /// The file ends inside a line (an earlier write stopped partway): a
     /// newline goes first.
@@ -76,7 +78,7 @@ impl WriteOut {
             result = newline;
         }
         if result.is_ok() {
-            let (n, written) = write_counted(file, &self.bytes);
+            let (n, written) = write_counted(file, self.bytes.text());
             done.bytes += n as u64;
             done.torn = written.is_err() && n > 0;
             result = written;

@@ -356,3 +356,123 @@ fn a_failed_deferred_write_out_counts_every_lost_record_and_is_reported_once() {
     log(Level::INFO, "lost at close");
     logger.shutdown().unwrap();
 }
+
+/// A `Display` that writes part of its text, then fails.
+struct FailsPartway;
+
+impl std::fmt::Display for FailsPartway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("half a line")?;
+        Err(std::fmt::Error)
+    }
+}
+
+/// A buffered file renders each line straight into its buffer, after the
+/// lines there: the file it writes is the write-through file's, byte for
+/// byte, whatever the layout (kept text then the message, steps, digits in
+/// kept text longer than a block), with lines escaped, lines longer than the
+/// buffer, write-outs between lines, and lines that fail partway (dropped,
+/// reported once, the lines before them kept).
+#[test]
+fn a_buffered_file_writes_what_a_write_through_file_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_prefix = "x".repeat(70);
+    let templates = [
+        "%(asctime)s %(levelname)s %(name)s: %(message)s".to_string(),
+        "%(levelname)s:%(message)s [%(msecs)03d] %(name)s".to_string(),
+        "%(message)s".to_string(),
+        format!("{long_prefix} %(msecs)03d %(levelname)s: %(message)s"),
+    ];
+    for (t, template) in templates.iter().enumerate() {
+        // The formatter keeps its template for good.
+        let template: &'static str = template.clone().leak();
+        for capacity in [1, 100, 1 << 20] {
+            let handler = |name: &str, buffering: Option<Buffering>| {
+                let builder =
+                    FileHandler::builder(dir.path().join(format!("{t}-{capacity}-{name}")))
+                        .formatter(emlog::Formatter::new(template).unwrap());
+                match buffering {
+                    Some(b) => builder.buffered(b),
+                    None => builder,
+                }
+                .open()
+                .unwrap()
+            };
+            let clock = ManualClock::at_secs(100);
+            let mut through = handler("through", None);
+            let mut buffered = handler(
+                "buffered",
+                Some(Buffering {
+                    capacity,
+                    ..buffered(&clock)
+                }),
+            );
+            for i in 0..300u32 {
+                let long = "é".repeat((i as usize * 13) % 700);
+                let level = [Level::INFO, Level::WARNING, Level::ERROR][i as usize % 3 % 2];
+                let logger = ["a", "bench", "c.d"][i as usize % 3];
+                let mut handle = |args: std::fmt::Arguments<'_>| {
+                    let mut record = Record::new(level, logger, args);
+                    record.timestamp = emlog::Timestamp::new(
+                        1_700_000_000 + u64::from(i / 40),
+                        (i * 37 % 1000) * 1_000_000,
+                    );
+                    let a = through.handle(&record);
+                    let b = buffered.handle(&record);
+                    assert_eq!(a, b, "template {t}, capacity {capacity}, record {i}");
+                };
+                match i % 5 {
+                    0 => handle(format_args!("plain {i}")),
+                    1 => handle(format_args!("{long} {i}")),
+                    2 => handle(format_args!(
+                        "line\nbreak {i}\t{}",
+                        &long[..long.len().min(40)]
+                    )),
+                    3 => handle(format_args!("{i} {}", FailsPartway)),
+                    _ => handle(format_args!("{}", "")),
+                }
+            }
+            through.close();
+            buffered.close();
+            let (a, b) = (through.stats(), buffered.stats());
+            assert_eq!(
+                (a.emitted, a.errors, a.dropped),
+                (b.emitted, b.errors, b.dropped),
+                "template {t}, capacity {capacity}"
+            );
+            assert_eq!(a.errors, 60);
+            let expected = read(through.path());
+            assert_eq!(expected.lines().count(), 240);
+            let written = read(buffered.path());
+            let first_difference = written
+                .lines()
+                .zip(expected.lines())
+                .position(|(a, b)| a != b);
+            assert!(
+                written == expected,
+                "template {t}, capacity {capacity}: lines from {first_difference:?} differ"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_buffered_record_whose_file_cannot_open_is_dropped_and_the_next_one_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("logs");
+    std::fs::write(&blocker, "").unwrap(); // a file where the directory should be
+    let path = blocker.join("f.log");
+    let clock = ManualClock::at_secs(100);
+    let mut h = FileHandler::builder(&path)
+        .delay()
+        .buffered(buffered(&clock))
+        .open()
+        .unwrap();
+    assert!(!log(&mut h, Level::INFO, "lost"));
+    assert_eq!((h.stats().errors, h.stats().dropped), (1, 1));
+    std::fs::remove_file(&blocker).unwrap();
+    std::fs::create_dir(&blocker).unwrap();
+    assert!(log(&mut h, Level::INFO, "kept"));
+    h.flush();
+    assert_eq!(read(&path), "kept\n");
+}
