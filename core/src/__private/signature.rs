@@ -509,7 +509,11 @@ fn word_at(data: &[u8], at: usize) -> Option<u64> {
 /// Makes the message a [`Packed`] was packed from, from the packed bytes,
 /// in the room given.
 #[cfg(feature = "queue-capture")]
-type Replay = for<'d> unsafe fn(*const (), &'d [u8], &'d mut ReplayRoom) -> Option<Message<'d>>;
+/// The writer is returned rather than a [`Message`], so that it comes back
+/// in two registers and the caller builds the message in place (a returned
+/// `Option<Message>` went through memory and was moved again).
+type Replay =
+    for<'d> unsafe fn(*const (), &'d [u8], &'d mut ReplayRoom) -> Option<&'d dyn WriteMessage>;
 
 /// Bytes of a [`ReplayRoom`].
 #[cfg(feature = "queue-capture")]
@@ -587,7 +591,7 @@ impl Packed {
         let replay =
             unsafe { core::mem::transmute::<*const (), Replay>(words[0] as usize as *const ()) };
         // SAFETY: `words[1]` is the text packed with it, `data` its bytes.
-        unsafe { replay(words[1] as usize as *const (), data, room) }
+        unsafe { replay(words[1] as usize as *const (), data, room) }.map(Message::plain)
     }
 }
 
@@ -602,7 +606,7 @@ unsafe fn replay<'a, 'd, V: Values<'a>, const N: usize, const P: usize>(
     text: *const (),
     data: &'d [u8],
     room: &'d mut ReplayRoom,
-) -> Option<Message<'d>> {
+) -> Option<&'d dyn WriteMessage> {
     if !fits_replay_room::<Typed<'d, V::At<'d>, N, P>>() {
         return None;
     }
@@ -624,7 +628,7 @@ unsafe fn replay<'a, 'd, V: Values<'a>, const N: usize, const P: usize>(
         });
         &*place
     };
-    Some(Message::plain(message))
+    Some(message)
 }
 
 /// Makes and dispatches the record of a plain call with `N` arguments of
