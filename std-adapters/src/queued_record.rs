@@ -926,12 +926,12 @@ impl QueuedRecord {
         if self.kind & PACKED != 0 {
             let packed = data.get(at..).unwrap_or_default();
             let mut room = ReplayRoom::new();
+            // Empty only if the data were not as packed (not reached): the
+            // record still goes out.
             // SAFETY: with PACKED, `fill` put a `Packed`'s words at the
             // head and the bytes packed with it last, from `at`.
-            let message = unsafe { Packed::replay([word(0), word(VALUE)], packed, &mut room) };
-            // Without a message only if the data were not as packed (not
-            // reached): the record still goes out, its message empty.
-            let message = message.unwrap_or(Message::text(&""));
+            let message =
+                unsafe { Packed::replay_or_empty([word(0), word(VALUE)], packed, &mut room) };
             return f(&self.record(logger, location, names, message));
         }
         if self.kind & PLAIN == 0 {
@@ -982,9 +982,8 @@ impl QueuedRecord {
         let mut room = ReplayRoom::new();
         // SAFETY: with PACKED, the head holds a `Packed`'s words and the
         // bytes packed with it follow the strings (here, the logger name).
-        let message = unsafe { Packed::replay([word(0), word(VALUE)], packed, &mut room) };
         // As in `with_record`: empty only if the data were not as packed.
-        let message = message.unwrap_or(Message::text(&""));
+        let message = unsafe { Packed::replay_or_empty([word(0), word(VALUE)], packed, &mut room) };
         // Read after the replay, so that they need not be kept across it.
         let (location, names) = self.static_strings();
         f(&self.record(logger, location, names, message))

@@ -57,11 +57,24 @@ impl Handler for Pack {
             // SAFETY: `words` and `data` are what `pack` gave.
             let message = unsafe { Packed::replay(words, &data, &mut place) };
             seen.replayed.extend(message.map(|m| m.to_string()));
+            // The same message from `replay_or_empty`, the queue's way in.
+            let mut place = ReplayRoom::new();
+            // SAFETY: as above.
+            let message = unsafe { Packed::replay_or_empty(words, &data, &mut place) };
+            seen.replayed.push(message.to_string());
             // Cut short, the bytes make no message (and read nothing past them).
             let mut place = ReplayRoom::new();
             // SAFETY: as above; `replay` checks the length.
             let cut = unsafe { Packed::replay(words, &data[..packed.len / 2], &mut place) };
             if packed.len > 0 && cut.is_some() {
+                seen.packed_short += 1;
+            }
+            // Where `replay` gives `None`, `replay_or_empty` an empty message.
+            let mut place = ReplayRoom::new();
+            // SAFETY: as above.
+            let cut =
+                unsafe { Packed::replay_or_empty(words, &data[..packed.len / 2], &mut place) };
+            if packed.len > 0 && !cut.to_string().is_empty() {
                 seen.packed_short += 1;
             }
             for short in [0, packed.len / 2, packed.len.saturating_sub(1)] {
@@ -167,8 +180,8 @@ fn packed_arguments_make_the_same_message_again_and_nothing_else_packs() {
         if *packs {
             assert_eq!(
                 seen.replayed,
-                std::slice::from_ref(message),
-                "call {k}: made again"
+                [message.clone(), message.clone()],
+                "call {k}: made again (by `replay`, then `replay_or_empty`)"
             );
             assert_eq!(
                 seen.packed_short, 0,

@@ -509,7 +509,17 @@ fn word_at(data: &[u8], at: usize) -> Option<u64> {
 /// Makes the message a [`Packed`] was packed from, from the packed bytes,
 /// in the room given.
 #[cfg(feature = "queue-capture")]
-type Replay = for<'d> unsafe fn(*const (), &'d [u8], &'d mut ReplayRoom) -> Option<Message<'d>>;
+/// The writer is returned rather than a [`Message`], so that it comes back
+/// in two registers and the caller builds the message in place (a returned
+/// `Option<Message>` went through memory and was moved again); data not as
+/// packed give [`NOT_REPLAYED`] rather than `None`, so that a queue's
+/// listener need not choose between two messages at every record.
+type Replay = for<'d> unsafe fn(*const (), &'d [u8], &'d mut ReplayRoom) -> &'d dyn WriteMessage;
+
+/// What [`Replay`] gives for data not as packed: an empty text, told from
+/// any replayed message by its address.
+#[cfg(feature = "queue-capture")]
+static NOT_REPLAYED: &str = "";
 
 /// Bytes of a [`ReplayRoom`].
 #[cfg(feature = "queue-capture")]
@@ -583,6 +593,41 @@ impl Packed {
         data: &'d [u8],
         room: &'d mut ReplayRoom,
     ) -> Option<Message<'d>> {
+        // SAFETY: the contract, passed on.
+        let writer = unsafe { Self::writer(words, data, room) };
+        let not_replayed: &dyn WriteMessage = &NOT_REPLAYED;
+        (!core::ptr::addr_eq(writer, not_replayed)).then(|| Message::plain(writer))
+    }
+
+    /// [`replay`](Self::replay)'s message, or an empty one where it gives
+    /// `None` (data not as packed): for a queue, whose record goes out
+    /// either way.
+    ///
+    /// # Safety
+    ///
+    /// As [`replay`](Self::replay)'s.
+    #[inline(always)]
+    pub unsafe fn replay_or_empty<'d>(
+        words: [u64; 2],
+        data: &'d [u8],
+        room: &'d mut ReplayRoom,
+    ) -> Message<'d> {
+        // SAFETY: the contract, passed on.
+        Message::plain(unsafe { Self::writer(words, data, room) })
+    }
+
+    /// The writer [`replay`](Self::replay) makes its message of, or
+    /// [`NOT_REPLAYED`].
+    ///
+    /// # Safety
+    ///
+    /// As [`replay`](Self::replay)'s.
+    #[inline(always)]
+    unsafe fn writer<'d>(
+        words: [u64; 2],
+        data: &'d [u8],
+        room: &'d mut ReplayRoom,
+    ) -> &'d dyn WriteMessage {
         // SAFETY: `words[0]` is a `Replay` as an address (the contract).
         let replay =
             unsafe { core::mem::transmute::<*const (), Replay>(words[0] as usize as *const ()) };
@@ -602,29 +647,30 @@ unsafe fn replay<'a, 'd, V: Values<'a>, const N: usize, const P: usize>(
     text: *const (),
     data: &'d [u8],
     room: &'d mut ReplayRoom,
-) -> Option<Message<'d>> {
+) -> &'d dyn WriteMessage {
     if !fits_replay_room::<Typed<'d, V::At<'d>, N, P>>() {
-        return None;
+        return &NOT_REPLAYED;
     }
     // SAFETY: the contract.
     let text: &'static PlainText<N, P> = unsafe { &*text.cast::<PlainText<N, P>>() };
     let mut texts = N * WORD;
     // SAFETY: the contract: `data` holds what `V::pack` wrote.
-    let values = unsafe { V::unpack(data, 0, &mut texts)? };
+    let Some(values) = (unsafe { V::unpack(data, 0, &mut texts) }) else {
+        return &NOT_REPLAYED;
+    };
     let place = room.0.as_mut_ptr().cast::<Typed<'d, V::At<'d>, N, P>>();
     // SAFETY: the room is large and aligned enough for the message (checked
     // above) and borrowed for `'d`, as the message is; the message needs no
     // drop (its values and cell hold `Copy` data), so the room may simply
     // be forgotten.
-    let message = unsafe {
+    unsafe {
         place.write(Typed {
             text,
             values,
             args: OnceCell::new(),
         });
         &*place
-    };
-    Some(Message::plain(message))
+    }
 }
 
 /// Makes and dispatches the record of a plain call with `N` arguments of
