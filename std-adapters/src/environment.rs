@@ -34,7 +34,7 @@ pub fn std_environment() -> &'static Environment {
     STD_ENVIRONMENT.get_or_init(|| Environment {
         // The system clock, read through the time-stamp counter where that
         // is sound (see tsc_clock.rs).
-        clock: crate::tsc_clock::now,
+        clock: crate::tsc_clock::record_clock(),
         thread: current_thread,
         process_id: std::process::id(),
         process_name: process_name(),

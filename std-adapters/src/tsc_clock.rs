@@ -43,14 +43,15 @@ const AGREEMENT_NANOS: u64 = 50_000;
 /// is read again.
 const READ_TICKS: u64 = 4_000;
 
-/// A record timestamp: through the counter where that is sound (see the
-/// module), else the system clock.
-pub(crate) fn now() -> Timestamp {
+/// The record clock: through the counter where that is sound (see the
+/// module), else the system clock. Chosen once, when the environment is
+/// made, so that no record asks which.
+pub(crate) fn record_clock() -> fn() -> Timestamp {
     #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
     if counter_is_the_kernels_clock() {
-        return x86::now();
+        return x86::now;
     }
-    exact()
+    exact
 }
 
 /// The system clock's reading (out of line: the counter's path stays small).
@@ -59,35 +60,12 @@ fn exact() -> Timestamp {
     crate::system_timestamp()
 }
 
-/// Whether the kernel reads time from the counter: asked once.
+/// Whether the kernel reads time from the counter (its clocksource is `tsc`).
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 fn counter_is_the_kernels_clock() -> bool {
-    match KERNEL_CLOCK.load(std::sync::atomic::Ordering::Relaxed) {
-        COUNTER => true,
-        OTHER => false,
-        _ => ask_the_kernel(),
-    }
-}
-
-/// The kernel's clocksource: not asked yet, the counter, or another.
-#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-static KERNEL_CLOCK: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
-#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-const COUNTER: u8 = 1;
-#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-const OTHER: u8 = 2;
-
-/// Reads the kernel's clocksource into [`KERNEL_CLOCK`].
-#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-#[cold]
-#[inline(never)]
-fn ask_the_kernel() -> bool {
     let source =
         std::fs::read_to_string("/sys/devices/system/clocksource/clocksource0/current_clocksource");
-    let counter = matches!(source.as_deref().map(str::trim), Ok("tsc"));
-    let answer = if counter { COUNTER } else { OTHER };
-    KERNEL_CLOCK.store(answer, std::sync::atomic::Ordering::Relaxed);
-    counter
+    matches!(source.as_deref().map(str::trim), Ok("tsc"))
 }
 
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
@@ -117,38 +95,35 @@ mod x86 {
             .checked_add(u64::from(nanos))
     }
 
-    /// What this thread's clock state says to do.
-    enum Read {
-        /// The time, extrapolated.
-        Extrapolated(u64),
-        /// The counter was read (this value) past the anchor's interval.
-        Anchor(u64),
-        /// The rate is being measured, since the clock read this.
-        Measuring(u64),
-    }
-
+    /// The time through the counter. One range check covers every case
+    /// but extrapolation: while the rate is measured, and before the first
+    /// anchor, `reanchor_ticks` is 0, so it fails into [`not_extrapolated`].
     pub(super) fn now() -> Timestamp {
         let read = CLOCK.try_with(|cell| {
-            let state = cell.get();
-            if state.measuring() {
-                return Read::Measuring(state.start_nanos);
-            }
             let tsc = counter();
-            match state.extrapolate(tsc) {
-                Some(nanos) => Read::Extrapolated(nanos),
-                None => Read::Anchor(tsc),
-            }
+            cell.get().extrapolate(tsc).ok_or(tsc)
         });
         match read {
-            Ok(Read::Extrapolated(nanos)) => super::timestamp(nanos),
-            Ok(Read::Anchor(tsc)) => anchor(tsc),
-            Ok(Read::Measuring(start)) => measuring(start),
+            Ok(Ok(nanos)) => super::timestamp(nanos),
+            Ok(Err(tsc)) => not_extrapolated(tsc),
             // The thread is ending.
             Err(_) => super::exact(),
         }
     }
 
-    /// Until the rate is measured, the clock itself (no counter read); then
+    /// The counter read `tsc` is past the anchor's interval, or the rate is
+    /// not measured yet.
+    #[cold]
+    #[inline(never)]
+    fn not_extrapolated(tsc: u64) -> Timestamp {
+        match CLOCK.try_with(Cell::get) {
+            Ok(state) if state.measuring() => measuring(state.start_nanos),
+            Ok(_) => anchor(tsc),
+            Err(_) => super::exact(),
+        }
+    }
+
+    /// Until the rate is measured, the clock itself; then
     /// the anchor that ends the measurement.
     #[cold]
     #[inline(never)]
@@ -343,6 +318,24 @@ mod tests {
         assert!(later.abs_diff(5_002_001_000) <= 1, "{later}");
     }
 
+    /// The fast path's one range check is what sends a thread without an
+    /// anchor, or still measuring the rate, to the clock: it must fail for
+    /// every counter value then.
+    #[test]
+    fn nothing_is_extrapolated_before_the_first_anchor_or_while_measuring() {
+        let edges = [0, 1, 999, 1_000, 1_001, 5_000_000, u64::MAX / 2, u64::MAX];
+        for tsc in edges {
+            assert_eq!(ThreadClock::NEW.extrapolate(tsc), None, "{tsc}");
+        }
+        let mut clock = ThreadClock::NEW;
+        clock.anchor(1_000, 5_000_000_000);
+        clock.anchor(4_000_000, 5_001_000_000);
+        assert!(clock.measuring());
+        for tsc in edges {
+            assert_eq!(clock.extrapolate(tsc), None, "{tsc}");
+        }
+    }
+
     #[test]
     fn a_slewed_clock_is_followed_within_a_microsecond() {
         for ppm in [-500.0, 500.0] {
@@ -428,7 +421,7 @@ mod tests {
         let started = std::time::Instant::now();
         while started.elapsed() < std::time::Duration::from_millis(100) {
             let before = nanos(crate::system_timestamp());
-            let t = nanos(now());
+            let t = nanos(record_clock()());
             let after = nanos(crate::system_timestamp());
             assert!(
                 t + 200_000 >= before && t <= after + 200_000,
