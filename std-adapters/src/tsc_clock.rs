@@ -101,10 +101,10 @@ mod x86 {
     pub(super) fn now() -> Timestamp {
         let read = CLOCK.try_with(|cell| {
             let tsc = counter();
-            cell.get().extrapolate(tsc).ok_or(tsc)
+            cell.get().extrapolate_timestamp(tsc).ok_or(tsc)
         });
         match read {
-            Ok(Ok(nanos)) => super::timestamp(nanos),
+            Ok(Ok(time)) => time,
             Ok(Err(tsc)) => not_extrapolated(tsc),
             // The thread is ending.
             Err(_) => super::exact(),
@@ -160,9 +160,11 @@ mod x86 {
     }
 }
 
+const NANOS_PER_SEC: u64 = 1_000_000_000;
+
 /// Nanoseconds since the epoch as a timestamp.
 fn timestamp(nanos: u64) -> Timestamp {
-    Timestamp::new(nanos / 1_000_000_000, (nanos % 1_000_000_000) as u32)
+    Timestamp::new(nanos / NANOS_PER_SEC, (nanos % NANOS_PER_SEC) as u32)
 }
 
 /// One thread's anchor and its measure of the counter's rate.
@@ -171,6 +173,10 @@ struct ThreadClock {
     /// The counter and the clock (nanoseconds since the epoch) at the anchor.
     anchor_tsc: u64,
     anchor_nanos: u64,
+    /// The clock at the anchor as seconds and nanoseconds past them: a
+    /// timestamp extrapolated from them needs no division.
+    anchor_secs: u64,
+    anchor_subsec: u32,
     /// Nanoseconds per tick × 2³²; 0 while the rate is being measured.
     rate: u64,
     /// Ticks in [`REANCHOR_NANOS`]; 0 while the rate is being measured
@@ -185,6 +191,8 @@ impl ThreadClock {
     const NEW: ThreadClock = ThreadClock {
         anchor_tsc: 0,
         anchor_nanos: 0,
+        anchor_secs: 0,
+        anchor_subsec: 0,
         rate: 0,
         reanchor_ticks: 0,
         start_tsc: 0,
@@ -197,16 +205,43 @@ impl ThreadClock {
         self.rate == 0 && self.start_nanos != 0
     }
 
-    /// The time at counter `tsc`, if it is within [`REANCHOR_NANOS`] after
-    /// the anchor. (`delta × rate` is below 2⁶⁴: `delta` is below
-    /// `reanchor_ticks`, which is `REANCHOR_NANOS × 2³² / rate`.)
+    /// Nanoseconds from the anchor to counter `tsc`, if that is within
+    /// [`REANCHOR_NANOS`]. (`delta × rate` is below 2⁶⁴ × `REANCHOR_NANOS`:
+    /// `delta` is below `reanchor_ticks`, which is
+    /// `REANCHOR_NANOS × 2³² / rate`.)
     #[inline(always)]
-    fn extrapolate(&self, tsc: u64) -> Option<u64> {
+    fn since_anchor(&self, tsc: u64) -> Option<u64> {
         let delta = tsc.wrapping_sub(self.anchor_tsc);
         if delta < self.reanchor_ticks {
-            return Some(self.anchor_nanos + ((delta * self.rate) >> 32));
+            return Some((delta * self.rate) >> 32);
         }
         None
+    }
+
+    /// The time at counter `tsc` in nanoseconds since the epoch, if it is
+    /// within [`REANCHOR_NANOS`] after the anchor.
+    #[cfg(test)]
+    fn extrapolate(&self, tsc: u64) -> Option<u64> {
+        Some(self.anchor_nanos + self.since_anchor(tsc)?)
+    }
+
+    /// [`extrapolate`](Self::extrapolate) as a timestamp: the anchor's
+    /// nanoseconds past its second plus under [`REANCHOR_NANOS`] carry at
+    /// most one second.
+    #[inline(always)]
+    fn extrapolate_timestamp(&self, tsc: u64) -> Option<Timestamp> {
+        let nanos = u64::from(self.anchor_subsec) + self.since_anchor(tsc)?;
+        Some(if nanos < NANOS_PER_SEC {
+            Timestamp {
+                secs: self.anchor_secs,
+                nanos: nanos as u32,
+            }
+        } else {
+            Timestamp {
+                secs: self.anchor_secs + 1,
+                nanos: (nanos - NANOS_PER_SEC) as u32,
+            }
+        })
     }
 
     /// Takes (`tsc`, `real`) as the anchor: measures or refines the rate,
@@ -231,6 +266,8 @@ impl ThreadClock {
         }
         self.anchor_tsc = tsc;
         self.anchor_nanos = real;
+        self.anchor_secs = real / NANOS_PER_SEC;
+        self.anchor_subsec = (real % NANOS_PER_SEC) as u32;
         let span = real - self.start_nanos;
         if span >= MEASURE_NANOS {
             let ticks = u128::from(tsc - self.start_tsc);
@@ -277,6 +314,7 @@ mod tests {
             let (tsc, real) = (m.tsc(ns), m.real(ns));
             match clock.extrapolate(tsc) {
                 Some(t) => {
+                    assert_eq!(clock.extrapolate_timestamp(tsc), Some(timestamp(t)));
                     worst = worst.max(t.abs_diff(real));
                     extrapolated += 1;
                 }
@@ -401,6 +439,34 @@ mod tests {
                 "reads the clock meanwhile"
             );
         }
+    }
+
+    /// Extrapolated across a second's end, the timestamp carries into the
+    /// next second exactly as the nanosecond count does (`run` compares them).
+    #[test]
+    fn extrapolation_across_a_second_is_exact() {
+        let m = Machine {
+            t0: 1_700_000_000_995_000_000,
+            ppm: 0.0,
+        };
+        let mut clock = ThreadClock::NEW;
+        run(&mut clock, &m, 0, 21, 100_000);
+        // Across the second's end at 5 ms.
+        let (worst, extrapolated) = run(&mut clock, &m, 2_100_000, 70_000, 137);
+        assert!(extrapolated > 65_000, "{extrapolated}");
+        assert!(worst <= 2, "{worst} ns");
+        // An anchor 10 ns before the next second's end, read just after it.
+        let (tsc, real) = (m.tsc(1_004_999_990), m.real(1_004_999_990));
+        assert_eq!(clock.extrapolate(tsc), None);
+        clock.anchor(tsc, real);
+        assert_eq!(clock.anchor_subsec, 999_999_990);
+        for ticks in [0, 29, 30, 31, 32, 3_000] {
+            let t = clock.extrapolate(tsc + ticks).unwrap();
+            assert_eq!(clock.extrapolate_timestamp(tsc + ticks), Some(timestamp(t)));
+        }
+        let later = clock.extrapolate_timestamp(tsc + 3_000).unwrap();
+        assert_eq!(later.secs, 1_700_000_002);
+        assert!(later.nanos.abs_diff(990) <= 2, "{later:?}");
     }
 
     #[test]
