@@ -179,8 +179,10 @@ struct ThreadClock {
     anchor_subsec: u32,
     /// Nanoseconds per tick × 2³²; 0 while the rate is being measured.
     rate: u64,
-    /// Ticks in [`REANCHOR_NANOS`]; 0 while the rate is being measured
-    /// (then every read is the clock's).
+    /// Ticks in [`REANCHOR_NANOS`], or to the end of the anchor's second if
+    /// that is sooner (an extrapolated timestamp then never carries into
+    /// the next second); 0 while the rate is being measured (then every
+    /// read is the clock's).
     reanchor_ticks: u64,
     /// Where the rate measurement started (`start_nanos` 0: not yet).
     start_tsc: u64,
@@ -206,9 +208,9 @@ impl ThreadClock {
     }
 
     /// Nanoseconds from the anchor to counter `tsc`, if that is within
-    /// [`REANCHOR_NANOS`]. (`delta × rate` is below 2⁶⁴ × `REANCHOR_NANOS`:
-    /// `delta` is below `reanchor_ticks`, which is
-    /// `REANCHOR_NANOS × 2³² / rate`.)
+    /// [`REANCHOR_NANOS`] and the anchor's second. (`delta × rate` is below
+    /// 2³² × `REANCHOR_NANOS`, far below 2⁶⁴: `delta` is below
+    /// `reanchor_ticks`, which is at most `REANCHOR_NANOS × 2³² / rate`.)
     #[inline(always)]
     fn since_anchor(&self, tsc: u64) -> Option<u64> {
         let delta = tsc.wrapping_sub(self.anchor_tsc);
@@ -219,28 +221,22 @@ impl ThreadClock {
     }
 
     /// The time at counter `tsc` in nanoseconds since the epoch, if it is
-    /// within [`REANCHOR_NANOS`] after the anchor.
+    /// within [`REANCHOR_NANOS`] after the anchor and in its second.
     #[cfg(test)]
     fn extrapolate(&self, tsc: u64) -> Option<u64> {
         Some(self.anchor_nanos + self.since_anchor(tsc)?)
     }
 
-    /// [`extrapolate`](Self::extrapolate) as a timestamp: the anchor's
-    /// nanoseconds past its second plus under [`REANCHOR_NANOS`] carry at
-    /// most one second.
+    /// [`extrapolate`](Self::extrapolate) as a timestamp, without a
+    /// division: in the anchor's second, so its nanoseconds are the
+    /// anchor's plus those since (the sum is below 10⁹, `reanchor_ticks`
+    /// ends at the second's end; the latter are below [`REANCHOR_NANOS`]).
     #[inline(always)]
     fn extrapolate_timestamp(&self, tsc: u64) -> Option<Timestamp> {
-        let nanos = u64::from(self.anchor_subsec) + self.since_anchor(tsc)?;
-        Some(if nanos < NANOS_PER_SEC {
-            Timestamp {
-                secs: self.anchor_secs,
-                nanos: nanos as u32,
-            }
-        } else {
-            Timestamp {
-                secs: self.anchor_secs + 1,
-                nanos: (nanos - NANOS_PER_SEC) as u32,
-            }
+        let since = self.since_anchor(tsc)? as u32;
+        Some(Timestamp {
+            secs: self.anchor_secs,
+            nanos: self.anchor_subsec + since,
         })
     }
 
@@ -275,9 +271,10 @@ impl ThreadClock {
             match u64::try_from(rate) {
                 Ok(rate) if rate > 0 => {
                     self.rate = rate;
+                    let to_second = NANOS_PER_SEC - u64::from(self.anchor_subsec);
+                    let nanos = REANCHOR_NANOS.min(to_second);
                     self.reanchor_ticks =
-                        u64::try_from((u128::from(REANCHOR_NANOS) << 32) / u128::from(rate))
-                            .unwrap_or(0);
+                        u64::try_from((u128::from(nanos) << 32) / u128::from(rate)).unwrap_or(0);
                 }
                 _ => *self = ThreadClock::NEW,
             }
@@ -441,10 +438,11 @@ mod tests {
         }
     }
 
-    /// Extrapolated across a second's end, the timestamp carries into the
-    /// next second exactly as the nanosecond count does (`run` compares them).
+    /// Extrapolation stops at the anchor's second's end (the next read
+    /// anchors in the new second), so a timestamp is the anchor's second
+    /// and never needs a carry; `run` compares each with the nanosecond count.
     #[test]
-    fn extrapolation_across_a_second_is_exact() {
+    fn extrapolation_stops_at_the_end_of_the_anchors_second() {
         let m = Machine {
             t0: 1_700_000_000_995_000_000,
             ppm: 0.0,
@@ -455,18 +453,34 @@ mod tests {
         let (worst, extrapolated) = run(&mut clock, &m, 2_100_000, 70_000, 137);
         assert!(extrapolated > 65_000, "{extrapolated}");
         assert!(worst <= 2, "{worst} ns");
-        // An anchor 10 ns before the next second's end, read just after it.
+        // An anchor 10 ns (30 ticks) before the next second's end.
         let (tsc, real) = (m.tsc(1_004_999_990), m.real(1_004_999_990));
         assert_eq!(clock.extrapolate(tsc), None);
         clock.anchor(tsc, real);
         assert_eq!(clock.anchor_subsec, 999_999_990);
-        for ticks in [0, 29, 30, 31, 32, 3_000] {
-            let t = clock.extrapolate(tsc + ticks).unwrap();
-            assert_eq!(clock.extrapolate_timestamp(tsc + ticks), Some(timestamp(t)));
+        for ticks in 0..=40 {
+            match clock.extrapolate_timestamp(tsc + ticks) {
+                Some(t) => {
+                    assert_eq!(t.secs, 1_700_000_001, "{ticks}");
+                    assert_eq!(
+                        Some(timestamp(clock.extrapolate(tsc + ticks).unwrap())),
+                        Some(t)
+                    );
+                }
+                None => assert!(ticks >= 30, "{ticks}"),
+            }
         }
-        let later = clock.extrapolate_timestamp(tsc + 3_000).unwrap();
+        assert_eq!(
+            clock.extrapolate_timestamp(tsc + 29),
+            Some(Timestamp::new(1_700_000_001, 999_999_999))
+        );
+        assert_eq!(clock.extrapolate_timestamp(tsc + 31), None);
+        // The next anchor, in the new second, extrapolates the full interval.
+        let (tsc, real) = (m.tsc(1_005_000_300), m.real(1_005_000_300));
+        clock.anchor(tsc, real);
+        let later = clock.extrapolate_timestamp(tsc + 300_000).unwrap();
         assert_eq!(later.secs, 1_700_000_002);
-        assert!(later.nanos.abs_diff(990) <= 2, "{later:?}");
+        assert!(later.nanos.abs_diff(100_300) <= 2, "{later:?}");
     }
 
     #[test]
