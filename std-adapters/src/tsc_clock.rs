@@ -9,7 +9,8 @@
 //! That rate is measured against the clock on each thread: for its first
 //! 2 ms of records the thread reads the clock itself, and every anchor after
 //! that refines the rate over the whole span since. A thread takes a new
-//! anchor from the clock every 250 µs of counter time (and after any sleep),
+//! anchor from the clock every 250 µs of counter time (and at the end of each
+//! second, so that a timestamp needs no carry, and after any sleep),
 //! so a timestamp is never more than 250 µs of extrapolation from a clock
 //! read. The rate is off by at most the anchors' uncertainty over the span
 //! measured (a few µs over 2 ms at first, soon nanoseconds over seconds),
