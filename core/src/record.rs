@@ -224,14 +224,24 @@ impl<'a> Record<'a> {
         location: Location<'a>,
     ) -> Record<'a> {
         let env = environment();
+        // On 64-bit hosts the thread first: it comes back through memory,
+        // straight into the record, so that the clock's reading, which comes
+        // back in registers, is not kept across a call (fewer registers to
+        // save). Not on microcontrollers, where that order costs 2 more.
+        #[cfg(target_pointer_width = "64")]
+        let thread = env.thread_info();
+        let timestamp = (env.clock)();
+        let sequence = next_sequence();
+        #[cfg(not(target_pointer_width = "64"))]
+        let thread = env.thread_info();
         Record {
             level,
             logger,
             args: args.into(),
             location,
-            timestamp: (env.clock)(),
-            sequence: next_sequence(),
-            thread: env.thread_info(),
+            timestamp,
+            sequence,
+            thread,
             process: (env.process_id, env.process_name),
         }
     }

@@ -3,7 +3,7 @@
 
 use std::cell::Cell;
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use emlog::{Environment, ThreadInfo, Timestamp};
@@ -29,16 +29,24 @@ pub fn install_environment() {
 /// The std environment, once made.
 static STD_ENVIRONMENT: OnceLock<Environment> = OnceLock::new();
 
+/// Where [`STD_ENVIRONMENT`] is, once made (null before): a record's check
+/// of which environment is in force is then one compare of two addresses.
+static STD_ADDRESS: AtomicPtr<Environment> = AtomicPtr::new(std::ptr::null_mut());
+
 /// The std environment, made once.
 pub fn std_environment() -> &'static Environment {
-    STD_ENVIRONMENT.get_or_init(|| Environment {
+    let std = STD_ENVIRONMENT.get_or_init(|| Environment {
         // The system clock, read through the time-stamp counter where that
         // is sound (see tsc_clock.rs).
-        clock: crate::tsc_clock::now,
+        clock: crate::tsc_clock::record_clock(),
         thread: current_thread,
         process_id: std::process::id(),
         process_name: process_name(),
-    })
+    });
+    // Stored before the caller can install it: a thread that sees it
+    // installed (`emlog::environment` loads with acquire) sees this too.
+    STD_ADDRESS.store(std::ptr::from_ref(std).cast_mut(), Ordering::Release);
+    std
 }
 
 /// Whether the environment in force is emlog-std's: record timestamps are
@@ -46,10 +54,8 @@ pub fn std_environment() -> &'static Environment {
 /// of it from when it was made).
 #[inline]
 pub(crate) fn stamps_records_with_system_time() -> bool {
-    // Not made yet: not installed either.
-    STD_ENVIRONMENT
-        .get()
-        .is_some_and(|std| std::ptr::eq(emlog::environment(), std))
+    // Never null: not made (hence not installed) compares unequal.
+    std::ptr::eq(emlog::environment(), STD_ADDRESS.load(Ordering::Relaxed))
 }
 
 /// The system clock as a record timestamp.

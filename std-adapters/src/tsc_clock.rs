@@ -9,7 +9,8 @@
 //! That rate is measured against the clock on each thread: for its first
 //! 2 ms of records the thread reads the clock itself, and every anchor after
 //! that refines the rate over the whole span since. A thread takes a new
-//! anchor from the clock every 250 µs of counter time (and after any sleep),
+//! anchor from the clock every 250 µs of counter time (and at the end of each
+//! second, so that a timestamp needs no carry, and after any sleep),
 //! so a timestamp is never more than 250 µs of extrapolation from a clock
 //! read. The rate is off by at most the anchors' uncertainty over the span
 //! measured (a few µs over 2 ms at first, soon nanoseconds over seconds),
@@ -43,14 +44,15 @@ const AGREEMENT_NANOS: u64 = 50_000;
 /// is read again.
 const READ_TICKS: u64 = 4_000;
 
-/// A record timestamp: through the counter where that is sound (see the
-/// module), else the system clock.
-pub(crate) fn now() -> Timestamp {
+/// The record clock: through the counter where that is sound (see the
+/// module), else the system clock. Chosen once, when the environment is
+/// made, so that no record asks which.
+pub(crate) fn record_clock() -> fn() -> Timestamp {
     #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
     if counter_is_the_kernels_clock() {
-        return x86::now();
+        return x86::now;
     }
-    exact()
+    exact
 }
 
 /// The system clock's reading (out of line: the counter's path stays small).
@@ -59,35 +61,12 @@ fn exact() -> Timestamp {
     crate::system_timestamp()
 }
 
-/// Whether the kernel reads time from the counter: asked once.
+/// Whether the kernel reads time from the counter (its clocksource is `tsc`).
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 fn counter_is_the_kernels_clock() -> bool {
-    match KERNEL_CLOCK.load(std::sync::atomic::Ordering::Relaxed) {
-        COUNTER => true,
-        OTHER => false,
-        _ => ask_the_kernel(),
-    }
-}
-
-/// The kernel's clocksource: not asked yet, the counter, or another.
-#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-static KERNEL_CLOCK: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
-#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-const COUNTER: u8 = 1;
-#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-const OTHER: u8 = 2;
-
-/// Reads the kernel's clocksource into [`KERNEL_CLOCK`].
-#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-#[cold]
-#[inline(never)]
-fn ask_the_kernel() -> bool {
     let source =
         std::fs::read_to_string("/sys/devices/system/clocksource/clocksource0/current_clocksource");
-    let counter = matches!(source.as_deref().map(str::trim), Ok("tsc"));
-    let answer = if counter { COUNTER } else { OTHER };
-    KERNEL_CLOCK.store(answer, std::sync::atomic::Ordering::Relaxed);
-    counter
+    matches!(source.as_deref().map(str::trim), Ok("tsc"))
 }
 
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
@@ -117,38 +96,35 @@ mod x86 {
             .checked_add(u64::from(nanos))
     }
 
-    /// What this thread's clock state says to do.
-    enum Read {
-        /// The time, extrapolated.
-        Extrapolated(u64),
-        /// The counter was read (this value) past the anchor's interval.
-        Anchor(u64),
-        /// The rate is being measured, since the clock read this.
-        Measuring(u64),
-    }
-
+    /// The time through the counter. One range check covers every case
+    /// but extrapolation: while the rate is measured, and before the first
+    /// anchor, `reanchor_ticks` is 0, so it fails into [`not_extrapolated`].
     pub(super) fn now() -> Timestamp {
         let read = CLOCK.try_with(|cell| {
-            let state = cell.get();
-            if state.measuring() {
-                return Read::Measuring(state.start_nanos);
-            }
             let tsc = counter();
-            match state.extrapolate(tsc) {
-                Some(nanos) => Read::Extrapolated(nanos),
-                None => Read::Anchor(tsc),
-            }
+            cell.get().extrapolate_timestamp(tsc).ok_or(tsc)
         });
         match read {
-            Ok(Read::Extrapolated(nanos)) => super::timestamp(nanos),
-            Ok(Read::Anchor(tsc)) => anchor(tsc),
-            Ok(Read::Measuring(start)) => measuring(start),
+            Ok(Ok(time)) => time,
+            Ok(Err(tsc)) => not_extrapolated(tsc),
             // The thread is ending.
             Err(_) => super::exact(),
         }
     }
 
-    /// Until the rate is measured, the clock itself (no counter read); then
+    /// The counter read `tsc` is past the anchor's interval, or the rate is
+    /// not measured yet.
+    #[cold]
+    #[inline(never)]
+    fn not_extrapolated(tsc: u64) -> Timestamp {
+        match CLOCK.try_with(Cell::get) {
+            Ok(state) if state.measuring() => measuring(state.start_nanos),
+            Ok(_) => anchor(tsc),
+            Err(_) => super::exact(),
+        }
+    }
+
+    /// Until the rate is measured, the clock itself; then
     /// the anchor that ends the measurement.
     #[cold]
     #[inline(never)]
@@ -185,9 +161,11 @@ mod x86 {
     }
 }
 
+const NANOS_PER_SEC: u64 = 1_000_000_000;
+
 /// Nanoseconds since the epoch as a timestamp.
 fn timestamp(nanos: u64) -> Timestamp {
-    Timestamp::new(nanos / 1_000_000_000, (nanos % 1_000_000_000) as u32)
+    Timestamp::new(nanos / NANOS_PER_SEC, (nanos % NANOS_PER_SEC) as u32)
 }
 
 /// One thread's anchor and its measure of the counter's rate.
@@ -196,10 +174,16 @@ struct ThreadClock {
     /// The counter and the clock (nanoseconds since the epoch) at the anchor.
     anchor_tsc: u64,
     anchor_nanos: u64,
+    /// The clock at the anchor as seconds and nanoseconds past them: a
+    /// timestamp extrapolated from them needs no division.
+    anchor_secs: u64,
+    anchor_subsec: u32,
     /// Nanoseconds per tick × 2³²; 0 while the rate is being measured.
     rate: u64,
-    /// Ticks in [`REANCHOR_NANOS`]; 0 while the rate is being measured
-    /// (then every read is the clock's).
+    /// Ticks in [`REANCHOR_NANOS`], or to the end of the anchor's second if
+    /// that is sooner (an extrapolated timestamp then never carries into
+    /// the next second); 0 while the rate is being measured (then every
+    /// read is the clock's).
     reanchor_ticks: u64,
     /// Where the rate measurement started (`start_nanos` 0: not yet).
     start_tsc: u64,
@@ -210,6 +194,8 @@ impl ThreadClock {
     const NEW: ThreadClock = ThreadClock {
         anchor_tsc: 0,
         anchor_nanos: 0,
+        anchor_secs: 0,
+        anchor_subsec: 0,
         rate: 0,
         reanchor_ticks: 0,
         start_tsc: 0,
@@ -222,16 +208,37 @@ impl ThreadClock {
         self.rate == 0 && self.start_nanos != 0
     }
 
-    /// The time at counter `tsc`, if it is within [`REANCHOR_NANOS`] after
-    /// the anchor. (`delta × rate` is below 2⁶⁴: `delta` is below
-    /// `reanchor_ticks`, which is `REANCHOR_NANOS × 2³² / rate`.)
+    /// Nanoseconds from the anchor to counter `tsc`, if that is within
+    /// [`REANCHOR_NANOS`] and the anchor's second. (`delta × rate` is below
+    /// 2³² × `REANCHOR_NANOS`, far below 2⁶⁴: `delta` is below
+    /// `reanchor_ticks`, which is at most `REANCHOR_NANOS × 2³² / rate`.)
     #[inline(always)]
-    fn extrapolate(&self, tsc: u64) -> Option<u64> {
+    fn since_anchor(&self, tsc: u64) -> Option<u64> {
         let delta = tsc.wrapping_sub(self.anchor_tsc);
         if delta < self.reanchor_ticks {
-            return Some(self.anchor_nanos + ((delta * self.rate) >> 32));
+            return Some((delta * self.rate) >> 32);
         }
         None
+    }
+
+    /// The time at counter `tsc` in nanoseconds since the epoch, if it is
+    /// within [`REANCHOR_NANOS`] after the anchor and in its second.
+    #[cfg(test)]
+    fn extrapolate(&self, tsc: u64) -> Option<u64> {
+        Some(self.anchor_nanos + self.since_anchor(tsc)?)
+    }
+
+    /// [`extrapolate`](Self::extrapolate) as a timestamp, without a
+    /// division: in the anchor's second, so its nanoseconds are the
+    /// anchor's plus those since (the sum is below 10⁹, `reanchor_ticks`
+    /// ends at the second's end; the latter are below [`REANCHOR_NANOS`]).
+    #[inline(always)]
+    fn extrapolate_timestamp(&self, tsc: u64) -> Option<Timestamp> {
+        let since = self.since_anchor(tsc)? as u32;
+        Some(Timestamp {
+            secs: self.anchor_secs,
+            nanos: self.anchor_subsec + since,
+        })
     }
 
     /// Takes (`tsc`, `real`) as the anchor: measures or refines the rate,
@@ -256,6 +263,8 @@ impl ThreadClock {
         }
         self.anchor_tsc = tsc;
         self.anchor_nanos = real;
+        self.anchor_secs = real / NANOS_PER_SEC;
+        self.anchor_subsec = (real % NANOS_PER_SEC) as u32;
         let span = real - self.start_nanos;
         if span >= MEASURE_NANOS {
             let ticks = u128::from(tsc - self.start_tsc);
@@ -263,9 +272,10 @@ impl ThreadClock {
             match u64::try_from(rate) {
                 Ok(rate) if rate > 0 => {
                     self.rate = rate;
+                    let to_second = NANOS_PER_SEC - u64::from(self.anchor_subsec);
+                    let nanos = REANCHOR_NANOS.min(to_second);
                     self.reanchor_ticks =
-                        u64::try_from((u128::from(REANCHOR_NANOS) << 32) / u128::from(rate))
-                            .unwrap_or(0);
+                        u64::try_from((u128::from(nanos) << 32) / u128::from(rate)).unwrap_or(0);
                 }
                 _ => *self = ThreadClock::NEW,
             }
@@ -302,6 +312,7 @@ mod tests {
             let (tsc, real) = (m.tsc(ns), m.real(ns));
             match clock.extrapolate(tsc) {
                 Some(t) => {
+                    assert_eq!(clock.extrapolate_timestamp(tsc), Some(timestamp(t)));
                     worst = worst.max(t.abs_diff(real));
                     extrapolated += 1;
                 }
@@ -341,6 +352,24 @@ mod tests {
         // 3,000 ticks at 1/3 ns a tick, to the nanosecond below.
         let later = clock.extrapolate(6_001_000 + 3_000).unwrap();
         assert!(later.abs_diff(5_002_001_000) <= 1, "{later}");
+    }
+
+    /// The fast path's one range check is what sends a thread without an
+    /// anchor, or still measuring the rate, to the clock: it must fail for
+    /// every counter value then.
+    #[test]
+    fn nothing_is_extrapolated_before_the_first_anchor_or_while_measuring() {
+        let edges = [0, 1, 999, 1_000, 1_001, 5_000_000, u64::MAX / 2, u64::MAX];
+        for tsc in edges {
+            assert_eq!(ThreadClock::NEW.extrapolate(tsc), None, "{tsc}");
+        }
+        let mut clock = ThreadClock::NEW;
+        clock.anchor(1_000, 5_000_000_000);
+        clock.anchor(4_000_000, 5_001_000_000);
+        assert!(clock.measuring());
+        for tsc in edges {
+            assert_eq!(clock.extrapolate(tsc), None, "{tsc}");
+        }
     }
 
     #[test]
@@ -410,6 +439,51 @@ mod tests {
         }
     }
 
+    /// Extrapolation stops at the anchor's second's end (the next read
+    /// anchors in the new second), so a timestamp is the anchor's second
+    /// and never needs a carry; `run` compares each with the nanosecond count.
+    #[test]
+    fn extrapolation_stops_at_the_end_of_the_anchors_second() {
+        let m = Machine {
+            t0: 1_700_000_000_995_000_000,
+            ppm: 0.0,
+        };
+        let mut clock = ThreadClock::NEW;
+        run(&mut clock, &m, 0, 21, 100_000);
+        // Across the second's end at 5 ms.
+        let (worst, extrapolated) = run(&mut clock, &m, 2_100_000, 70_000, 137);
+        assert!(extrapolated > 65_000, "{extrapolated}");
+        assert!(worst <= 2, "{worst} ns");
+        // An anchor 10 ns (30 ticks) before the next second's end.
+        let (tsc, real) = (m.tsc(1_004_999_990), m.real(1_004_999_990));
+        assert_eq!(clock.extrapolate(tsc), None);
+        clock.anchor(tsc, real);
+        assert_eq!(clock.anchor_subsec, 999_999_990);
+        for ticks in 0..=40 {
+            match clock.extrapolate_timestamp(tsc + ticks) {
+                Some(t) => {
+                    assert_eq!(t.secs, 1_700_000_001, "{ticks}");
+                    assert_eq!(
+                        Some(timestamp(clock.extrapolate(tsc + ticks).unwrap())),
+                        Some(t)
+                    );
+                }
+                None => assert!(ticks >= 30, "{ticks}"),
+            }
+        }
+        assert_eq!(
+            clock.extrapolate_timestamp(tsc + 29),
+            Some(Timestamp::new(1_700_000_001, 999_999_999))
+        );
+        assert_eq!(clock.extrapolate_timestamp(tsc + 31), None);
+        // The next anchor, in the new second, extrapolates the full interval.
+        let (tsc, real) = (m.tsc(1_005_000_300), m.real(1_005_000_300));
+        clock.anchor(tsc, real);
+        let later = clock.extrapolate_timestamp(tsc + 300_000).unwrap();
+        assert_eq!(later.secs, 1_700_000_002);
+        assert!(later.nanos.abs_diff(100_300) <= 2, "{later:?}");
+    }
+
     #[test]
     fn timestamps_split_nanoseconds_into_seconds() {
         assert_eq!(
@@ -428,7 +502,7 @@ mod tests {
         let started = std::time::Instant::now();
         while started.elapsed() < std::time::Duration::from_millis(100) {
             let before = nanos(crate::system_timestamp());
-            let t = nanos(now());
+            let t = nanos(record_clock()());
             let after = nanos(crate::system_timestamp());
             assert!(
                 t + 200_000 >= before && t <= after + 200_000,
