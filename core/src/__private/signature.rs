@@ -132,7 +132,8 @@ pub trait Value<'a>: Copy {
     /// does not fit or is left to the shared writer.
     fn put(&self, room: &mut [u8], at: usize, precision: u8) -> Option<usize>;
 
-    /// The most bytes [`put_ample`](Self::put_ample) writes.
+    /// The most bytes [`put_ample`](Self::put_ample) appends (it moves
+    /// the end by no more, and writes at most `SLACK` bytes past that).
     fn width(&self) -> usize;
 
     /// As [`put`](Self::put), at the end of `out`, which was checked to
@@ -199,7 +200,8 @@ pub trait Values<'a>: Copy {
         k: usize,
     ) -> Option<usize>;
 
-    /// The most bytes [`put_ample`](Self::put_ample) writes.
+    /// The most bytes [`put_ample`](Self::put_ample) appends: the
+    /// arguments' [`Value::width`]s.
     fn width(&self) -> usize;
 
     /// As [`put`](Self::put), at the end of `out`.
@@ -207,7 +209,7 @@ pub trait Values<'a>: Copy {
     /// # Safety
     ///
     /// `out` was checked to hold the [`width`](Self::width) of these
-    /// arguments, the length of pieces `k + 1` on, and [`SLACK`].
+    /// arguments, the length of pieces `k + 1` on, and `SLACK`.
     unsafe fn put_ample<const N: usize, const P: usize>(
         &self,
         text: &PlainText<N, P>,
