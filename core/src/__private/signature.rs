@@ -132,7 +132,8 @@ pub trait Value<'a>: Copy {
     /// does not fit or is left to the shared writer.
     fn put(&self, room: &mut [u8], at: usize, precision: u8) -> Option<usize>;
 
-    /// The most bytes [`put_ample`](Self::put_ample) writes.
+    /// The most bytes [`put_ample`](Self::put_ample) appends (it moves
+    /// the end by no more, and writes at most `SLACK` bytes past that).
     fn width(&self) -> usize;
 
     /// As [`put`](Self::put), at the end of `out`, which was checked to
@@ -199,7 +200,8 @@ pub trait Values<'a>: Copy {
         k: usize,
     ) -> Option<usize>;
 
-    /// The most bytes [`put_ample`](Self::put_ample) writes.
+    /// The most bytes [`put_ample`](Self::put_ample) appends: the
+    /// arguments' [`Value::width`]s.
     fn width(&self) -> usize;
 
     /// As [`put`](Self::put), at the end of `out`.
@@ -207,7 +209,7 @@ pub trait Values<'a>: Copy {
     /// # Safety
     ///
     /// `out` was checked to hold the [`width`](Self::width) of these
-    /// arguments, the length of pieces `k + 1` on, and [`SLACK`].
+    /// arguments, the length of pieces `k + 1` on, and `SLACK`.
     unsafe fn put_ample<const N: usize, const P: usize>(
         &self,
         text: &PlainText<N, P>,
@@ -1110,6 +1112,18 @@ mod tests {
         values: V,
         expected: &str,
     ) -> bool {
+        check_rooms(text, values, expected, |need, _| (0..need + 64).collect())
+    }
+
+    /// As [`check_every_room`], for the room lengths `lengths` gives of the
+    /// need and the expected text's length; the bytes past each room are
+    /// checked untouched.
+    fn check_rooms<'a, V: Values<'a>, const N: usize, const P: usize>(
+        text: &'static PlainText<N, P>,
+        values: V,
+        expected: &str,
+        lengths: impl FnOnce(usize, usize) -> Vec<usize>,
+    ) -> bool {
         let message = Typed::<V, N, P> {
             text,
             values,
@@ -1117,12 +1131,14 @@ mod tests {
         };
         let need = text.base_need as usize + values.width();
         let quick = message.write_into(&mut vec![0; need]).is_some();
-        for len in 0..need + 64 {
-            let mut room = vec![b'#'; len];
-            let written = message.write_into(&mut room).map(|written| {
+        for len in lengths(need, expected.len()) {
+            let mut bytes = vec![b'#'; len + 64];
+            let (room, past) = bytes.split_at_mut(len);
+            let written = message.write_into(room).map(|written| {
                 assert_eq!(written.printable, V::PRINTABLE && text.printable);
                 String::from_utf8(room[..written.len].to_vec()).expect("UTF-8")
             });
+            assert!(past.iter().all(|&b| b == b'#'), "written past {len}");
             let wanted = (quick && len >= expected.len()).then(|| String::from(expected));
             assert_eq!(written, wanted, "room of {len}, need {need}");
         }
@@ -1309,6 +1325,186 @@ mod tests {
             check_every_room(&TEXT, (text, (42u32, ())), &format!("<{text}> 42."));
             check_every_room(&TEXT, (3.5f64, (text, ())), &format!("<3.5> {text}."));
         }
+    }
+
+    /// A fixed sequence of pseudo-random numbers (SplitMix64).
+    struct Numbers(u64);
+
+    impl Numbers {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+
+        /// Below `n`.
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+
+        /// An integer of any length from none to 64 bits.
+        fn integer(&mut self) -> u64 {
+            self.next() >> self.below(64)
+        }
+
+        /// A float of any kind: any bits (NaN, infinities, subnormals), a
+        /// decimal of a few places, close to a tie at one of the quick
+        /// precisions, integral, near 2^51 once scaled, an `f32`'s value.
+        fn float(&mut self) -> f64 {
+            let power = |k: u64| 10f64.powi(k as i32);
+            let x = match self.below(7) {
+                0 => f64::from_bits(self.next()),
+                1 => self.integer() as f64 / power(self.below(12)),
+                2 => {
+                    let scale = power(1 + self.below(7));
+                    let mut x = ((self.next() >> (11 + self.below(53))) as f64 + 0.5) / scale;
+                    for _ in 0..self.below(4) {
+                        x = if self.below(2) == 0 {
+                            x.next_up()
+                        } else {
+                            x.next_down()
+                        };
+                    }
+                    x
+                }
+                3 => self.integer() as f64,
+                4 => 2f64.powi(51) / power(self.below(8)) + (self.below(9) as f64 - 4.0),
+                5 => f64::from(f32::from_bits(self.next() as u32)),
+                _ => self.next() as f64 / 2f64.powi(64) * power(self.below(20)),
+            };
+            if self.below(2) == 0 { -x } else { x }
+        }
+    }
+
+    /// The text the unchecked writer alone writes of `values` into room of
+    /// exactly its need (`None` where it leaves the message), with the
+    /// bytes past that room checked untouched.
+    fn ample_text<'a, V: Values<'a>, const N: usize, const P: usize>(
+        text: &'static PlainText<N, P>,
+        values: V,
+    ) -> Option<String> {
+        let need = text.base_need as usize + values.width();
+        let mut bytes = vec![b'#'; need + 64];
+        let (room, past) = bytes.split_at_mut(need);
+        let mut out = Ample::new(room, need).expect("room of the need");
+        // SAFETY: `need` counts every piece, every argument's width and
+        // `SLACK`, as `write_into`'s does, and the room holds it.
+        let written = unsafe {
+            text.put_piece(&mut out, 0);
+            values.put_ample(text, &mut out, 0)
+        };
+        let len = out.len();
+        assert!(past.iter().all(|&b| b == b'#'), "written past the need");
+        written.map(|()| String::from_utf8(bytes[..len].to_vec()).expect("UTF-8"))
+    }
+
+    /// As [`check_every_room`], for room of the need and the lengths about
+    /// it and about the text's (for many values); and the unchecked
+    /// writer's text, where it writes one. Whether it does.
+    fn check_near_need<'a, V: Values<'a>, const N: usize, const P: usize>(
+        text: &'static PlainText<N, P>,
+        values: V,
+        expected: &str,
+    ) -> bool {
+        let ample = ample_text(text, values);
+        if let Some(ample) = &ample {
+            assert_eq!(ample, expected, "unchecked writer");
+        }
+        let kept = check_rooms(text, values, expected, |need, len| {
+            vec![
+                0,
+                len.saturating_sub(1),
+                len,
+                len + 1,
+                need - 2,
+                need - 1,
+                need,
+                need + 1,
+            ]
+        });
+        assert!(kept || ample.is_none());
+        ample.is_some()
+    }
+
+    /// One placeholder each: `{}`, then `{:.0}` to `{:.9}`, and `{:.17}`.
+    static ONE: [PlainText<1, 2>; 12] = [
+        PlainText::new("{}"),
+        PlainText::new("{:.0}"),
+        PlainText::new("{:.1}"),
+        PlainText::new("{:.2}"),
+        PlainText::new("{:.3}"),
+        PlainText::new("{:.4}"),
+        PlainText::new("{:.5}"),
+        PlainText::new("{:.6}"),
+        PlainText::new("{:.7}"),
+        PlainText::new("{:.8}"),
+        PlainText::new("{:.9}"),
+        PlainText::new("{:.17}"),
+    ];
+
+    /// The precision of each of [`ONE`].
+    const ONE_PRECISIONS: [u8; 12] = [NO_PRECISION, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 17];
+
+    /// Pieces of 16 bytes (the padded copy) and 17 (the copy of longer
+    /// ones), UTF-8 in the last.
+    static MIXED: PlainText<5, 6> =
+        PlainText::new("a{:.3}bc {} {}|sixteen bytes!!{:.7}seventeen bytes!!{}sixteen: é end");
+
+    /// Many pseudo-random values of every argument type, alone (room of
+    /// exactly the need leaves the unchecked writer only its own width and
+    /// `SLACK`) at every precision, and mixed, against `format!`. The
+    /// unchecked writer takes every integer and text, and most floats at
+    /// `{:.1}`-`{:.7}`.
+    #[test]
+    fn random_arguments_match_format_about_the_need() {
+        let rounds = if cfg!(debug_assertions) {
+            10_000
+        } else {
+            50_000
+        };
+        let mut numbers = Numbers(0x5eed);
+        let (mut fixed, mut fixed_ample) = (0, 0);
+        let long = "0123456789abcdef é ü ".repeat(5);
+        for _ in 0..rounds {
+            let x = numbers.float();
+            let f = numbers.float() as f32;
+            for (text, &precision) in ONE.iter().zip(&ONE_PRECISIONS) {
+                let (expected_x, expected_f) = match precision {
+                    NO_PRECISION => (format!("{x}"), format!("{f}")),
+                    _ => {
+                        let places = usize::from(precision);
+                        (format!("{x:.places$}"), format!("{f:.places$}"))
+                    }
+                };
+                let took_x = check_near_need(text, (x, ()), &expected_x);
+                let took_f = check_near_need(text, (f, ()), &expected_f);
+                if (1..=7).contains(&precision) {
+                    fixed += 2;
+                    fixed_ample += usize::from(took_x) + usize::from(took_f);
+                }
+            }
+            let n = numbers.integer();
+            let (i, j, u) = (n as i64, n as i32, n as u32);
+            let i = if numbers.below(8) == 0 { i64::MIN } else { i };
+            let j = if numbers.below(8) == 0 { i32::MIN } else { j };
+            assert!(check_near_need(&ONE[0], (n, ()), &format!("{n}")));
+            assert!(check_near_need(&ONE[4], (i, ()), &format!("{i}")));
+            assert!(check_near_need(&ONE[0], (j, ()), &format!("{j}")));
+            assert!(check_near_need(&ONE[9], (u, ()), &format!("{u}")));
+            let mut cut = numbers.below(long.len() as u64 + 1) as usize;
+            while !long.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let s = &long[..cut];
+            assert!(check_near_need(&ONE[0], (s, ()), s));
+            let expected = format!(
+                "a{x:.3}bc {i} {s}|sixteen bytes!!{f:.7}seventeen bytes!!{j}sixteen: é end"
+            );
+            check_near_need(&MIXED, (x, (i, (s, (f, (j, ()))))), &expected);
+        }
+        assert!(fixed_ample * 2 > fixed, "{fixed_ample} of {fixed}");
     }
 
     /// NaN, infinities, ties and products too large for the quick rounding
