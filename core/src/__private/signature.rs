@@ -121,8 +121,16 @@ impl<const N: usize, const P: usize> PlainText<N, P> {
     }
 }
 
+/// Keeps [`Value`] and [`Values`] to the types here: the writers take what
+/// `put` writes for UTF-8 without a check (`lent_room::write_gathered`),
+/// which only these implementations promise, and the traits are public (the
+/// macros' expansions name them) so they must not be implementable outside.
+mod sealed {
+    pub trait Sealed {}
+}
+
 /// One argument of a plain call, by its type.
-pub trait Value<'a>: Copy {
+pub trait Value<'a>: Copy + sealed::Sealed {
     /// Whether [`put`](Self::put) writes it as printable ASCII whenever it
     /// writes it (digits, a sign, a point).
     const PRINTABLE: bool;
@@ -186,7 +194,7 @@ pub trait Value<'a>: Copy {
 }
 
 /// A plain call's arguments as a list: `(first, (second, ... ()))`.
-pub trait Values<'a>: Copy {
+pub trait Values<'a>: Copy + sealed::Sealed {
     /// Whether every argument is written as printable ASCII.
     const PRINTABLE: bool;
 
@@ -245,6 +253,9 @@ pub trait Values<'a>: Copy {
     #[cfg(feature = "queue-capture")]
     unsafe fn unpack<'d>(data: &'d [u8], k: usize, texts: &mut usize) -> Option<Self::At<'d>>;
 }
+
+impl sealed::Sealed for () {}
+impl<H, T> sealed::Sealed for (H, T) {}
 
 impl<'a> Values<'a> for () {
     const PRINTABLE: bool = true;
@@ -696,6 +707,8 @@ pub fn log_values<'a, V: Values<'a>, const N: usize, const P: usize>(
 
 macro_rules! integer_values {
     ($($t:ty => $variant:ident),*) => {$(
+        impl sealed::Sealed for $t {}
+
         impl<'a> Value<'a> for $t {
             const PRINTABLE: bool = true;
 
@@ -780,6 +793,8 @@ impl Magnitude for i64 {
 
 integer_values!(u32 => Unsigned, i32 => Signed, u64 => Unsigned64, i64 => Signed64);
 
+impl sealed::Sealed for f64 {}
+
 impl<'a> Value<'a> for f64 {
     const PRINTABLE: bool = true;
 
@@ -822,6 +837,8 @@ impl<'a> Value<'a> for f64 {
         Some(f64::from_bits(word_at(data, word)?))
     }
 }
+
+impl sealed::Sealed for f32 {}
 
 impl<'a> Value<'a> for f32 {
     const PRINTABLE: bool = true;
@@ -867,6 +884,8 @@ impl<'a> Value<'a> for f32 {
         Some(f32::from_bits(word_at(data, word)? as u32))
     }
 }
+
+impl sealed::Sealed for &str {}
 
 impl<'a> Value<'a> for &'a str {
     const PRINTABLE: bool = false;
@@ -932,6 +951,8 @@ impl<'a> Value<'a> for &'a str {
     }
 }
 
+impl sealed::Sealed for &dyn DisplayArg {}
+
 impl<'a> Value<'a> for &'a dyn DisplayArg {
     const PRINTABLE: bool = false;
 
@@ -974,6 +995,8 @@ impl<'a> Value<'a> for &'a dyn DisplayArg {
 /// path, so never written.
 #[derive(Clone, Copy)]
 pub struct Unused;
+
+impl sealed::Sealed for Unused {}
 
 impl<'a> Value<'a> for Unused {
     const PRINTABLE: bool = true;
