@@ -547,8 +547,6 @@ impl<const N: usize, const L: usize> Dispatch for Dispatcher<N, L> {
     }
 
     fn lowest_level(&self) -> Level {
-        // A mutable borrow (the critical section makes it exclusive anyway):
-        // it fails in the same cases here, in less code than a shared one.
         critical_section::with(|cs| match self.tables.borrow(cs).try_lock() {
             Ok(t) => {
                 let loggers = t.loggers.lowest();
