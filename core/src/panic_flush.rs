@@ -8,9 +8,9 @@
 //! The difficulty is that the panic may have happened *inside* the very code
 //! that would do the flushing: a handler of the listener, or a MemoryHandler's
 //! target, or a handler inside the core [`Dispatcher`](crate::Dispatcher)
-//! (whose tables are then borrowed in a `RefCell`). Touching those again would
-//! alias a `&mut` that is still live lower on the stack, or fail on the
-//! `RefCell`. So objects to be flushed on panic live in a [`PanicCell`], which
+//! (whose tables are then borrowed, marked busy). Touching those again would
+//! alias a `&mut` that is still live lower on the stack, or be refused as
+//! busy. So objects to be flushed on panic live in a [`PanicCell`], which
 //! knows whether it is in use: the panic path flushes the cells that are free
 //! and reports the busy ones instead of deadlocking or re-entering them. For a
 //! busy listener there is a way around it: the [`crate::Queue`] itself
