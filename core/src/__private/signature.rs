@@ -521,12 +521,12 @@ fn word_at(data: &[u8], at: usize) -> Option<u64> {
 
 /// Makes the message a [`Packed`] was packed from, from the packed bytes,
 /// in the room given.
-#[cfg(feature = "queue-capture")]
 /// The writer is returned rather than a [`Message`], so that it comes back
 /// in two registers and the caller builds the message in place (a returned
 /// `Option<Message>` went through memory and was moved again); data not as
 /// packed give [`NOT_REPLAYED`] rather than `None`, so that a queue's
 /// listener need not choose between two messages at every record.
+#[cfg(feature = "queue-capture")]
 type Replay = for<'d> unsafe fn(*const (), &'d [u8], &'d mut ReplayRoom) -> &'d dyn WriteMessage;
 
 /// What [`Replay`] gives for data not as packed: an empty text, told from
