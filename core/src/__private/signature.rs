@@ -208,8 +208,9 @@ pub trait Values<'a>: Copy + sealed::Sealed {
         k: usize,
     ) -> Option<usize>;
 
-    /// The most bytes [`put_ample`](Self::put_ample) appends: the
-    /// arguments' [`Value::width`]s.
+    /// The most bytes the arguments take of what
+    /// [`put_ample`](Self::put_ample) appends: their [`Value::width`]s (the
+    /// pieces it appends too are counted apart).
     fn width(&self) -> usize;
 
     /// As [`put`](Self::put), at the end of `out`.
