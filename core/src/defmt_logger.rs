@@ -180,7 +180,7 @@ fn put(sink: &mut Option<&'static mut dyn Sink>, bytes: &[u8]) {
 /// logger's sink, each `write` whole inside one critical section.
 ///
 /// Give it to a [`StreamHandler`](crate::StreamHandler), which writes each
-/// line with one `write_all`: a line then never has a defmt frame inside it.
+/// line with one `write`: a line then never has a defmt frame inside it.
 ///
 /// ```no_run
 /// use emlog::{StreamHandler, defmt_logger::SharedSink};

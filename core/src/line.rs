@@ -1,7 +1,7 @@
 //! A fixed-capacity line of text that cuts, rather than fails, when full.
 //!
-//! Handlers render a record into a `LineBuffer` and write it out with one
-//! `write_all`, so a record is never interleaved with another writer's bytes.
+//! Handlers render a record into a `LineBuffer` and write it out whole, in
+//! one `write`, so a record is never interleaved with another writer's bytes.
 //! When the rendering does not fit, the text is cut at a UTF-8 character
 //! boundary and the buffer remembers that it was cut.
 

@@ -1,10 +1,11 @@
 //! StreamHandler: records as lines on any `embedded_io::Write` (a UART, a RAM buffer, a socket).
 //!
 //! Each record is rendered into the handler's own line buffer and written
-//! with one `write_all` of the line and its terminator, so records from other
-//! contexts never land inside it. A record longer than the buffer is cut at a
-//! UTF-8 character boundary and ends with a visible marker (`[...]` by
-//! default), and the cut is counted in [`HandlerStats::truncated`].
+//! whole, the line and its terminator in one `write` (more only for a writer
+//! that takes part of it), so records from other contexts never land inside
+//! it. A record longer than the buffer is cut at a UTF-8 character boundary
+//! and ends with a visible marker (`[...]` by default), and the cut is
+//! counted in [`HandlerStats::truncated`].
 //!
 //! With `LINE = 0` the handler has no line buffer: each piece of the record
 //! goes straight to the writer as it is rendered, and the terminator after

@@ -19,7 +19,7 @@ DESCRIPTIONS = {
     "log_facade": "`log` facade, UART logger in a critical section",
     "defmt_alone": "defmt, minimal global logger (rzCOBS) on the UART",
     "emlog_minimal": "`Dispatcher<1, 0>` (one handler, no per-logger levels) + UART `StreamHandler<_, 0, 0>` (no line buffer: each piece straight to the UART; no room for user filters), `%(levelname)s:%(name)s:%(message)s` compiled by `emlog::formatter!`, one `info!`",
-    "emlog_buffered": "emlog_minimal with `StreamHandler<_, 64, 0>`: each record rendered into a 64-byte line buffer, then one `write_all`",
+    "emlog_buffered": "emlog_minimal with `StreamHandler<_, 64, 0>`: each record rendered into a 64-byte line buffer, then one `write`",
     "emlog_ten": "emlog_minimal with ten distinct calls",
     "emlog_full": "`%(asctime)s %(levelname)-8s %(name)s: %(message)s`",
     "emlog_queue": "Queue as dispatcher, QueueListener to the UART StreamHandler",

@@ -1,7 +1,7 @@
 //! emlog_minimal with a line buffer: the core Dispatcher (one handler, no
 //! per-logger levels), one UART StreamHandler (no room for user filters)
 //! with a 64-byte line buffer (each record rendered into it,
-//! cut with a marker if too long, then written with one `write_all`) and
+//! cut with a marker if too long, then written with one `write`) and
 //! Python's BASIC_FORMAT (`%(levelname)s:%(name)s:%(message)s`, built in a
 //! `const`), one `info!` with one u32.
 #![no_std]
