@@ -6,7 +6,8 @@
 //! writing a slow file would hold up a thread writing to stderr. Here the
 //! handler list is published to dispatching threads, which each read their
 //! own copy of it ([`crate::published_list`]: nothing shared is written to
-//! find the handlers), and each handler has its own `Mutex`.
+//! find the handlers), and each handler has its own lock
+//! ([`crate::handler_lock`]).
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU64, Ordering};
