@@ -118,6 +118,20 @@ enum Sent {
     },
 }
 
+impl Sent {
+    /// What a push into the queue gave: the fill's result (`false` if its
+    /// message failed to format, the record queued all the same), or
+    /// `None` if it was dropped.
+    #[inline(always)]
+    fn of(queued: Option<bool>) -> Sent {
+        match queued {
+            Some(true) => Sent::Queued,
+            Some(false) => Sent::Failed { lost: false },
+            None => Sent::Dropped,
+        }
+    }
+}
+
 impl QueueHandler {
     /// Copies `record`, with its message as `message`, into the queue.
     #[inline(always)]
@@ -175,11 +189,7 @@ fn send(
         }
         _ => queue.push(producer, |slot, spill| slot.fill(spill, &capture)),
     };
-    match queued {
-        Some(true) => Sent::Queued,
-        Some(false) => Sent::Failed { lost: false },
-        None => Sent::Dropped,
-    }
+    Sent::of(queued)
 }
 
 impl Handler for QueueHandler {
@@ -204,12 +214,7 @@ impl Handler for QueueHandler {
                         let queued = self.queue.push(&mut self.producer, |slot, spill| {
                             slot.fill_packing(spill, &in_place)
                         });
-                        let sent = match queued {
-                            Some(true) => Sent::Queued,
-                            Some(false) => Sent::Failed { lost: false },
-                            None => Sent::Dropped,
-                        };
-                        return self.count(sent, record);
+                        return self.count(Sent::of(queued), record);
                     }
                     let mut room = [0; PACK_ROOM];
                     if let Some(packed) = record.args.pack(&mut room) {

@@ -312,42 +312,35 @@ impl<'a> Capture<'a> {
     }
 }
 
-/// A record that goes into its slot the short way (see
+/// A record whose message is text, the short way (see
 /// [`QueuedRecord::fill_inline`]): its location and thread and process
-/// names by reference, its logger name and message inline after the
-/// message's `HEAD`-byte head: a packed plain call's ([`PLAIN_HEAD`]: the
-/// [`Packed`] words, then the packed bytes) or a text's ([`TEXT_HEAD`]: its
-/// length, then the text). A packed plain call now goes the shorter way of
-/// [`PackInPlace`], into the same layout; any other record takes
-/// [`Capture`].
-pub(crate) struct Inline<'a, const HEAD: usize> {
+/// names by reference, its logger name and text inline after the text's
+/// length ([`TEXT_HEAD`]). A packed plain call goes the way of
+/// [`PackInPlace`]; any other record takes [`Capture`].
+pub(crate) struct TextInline<'a> {
     record: &'a Record<'a>,
     location: &'static Location<'static>,
     thread_name: &'static str,
     process_name: &'static str,
-    head: [u64; 2],
-    bytes: &'a [u8],
+    text: &'a str,
 }
 
-impl<'a, const HEAD: usize> Inline<'a, HEAD> {
-    /// `record`, its message as `head` (the first `HEAD` bytes of it) and
-    /// `bytes`, if it goes the short way.
+impl<'a> TextInline<'a> {
+    /// `record` with `text` as its message, if it goes the short way.
     #[inline(always)]
-    fn new(
+    pub(crate) fn text(
         record: &'a Record<'a>,
-        head: [u64; 2],
-        bytes: &'a [u8],
+        text: &'a str,
         known: &mut KnownNames,
-    ) -> Option<Inline<'a, HEAD>> {
+    ) -> Option<TextInline<'a>> {
         let (location, [thread_name, process_name]) =
-            by_reference(record, HEAD, bytes.len(), known)?;
-        Some(Inline {
+            by_reference(record, TEXT_HEAD, text.len(), known)?;
+        Some(TextInline {
             record,
             location,
             thread_name,
             process_name,
-            head,
-            bytes,
+            text,
         })
     }
 }
@@ -378,10 +371,11 @@ fn by_reference(
     Some((location, [thread_name, process_name]))
 }
 
-/// A plain call's record that goes into its slot the shortest way: as an
-/// [`Inline`] with [`PLAIN_HEAD`], but packed straight into the slot
-/// ([`QueuedRecord::fill_packing`]), the room it takes known beforehand
-/// ([`Message::packed_len`]).
+/// A plain call's record that goes into its slot the shortest way: its
+/// location and names by reference (as a [`TextInline`]'s), its logger name
+/// and message inline after the [`Packed`] words ([`PLAIN_HEAD`]), packed
+/// straight into the slot ([`QueuedRecord::fill_packing`]), the room it
+/// takes known beforehand ([`Message::packed_len`]).
 #[cfg(target_pointer_width = "64")]
 pub(crate) struct PackInPlace<'a> {
     record: &'a Record<'a>,
@@ -407,21 +401,6 @@ impl<'a> PackInPlace<'a> {
             location,
             names: known,
         })
-    }
-}
-
-/// A record whose message is text, the short way.
-pub(crate) type TextInline<'a> = Inline<'a, TEXT_HEAD>;
-
-impl<'a> TextInline<'a> {
-    /// `record` with `text` as its message, if it goes the short way.
-    #[inline(always)]
-    pub(crate) fn text(
-        record: &'a Record<'a>,
-        text: &'a str,
-        known: &mut KnownNames,
-    ) -> Option<TextInline<'a>> {
-        Inline::new(record, [text.len() as u64, 0], text.as_bytes(), known)
     }
 }
 
@@ -637,27 +616,26 @@ impl QueuedRecord {
     /// same layout, which [`with_record`](Self::with_record) reads), without
     /// looking at what the short way rules out.
     #[inline(always)]
-    pub(crate) fn fill_inline<const HEAD: usize>(&mut self, p: &Inline<'_, HEAD>) {
-        let kind = match HEAD {
-            PLAIN_HEAD => PACKED | STATIC_LOCATION,
-            _ => STATIC_LOCATION,
-        };
-        self.fill_by_reference(p.record, kind, p.location, [p.thread_name, p.process_name]);
+    pub(crate) fn fill_inline(&mut self, p: &TextInline<'_>) {
+        self.fill_by_reference(
+            p.record,
+            STATIC_LOCATION,
+            p.location,
+            [p.thread_name, p.process_name],
+        );
         let logger = p.record.logger.as_bytes();
-        let (head, rest) = self.data.split_at_mut(HEAD);
-        for (to, word) in head.chunks_exact_mut(VALUE).zip(p.head) {
-            to.copy_from_slice(&word.to_ne_bytes());
-        }
-        // Both fit (`Inline::new`): neither copy is cut.
+        let (head, rest) = self.data.split_at_mut(TEXT_HEAD);
+        head.copy_from_slice(&(p.text.len() as u64).to_ne_bytes());
+        // Both fit (`TextInline::text`): neither copy is cut.
         copy_short(rest, logger);
         if let Some(to) = rest.get_mut(logger.len()..) {
-            copy_short(to, p.bytes);
+            copy_short(to, p.text.as_bytes());
         }
     }
 
-    /// Fills this record from `p` as [`fill_inline`](Self::fill_inline)
-    /// fills a packed message's [`Inline`] (the same layout), its message
-    /// packed here.
+    /// Fills this record from `p` as [`fill`](Self::fill) would a
+    /// [`Prepared::Packed`] message (the same layout), without looking at
+    /// what the short way rules out, its message packed here.
     /// `false` if a message formatted here failed (not reached), as
     /// [`fill`](Self::fill).
     #[cfg(target_pointer_width = "64")]
@@ -967,8 +945,8 @@ impl QueuedRecord {
     }
 
     /// [`with_record`](Self::with_record) of a record that
-    /// [`fill_packing`](Self::fill_packing) filled (or `fill_inline` or
-    /// `fill_packed`, the same way): nothing spilled or copied but the
+    /// [`fill_packing`](Self::fill_packing) filled (or `fill_packed`, the
+    /// same way): nothing spilled or copied but the
     /// logger name, the location and names by reference.
     #[cfg(target_pointer_width = "64")]
     #[inline(always)]
@@ -1827,6 +1805,44 @@ mod tests {
                 bytes[at] = 0x7F;
                 assert_eq!(is_ascii(&bytes), bytes.is_ascii(), "{len} {at}");
             }
+        }
+    }
+
+    /// A text filled the short way ([`TextInline`]) reads back as it was,
+    /// its text empty, short, and at the most a slot holds inline (the
+    /// general way's `kind` then would be the same: nothing spilled or
+    /// copied).
+    #[test]
+    fn a_text_filled_the_short_way_reads_back_whole_up_to_the_inline_limit() {
+        static LOCATION: Location<'static> = Location {
+            file: "src/static.rs",
+            line: 0,
+            module_path: "app::static",
+        };
+        let (thread, process) = ("caller-thread", "the-process");
+        let logger = "app.logg";
+        for text in [
+            String::new(),
+            "é€😀".to_owned(),
+            "x".repeat(INLINE - TEXT_HEAD - logger.len()),
+        ] {
+            let message = text.as_str();
+            let mut r = record(logger, "", Message::text(&message));
+            r.location.file = LOCATION.file;
+            r.location.module_path = LOCATION.module_path;
+            r.thread.name = thread;
+            r.process.1 = process;
+            let inline = TextInline {
+                record: &r,
+                location: &LOCATION,
+                thread_name: thread,
+                process_name: process,
+                text: message,
+            };
+            let mut slot = TestSlot::new();
+            slot.record.fill_inline(&inline);
+            assert_eq!(slot.record.kind, STATIC_LOCATION, "{}", text.len());
+            assert_eq!(slot.read(), fields(&r), "{}", text.len());
         }
     }
 
