@@ -54,7 +54,10 @@ pub enum Overflow {
 /// [`with_formatter`](Self::with_formatter) are formatted here, as in
 /// Python. So is every message while at least half the queue waits: the
 /// listener is then behind, and the formatting moves to the thread that
-/// has time for it (the text is the same either way).
+/// has time for it (the text is the same either way). A plain call's
+/// message is then written by its own writer (no `core::fmt`), and a text
+/// that writer found printable ASCII is marked so: the listener's
+/// renderers copy it without scanning it for characters to escape.
 ///
 /// Queueing takes one atomic compare-and-swap and no lock, allocates nothing
 /// once the queue's slots are warm (see [`RecordQueue`]), and never waits for
@@ -145,10 +148,41 @@ impl QueueHandler {
         )
     }
 
+    /// While the queue is busy: `record`'s message formatted here by its
+    /// own writer (a plain call's, without `core::fmt`), then queued as
+    /// text, marked printable when the writer says it is, so that the
+    /// listener copies it without scanning it for escaping. `None` if the
+    /// message has no such writer or is longer than [`FORMAT_ROOM`].
+    #[cfg(target_pointer_width = "64")]
+    #[inline(always)]
+    fn send_formatted(&mut self, record: &Record<'_>) -> Option<Sent> {
+        let mut room = [0; FORMAT_ROOM];
+        let (len, printable) = emlog::__private::write_message_into(&record.args, &mut room)?;
+        let text = room.get(..len)?;
+        // SAFETY: `write_message_into` writes UTF-8 text (whole `str`s and
+        // ASCII) at the start of the room, `len` bytes of it.
+        let text = unsafe { std::str::from_utf8_unchecked(text) };
+        let (queue, producer, names) = (&self.queue, &mut self.producer, &mut self.names);
+        Some(
+            match send_inline(queue, producer, names, record, text, printable) {
+                Some(sent) => sent,
+                None => self.send(record, Prepared::Text(text)),
+            },
+        )
+    }
+
     /// [`send`](Self::send) for a message that must be made ready first
-    /// (see [`prepare`]).
+    /// (see [`prepare`]), or formatted here while the queue is busy. Out of
+    /// line, so that the frame of the binary way in `handle` stays small.
     #[inline(never)]
     fn send_prepared(&mut self, record: &Record<'_>) -> Sent {
+        #[cfg(target_pointer_width = "64")]
+        if self.formatter.is_none()
+            && self.producer.busy()
+            && let Some(sent) = self.send_formatted(record)
+        {
+            return sent;
+        }
         let (queue, producer, names) = (&self.queue, &mut self.producer, &mut self.names);
         let busy = producer.busy();
         prepare(
@@ -172,12 +206,9 @@ fn send(
     message: Prepared<'_>,
 ) -> Sent {
     if let Prepared::Text(text) = message
-        && let Some(inline) = TextInline::text(record, text, names)
+        && let Some(sent) = send_inline(queue, producer, names, record, text, false)
     {
-        return match queue.push(producer, |slot, _| slot.fill_inline(&inline)) {
-            Some(()) => Sent::Queued,
-            None => Sent::Dropped,
-        };
+        return sent;
     }
     let Some(capture) = Capture::new(record, message, names) else {
         return Sent::Failed { lost: true };
@@ -191,6 +222,32 @@ fn send(
     };
     Sent::of(queued)
 }
+
+/// Copies `record`, with `text` as its message, into `queue` the short way
+/// ([`TextInline`]; `printable` if the text is known to be printable ASCII),
+/// if it goes that way.
+#[inline(always)]
+fn send_inline(
+    queue: &RecordQueue,
+    producer: &mut Producer,
+    names: &mut KnownNames,
+    record: &Record<'_>,
+    text: &str,
+    printable: bool,
+) -> Option<Sent> {
+    let inline = TextInline::text(record, text, printable, names)?;
+    Some(
+        match queue.push(producer, |slot, _| slot.fill_inline(&inline)) {
+            Some(()) => Sent::Queued,
+            None => Sent::Dropped,
+        },
+    )
+}
+
+/// Room on the stack for a message formatted here while the queue is busy
+/// ([`QueueHandler::send_formatted`]): a longer one goes the general way.
+#[cfg(target_pointer_width = "64")]
+const FORMAT_ROOM: usize = 256;
 
 impl Handler for QueueHandler {
     emlog::delegate_to_base!(base);

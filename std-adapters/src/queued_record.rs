@@ -82,6 +82,10 @@ const PROCESS_COPIED: u8 = 32;
 /// [`Packed`]): its two words are the head, the packed bytes come last.
 /// (Only 64-bit targets pack.)
 const PACKED: u8 = 64;
+/// With [`STATIC_LOCATION`] alone (a [`TextInline`]): the text is
+/// printable ASCII, as the writer that made it said, and the listener's
+/// renderers need not scan it for characters to escape.
+const PRINTABLE: u8 = 128;
 
 // An argument's kind: the low three bits of its byte in `kinds`; the
 // precision plus one, or 0 for none, in the high five.
@@ -323,14 +327,20 @@ pub(crate) struct TextInline<'a> {
     thread_name: &'static str,
     process_name: &'static str,
     text: &'a str,
+    /// Whether `text` is printable ASCII (then marked [`PRINTABLE`]).
+    printable: bool,
 }
 
 impl<'a> TextInline<'a> {
-    /// `record` with `text` as its message, if it goes the short way.
+    /// `record` with `text` as its message, if it goes the short way;
+    /// `printable` only if the text is known to be printable ASCII (as
+    /// [`write_message_into`](emlog::__private::write_message_into) says
+    /// of what it wrote): the listener then does not scan it for escaping.
     #[inline(always)]
     pub(crate) fn text(
         record: &'a Record<'a>,
         text: &'a str,
+        printable: bool,
         known: &mut KnownNames,
     ) -> Option<TextInline<'a>> {
         let (location, [thread_name, process_name]) =
@@ -341,6 +351,7 @@ impl<'a> TextInline<'a> {
             thread_name,
             process_name,
             text,
+            printable,
         })
     }
 }
@@ -617,9 +628,10 @@ impl QueuedRecord {
     /// looking at what the short way rules out.
     #[inline(always)]
     pub(crate) fn fill_inline(&mut self, p: &TextInline<'_>) {
+        let printable = if p.printable { PRINTABLE } else { 0 };
         self.fill_by_reference(
             p.record,
-            STATIC_LOCATION,
+            STATIC_LOCATION | printable,
             p.location,
             [p.thread_name, p.process_name],
         );
@@ -847,7 +859,7 @@ impl QueuedRecord {
         if self.kind == PACKED | STATIC_LOCATION {
             return self.with_packed_inline(f);
         }
-        if self.kind == STATIC_LOCATION {
+        if self.kind & !PRINTABLE == STATIC_LOCATION {
             return self.with_text_inline(f);
         }
         let data = self.data(spill);
@@ -969,7 +981,8 @@ impl QueuedRecord {
 
     /// [`with_record`](Self::with_record) of a text message laid out as
     /// [`with_packed_inline`](Self::with_packed_inline)'s: the text's
-    /// length as the head, the text after the logger name.
+    /// length as the head, the text after the logger name. Marked
+    /// [`PRINTABLE`], the message says so to the renderers.
     #[inline(always)]
     fn with_text_inline<R>(&self, mut f: impl FnMut(&Record<'_>) -> R) -> R {
         let (head, logger, rest) = self.inline_data::<TEXT_HEAD>();
@@ -977,7 +990,17 @@ impl QueuedRecord {
         let len = <[u8; TEXT_HEAD]>::try_from(head).map_or(0, u64::from_ne_bytes);
         let mut at = 0;
         let text = text_at(rest, &mut at, len as u32);
-        f(&self.record(logger, location, names, Message::text(&text)))
+        #[cfg(target_pointer_width = "64")]
+        let printable;
+        let message = match self.kind & PRINTABLE {
+            #[cfg(target_pointer_width = "64")]
+            PRINTABLE => {
+                printable = emlog::__private::PrintableText::new(text);
+                printable.message()
+            }
+            _ => Message::text(&text),
+        };
+        f(&self.record(logger, location, names, message))
     }
 
     /// A record's data when nothing spilled (its `kind` [`STATIC_LOCATION`],
@@ -1811,7 +1834,7 @@ mod tests {
     /// A text filled the short way ([`TextInline`]) reads back as it was,
     /// its text empty, short, and at the most a slot holds inline (the
     /// general way's `kind` then would be the same: nothing spilled or
-    /// copied).
+    /// copied), marked [`PRINTABLE`] or not.
     #[test]
     fn a_text_filled_the_short_way_reads_back_whole_up_to_the_inline_limit() {
         static LOCATION: Location<'static> = Location {
@@ -1821,12 +1844,16 @@ mod tests {
         };
         let (thread, process) = ("caller-thread", "the-process");
         let logger = "app.logg";
-        for text in [
-            String::new(),
-            "é€😀".to_owned(),
-            "x".repeat(INLINE - TEXT_HEAD - logger.len()),
+        let longest = "x".repeat(INLINE - TEXT_HEAD - logger.len());
+        for (text, printable) in [
+            ("", false),
+            ("", true),
+            ("é€😀", false),
+            ("a\nb", false),
+            (&longest, false),
+            (&longest, true),
         ] {
-            let message = text.as_str();
+            let message = text;
             let mut r = record(logger, "", Message::text(&message));
             r.location.file = LOCATION.file;
             r.location.module_path = LOCATION.module_path;
@@ -1838,10 +1865,23 @@ mod tests {
                 thread_name: thread,
                 process_name: process,
                 text: message,
+                printable,
             };
             let mut slot = TestSlot::new();
             slot.record.fill_inline(&inline);
-            assert_eq!(slot.record.kind, STATIC_LOCATION, "{}", text.len());
+            let kind = match printable {
+                true => STATIC_LOCATION | PRINTABLE,
+                false => STATIC_LOCATION,
+            };
+            assert_eq!(slot.record.kind, kind, "{}", text.len());
+            // The message says it is printable only when marked so, which
+            // spares the listener's renderers their scan of it.
+            #[cfg(target_pointer_width = "64")]
+            slot.record.with_record(&slot.spill, |read| {
+                let mut room = [0; INLINE];
+                let written = emlog::__private::write_message_into(&read.args, &mut room);
+                assert_eq!(written, Some((text.len(), printable)), "{text:?}");
+            });
             assert_eq!(slot.read(), fields(&r), "{}", text.len());
         }
     }
