@@ -582,8 +582,8 @@ impl WriteMessage for PrintableText<'_> {
     }
 
     fn write_into(&self, room: &mut [u8]) -> Option<Written> {
-        room.get_mut(..self.0.len())?
-            .copy_from_slice(self.0.as_bytes());
+        // A queued line's text is short: fixed-size moves, no `memcpy` call.
+        copy_short(room.get_mut(..self.0.len())?, self.0.as_bytes());
         Some(Written {
             len: self.0.len(),
             printable: true,
