@@ -1421,6 +1421,36 @@ mod tests {
         }
     }
 
+    /// Text formatted earlier reads back whole into a room of any length
+    /// from none to twice its own (the fixed-size moves of `copy_short`
+    /// for every length up to 100), and never says it is printable.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn text_written_into_a_room_is_whole_at_every_length() {
+        let source: std::string::String = (0..100u8).map(|k| char::from(b'!' + k % 90)).collect();
+        for len in 0..=source.len() {
+            let text = &source[..len];
+            let message = Message::text(&text);
+            for room_len in [len, len + 1, 2 * len] {
+                let mut room = [0xffu8; 200];
+                assert_eq!(
+                    write_message_into(&message, &mut room[..room_len]),
+                    Some((len, false)),
+                    "{len} in {room_len}"
+                );
+                assert_eq!(&room[..len], text.as_bytes(), "{len} in {room_len}");
+                assert!(
+                    room[len..].iter().all(|&b| b == 0xff),
+                    "{len}: past the text"
+                );
+            }
+            if let Some(short) = len.checked_sub(1) {
+                let mut room = [0u8; 200];
+                assert_eq!(write_message_into(&message, &mut room[..short]), None);
+            }
+        }
+    }
+
     /// A text that is not printable ASCII is refused in debug builds.
     #[cfg(all(
         feature = "queue-capture",

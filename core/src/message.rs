@@ -117,7 +117,8 @@ impl WriteMessage for &str {
 
     #[cfg(target_pointer_width = "64")]
     fn write_into(&self, room: &mut [u8]) -> Option<Written> {
-        room.get_mut(..self.len())?.copy_from_slice(self.as_bytes());
+        // Fixed-size moves for the usual short text, no `memcpy` call.
+        crate::__private::copy_short(room.get_mut(..self.len())?, self.as_bytes());
         Some(Written {
             len: self.len(),
             printable: false,

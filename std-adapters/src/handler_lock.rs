@@ -80,15 +80,23 @@ mod futex {
         #[cold]
         #[inline(never)]
         fn wait_for_it(&self) {
-            // A short spin first: a holder usually only copies a line.
+            // A short spin first: a holder usually only copies a line. Not
+            // once others sleep for it (CONTENDED): the unlock wakes one of
+            // them, so spinning here would only burn the time (as std's
+            // futex mutex stops too).
             for _ in 0..100 {
-                if self.state.load(Relaxed) == UNLOCKED
-                    && self
-                        .state
-                        .compare_exchange(UNLOCKED, LOCKED, Acquire, Relaxed)
-                        .is_ok()
-                {
-                    return;
+                match self.state.load(Relaxed) {
+                    UNLOCKED => {
+                        if self
+                            .state
+                            .compare_exchange(UNLOCKED, LOCKED, Acquire, Relaxed)
+                            .is_ok()
+                        {
+                            return;
+                        }
+                    }
+                    CONTENDED => break,
+                    _ => {}
                 }
                 std::hint::spin_loop();
             }
