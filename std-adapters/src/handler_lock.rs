@@ -86,14 +86,13 @@ mod futex {
             // futex mutex stops too).
             for _ in 0..100 {
                 match self.state.load(Relaxed) {
-                    UNLOCKED => {
+                    UNLOCKED
                         if self
                             .state
                             .compare_exchange(UNLOCKED, LOCKED, Acquire, Relaxed)
-                            .is_ok()
-                        {
-                            return;
-                        }
+                            .is_ok() =>
+                    {
+                        return;
                     }
                     CONTENDED => break,
                     _ => {}
