@@ -350,6 +350,14 @@ impl LogFile {
         made: Timestamp,
     ) -> io::Result<()> {
         let due = self.append_line(line, level, None, made)?;
+        self.finish_line(due)
+    }
+
+    /// The end of a line taken into the buffer (or written through): the
+    /// buffer written out if `due`, then the record counted as written
+    /// unless that failed.
+    #[inline(always)]
+    fn finish_line(&mut self, due: bool) -> io::Result<()> {
         let written = if due { self.write_pending() } else { Ok(()) };
         if written.is_ok() {
             self.tail.written += 1;
@@ -444,11 +452,7 @@ impl LogFile {
         }
         self.tail.pending_records += 1;
         let due = self.due_after_line(level, None, made);
-        let written = if due { self.write_pending() } else { Ok(()) };
-        if written.is_ok() {
-            self.tail.written += 1;
-        }
-        written
+        self.finish_line(due)
     }
 
     /// Whether the write-out interval has passed when a record made at
