@@ -582,11 +582,11 @@ impl WriteMessage for PrintableText<'_> {
     }
 
     fn write_into(&self, room: &mut [u8]) -> Option<Written> {
-        // A queued line's text is short: fixed-size moves, no `memcpy` call.
-        copy_short(room.get_mut(..self.0.len())?, self.0.as_bytes());
+        // Written as any text is, and known printable.
+        let written = self.0.write_into(room)?;
         Some(Written {
-            len: self.0.len(),
             printable: true,
+            ..written
         })
     }
 }

@@ -742,22 +742,10 @@ mod tests {
 
     #[test]
     fn a_writer_that_takes_no_bytes_fails_the_record_without_a_panic() {
-        /// `Ok(0)` for bytes it was given, against embedded-io's contract.
-        struct Stuck;
-        impl embedded_io::ErrorType for Stuck {
-            type Error = embedded_io::ErrorKind;
-        }
-        impl embedded_io::Write for Stuck {
-            fn write(&mut self, _: &[u8]) -> Result<usize, Self::Error> {
-                Ok(0)
-            }
-            fn flush(&mut self) -> Result<(), Self::Error> {
-                Ok(())
-            }
-        }
         let framed = SyslogFormat::new().with_framing(Framing::OctetCounting);
         for format in [SyslogFormat::new(), framed] {
-            let mut h: SysLogHandler<_, 64> = SysLogHandler::new(Stuck, format);
+            let stuck = crate::whole_write::tests::takes(0);
+            let mut h: SysLogHandler<_, 64> = SysLogHandler::new(stuck, format);
             let r = Record::new(Level::ERROR, "x", format_args!("lost"));
             assert!(!h.handle(&r));
             let stats = h.stats();

@@ -76,14 +76,16 @@ pub(crate) fn write_whole_blocking<W: embedded_io::Write>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     extern crate std;
     use std::vec::Vec;
 
     use super::*;
 
-    /// Takes at most `step` bytes a write; `step` 0 takes none of them.
-    struct Takes {
+    /// Takes at most `step` bytes a write; `step` 0 takes none of them
+    /// (against embedded-io's contract). The other handlers' tests of a
+    /// writer that takes no bytes use it too.
+    pub(crate) struct Takes {
         step: usize,
         got: Vec<u8>,
         writes: usize,
@@ -105,7 +107,7 @@ mod tests {
         }
     }
 
-    fn takes(step: usize) -> Takes {
+    pub(crate) fn takes(step: usize) -> Takes {
         Takes {
             step,
             got: Vec::new(),

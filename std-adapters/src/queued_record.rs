@@ -1447,6 +1447,27 @@ mod tests {
         }
     }
 
+    /// Where the short ways' test records come from, with their thread
+    /// and process names: all `'static`, as those ways carry them by
+    /// reference.
+    static LOCATION: Location<'static> = Location {
+        file: "src/static.rs",
+        line: 0,
+        module_path: "app::static",
+    };
+    const THREAD: &str = "caller-thread";
+    const PROCESS: &str = "the-process";
+
+    /// [`record`] from [`LOCATION`], on [`THREAD`] of [`PROCESS`].
+    fn static_record<'a>(logger: &'a str, message: Message<'a>) -> Record<'a> {
+        let mut r = record(logger, "", message);
+        r.location.file = LOCATION.file;
+        r.location.module_path = LOCATION.module_path;
+        r.thread.name = THREAD;
+        r.process.1 = PROCESS;
+        r
+    }
+
     /// Every field of `r` (its message as its `Display` writes it).
     fn fields(r: &Record<'_>) -> String {
         format!("{r:?}")
@@ -1837,12 +1858,6 @@ mod tests {
     /// copied), marked [`PRINTABLE`] or not.
     #[test]
     fn a_text_filled_the_short_way_reads_back_whole_up_to_the_inline_limit() {
-        static LOCATION: Location<'static> = Location {
-            file: "src/static.rs",
-            line: 0,
-            module_path: "app::static",
-        };
-        let (thread, process) = ("caller-thread", "the-process");
         let logger = "app.logg";
         let longest = "x".repeat(INLINE - TEXT_HEAD - logger.len());
         for (text, printable) in [
@@ -1854,16 +1869,12 @@ mod tests {
             (&longest, true),
         ] {
             let message = text;
-            let mut r = record(logger, "", Message::text(&message));
-            r.location.file = LOCATION.file;
-            r.location.module_path = LOCATION.module_path;
-            r.thread.name = thread;
-            r.process.1 = process;
+            let r = static_record(logger, Message::text(&message));
             let inline = TextInline {
                 record: &r,
                 location: &LOCATION,
-                thread_name: thread,
-                process_name: process,
+                thread_name: THREAD,
+                process_name: PROCESS,
                 text: message,
                 printable,
             };
@@ -1893,20 +1904,13 @@ mod tests {
     #[cfg(target_pointer_width = "64")]
     #[test]
     fn a_record_that_did_not_pack_in_its_slot_is_formatted_there_instead() {
-        static LOCATION: Location<'static> = Location {
-            file: "src/static.rs",
-            line: 0,
-            module_path: "app::static",
-        };
-        let (thread, process) = ("caller-thread", "the-process");
         for text in ["x".repeat(INLINE - TEXT_HEAD - 8), "y".repeat(300)] {
             let message = text.as_str();
-            let mut r = record("app.logg", "", Message::text(&message));
-            r.location.file = LOCATION.file;
-            r.location.module_path = LOCATION.module_path;
-            r.thread.name = thread;
-            r.process.1 = process;
-            let known = KnownNames { thread, process };
+            let r = static_record("app.logg", Message::text(&message));
+            let known = KnownNames {
+                thread: THREAD,
+                process: PROCESS,
+            };
             let in_place = PackInPlace {
                 record: &r,
                 location: &LOCATION,
